@@ -1,0 +1,182 @@
+/* bgp.h - BGP speakers, sessions and UPDATE messages stepped through the event queue. */
+#ifndef ARSIM_BGP_H
+#define ARSIM_BGP_H
+
+#include "arsim/attr.h"
+#include "arsim/evq.h"
+#include "arsim/prefix.h"
+#include "arsim/rib.h"
+#include "arsim/scenario.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* What an engine node models. The engine treats every kind alike except through its policy;
+ * the kind is there for the policies and for output. */
+typedef enum ArNodeKind {
+    NODE_ROUTE_SERVER = 0, /* one Route Server instance (ars/0, ars/1) */
+    NODE_ER_GATEWAY,       /* an ExpressRoute virtual network gateway */
+    NODE_VPN_GATEWAY,      /* one VPN gateway instance */
+    NODE_NVA,              /* a network virtual appliance */
+    NODE_SITE,             /* an on-premises router */
+    NODE_MSEE,             /* Microsoft's edge router of one ExpressRoute circuit, AS 12076 */
+    NODE_KIND_COUNT
+} ArNodeKind;
+
+typedef struct ArSpeaker ArSpeaker;
+typedef struct ArSession ArSession;
+typedef struct ArSim ArSim;
+
+/* One end of a session, as seen by its speaker. */
+typedef struct ArPeer {
+    ArSession *session;      /* the session this end belongs to */
+    ArSpeaker *remote;       /* the speaker at the other end */
+    uint16_t index;          /* this peer's index in its speaker's peers */
+    uint16_t remote_index;   /* index of the mirror ArPeer in remote's peers */
+    uint8_t side;            /* 0 if this speaker is session->a, 1 if session->b */
+    uint32_t local_ip;       /* our address on this session: the next hop we set as "self" */
+    uint32_t import_weight;  /* weight given to routes learned here (local to the speaker) */
+    uint32_t route_limit;    /* max routes (learned + in one UPDATE) before the session drops; 0 = none */
+    uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
+    uint64_t updates_in;     /* UPDATE messages received on this peer */
+    GHashTable *out;         /* Adj-RIB-Out: prefix key (packed pointer) -> const ArAttrs* last sent */
+} ArPeer;
+
+/* Policy hooks, one set per node kind (the Azure rules live in sim/build/policy.c). */
+typedef struct ArPolicy {
+    /* Attribute-level import: NULL rejects every prefix of the UPDATE. Called once per UPDATE,
+     * never per prefix. *why receives a static reason when it rejects. */
+    const ArAttrs *(*import)(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why);
+    /* Prefix-level import check, NULL hook accepts all. O(1) per prefix. */
+    bool (*accept)(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why);
+    /* Export of route r (the best for key) to peer to: attributes to send, or NULL to send
+     * nothing (a withdrawal if something was sent before). */
+    const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r);
+} ArPolicy;
+
+struct ArSpeaker {
+    char *name;               /* node name: scenario name, or derived (ars/0, msee/onprem2) */
+    ArNodeKind kind;          /* what it models */
+    uint32_t asn;             /* its AS number */
+    uint32_t ip;              /* its address, also its BGP identifier */
+    const void *resource;     /* scenario object it models; instances of one resource share it */
+    int instance;             /* 0 or 1 for instances, else 0 */
+    const ArPolicy *policy;   /* import/export rules */
+    const void *cfg;          /* kind-specific settings for the policy (e.g. ArRouteServer*) */
+    GArray *filter;           /* ArPrefix list the policy uses (Route Server: VNet spaces), may be NULL */
+    GPtrArray *peers;         /* ArPeer*, index = ArPeer.index */
+    ArRib rib;                /* Adj-RIBs-In and Loc-RIB */
+    GArray *dirty;            /* prefix keys whose best path changed since the last flush, in order */
+    GHashTable *dirty_set;    /* same keys, for O(1) de-duplication */
+    ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
+    uint64_t rejected;        /* prefixes refused by import policy, for statistics */
+    ArSim *sim;               /* owning simulation */
+};
+
+typedef enum ArSessionState {
+    SESS_IDLE = 0,
+    SESS_ESTABLISHED,
+} ArSessionState;
+
+struct ArSession {
+    ArSpeaker *sp[2];         /* the two ends */
+    uint16_t peer[2];         /* index of the ArPeer at each end */
+    bool ibgp;                /* both ends in the same AS */
+    ArSessionState state;     /* Idle or Established */
+    uint32_t epoch;           /* incremented at each down: messages of an older epoch are dropped */
+    ArTime last_delivery[2];  /* latest delivery time toward each side: keeps messages in order */
+    char *down_reason;        /* why it went down, NULL while it never did */
+    ArEvent up_ev;            /* pending establishment */
+};
+
+/* Timing and limits of one run. Zero values mean the documented defaults. */
+typedef struct ArSimConfig {
+    ArTime link_delay;   /* one-way message delay, default 10 ms */
+    ArTime proc_delay;   /* time a speaker batches changes before sending, default 1 ms */
+    uint64_t max_events; /* hard cap on events processed, default 50,000,000 */
+} ArSimConfig;
+
+typedef struct ArSimStats {
+    uint64_t events;      /* events processed */
+    uint64_t updates;     /* UPDATE messages delivered */
+    uint64_t announced;   /* prefixes announced in delivered UPDATEs */
+    uint64_t withdrawn;   /* prefixes withdrawn in delivered UPDATEs */
+    uint64_t dropped;     /* UPDATEs dropped because their session went down in flight */
+    ArTime last_change;   /* time of the last UPDATE or flush processed */
+} ArSimStats;
+
+struct ArSim {
+    ArEvq q;                  /* future-event set */
+    ArTime now;               /* current simulated time */
+    ArSimConfig cfg;          /* effective configuration (defaults filled in) */
+    ArAttrCache *attrs;       /* interned attributes of this run */
+    const ArAttrs *empty;     /* interned empty attribute set (empty path, no communities) */
+    GPtrArray *speakers;      /* ArSpeaker*, creation order = output order */
+    GPtrArray *sessions;      /* ArSession*, creation order */
+    GHashTable *by_name;      /* name -> ArSpeaker* */
+    uint64_t pending;         /* routing events scheduled (messages, flushes, session ups) */
+    ArSimStats stats;         /* counters */
+};
+
+ArSim *bgp_sim_new(const ArSimConfig *cfg);
+void bgp_sim_free(ArSim *sim);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArSim, bgp_sim_free)
+
+ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32_t asn, uint32_t ip,
+                           const ArPolicy *policy);
+ArSpeaker *bgp_speaker_find(const ArSim *sim, const char *name);
+/* Creates a session (Idle) between a and b, with each end's address on it. */
+ArSession *bgp_session_new(ArSim *sim, ArSpeaker *a, uint32_t a_ip, ArSpeaker *b, uint32_t b_ip);
+static inline ArPeer *bgp_peer(const ArSpeaker *sp, uint16_t i) { return g_ptr_array_index(sp->peers, i); }
+
+/* Originates prefix at sp with attributes a (interned) and RT_* flags; takes effect at once. */
+void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags);
+/* Schedules the session to come up at time t. */
+void bgp_session_up_at(ArSim *sim, ArSession *s, ArTime t);
+/* Takes an established session down now: both ends drop the routes learned over it. */
+void bgp_session_down(ArSim *sim, ArSession *s, const char *reason);
+
+typedef enum ArRunEnd {
+    RUN_CONVERGED = 0, /* nothing left to do */
+    RUN_UNTIL,         /* stopped at the time limit with events pending */
+    RUN_EVENT_CAP,     /* stopped by the event cap: likely oscillation */
+} ArRunEnd;
+
+/* Processes events in (time, sequence) order until none remain, the next is later than until,
+ * or cfg.max_events have run. */
+ArRunEnd bgp_run(ArSim *sim, ArTime until);
+
+/* Decision process (decision.c). */
+typedef int (*ArDpRuleFn)(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b);
+typedef struct ArDpRule {
+    const char *name;    /* short name for explanations, e.g. "AS path length" */
+    const char *clause;  /* where it comes from, e.g. "RFC 4271 9.1.2.2 (a)" */
+    ArDpRuleFn cmp;      /* > 0 if a is better, < 0 if b is better, 0 if this rule ties */
+} ArDpRule;
+extern const ArDpRule dp_rules[];
+extern const size_t dp_rule_count;
+/* Compares two paths for the same prefix; *rule (if not NULL) gets the index of the deciding rule,
+ * or dp_rule_count on a full tie. O(rules). */
+int dp_compare(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b, size_t *rule);
+/* Best path of a net, NULL when it has none. O(paths x rules). */
+ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n);
+
+/* Helpers for policies. */
+const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path, const ArComms *comms,
+                              uint32_t next_hop);
+/* Standard export: nothing back to its source, iBGP-learned not to iBGP peers, RFC 1997
+ * NO_ADVERTISE / NO_EXPORT, and over eBGP: own ASN prepended, next hop self, LOCAL_PREF and
+ * weight reset. Policies call it, then add their own rules. */
+const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r);
+/* Standard import: over eBGP a path holding our own ASN is a loop and is dropped; the peer's
+ * import weight is applied. */
+const ArAttrs *bgp_import_standard(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why);
+/* True when the route was learned over iBGP. */
+bool bgp_route_ibgp(const ArSpeaker *sp, const ArRoute *r);
+/* Speaker that sent route r, NULL for a local route. */
+ArSpeaker *bgp_route_source(const ArSpeaker *sp, const ArRoute *r);
+
+const char *bgp_kind_name(ArNodeKind k);
+
+#endif

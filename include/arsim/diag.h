@@ -1,0 +1,58 @@
+/* diag.h - diagnostics: errors and warnings with file, line:column and JSON pointer. */
+#ifndef ARSIM_DIAG_H
+#define ARSIM_DIAG_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+/* GError domain of every arsim stage; codes below. */
+#define AR_ERROR (ar_error_quark())
+GQuark ar_error_quark(void);
+
+typedef enum ArErrorCode {
+    AR_ERROR_IO,       /* a file could not be read or written */
+    AR_ERROR_INPUT,    /* the scenario (or a --set) is invalid: exit status 2 */
+    AR_ERROR_USAGE,    /* bad command line: exit status 2 */
+    AR_ERROR_LIMIT,    /* a resource limit was reached (file size, event cap) */
+    AR_ERROR_INTERNAL, /* a bug: should never happen */
+} ArErrorCode;
+
+typedef enum ArSeverity {
+    DIAG_ERROR,
+    DIAG_WARNING,
+} ArSeverity;
+
+/* One message about the input. line/col are 1-based; 0 when unknown (e.g. for --set). */
+typedef struct ArDiag {
+    ArSeverity severity; /* error (exit 2) or warning (exit 0) */
+    char *file;          /* file name as given by the user, or "--set" */
+    int line;            /* 1-based line, 0 if unknown */
+    int col;             /* 1-based column in bytes, 0 if unknown */
+    char *pointer;       /* RFC 6901 JSON pointer, "" for the document */
+    char *message;       /* what is wrong and what to do about it */
+} ArDiag;
+
+/* An ordered list of diagnostics; owns its entries. */
+typedef struct ArDiagList {
+    GPtrArray *items; /* ArDiag*, in the order found */
+    int errors;       /* count of DIAG_ERROR entries */
+    int warnings;     /* count of DIAG_WARNING entries */
+} ArDiagList;
+
+ArDiagList *diag_list_new(void);
+void diag_list_free(ArDiagList *l);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArDiagList, diag_list_free)
+
+/* Appends a diagnostic; message is printf-style. O(1) amortised. */
+void diag_add(ArDiagList *l, ArSeverity sev, const char *file, int line, int col, const char *pointer,
+              const char *fmt, ...) G_GNUC_PRINTF(7, 8);
+
+/* Sorts by file, line, column (stable, so equal positions keep their order). */
+void diag_sort(ArDiagList *l);
+
+/* Writes "FILE:LINE:COL: /pointer: message" (warnings say "warning: " before the message). */
+void diag_print(const ArDiagList *l, FILE *out);
+char *diag_format(const ArDiag *d);
+
+#endif

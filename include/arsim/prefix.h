@@ -1,0 +1,57 @@
+/* prefix.h - IPv4 addresses and prefixes as integers: parse once, format only at output. */
+#ifndef ARSIM_PREFIX_H
+#define ARSIM_PREFIX_H
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* An IPv4 prefix. Inside the engine a prefix is never a string: it hashes and compares as the
+ * 64-bit key pfx_key() returns. */
+typedef struct ArPrefix {
+    uint32_t addr; /* network address, host byte order, host bits zero */
+    uint8_t len;   /* prefix length, 0..32 */
+} ArPrefix;
+
+/* Enough for "255.255.255.255/32" and the terminating NUL. */
+#define PFX_STRLEN 19
+#define IP_STRLEN 16
+
+/* Result of parsing text as a prefix. */
+typedef enum PfxParse {
+    PFX_OK = 0,       /* valid prefix, host bits zero */
+    PFX_BAD_SYNTAX,   /* not a.b.c.d/len */
+    PFX_HOST_BITS,    /* valid syntax, but bits beyond the length are set (10.1.0.1/16) */
+} PfxParse;
+
+/* Parses "a.b.c.d/len". On PFX_HOST_BITS *out holds the masked network. O(strlen). */
+PfxParse pfx_parse(const char *s, ArPrefix *out);
+/* Parses a dotted-quad address. */
+bool ip_parse(const char *s, uint32_t *out);
+
+/* Formats into buf (at least PFX_STRLEN / IP_STRLEN bytes); returns buf. */
+char *pfx_format(ArPrefix p, char *buf);
+char *ip_format(uint32_t ip, char *buf);
+
+/* Netmask of a length: 0 -> 0, 32 -> 0xffffffff. */
+static inline uint32_t pfx_mask(uint8_t len) { return len ? (uint32_t)(0xffffffffu << (32 - len)) : 0u; }
+
+/* One 64-bit key per prefix: address in the high bits, length in the low byte. Sorting by key
+ * orders by address, then by length (the order every table prints in). */
+static inline uint64_t pfx_key(ArPrefix p) { return ((uint64_t)p.addr << 8) | p.len; }
+static inline ArPrefix pfx_from_key(uint64_t k) { return (ArPrefix){ (uint32_t)(k >> 8), (uint8_t)(k & 0xff) }; }
+
+/* True when inner lies within outer (equal, or longer and inside). */
+static inline bool pfx_within(ArPrefix inner, ArPrefix outer)
+{
+    return inner.len >= outer.len && (inner.addr & pfx_mask(outer.len)) == outer.addr;
+}
+/* True when the address lies inside p. */
+static inline bool pfx_contains_ip(ArPrefix p, uint32_t ip) { return (ip & pfx_mask(p.len)) == p.addr; }
+/* True when the two prefixes share any address. */
+static inline bool pfx_overlap(ArPrefix a, ArPrefix b) { return pfx_within(a, b) || pfx_within(b, a); }
+
+/* Total order on prefixes (address, then length) for qsort. */
+int pfx_cmp(const void *a, const void *b);
+
+#endif

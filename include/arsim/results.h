@@ -1,0 +1,63 @@
+/* results.h - what a converged run means for VMs: effective routes per VNet. */
+#ifndef ARSIM_RESULTS_H
+#define ARSIM_RESULTS_H
+
+#include "arsim/build.h"
+
+typedef enum ArNextHopType {
+    NH_VNET_LOCAL = 0,   /* "VnetLocal": the VNet's own space */
+    NH_VNET_PEERING,     /* "VNetPeering": a peered VNet's space */
+    NH_GATEWAY,          /* "VirtualNetworkGateway": learned over BGP (gateways, Route Server) */
+    NH_INTERNET,         /* "Internet": the default route */
+    NH_NONE,             /* "None": Azure's default drop routes for private ranges */
+} ArNextHopType;
+
+/* Where a BGP effective route came from, which decides preference (HRP). */
+typedef enum ArRouteClass {
+    CLASS_SYSTEM = 0,    /* not learned over BGP */
+    CLASS_EXPRESSROUTE,  /* injected by the ExpressRoute gateway */
+    CLASS_VPN,           /* injected by the VPN gateway */
+    CLASS_NVA,           /* injected by the Route Server from an NVA */
+} ArRouteClass;
+
+/* One effective route of a VNet's VMs (what Azure shows for a NIC). */
+typedef struct ArEffRoute {
+    ArPrefix prefix;         /* address prefix */
+    ArNextHopType type;      /* next hop type */
+    ArRouteClass cls;        /* source class */
+    GArray *next_hops;       /* uint32_t next hop IPs, ascending; several = ECMP; empty for system routes */
+    GPtrArray *via;          /* const ArSpeaker* that injected or leads to it, in next_hops order */
+    const ArAsPath *path;    /* AS path as learned by the injector; NULL for system routes */
+    int peer_vnet;           /* NH_VNET_PEERING: index of the peered VNet, else AR_NO_INDEX */
+} ArEffRoute;
+
+/* Effective routes of one VNet, ascending by prefix. */
+typedef struct ArEffTable {
+    int vnet;        /* index in scn->vnets */
+    int hub;         /* VNet whose gateways/Route Server serve it, AR_NO_INDEX if none */
+    GArray *routes;  /* ArEffRoute */
+} ArEffTable;
+
+/* Computes every VNet's effective routes from the converged RIBs. Returns ArEffTable*, one per
+ * VNet in scenario order. O(R log R) in the routes held by the hub's injectors. */
+GPtrArray *eff_compute(const ArNet *net);
+
+const char *eff_nh_type_name(ArNextHopType t);
+const char *eff_source_name(const ArEffRoute *r); /* "Default" or "VirtualNetworkGateway" */
+
+/* The route of table t whose prefix is exactly p, NULL if none. O(log n). */
+const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p);
+
+/* One simulation run and what it concluded. */
+typedef struct ArRun {
+    ArNet *net;      /* the network, converged (or stopped) */
+    GPtrArray *eff;  /* ArEffTable*, per VNet in scenario order */
+    ArRunEnd end;    /* how the run ended */
+} ArRun;
+
+/* Builds, runs and derives effective routes. The scenario must outlive the run. */
+ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg);
+void run_free(ArRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRun, run_free)
+
+#endif

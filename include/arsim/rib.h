@@ -1,0 +1,67 @@
+/* rib.h - a speaker's routing table: per prefix, every path learned (Adj-RIB-In) and the best one
+ * (Loc-RIB). Kept apart from the protocol, as BIRD keeps nest/rt-table.c apart from proto/bgp. */
+#ifndef ARSIM_RIB_H
+#define ARSIM_RIB_H
+
+#include "arsim/attr.h"
+#include "arsim/prefix.h"
+
+#include <glib.h>
+#include <stdint.h>
+
+#define PEER_LOCAL UINT16_MAX /* ArRoute.peer of a locally originated route */
+
+/* Route flags. */
+#define RT_VNET 0x1u   /* a VNet's address space, originated by an Azure component for its VNet */
+#define RT_STATIC 0x2u /* a static (non-BGP) VPN site's prefix, originated by the VPN gateway */
+
+/* One path to a prefix. 24 bytes: the prefix is the table key, the attributes are shared. */
+typedef struct ArRoute {
+    struct ArRoute *next;   /* next path for the same prefix, in ascending peer order */
+    const ArAttrs *attrs;   /* interned, after import policy */
+    uint16_t peer;          /* index of the peer it was learned from, PEER_LOCAL if originated here */
+    uint16_t flags;         /* RT_* */
+} ArRoute;
+
+/* All paths to one prefix. The Adj-RIB-In of peer p is the set of routes with peer == p; the
+ * Loc-RIB is the set of best pointers: neither is copied. */
+typedef struct ArRibNet {
+    ArRoute *routes;   /* list of paths, ascending peer (locals last) */
+    ArRoute *best;     /* selected path, NULL when none (every path rejected or list empty) */
+} ArRibNet;
+
+typedef struct ArRib {
+    GHashTable *nets;  /* prefix key (packed into the pointer) -> ArRibNet* */
+    uint64_t routes;   /* paths stored, for statistics */
+} ArRib;
+
+void rib_init(ArRib *r);
+void rib_clear(ArRib *r);
+
+/* Exact-match lookup, O(1). NULL when the prefix has no entry. */
+ArRibNet *rib_find(const ArRib *r, uint64_t key);
+/* Lookup, creating an empty entry. O(1) amortised. */
+ArRibNet *rib_get(ArRib *r, uint64_t key);
+/* Drops the entry when it holds no path. */
+void rib_prune(ArRib *r, uint64_t key, ArRibNet *n);
+
+/* Path from peer in n, NULL if none. O(paths). */
+ArRoute *rib_route_from(ArRibNet *n, uint16_t peer);
+/* Adds or replaces the path from peer; returns the route. O(paths). */
+ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags);
+/* Removes the path from peer; returns TRUE if there was one. The best pointer must be
+ * recomputed by the caller. O(paths). */
+gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
+
+/* All prefix keys, ascending (address, then length): the order of every printed table.
+ * O(n log n); the caller frees the array. */
+GArray *rib_sorted_keys(const ArRib *r);
+
+/* Prefix keys live in the pointer itself: the tables need 64-bit pointers. */
+G_STATIC_ASSERT(sizeof(gpointer) >= sizeof(uint64_t));
+static inline gpointer rib_key_ptr(uint64_t key) { return (gpointer)(guintptr)key; }
+static inline uint64_t rib_ptr_key(gconstpointer p) { return (uint64_t)(guintptr)p; }
+/* Hash for pointer-packed prefix keys (mixes the high bits g_direct_hash would drop). */
+guint rib_key_hash(gconstpointer p);
+
+#endif

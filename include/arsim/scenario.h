@@ -1,0 +1,138 @@
+/* scenario.h - the in-memory model of a scenario: Azure resources as the user described them. */
+#ifndef ARSIM_SCENARIO_H
+#define ARSIM_SCENARIO_H
+
+#include "arsim/prefix.h"
+
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* The model is what the loader produces after validation: every reference is resolved to an
+ * index into the owning array, every prefix and address is an integer. Nothing in it is
+ * invented: defaults the docs define are filled in by the loader, everything derived (Route
+ * Server instances, MSEEs, addresses Azure would assign) is made by the build stage. */
+
+#define AR_ASN_ROUTE_SERVER 65515u /* Route Server's fixed ASN (TS) */
+#define AR_ASN_MSEE 12076u         /* Microsoft's ASN on ExpressRoute circuits (FAQ) */
+#define AR_NO_INDEX (-1)           /* an optional reference that is absent */
+
+typedef enum ArHubPref {
+    HUBPREF_EXPRESSROUTE = 0, /* default: ExpressRoute routes win (HRP) */
+    HUBPREF_VPNGATEWAY,       /* VPN and NVA routes win over ExpressRoute (HRP) */
+    HUBPREF_ASPATH,           /* shortest AS path regardless of source (HRP) */
+} ArHubPref;
+
+typedef enum ArGatewayType {
+    GW_EXPRESSROUTE = 0,
+    GW_VPN,
+} ArGatewayType;
+
+typedef enum ArCircuitSku {
+    SKU_STANDARD = 0, /* 4,000 prefixes from on-premises */
+    SKU_PREMIUM,      /* 10,000 prefixes from on-premises */
+} ArCircuitSku;
+
+typedef enum ArConnKind {
+    CONN_NVA = 0,  /* eBGP session between the site's router and an NVA */
+    CONN_EXPRESSROUTE, /* a circuit (MSEE) to an ExpressRoute gateway */
+    CONN_VPN,      /* an IPsec connection to a VPN gateway, with or without BGP */
+} ArConnKind;
+
+/* A VNet peering as listed under a VNet; it connects both VNets (Azure needs two peering
+ * resources; the scenario lists one). */
+typedef struct ArPeering {
+    int remote;                 /* index of the remote VNet in ArScenario.vnets */
+    bool use_remote_gateways;   /* this VNet uses the remote VNet's gateways and Route Server */
+    bool allow_gateway_transit; /* this VNet lets the remote VNet use its gateways */
+} ArPeering;
+
+typedef struct ArVnet {
+    char *name;            /* unique among VNets */
+    GArray *prefixes;      /* ArPrefix, addressPrefixes in file order */
+    GArray *peerings;      /* ArPeering, as listed under this VNet */
+} ArVnet;
+
+typedef struct ArRouteServer {
+    char *name;                 /* unique among route servers */
+    int vnet;                   /* index of the VNet that holds its RouteServerSubnet */
+    bool branch_to_branch;      /* allowBranchToBranchTraffic, default false (FAQ) */
+    ArHubPref hub_pref;         /* hubRoutingPreference, default ExpressRoute (HRP) */
+    uint32_t route_limit;       /* routes accepted per NVA peer before the session drops, default 1000 (LIM) */
+    bool reflect_nva_to_nva;    /* re-advertise one NVA's routes to the other NVAs, default true (LAB) */
+    uint32_t ips[2];            /* virtualRouterIps of instances 0 and 1; 0 = let the build choose */
+} ArRouteServer;
+
+typedef struct ArGateway {
+    char *name;          /* unique among gateways */
+    int vnet;            /* index of the VNet that holds its GatewaySubnet */
+    ArGatewayType type;  /* ExpressRoute or Vpn */
+    bool active_active;  /* VPN: two instances; must be true beside a Route Server (ERVPN) */
+    uint32_t asn;        /* VPN: its ASN, must be 65515 beside a Route Server (ERVPN); ER: 65515 */
+    uint32_t ips[2];     /* instance addresses; 0 = let the build choose */
+} ArGateway;
+
+/* A route an NVA or site originates, with optional attributes. */
+typedef struct ArOrigination {
+    ArPrefix prefix;      /* the prefix announced */
+    GArray *as_path;      /* uint32_t ASNs appended after the originator's own ASN, may be empty */
+    GArray *communities;  /* uint32_t, (high 16 bits : low 16 bits), may be empty */
+} ArOrigination;
+
+typedef struct ArNva {
+    char *name;               /* unique among NVAs */
+    int vnet;                 /* index of its VNet */
+    uint32_t ip;              /* ipAddress: its BGP address */
+    uint32_t next_hop;        /* nextHopIp: the next hop it advertises, default ip */
+    uint32_t asn;             /* its ASN: 16-bit, not reserved (FAQ) */
+    int route_server;         /* index of the Route Server it peers with, AR_NO_INDEX if none */
+    GArray *originations;     /* ArOrigination, advertisedPrefixes in file order */
+} ArNva;
+
+typedef struct ArConnection {
+    ArConnKind kind;       /* which key named the target */
+    int target;            /* index into nvas (CONN_NVA) or gateways (the others) */
+    ArCircuitSku sku;      /* CONN_EXPRESSROUTE: circuitSku, default Standard */
+    bool bgp;              /* CONN_VPN: BGP over the tunnel (true) or static prefixes (false) */
+} ArConnection;
+
+typedef struct ArSite {
+    char *name;            /* unique among sites */
+    uint32_t asn;          /* its ASN */
+    GArray *prefixes;      /* ArPrefix, addressPrefixes it originates */
+    GArray *connections;   /* ArConnection, in file order */
+    uint32_t ip;           /* bgpPeeringAddress; 0 = let the build choose */
+} ArSite;
+
+typedef struct ArScenario {
+    char *name;            /* optional display name */
+    char *description;     /* optional free text */
+    char *file;            /* file it was loaded from (for messages) */
+    GPtrArray *vnets;          /* ArVnet* */
+    GPtrArray *route_servers;  /* ArRouteServer* */
+    GPtrArray *gateways;       /* ArGateway* */
+    GPtrArray *nvas;           /* ArNva* */
+    GPtrArray *sites;          /* ArSite* */
+} ArScenario;
+
+ArScenario *scn_new(void);
+void scn_free(ArScenario *s);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArScenario, scn_free)
+
+/* Constructors used by the loader: each returns an object owned by the scenario. */
+ArVnet *scn_add_vnet(ArScenario *s, const char *name);
+ArRouteServer *scn_add_route_server(ArScenario *s, const char *name);
+ArGateway *scn_add_gateway(ArScenario *s, const char *name);
+ArNva *scn_add_nva(ArScenario *s, const char *name);
+ArSite *scn_add_site(ArScenario *s, const char *name);
+
+/* Index of the named object, AR_NO_INDEX if absent. O(n): used by the loader only. */
+int scn_find(GPtrArray *objs, const char *name);
+
+/* The VNet whose gateways and Route Server serve VNet v: v itself when it holds any, else the
+ * VNet it peers with useRemoteGateways; AR_NO_INDEX when none. O(resources + peerings). */
+int scn_hub_of(const ArScenario *s, int v);
+/* True when VNet a and b are peered (listed under either). */
+bool scn_vnets_peered(const ArScenario *s, int a, int b);
+
+#endif

@@ -1,0 +1,259 @@
+/* build.c - turns a validated scenario into speakers, originations and sessions. */
+#include "arsim/build.h"
+
+#include <string.h>
+
+/* Weights as Azure's ExpressRoute gateway shows them (LAB): its MSEE path beats iBGP routes. */
+#define WEIGHT_MSEE 32769u
+#define WEIGHT_IBGP 32768u
+#define LIMIT_VPN_SITE 4000u  /* prefixes a VPN gateway accepts from one site (LIM) */
+#define LIMIT_ER_STANDARD 4000u
+#define LIMIT_ER_PREMIUM 10000u
+
+void build_hub_space(const ArScenario *scn, int h, GArray *out)
+{
+    for (guint v = 0; v < scn->vnets->len; v++) {
+        if ((int)v != h && scn_hub_of(scn, (int)v) != h)
+            continue;
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        g_array_append_vals(out, vn->prefixes->data, vn->prefixes->len);
+    }
+}
+
+/* Addresses Azure would assign when the scenario gives none: RouteServerSubnet is taken as the
+ * second-to-last /27 of the VNet's first prefix and GatewaySubnet as the last /27; instances get
+ * the subnet's .4 and .5 (the first usable addresses Azure hands out). Documented as a default. */
+static uint32_t subnet_ip(const ArScenario *scn, int vnet, int from_end, uint32_t host)
+{
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, vnet);
+    ArPrefix p = g_array_index(vn->prefixes, ArPrefix, 0);
+    uint32_t size = p.len >= 32 ? 1u : (uint32_t)(1ull << (32 - p.len));
+    uint32_t base = p.addr + (size >= 64 ? size - 32u * (uint32_t)from_end : 0u);
+    return base + host;
+}
+
+static uint32_t site_default_ip(const ArSite *st, guint index)
+{
+    if (st->prefixes->len) {
+        ArPrefix p = g_array_index(st->prefixes, ArPrefix, 0);
+        return p.len < 32 ? p.addr + 1 : p.addr;
+    }
+    return (169u << 24) | (254u << 16) | ((index + 1) & 0xffff) << 8 | 1u;
+}
+
+static const ArAttrs *local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms)
+{
+    ArAttrs a = *sim->empty;
+    if (path && path->len)
+        a.path = attr_path(sim->attrs, (const uint32_t *)(const void *)path->data, path->len);
+    if (comms && comms->len)
+        a.comms = attr_comms(sim->attrs, (const uint32_t *)(const void *)comms->data, comms->len);
+    a.next_hop = next_hop;
+    a.weight = AR_WEIGHT_LOCAL;
+    return attr_intern(sim->attrs, &a);
+}
+
+static void originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
+{
+    const ArAttrs *a = local_attrs(sp->sim, sp->ip, NULL, NULL);
+    for (guint i = 0; i < prefixes->len; i++)
+        bgp_originate(sp, g_array_index(prefixes, ArPrefix, i), a, flags);
+}
+
+static ArSpeaker *new_instance(ArNet *net, const char *base, int inst, bool suffix, ArNodeKind kind,
+                               uint32_t asn, uint32_t ip, const ArPolicy *pol, const void *res)
+{
+    g_autofree char *name = suffix ? g_strdup_printf("%s/%d", base, inst) : g_strdup(base);
+    ArSpeaker *sp = bgp_speaker_new(net->sim, name, kind, asn, ip, pol);
+    sp->resource = res;
+    sp->instance = inst;
+    return sp;
+}
+
+static void build_route_servers(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    for (guint i = 0; i < scn->route_servers->len; i++) {
+        const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, i);
+        g_autoptr(GArray) space = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+        build_hub_space(scn, rs->vnet, space);
+        for (int k = 0; k < 2; k++) {
+            uint32_t ip = rs->ips[k] ? rs->ips[k] : subnet_ip(scn, rs->vnet, 2, 4u + (uint32_t)k);
+            ArSpeaker *sp = new_instance(net, rs->name, k, true, NODE_ROUTE_SERVER, AR_ASN_ROUTE_SERVER, ip,
+                                         &policy_route_server, rs);
+            sp->cfg = rs;
+            sp->filter = g_array_copy(space);
+            originate_all(sp, space, RT_VNET);
+            net->rs[i][k] = sp;
+        }
+    }
+}
+
+static void build_gateways(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    for (guint i = 0; i < scn->gateways->len; i++) {
+        const ArGateway *gw = g_ptr_array_index(scn->gateways, i);
+        g_autoptr(GArray) space = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+        build_hub_space(scn, gw->vnet, space);
+        bool vpn = gw->type == GW_VPN;
+        int n = vpn && gw->active_active ? 2 : 1;
+        for (int k = 0; k < n; k++) {
+            uint32_t ip = gw->ips[k] ? gw->ips[k] : subnet_ip(scn, gw->vnet, 1, (vpn ? 6u : 4u) + (uint32_t)k);
+            ArSpeaker *sp = new_instance(net, gw->name, k, n > 1, vpn ? NODE_VPN_GATEWAY : NODE_ER_GATEWAY,
+                                         gw->asn, ip, vpn ? &policy_vpn_gateway : &policy_er_gateway, gw);
+            sp->cfg = gw;
+            originate_all(sp, space, RT_VNET);
+            net->gw[i][k] = sp;
+        }
+    }
+}
+
+static void build_nvas(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    for (guint i = 0; i < scn->nvas->len; i++) {
+        const ArNva *nva = g_ptr_array_index(scn->nvas, i);
+        ArSpeaker *sp = bgp_speaker_new(net->sim, nva->name, NODE_NVA, nva->asn, nva->ip, &policy_standard);
+        sp->resource = nva;
+        sp->cfg = nva;
+        for (guint k = 0; k < nva->originations->len; k++) {
+            const ArOrigination *o = &g_array_index(nva->originations, ArOrigination, k);
+            bgp_originate(sp, o->prefix, local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
+        }
+        net->nva[i] = sp;
+    }
+}
+
+static void build_sites(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    for (guint i = 0; i < scn->sites->len; i++) {
+        const ArSite *st = g_ptr_array_index(scn->sites, i);
+        uint32_t ip = st->ip ? st->ip : site_default_ip(st, i);
+        ArSpeaker *sp = bgp_speaker_new(net->sim, st->name, NODE_SITE, st->asn, ip, &policy_standard);
+        sp->resource = st;
+        sp->cfg = st;
+        originate_all(sp, st->prefixes, 0);
+        net->site[i] = sp;
+    }
+}
+
+static void connect_route_server_peers(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    /* NVAs: eBGP multihop to both instances (FAQ). */
+    for (guint i = 0; i < scn->nvas->len; i++) {
+        const ArNva *nva = g_ptr_array_index(scn->nvas, i);
+        if (nva->route_server == AR_NO_INDEX)
+            continue;
+        const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, nva->route_server);
+        for (int k = 0; k < 2; k++) {
+            ArSpeaker *ars = net->rs[nva->route_server][k];
+            ArSession *s = bgp_session_new(net->sim, ars, ars->ip, net->nva[i], nva->next_hop);
+            ArPeer *at_rs = bgp_peer(ars, s->peer[0]);
+            at_rs->route_limit = rs->route_limit;
+            at_rs->import_weight = WEIGHT_IBGP; /* shown as weight 32768 by Azure (section 8) */
+        }
+    }
+    /* Gateways in the Route Server's VNet: automatic iBGP with both instances (ERVPN). */
+    for (guint g = 0; g < scn->gateways->len; g++) {
+        const ArGateway *gw = g_ptr_array_index(scn->gateways, g);
+        for (guint r = 0; r < scn->route_servers->len; r++) {
+            const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, r);
+            if (rs->vnet != gw->vnet)
+                continue;
+            for (int gi = 0; gi < 2 && net->gw[g][gi]; gi++)
+                for (int k = 0; k < 2; k++) {
+                    ArSpeaker *gsp = net->gw[g][gi], *ars = net->rs[r][k];
+                    ArSession *s = bgp_session_new(net->sim, ars, ars->ip, gsp, gsp->ip);
+                    bgp_peer(ars, s->peer[0])->import_weight = WEIGHT_IBGP;
+                    bgp_peer(gsp, s->peer[1])->import_weight = WEIGHT_IBGP;
+                }
+        }
+    }
+}
+
+static void connect_sites(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    guint msee_no = 0;
+    for (guint i = 0; i < scn->sites->len; i++) {
+        const ArSite *st = g_ptr_array_index(scn->sites, i);
+        ArSpeaker *site = net->site[i];
+        guint circuits = 0;
+        for (guint c = 0; c < st->connections->len; c++)
+            circuits += g_array_index(st->connections, ArConnection, c).kind == CONN_EXPRESSROUTE;
+        for (guint c = 0; c < st->connections->len; c++) {
+            const ArConnection *cn = &g_array_index(st->connections, ArConnection, c);
+            if (cn->kind == CONN_NVA) {
+                ArSpeaker *nva = net->nva[cn->target];
+                bgp_session_new(net->sim, site, site->ip, nva, nva->ip);
+            } else if (cn->kind == CONN_EXPRESSROUTE) {
+                const ArGateway *gw = g_ptr_array_index(scn->gateways, cn->target);
+                g_autofree char *name = circuits > 1 ? g_strdup_printf("msee/%s/%s", st->name, gw->name)
+                                                     : g_strdup_printf("msee/%s", st->name);
+                msee_no++;
+                uint32_t ip = (169u << 24) | (254u << 16) | ((msee_no & 0xff) << 8) | 2u;
+                ArSpeaker *msee = bgp_speaker_new(net->sim, name, NODE_MSEE, AR_ASN_MSEE, ip, &policy_msee);
+                msee->resource = cn;
+                g_ptr_array_add(net->msee, msee);
+                /* Circuit prefix limit from on-premises (expressroute-routing.md). */
+                ArSession *s = bgp_session_new(net->sim, msee, ip, site, site->ip);
+                bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? LIMIT_ER_PREMIUM : LIMIT_ER_STANDARD;
+                ArSpeaker *ergw = net->gw[cn->target][0];
+                s = bgp_session_new(net->sim, ergw, ergw->ip, msee, ip);
+                bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
+            } else if (cn->bgp) {
+                for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
+                    ArSpeaker *vpn = net->gw[cn->target][k];
+                    ArSession *s = bgp_session_new(net->sim, vpn, vpn->ip, site, site->ip);
+                    bgp_peer(vpn, s->peer[0])->route_limit = LIMIT_VPN_SITE;
+                }
+            } else {
+                /* Static site: the gateway originates its prefixes (ERVPN). */
+                for (int k = 0; k < 2 && net->gw[cn->target][k]; k++)
+                    originate_all(net->gw[cn->target][k], st->prefixes, RT_STATIC);
+            }
+        }
+    }
+}
+
+ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg)
+{
+    ArNet *net = g_new0(ArNet, 1);
+    net->scn = scn;
+    net->sim = bgp_sim_new(cfg);
+    net->rs = g_new0(ArInstPair, scn->route_servers->len + 1);
+    net->gw = g_new0(ArInstPair, scn->gateways->len + 1);
+    net->nva = g_new0(ArSpeaker *, scn->nvas->len + 1);
+    net->site = g_new0(ArSpeaker *, scn->sites->len + 1);
+    net->msee = g_ptr_array_new();
+    build_route_servers(net);
+    build_gateways(net);
+    build_nvas(net);
+    build_sites(net);
+    connect_route_server_peers(net);
+    connect_sites(net);
+    return net;
+}
+
+void build_net_free(ArNet *net)
+{
+    if (!net)
+        return;
+    bgp_sim_free(net->sim);
+    g_free(net->rs);
+    g_free(net->gw);
+    g_free(net->nva);
+    g_free(net->site);
+    g_ptr_array_free(net->msee, TRUE);
+    g_free(net);
+}
+
+ArRunEnd build_run(ArNet *net)
+{
+    for (guint i = 0; i < net->sim->sessions->len; i++)
+        bgp_session_up_at(net->sim, g_ptr_array_index(net->sim->sessions, i), 0);
+    return bgp_run(net->sim, AR_TIME_NEVER);
+}

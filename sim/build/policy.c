@@ -1,0 +1,142 @@
+/* policy.c - Azure's documented routing rules as import/export policies of each node kind.
+ * Source keys (FAQ, ERVPN, INJ, MR, LAB...) are those of docs/azure-rules.md. */
+#include "arsim/build.h"
+
+static bool is_gateway(const ArSpeaker *sp)
+{
+    return sp && (sp->kind == NODE_ER_GATEWAY || sp->kind == NODE_VPN_GATEWAY);
+}
+
+/* ---- Route Server ---------------------------------------------------------------------------- */
+
+static const ArAttrs *rs_import(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why)
+{
+    /* Loop prevention: a path holding 65515 is dropped, whoever sent it (MR, FAQ). */
+    if (attr_path_contains(in->path, AR_ASN_ROUTE_SERVER)) {
+        *why = "AS path holds 65515 (Route Server loop prevention)";
+        return NULL;
+    }
+    if (attr_path_contains(in->path, 0)) {
+        *why = "AS 0 in the path";
+        return NULL;
+    }
+    /* Transit prevention: routes another Route Server tagged toward its gateway come back through
+     * a shared circuit and are dropped here (FAQ). */
+    if (is_gateway(from->remote) && attr_comms_has(in->comms, COMM_ARS_TRANSIT)) {
+        *why = "community 65517:65517 from a gateway (transit prevention)";
+        return NULL;
+    }
+    return bgp_import_standard(sp, from, in, why);
+}
+
+static bool rs_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
+{
+    /* An NVA prefix equal to or longer than the VNet space is neither advertised nor injected;
+     * supernets are accepted (INJ). */
+    if (from->remote->kind != NODE_NVA || !sp->filter)
+        return true;
+    for (guint i = 0; i < sp->filter->len; i++) {
+        if (pfx_within(p, g_array_index(sp->filter, ArPrefix, i))) {
+            *why = "prefix equal to or longer than the VNet address space";
+            return false;
+        }
+    }
+    return true;
+}
+
+static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+{
+    const ArRouteServer *cfg = sp->cfg;
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    const ArSpeaker *dst = to->remote;
+    if (r->peer == to->index)
+        return NULL;
+    if (src && src->resource == dst->resource)
+        return NULL; /* not to another instance of the gateway it came from */
+    if (attr_comms_has(r->attrs->comms, COMM_NO_ADVERTISE))
+        return NULL; /* injected into VMs, advertised to no peer (INJ) */
+    ArSim *sim = sp->sim;
+    if (dst->kind == NODE_NVA) {
+        bool ok = !src ? (r->flags & RT_VNET) != 0           /* VNet prefixes go to every NVA */
+                       : src->kind == NODE_NVA ? cfg->reflect_nva_to_nva /* LAB */
+                       : cfg->branch_to_branch;              /* gateway routes: only with b2b (FAQ) */
+        if (!ok || attr_comms_has(r->attrs->comms, COMM_NO_EXPORT))
+            return NULL;
+        /* eBGP: 65515 prepended; a reflected route keeps its next hop (LAB). */
+        ArAttrs c = *r->attrs;
+        c.path = attr_path_prepend(sim->attrs, r->attrs->path, sp->asn);
+        c.next_hop = src ? r->attrs->next_hop : to->local_ip;
+        c.weight = 0;
+        c.local_pref = AR_LOCAL_PREF_DEFAULT;
+        c.med = 0;
+        return attr_intern(sim->attrs, &c);
+    }
+    if (is_gateway(dst)) {
+        /* Gateways know the VNet space themselves; learned routes cross only with b2b (ERVPN),
+         * and never between two gateways of the same kind. */
+        if (!src || !cfg->branch_to_branch || (is_gateway(src) && src->kind == dst->kind))
+            return NULL;
+        ArAttrs c = *r->attrs;
+        c.weight = 0;
+        if (dst->kind == NODE_ER_GATEWAY)
+            c.comms = attr_comms_add(sim->attrs, c.comms, COMM_ARS_TRANSIT); /* FAQ, ERVPN */
+        return attr_intern(sim->attrs, &c);
+    }
+    return NULL;
+}
+
+const ArPolicy policy_route_server = { rs_import, rs_accept, rs_export };
+
+/* ---- ExpressRoute gateway -------------------------------------------------------------------- */
+
+static const ArAttrs *ergw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+{
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    if (to->remote->kind == NODE_MSEE) {
+        /* One circuit's routes never reach another circuit through the gateway (ERVPN). */
+        if (src && src->kind == NODE_MSEE)
+            return NULL;
+        return bgp_export_standard(sp, to, key, r);
+    }
+    /* Toward the Route Server (iBGP): what the circuits taught us, next hop self. */
+    if (!src || src->kind != NODE_MSEE)
+        return NULL;
+    const ArAttrs *a = bgp_export_standard(sp, to, key, r);
+    return a ? bgp_attrs_with(sp->sim, a, a->path, a->comms, to->local_ip) : NULL;
+}
+
+const ArPolicy policy_er_gateway = { bgp_import_standard, NULL, ergw_export };
+
+/* ---- VPN gateway ----------------------------------------------------------------------------- */
+
+static const ArAttrs *vpngw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+{
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    if (to->remote->kind == NODE_ROUTE_SERVER) {
+        /* Toward the Route Server: BGP sites' routes and static sites' prefixes (ERVPN). */
+        bool ok = src ? src->kind == NODE_SITE : (r->flags & RT_STATIC) != 0;
+        if (!ok)
+            return NULL;
+        const ArAttrs *a = bgp_export_standard(sp, to, key, r);
+        return a ? bgp_attrs_with(sp->sim, a, a->path, a->comms, to->local_ip) : NULL;
+    }
+    return bgp_export_standard(sp, to, key, r); /* toward sites: plain eBGP, transit between sites */
+}
+
+const ArPolicy policy_vpn_gateway = { bgp_import_standard, NULL, vpngw_export };
+
+/* ---- MSEE ------------------------------------------------------------------------------------ */
+
+static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+{
+    const ArAttrs *a = bgp_export_standard(sp, to, key, r);
+    if (!a || to->remote->kind != NODE_SITE)
+        return a;
+    /* Toward on-premises private ASNs are removed: the site sees 12076 only (FAQ). */
+    const ArAsPath *p = attr_path_remove_private(sp->sim->attrs, a->path);
+    return p == a->path ? a : bgp_attrs_with(sp->sim, a, p, a->comms, a->next_hop);
+}
+
+const ArPolicy policy_msee = { bgp_import_standard, NULL, msee_export };
+
+const ArPolicy policy_standard = { bgp_import_standard, NULL, bgp_export_standard };

@@ -1,0 +1,104 @@
+/* commands.c - the arsim subcommands: load, simulate, print; exit statuses as in cli.h. */
+#include "arsim/cli.h"
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <string.h>
+
+/* Loads one scenario, printing its diagnostics to err. NULL on errors. */
+static ArScenario *load_or_report(const char *file, char **sets, FILE *err)
+{
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = (const char *const *)sets };
+    ArScenario *scn = load_file(file, &opts, diags);
+    diag_print(diags, err);
+    if (!scn && diags->errors == 0)
+        fprintf(err, "%s: could not be loaded\n", file);
+    return scn;
+}
+
+/* Emits text to -o FILE (atomically) or to out. */
+static int emit(const char *text, const ArRunArgs *a, FILE *out, FILE *err)
+{
+    if (a->output) {
+        g_autoptr(GError) e = NULL;
+        if (!out_write_file(a->output, text, strlen(text), a->file, &e)) {
+            fprintf(err, "arsim: %s\n", e->message);
+            return EXIT_BAD_INPUT;
+        }
+        return EXIT_OK;
+    }
+    fputs(text, out);
+    return EXIT_OK;
+}
+
+int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
+{
+    g_autoptr(ArScenario) scn = load_or_report(a->file, a->sets, err);
+    if (!scn)
+        return EXIT_BAD_INPUT;
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    int status = run->end == RUN_CONVERGED ? EXIT_OK : EXIT_NO_CONVERGE;
+    if (status != EXIT_OK)
+        fprintf(err, "arsim: %s: the simulation did not converge within %" G_GUINT64_FORMAT " events\n", a->file,
+                run->net->sim->cfg.max_events);
+
+    const char *nva = a->learned ? a->learned : a->advertised;
+    if (nva) {
+        g_autoptr(GError) e = NULL;
+        cJSON *doc = out_peering_routes_json(run, nva, a->advertised != NULL, &e);
+        if (!doc) {
+            fprintf(err, "arsim: %s\n", e->message);
+            return EXIT_BAD_INPUT;
+        }
+        g_autofree char *text = NULL;
+        if (a->json) {
+            text = out_json_print(doc);
+        } else {
+            GString *s = g_string_new(NULL);
+            out_peering_routes_text(doc, s);
+            text = g_string_free(s, FALSE);
+        }
+        cJSON_Delete(doc);
+        int st = emit(text, a, out, err);
+        return st ? st : status;
+    }
+    if (a->node && !bgp_speaker_find(run->net->sim, a->node) && scn_find(scn->vnets, a->node) == AR_NO_INDEX) {
+        fprintf(err, "arsim: no node or VNet named \"%s\" (node names: scenario names, plus \"ars/0\"-style "
+                     "instances and \"msee/SITE\" circuits)\n", a->node);
+        return EXIT_BAD_INPUT;
+    }
+    g_autofree char *text = NULL;
+    if (a->json) {
+        cJSON *doc = out_run_json(run, a->node);
+        text = out_json_print(doc);
+        cJSON_Delete(doc);
+    } else {
+        GString *s = g_string_new(NULL);
+        out_run_text(run, a->node, s);
+        text = g_string_free(s, FALSE);
+    }
+    int st = emit(text, a, out, err);
+    return st ? st : status;
+}
+
+int cmd_validate(char **files, char **sets, FILE *out, FILE *err)
+{
+    int status = EXIT_OK;
+    for (char **f = files; f && *f; f++) {
+        g_autoptr(ArDiagList) diags = diag_list_new();
+        ArLoadOptions opts = { .sets = (const char *const *)sets };
+        g_autoptr(ArScenario) scn = load_file(*f, &opts, diags);
+        diag_print(diags, err);
+        if (!scn) {
+            status = EXIT_BAD_INPUT;
+            continue;
+        }
+        fprintf(out, "%s: valid: %u VNets, %u Route Servers, %u gateways, %u NVAs, %u sites", *f,
+                scn->vnets->len, scn->route_servers->len, scn->gateways->len, scn->nvas->len, scn->sites->len);
+        if (diags->warnings)
+            fprintf(out, " (%d warning%s)", diags->warnings, diags->warnings == 1 ? "" : "s");
+        fputc('\n', out);
+    }
+    return status;
+}

@@ -1,0 +1,469 @@
+/* bgp.c - BGP speakers and sessions: UPDATE delivery, import, decision, export, in simulated time. */
+#include "arsim/bgp.h"
+
+#include <stddef.h>
+#include <string.h>
+
+/* An UPDATE in flight: one attribute set, many prefixes (as on the wire). The event node is
+ * embedded, so sending allocates exactly one block. */
+typedef struct ArMsg {
+    ArEvent ev;            /* heap node: delivery time */
+    ArSession *session;    /* carried over this session */
+    uint8_t to;            /* receiving side (0 or 1) */
+    uint32_t epoch;        /* session epoch when sent */
+    const ArAttrs *attrs;  /* attributes of the announced prefixes, NULL when none announced */
+    uint32_t n_withdraw;   /* keys[0 .. n_withdraw) are withdrawn */
+    uint32_t n_announce;   /* keys[n_withdraw .. n_withdraw + n_announce) are announced */
+    uint64_t keys[];       /* prefix keys */
+} ArMsg;
+
+#define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+static void on_flush(ArEvent *ev, void *ctx);
+static void on_session_up(ArEvent *ev, void *ctx);
+static void on_deliver(ArEvent *ev, void *ctx);
+
+const char *bgp_kind_name(ArNodeKind k)
+{
+    static const char *const names[NODE_KIND_COUNT] = {
+        [NODE_ROUTE_SERVER] = "routeServer", [NODE_ER_GATEWAY] = "expressRouteGateway",
+        [NODE_VPN_GATEWAY] = "vpnGateway",   [NODE_NVA] = "nva",
+        [NODE_SITE] = "site",                [NODE_MSEE] = "msee",
+    };
+    return k < NODE_KIND_COUNT ? names[k] : "?";
+}
+
+/* ---- construction -------------------------------------------------------------------------- */
+
+static void speaker_free(gpointer p)
+{
+    ArSpeaker *sp = p;
+    for (guint i = 0; i < sp->peers->len; i++) {
+        ArPeer *peer = bgp_peer(sp, (uint16_t)i);
+        g_hash_table_destroy(peer->out);
+        g_free(peer);
+    }
+    g_ptr_array_free(sp->peers, TRUE);
+    rib_clear(&sp->rib);
+    g_array_free(sp->dirty, TRUE);
+    g_hash_table_destroy(sp->dirty_set);
+    if (sp->filter)
+        g_array_free(sp->filter, TRUE);
+    g_free(sp->name);
+    g_free(sp);
+}
+
+static void session_free(gpointer p)
+{
+    ArSession *s = p;
+    g_free(s->down_reason);
+    g_free(s);
+}
+
+ArSim *bgp_sim_new(const ArSimConfig *cfg)
+{
+    ArSim *sim = g_new0(ArSim, 1);
+    evq_init(&sim->q);
+    if (cfg)
+        sim->cfg = *cfg;
+    if (!sim->cfg.link_delay)
+        sim->cfg.link_delay = 10 * AR_MSEC;
+    if (!sim->cfg.proc_delay)
+        sim->cfg.proc_delay = 1 * AR_MSEC;
+    if (!sim->cfg.max_events)
+        sim->cfg.max_events = 50000000ull;
+    sim->attrs = attr_cache_new();
+    ArAttrs e = { .path = attr_path(sim->attrs, NULL, 0), .comms = attr_comms(sim->attrs, NULL, 0),
+                  .local_pref = AR_LOCAL_PREF_DEFAULT, .origin = ORIGIN_IGP };
+    sim->empty = attr_intern(sim->attrs, &e);
+    sim->speakers = g_ptr_array_new_with_free_func(speaker_free);
+    sim->sessions = g_ptr_array_new_with_free_func(session_free);
+    sim->by_name = g_hash_table_new(g_str_hash, g_str_equal);
+    return sim;
+}
+
+void bgp_sim_free(ArSim *sim)
+{
+    if (!sim)
+        return;
+    /* Messages still in flight own their memory: free them with the queue. */
+    ArEvent *ev;
+    while ((ev = evq_pop(&sim->q)) != NULL)
+        if (ev->fn == on_deliver)
+            g_free(CONTAINER_OF(ev, ArMsg, ev));
+    evq_clear(&sim->q);
+    g_hash_table_destroy(sim->by_name);
+    g_ptr_array_free(sim->sessions, TRUE);
+    g_ptr_array_free(sim->speakers, TRUE);
+    attr_cache_free(sim->attrs);
+    g_free(sim);
+}
+
+ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32_t asn, uint32_t ip,
+                           const ArPolicy *policy)
+{
+    g_assert(!g_hash_table_contains(sim->by_name, name));
+    ArSpeaker *sp = g_new0(ArSpeaker, 1);
+    sp->name = g_strdup(name);
+    sp->kind = kind;
+    sp->asn = asn;
+    sp->ip = ip;
+    sp->policy = policy;
+    sp->peers = g_ptr_array_new();
+    rib_init(&sp->rib);
+    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    sp->dirty_set = g_hash_table_new(rib_key_hash, g_direct_equal);
+    evq_event_init(&sp->flush_ev, on_flush);
+    sp->sim = sim;
+    g_ptr_array_add(sim->speakers, sp);
+    g_hash_table_insert(sim->by_name, sp->name, sp);
+    return sp;
+}
+
+ArSpeaker *bgp_speaker_find(const ArSim *sim, const char *name) { return g_hash_table_lookup(sim->by_name, name); }
+
+static ArPeer *peer_new(ArSpeaker *sp, ArSession *s, uint8_t side, ArSpeaker *remote, uint32_t local_ip)
+{
+    g_assert(sp->peers->len < PEER_LOCAL);
+    ArPeer *p = g_new0(ArPeer, 1);
+    p->session = s;
+    p->remote = remote;
+    p->index = (uint16_t)sp->peers->len;
+    p->side = side;
+    p->local_ip = local_ip;
+    p->out = g_hash_table_new(rib_key_hash, g_direct_equal);
+    g_ptr_array_add(sp->peers, p);
+    return p;
+}
+
+ArSession *bgp_session_new(ArSim *sim, ArSpeaker *a, uint32_t a_ip, ArSpeaker *b, uint32_t b_ip)
+{
+    ArSession *s = g_new0(ArSession, 1);
+    s->sp[0] = a;
+    s->sp[1] = b;
+    s->ibgp = a->asn == b->asn;
+    ArPeer *pa = peer_new(a, s, 0, b, a_ip);
+    ArPeer *pb = peer_new(b, s, 1, a, b_ip);
+    pa->remote_index = pb->index;
+    pb->remote_index = pa->index;
+    s->peer[0] = pa->index;
+    s->peer[1] = pb->index;
+    evq_event_init(&s->up_ev, on_session_up);
+    g_ptr_array_add(sim->sessions, s);
+    return s;
+}
+
+/* ---- helpers for policies ------------------------------------------------------------------ */
+
+const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path, const ArComms *comms,
+                              uint32_t next_hop)
+{
+    ArAttrs c = *a;
+    c.path = path;
+    c.comms = comms;
+    c.next_hop = next_hop;
+    return attr_intern(sim->attrs, &c);
+}
+
+bool bgp_route_ibgp(const ArSpeaker *sp, const ArRoute *r)
+{
+    return r->peer != PEER_LOCAL && bgp_peer(sp, r->peer)->session->ibgp;
+}
+
+ArSpeaker *bgp_route_source(const ArSpeaker *sp, const ArRoute *r)
+{
+    return r->peer == PEER_LOCAL ? NULL : bgp_peer(sp, r->peer)->remote;
+}
+
+const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+{
+    const ArAttrs *a = r->attrs;
+    if (r->peer == to->index)
+        return NULL; /* never back to the peer it came from */
+    if (to->session->ibgp && bgp_route_ibgp(sp, r))
+        return NULL; /* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers */
+    /* RFC 1997 binds the receiver: a community we originate ourselves is attached on the way out
+     * (as an outbound route-map would), so our own NO_ADVERTISE routes still leave. */
+    bool learned = r->peer != PEER_LOCAL;
+    if (learned && attr_comms_has(a->comms, COMM_NO_ADVERTISE))
+        return NULL;
+    ArAttrs c = *a;
+    c.weight = 0; /* weight never leaves the speaker */
+    if (to->session->ibgp) {
+        if (r->peer == PEER_LOCAL)
+            c.next_hop = to->local_ip;
+        return attr_intern(sp->sim->attrs, &c);
+    }
+    if (learned && attr_comms_has(a->comms, COMM_NO_EXPORT))
+        return NULL;
+    c.path = attr_path_prepend(sp->sim->attrs, a->path, sp->asn);
+    c.next_hop = to->local_ip;
+    c.local_pref = AR_LOCAL_PREF_DEFAULT; /* LOCAL_PREF is not sent over eBGP (RFC 4271 5.1.5) */
+    if (learned)
+        c.med = 0; /* MED is not passed on to other ASes (RFC 4271 5.1.4) */
+    return attr_intern(sp->sim->attrs, &c);
+}
+
+/* ---- routing table changes ----------------------------------------------------------------- */
+
+static void mark_dirty(ArSpeaker *sp, uint64_t key)
+{
+    if (!g_hash_table_add(sp->dirty_set, rib_key_ptr(key)))
+        return;
+    g_array_append_val(sp->dirty, key);
+    if (!evq_scheduled(&sp->flush_ev)) {
+        evq_push(&sp->sim->q, &sp->flush_ev, sp->sim->now + sp->sim->cfg.proc_delay);
+        sp->sim->pending++;
+    }
+}
+
+/* Sets (a != NULL) or removes the path from peer for key, reruns the decision process and marks
+ * the prefix dirty when the best path changed. O(paths x rules). */
+static void rib_update(ArSpeaker *sp, uint64_t key, uint16_t peer, const ArAttrs *a, uint16_t flags)
+{
+    ArRibNet *n = a ? rib_get(&sp->rib, key) : rib_find(&sp->rib, key);
+    if (!n)
+        return;
+    uint16_t old_peer = n->best ? n->best->peer : PEER_LOCAL;
+    const ArAttrs *old_attrs = n->best ? n->best->attrs : NULL;
+    ArPeer *p = peer == PEER_LOCAL ? NULL : bgp_peer(sp, peer);
+    if (a) {
+        bool existed = rib_route_from(n, peer) != NULL;
+        rib_set_route(&sp->rib, n, peer, a, flags);
+        if (!existed && p)
+            p->routes_in++;
+    } else if (rib_remove_route(&sp->rib, n, peer)) {
+        if (p)
+            p->routes_in--;
+    } else {
+        rib_prune(&sp->rib, key, n);
+        return;
+    }
+    n->best = dp_best(sp, n);
+    const ArAttrs *new_attrs = n->best ? n->best->attrs : NULL;
+    uint16_t new_peer = n->best ? n->best->peer : PEER_LOCAL;
+    if (new_attrs != old_attrs || new_peer != old_peer)
+        mark_dirty(sp, key);
+    rib_prune(&sp->rib, key, n);
+}
+
+void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
+{
+    rib_update(sp, pfx_key(p), PEER_LOCAL, a, flags);
+}
+
+/* ---- sending ------------------------------------------------------------------------------- */
+
+static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint64_t *wd, uint32_t nwd,
+                     const uint64_t *ann, uint32_t nann)
+{
+    ArMsg *m = g_malloc(sizeof(ArMsg) + (nwd + nann) * sizeof(uint64_t));
+    evq_event_init(&m->ev, on_deliver);
+    m->session = s;
+    m->to = to;
+    m->epoch = s->epoch;
+    m->attrs = a;
+    m->n_withdraw = nwd;
+    m->n_announce = nann;
+    if (nwd)
+        memcpy(m->keys, wd, nwd * sizeof(uint64_t));
+    if (nann)
+        memcpy(m->keys + nwd, ann, nann * sizeof(uint64_t));
+    /* Messages on one session never overtake each other, whatever the delays. */
+    ArTime t = sim->now + sim->cfg.link_delay;
+    if (t < s->last_delivery[to])
+        t = s->last_delivery[to];
+    s->last_delivery[to] = t;
+    evq_push(&sim->q, &m->ev, t);
+    sim->pending++;
+}
+
+/* Brings peer's Adj-RIB-Out up to date for the given prefixes and sends the difference, one
+ * UPDATE per distinct attribute set, in order of first appearance. O(keys) hash operations. */
+static void peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint nkeys)
+{
+    ArSim *sim = sp->sim;
+    g_autoptr(GArray) wd = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_autoptr(GPtrArray) order = g_ptr_array_new();       /* attrs in first-seen order */
+    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                          (GDestroyNotify)g_array_unref);
+    for (guint i = 0; i < nkeys; i++) {
+        uint64_t key = keys[i];
+        ArRibNet *n = rib_find(&sp->rib, key);
+        const ArAttrs *now = n && n->best ? sp->policy->export(sp, peer, key, n->best) : NULL;
+        const ArAttrs *before = g_hash_table_lookup(peer->out, rib_key_ptr(key));
+        if (now == before)
+            continue;
+        if (!now) {
+            g_hash_table_remove(peer->out, rib_key_ptr(key));
+            g_array_append_val(wd, key);
+            continue;
+        }
+        g_hash_table_insert(peer->out, rib_key_ptr(key), (gpointer)now);
+        GArray *g = g_hash_table_lookup(groups, now);
+        if (!g) {
+            g = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+            g_hash_table_insert(groups, (gpointer)now, g);
+            g_ptr_array_add(order, (gpointer)now);
+        }
+        g_array_append_val(g, key);
+    }
+    ArSession *s = peer->session;
+    uint8_t to = (uint8_t)(1 - peer->side);
+    if (wd->len)
+        send_msg(sim, s, to, NULL, (uint64_t *)(void *)wd->data, wd->len, NULL, 0);
+    for (guint i = 0; i < order->len; i++) {
+        const ArAttrs *a = g_ptr_array_index(order, i);
+        GArray *g = g_hash_table_lookup(groups, a);
+        send_msg(sim, s, to, a, NULL, 0, (uint64_t *)(void *)g->data, g->len);
+    }
+}
+
+static void on_flush(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArSpeaker *sp = CONTAINER_OF(ev, ArSpeaker, flush_ev);
+    sim->pending--;
+    sim->stats.last_change = sim->now;
+    /* Take the dirty list: exports below never dirty this speaker again. */
+    g_autoptr(GArray) keys = sp->dirty;
+    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_hash_table_remove_all(sp->dirty_set);
+    for (guint i = 0; i < sp->peers->len; i++) {
+        ArPeer *peer = bgp_peer(sp, (uint16_t)i);
+        if (peer->session->state == SESS_ESTABLISHED)
+            peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len);
+    }
+}
+
+/* ---- sessions ------------------------------------------------------------------------------ */
+
+void bgp_session_up_at(ArSim *sim, ArSession *s, ArTime t)
+{
+    if (evq_scheduled(&s->up_ev))
+        return;
+    evq_push(&sim->q, &s->up_ev, t);
+    sim->pending++;
+}
+
+static void on_session_up(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArSession *s = CONTAINER_OF(ev, ArSession, up_ev);
+    sim->pending--;
+    if (s->state == SESS_ESTABLISHED)
+        return;
+    s->state = SESS_ESTABLISHED;
+    sim->stats.last_change = sim->now;
+    /* Each side sends its whole Loc-RIB, in prefix order. O(n log n). */
+    for (int side = 0; side < 2; side++) {
+        ArSpeaker *sp = s->sp[side];
+        ArPeer *peer = bgp_peer(sp, s->peer[side]);
+        g_hash_table_remove_all(peer->out);
+        g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
+        peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len);
+    }
+}
+
+/* Drops every path sp learned from peer, in prefix order. O(n log n) in sp's table. */
+static void peer_flush_routes(ArSpeaker *sp, ArPeer *peer)
+{
+    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
+    for (guint i = 0; i < keys->len && peer->routes_in; i++)
+        rib_update(sp, g_array_index(keys, uint64_t, i), peer->index, NULL, 0);
+    g_assert(peer->routes_in == 0);
+    g_hash_table_remove_all(peer->out);
+}
+
+void bgp_session_down(ArSim *sim, ArSession *s, const char *reason)
+{
+    if (evq_scheduled(&s->up_ev)) {
+        evq_cancel(&sim->q, &s->up_ev);
+        sim->pending--;
+    }
+    g_free(s->down_reason);
+    s->down_reason = g_strdup(reason);
+    if (s->state != SESS_ESTABLISHED)
+        return;
+    s->state = SESS_IDLE;
+    s->epoch++; /* messages already in flight are now stale */
+    sim->stats.last_change = sim->now;
+    for (int side = 0; side < 2; side++)
+        peer_flush_routes(s->sp[side], bgp_peer(s->sp[side], s->peer[side]));
+}
+
+/* ---- receiving ----------------------------------------------------------------------------- */
+
+static void on_deliver(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArMsg *m = CONTAINER_OF(ev, ArMsg, ev);
+    ArSession *s = m->session;
+    sim->pending--;
+    if (m->epoch != s->epoch || s->state != SESS_ESTABLISHED) {
+        sim->stats.dropped++;
+        g_free(m);
+        return;
+    }
+    ArSpeaker *sp = s->sp[m->to];
+    ArPeer *peer = bgp_peer(sp, s->peer[m->to]);
+    sim->stats.updates++;
+    sim->stats.announced += m->n_announce;
+    sim->stats.withdrawn += m->n_withdraw;
+    sim->stats.last_change = sim->now;
+    peer->updates_in++;
+
+    /* Route limit: what is learned already plus what this UPDATE brings (LIM, FAQ). */
+    if (peer->route_limit && (uint64_t)peer->routes_in + m->n_announce > peer->route_limit) {
+        g_autofree char *why = g_strdup_printf("route limit exceeded: %u learned + %u in one UPDATE > %u",
+                                               peer->routes_in, m->n_announce, peer->route_limit);
+        g_free(m);
+        bgp_session_down(sim, s, why);
+        return;
+    }
+    for (uint32_t i = 0; i < m->n_withdraw; i++)
+        rib_update(sp, m->keys[i], peer->index, NULL, 0);
+    if (m->n_announce) {
+        const char *why = NULL;
+        const ArAttrs *a = sp->policy->import ? sp->policy->import(sp, peer, m->attrs, &why) : m->attrs;
+        for (uint32_t i = 0; i < m->n_announce; i++) {
+            uint64_t key = m->keys[m->n_withdraw + i];
+            bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));
+            if (!ok)
+                sp->rejected++;
+            /* A rejected announcement withdraws what the peer sent before (RFC 4271 9.1.1). */
+            rib_update(sp, key, peer->index, ok ? a : NULL, 0);
+        }
+    }
+    g_free(m);
+}
+
+ArRunEnd bgp_run(ArSim *sim, ArTime until)
+{
+    ArEvent *ev;
+    while ((ev = evq_peek(&sim->q)) != NULL) {
+        if (ev->time > until)
+            return RUN_UNTIL;
+        if (sim->stats.events >= sim->cfg.max_events)
+            return RUN_EVENT_CAP;
+        evq_pop(&sim->q);
+        g_assert(ev->time >= sim->now);
+        sim->now = ev->time;
+        sim->stats.events++;
+        ev->fn(ev, sim);
+    }
+    return RUN_CONVERGED;
+}
+
+const ArAttrs *bgp_import_standard(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why)
+{
+    if (!from->session->ibgp && attr_path_contains(in->path, sp->asn)) {
+        *why = "AS-path loop: own ASN in the path (RFC 4271 9.1.2)";
+        return NULL;
+    }
+    if (in->weight == from->import_weight)
+        return in;
+    ArAttrs c = *in;
+    c.weight = from->import_weight;
+    return attr_intern(sp->sim->attrs, &c);
+}

@@ -1,0 +1,33 @@
+/* load_priv.h - what the loader's files share: --set overrides, validation, message helpers. */
+#ifndef ARSIM_LOAD_PRIV_H
+#define ARSIM_LOAD_PRIV_H
+
+#include "arsim/diag.h"
+#include "arsim/jsonpos.h"
+#include "arsim/scenario.h"
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+
+/* Applies each "PATH=VALUE" of sets (NULL-terminated) to the tree. Replaced nodes are moved into
+ * graveyard (a cJSON array the caller frees with the tree) rather than freed, so that no new node
+ * can be allocated at an address the position index still maps. Problems are reported as file
+ * "--set" without a line. O(total path length + elements scanned at each level). */
+void load_apply_sets(cJSON *root, const char *const *sets, cJSON *graveyard, ArDiagList *diags);
+
+/* Validates the tree (root must be an object) and builds the model. Every problem is appended to
+ * diags with its position in file; returns the model even when errors were found (the caller
+ * discards it then). O(n log n) in the number of objects and prefixes. */
+ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *ix, ArDiagList *diags);
+
+/* Quotes s for a message: adds double quotes, escapes quotes, backslashes and control bytes, and
+ * cuts it after max bytes (with "...") so that a huge or binary string cannot flood the output. */
+char *load_quote(const char *s, size_t max);
+
+/* "a string", "an array", ... for "expected X, got Y" messages. */
+const char *load_type_name(const cJSON *v);
+
+/* Levenshtein distance, giving up (returning a large value) for strings longer than 64 bytes. */
+guint load_edit_distance(const char *a, const char *b);
+
+#endif

@@ -1,0 +1,300 @@
+/* loader.c - reads a scenario file, checks it is JSON text, parses it with cJSON, then hands the
+ * tree to --set and validation. */
+#include "arsim/loader.h"
+
+#include "load_priv.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#define LOAD_DEFAULT_MAX_BYTES ((size_t)64 << 20)
+
+static size_t max_bytes(const ArLoadOptions *opts)
+{
+    return opts && opts->max_file_bytes ? opts->max_file_bytes : LOAD_DEFAULT_MAX_BYTES;
+}
+
+static void too_large(const char *name, size_t max, ArDiagList *diags)
+{
+    diag_add(diags, DIAG_ERROR, name, 0, 0, "", "file is larger than the limit of %zu bytes", max);
+}
+
+char *load_quote(const char *s, size_t max)
+{
+    GString *q = g_string_new("\"");
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
+        /* Cut before a UTF-8 lead byte so a multibyte character is never split. */
+        if (n >= max && (*p & 0xC0) != 0x80) {
+            g_string_append(q, "...");
+            break;
+        }
+        if (*p == '"' || *p == '\\')
+            g_string_append_printf(q, "\\%c", *p);
+        else if (*p == '\n')
+            g_string_append(q, "\\n");
+        else if (*p == '\t')
+            g_string_append(q, "\\t");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(q, "\\u%04x", *p);
+        else
+            g_string_append_c(q, (char)*p);
+    }
+    g_string_append_c(q, '"');
+    return g_string_free(q, FALSE);
+}
+
+const char *load_type_name(const cJSON *v)
+{
+    if (cJSON_IsString(v))
+        return "a string";
+    if (cJSON_IsNumber(v))
+        return "a number";
+    if (cJSON_IsBool(v))
+        return "a boolean";
+    if (cJSON_IsNull(v))
+        return "null";
+    if (cJSON_IsArray(v))
+        return "an array";
+    if (cJSON_IsObject(v))
+        return "an object";
+    return "an invalid value";
+}
+
+guint load_edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    /* Keys are short; a long unknown key is no typo of one, and O(la * lb) must stay small. */
+    if (la > 64 || lb > 64)
+        return G_MAXUINT;
+    guint row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (guint)j;
+    for (size_t i = 1; i <= la; i++) {
+        guint diag = row[0];
+        row[0] = (guint)i;
+        for (size_t j = 1; j <= lb; j++) {
+            guint up = row[j];
+            guint best = diag + (a[i - 1] != b[j - 1]);
+            best = MIN(best, up + 1);
+            best = MIN(best, row[j - 1] + 1);
+            row[j] = best;
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+static gboolean is_json_space(char c)
+{
+    return (unsigned char)c <= 32;
+}
+
+/* The text near a syntax error, for the message: up to one line and 24 bytes. */
+static char *excerpt(const char *text, size_t len, size_t off)
+{
+    size_t end = off;
+    while (end < len && end - off < 24 && text[end] != '\n' && text[end] != '\r')
+        end++;
+    g_autofree char *raw = g_strndup(text + off, end - off);
+    return load_quote(raw, 24);
+}
+
+/* True when a string whose content starts at off has a closing quote (backslash escapes one byte). */
+static gboolean string_closes(const char *text, size_t len, size_t off)
+{
+    for (size_t p = off; p < len; p++) {
+        if (text[p] == '\\')
+            p++;
+        else if (text[p] == '"')
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* Reports where cJSON stopped and, for the mistakes people make most (trailing commas, comments,
+ * single quotes), says so. cJSON stops at or just after the offending byte. */
+static void syntax_error(const char *name, const char *text, size_t len, size_t off, ArDiagList *diags)
+{
+    int line, col;
+    if (off > len)
+        off = len;
+    jpos_line_col_of(text, len, off, &line, &col);
+
+    /* Trailing comma: a closer at (or just before) the stop, with a ',' before it. */
+    size_t closer = off;
+    if (closer >= len || (text[closer] != '}' && text[closer] != ']')) {
+        closer = off;
+        while (closer > 0 && is_json_space(text[closer - 1]))
+            closer--;
+        closer = closer > 0 ? closer - 1 : len;
+    }
+    if (closer < len && (text[closer] == '}' || text[closer] == ']')) {
+        size_t p = closer;
+        while (p > 0 && is_json_space(text[p - 1]))
+            p--;
+        if (p > 0 && text[p - 1] == ',') {
+            int cl, cc;
+            jpos_line_col_of(text, len, p - 1, &cl, &cc);
+            diag_add(diags, DIAG_ERROR, name, line, col, "",
+                     "JSON syntax error: trailing comma at %d:%d before '%c' is not allowed", cl, cc,
+                     text[closer]);
+            return;
+        }
+    }
+    /* cJSON stops inside a string it could not close, one byte after the opening quote. */
+    if (off > 0 && text[off - 1] == '"' && !string_closes(text, len, off)) {
+        jpos_line_col_of(text, len, off - 1, &line, &col);
+        diag_add(diags, DIAG_ERROR, name, line, col, "", "JSON syntax error: unterminated string");
+        return;
+    }
+    if (off >= len) {
+        diag_add(diags, DIAG_ERROR, name, line, col, "",
+                 "JSON syntax error at end of file: unterminated object or array?");
+        return;
+    }
+    /* A comment or a single-quoted string: cJSON stops one byte in; point at its start. */
+    if (off > 0 && ((text[off - 1] == '/' && (text[off] == '/' || text[off] == '*')) || text[off - 1] == '\'')) {
+        off--;
+        jpos_line_col_of(text, len, off, &line, &col);
+    }
+    g_autofree char *near = excerpt(text, len, off);
+    const char *hint = "";
+    if (text[off] == '/')
+        hint = " (comments are not allowed in JSON)";
+    else if (text[off] == '\'')
+        hint = " (strings need double quotes)";
+    diag_add(diags, DIAG_ERROR, name, line, col, "", "JSON syntax error near %s%s", near, hint);
+}
+
+static ArScenario *load_text_unsorted(const char *name, const char *text, size_t len,
+                                      const ArLoadOptions *opts, ArDiagList *diags)
+{
+    int errors_before = diags->errors;
+    size_t max = max_bytes(opts);
+    if (!text)
+        len = 0;
+    if (len > max) {
+        too_large(name, max, diags);
+        return NULL;
+    }
+    if (len == 0) {
+        diag_add(diags, DIAG_ERROR, name, 1, 1, "", "empty file: expected a JSON object with \"vnets\"");
+        return NULL;
+    }
+    const char *nul = memchr(text, '\0', len);
+    if (nul) {
+        int line, col;
+        jpos_line_col_of(text, len, (size_t)(nul - text), &line, &col);
+        diag_add(diags, DIAG_ERROR, name, line, col, "", "NUL byte: this is binary data, not JSON text");
+        return NULL;
+    }
+    size_t ws = 0;
+    while (ws < len && is_json_space(text[ws]))
+        ws++;
+    if (ws == len) {
+        diag_add(diags, DIAG_ERROR, name, 1, 1, "",
+                 "empty file (only whitespace): expected a JSON object with \"vnets\"");
+        return NULL;
+    }
+    const gchar *bad_utf8 = NULL;
+    if (!g_utf8_validate_len(text, len, &bad_utf8)) {
+        int line, col;
+        jpos_line_col_of(text, len, (size_t)(bad_utf8 - text), &line, &col);
+        diag_add(diags, DIAG_ERROR, name, line, col, "", "invalid UTF-8: JSON text must be UTF-8");
+        return NULL;
+    }
+
+    /* cJSON's require_null_terminated check wants the terminator inside the length it is given. */
+    g_autofree char *buf = g_malloc(len + 1);
+    memcpy(buf, text, len);
+    buf[len] = '\0';
+    const char *stop = NULL;
+    cJSON *root = cJSON_ParseWithLengthOpts(buf, len + 1, &stop, TRUE);
+    if (!root) {
+        syntax_error(name, buf, len, stop ? (size_t)(stop - buf) : 0, diags);
+        return NULL;
+    }
+    g_autoptr(JPosIndex) ix = jpos_index_new(buf, len, root);
+    if (!cJSON_IsObject(root)) {
+        int line, col;
+        jpos_line_col(ix, jpos_offset(ix, root, FALSE), &line, &col);
+        diag_add(diags, DIAG_ERROR, name, line, col, "",
+                 "expected a JSON object at the top level, got %s", load_type_name(root));
+        cJSON_Delete(root);
+        return NULL;
+    }
+
+    cJSON *graveyard = cJSON_CreateArray();
+    if (opts && opts->sets)
+        load_apply_sets(root, opts->sets, graveyard, diags);
+    ArScenario *s = load_validate(name, root, ix, diags);
+    s->file = g_strdup(name);
+    cJSON_Delete(root);
+    cJSON_Delete(graveyard);
+    if (diags->errors > errors_before) {
+        scn_free(s);
+        return NULL;
+    }
+    return s;
+}
+
+ArScenario *load_text(const char *name, const char *text, size_t len, const ArLoadOptions *opts,
+                      ArDiagList *diags)
+{
+    ArScenario *s = load_text_unsorted(name, text, len, opts, diags);
+    diag_sort(diags);
+    return s;
+}
+
+static ArScenario *load_file_unsorted(const char *path, const ArLoadOptions *opts, ArDiagList *diags)
+{
+    size_t max = max_bytes(opts);
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read: %s", g_strerror(errno));
+        return NULL;
+    }
+    struct stat st = { 0 };
+    if (fstat(fileno(f), &st) == 0) {
+        if (S_ISDIR(st.st_mode)) {
+            fclose(f);
+            diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read: %s", g_strerror(EISDIR));
+            return NULL;
+        }
+        /* Refuse before reading a huge regular file; other kinds (pipes) are read up to the limit. */
+        if (S_ISREG(st.st_mode) && (guint64)st.st_size > (guint64)max) {
+            fclose(f);
+            too_large(path, max, diags);
+            return NULL;
+        }
+    }
+    GString *buf = g_string_sized_new(S_ISREG(st.st_mode) ? (gsize)st.st_size + 1 : 4096);
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
+        g_string_append_len(buf, chunk, (gssize)n);
+        if (buf->len > max)
+            break;
+    }
+    int read_errno = ferror(f) ? errno : 0;
+    fclose(f);
+    ArScenario *s = NULL;
+    if (read_errno)
+        diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read: %s", g_strerror(read_errno));
+    else if (buf->len > max)
+        too_large(path, max, diags);
+    else
+        s = load_text_unsorted(path, buf->str, buf->len, opts, diags);
+    g_string_free(buf, TRUE);
+    return s;
+}
+
+ArScenario *load_file(const char *path, const ArLoadOptions *opts, ArDiagList *diags)
+{
+    ArScenario *s = load_file_unsorted(path, opts, diags);
+    diag_sort(diags);
+    return s;
+}

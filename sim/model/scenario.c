@@ -1,0 +1,180 @@
+/* scenario.c - construction, lookup and destruction of the scenario model. */
+#include "arsim/scenario.h"
+
+#include <string.h>
+
+static void vnet_free(gpointer p)
+{
+    ArVnet *v = p;
+    g_free(v->name);
+    g_array_free(v->prefixes, TRUE);
+    g_array_free(v->peerings, TRUE);
+    g_free(v);
+}
+
+static void rs_free(gpointer p)
+{
+    ArRouteServer *r = p;
+    g_free(r->name);
+    g_free(r);
+}
+
+static void gw_free(gpointer p)
+{
+    ArGateway *g = p;
+    g_free(g->name);
+    g_free(g);
+}
+
+static void origination_clear(gpointer p)
+{
+    ArOrigination *o = p;
+    if (o->as_path)
+        g_array_free(o->as_path, TRUE);
+    if (o->communities)
+        g_array_free(o->communities, TRUE);
+}
+
+static void nva_free(gpointer p)
+{
+    ArNva *n = p;
+    g_free(n->name);
+    g_array_free(n->originations, TRUE);
+    g_free(n);
+}
+
+static void site_free(gpointer p)
+{
+    ArSite *s = p;
+    g_free(s->name);
+    g_array_free(s->prefixes, TRUE);
+    g_array_free(s->connections, TRUE);
+    g_free(s);
+}
+
+ArScenario *scn_new(void)
+{
+    ArScenario *s = g_new0(ArScenario, 1);
+    s->vnets = g_ptr_array_new_with_free_func(vnet_free);
+    s->route_servers = g_ptr_array_new_with_free_func(rs_free);
+    s->gateways = g_ptr_array_new_with_free_func(gw_free);
+    s->nvas = g_ptr_array_new_with_free_func(nva_free);
+    s->sites = g_ptr_array_new_with_free_func(site_free);
+    return s;
+}
+
+void scn_free(ArScenario *s)
+{
+    if (!s)
+        return;
+    g_free(s->name);
+    g_free(s->description);
+    g_free(s->file);
+    g_ptr_array_free(s->vnets, TRUE);
+    g_ptr_array_free(s->route_servers, TRUE);
+    g_ptr_array_free(s->gateways, TRUE);
+    g_ptr_array_free(s->nvas, TRUE);
+    g_ptr_array_free(s->sites, TRUE);
+    g_free(s);
+}
+
+ArVnet *scn_add_vnet(ArScenario *s, const char *name)
+{
+    ArVnet *v = g_new0(ArVnet, 1);
+    v->name = g_strdup(name);
+    v->prefixes = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+    v->peerings = g_array_new(FALSE, FALSE, sizeof(ArPeering));
+    g_ptr_array_add(s->vnets, v);
+    return v;
+}
+
+ArRouteServer *scn_add_route_server(ArScenario *s, const char *name)
+{
+    ArRouteServer *r = g_new0(ArRouteServer, 1);
+    r->name = g_strdup(name);
+    r->vnet = AR_NO_INDEX;
+    r->hub_pref = HUBPREF_EXPRESSROUTE;
+    r->route_limit = 1000;
+    r->reflect_nva_to_nva = true;
+    g_ptr_array_add(s->route_servers, r);
+    return r;
+}
+
+ArGateway *scn_add_gateway(ArScenario *s, const char *name)
+{
+    ArGateway *g = g_new0(ArGateway, 1);
+    g->name = g_strdup(name);
+    g->vnet = AR_NO_INDEX;
+    g->asn = AR_ASN_ROUTE_SERVER;
+    g_ptr_array_add(s->gateways, g);
+    return g;
+}
+
+ArNva *scn_add_nva(ArScenario *s, const char *name)
+{
+    ArNva *n = g_new0(ArNva, 1);
+    n->name = g_strdup(name);
+    n->vnet = AR_NO_INDEX;
+    n->route_server = AR_NO_INDEX;
+    n->originations = g_array_new(FALSE, TRUE, sizeof(ArOrigination));
+    g_array_set_clear_func(n->originations, origination_clear);
+    g_ptr_array_add(s->nvas, n);
+    return n;
+}
+
+ArSite *scn_add_site(ArScenario *s, const char *name)
+{
+    ArSite *st = g_new0(ArSite, 1);
+    st->name = g_strdup(name);
+    st->prefixes = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+    st->connections = g_array_new(FALSE, TRUE, sizeof(ArConnection));
+    g_ptr_array_add(s->sites, st);
+    return st;
+}
+
+int scn_find(GPtrArray *objs, const char *name)
+{
+    /* Every model object starts with its name, so one lookup serves all kinds. */
+    for (guint i = 0; i < objs->len; i++) {
+        const char *const *n = g_ptr_array_index(objs, i);
+        if (strcmp(*n, name) == 0)
+            return (int)i;
+    }
+    return AR_NO_INDEX;
+}
+
+static bool vnet_hosts_resources(const ArScenario *s, int v)
+{
+    for (guint i = 0; i < s->route_servers->len; i++)
+        if (((ArRouteServer *)g_ptr_array_index(s->route_servers, i))->vnet == v)
+            return true;
+    for (guint i = 0; i < s->gateways->len; i++)
+        if (((ArGateway *)g_ptr_array_index(s->gateways, i))->vnet == v)
+            return true;
+    return false;
+}
+
+int scn_hub_of(const ArScenario *s, int v)
+{
+    if (vnet_hosts_resources(s, v))
+        return v;
+    const ArVnet *vn = g_ptr_array_index(s->vnets, v);
+    for (guint i = 0; i < vn->peerings->len; i++) {
+        const ArPeering *p = &g_array_index(vn->peerings, ArPeering, i);
+        if (p->use_remote_gateways)
+            return p->remote;
+    }
+    return AR_NO_INDEX;
+}
+
+bool scn_vnets_peered(const ArScenario *s, int a, int b)
+{
+    for (int side = 0; side < 2; side++) {
+        const ArVnet *vn = g_ptr_array_index(s->vnets, side ? b : a);
+        int other = side ? a : b;
+        for (guint i = 0; i < vn->peerings->len; i++)
+            if (g_array_index(vn->peerings, ArPeering, i).remote == other)
+                return true;
+    }
+    return false;
+}

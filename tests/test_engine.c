@@ -1,0 +1,418 @@
+/* test_engine.c - event queue, attribute interning, decision process and BGP mechanics, without Azure. */
+#include "arsim/bgp.h"
+#include "arsim/build.h"
+
+#include <string.h>
+
+/* ---- event queue ----------------------------------------------------------------------------- */
+
+typedef struct Rec {
+    ArEvent ev;
+    int id;
+    GArray *log;
+} Rec;
+
+static void rec_fire(ArEvent *ev, void *ctx)
+{
+    Rec *r = (Rec *)ev;
+    g_array_append_val(r->log, r->id);
+}
+
+static void test_evq_order(void)
+{
+    ArEvq q;
+    evq_init(&q);
+    g_autoptr(GArray) log = g_array_new(FALSE, FALSE, sizeof(int));
+    Rec recs[6];
+    ArTime times[6] = { 30, 10, 20, 10, 5, 10 };
+    for (int i = 0; i < 6; i++) {
+        recs[i] = (Rec){ .id = i, .log = log };
+        evq_event_init(&recs[i].ev, rec_fire);
+        evq_push(&q, &recs[i].ev, times[i]);
+    }
+    g_assert_cmpuint(q.len, ==, 6);
+    ArEvent *ev;
+    while ((ev = evq_pop(&q)) != NULL)
+        ev->fn(ev, NULL);
+    /* Ties (time 10: ids 1, 3, 5) fire in scheduling order. */
+    int want[] = { 4, 1, 3, 5, 2, 0 };
+    g_assert_cmpmem(log->data, log->len * sizeof(int), want, sizeof want);
+    g_assert_cmpuint(q.peak, ==, 6);
+    evq_clear(&q);
+}
+
+static void test_evq_cancel(void)
+{
+    ArEvq q;
+    evq_init(&q);
+    g_autoptr(GArray) log = g_array_new(FALSE, FALSE, sizeof(int));
+    Rec recs[100];
+    for (int i = 0; i < 100; i++) {
+        recs[i] = (Rec){ .id = i, .log = log };
+        evq_event_init(&recs[i].ev, rec_fire);
+        evq_push(&q, &recs[i].ev, (ArTime)((i * 37) % 101));
+    }
+    for (int i = 0; i < 100; i += 3) {
+        evq_cancel(&q, &recs[i].ev);
+        g_assert_false(evq_scheduled(&recs[i].ev));
+    }
+    ArTime last = 0;
+    ArEvent *ev;
+    int n = 0;
+    while ((ev = evq_pop(&q)) != NULL) {
+        g_assert_cmpuint(ev->time, >=, last);
+        g_assert_cmpint(((Rec *)ev)->id % 3, !=, 0);
+        last = ev->time;
+        n++;
+    }
+    g_assert_cmpint(n, ==, 66);
+    evq_clear(&q);
+}
+
+/* ---- attributes ------------------------------------------------------------------------------ */
+
+static void test_attr_intern(void)
+{
+    ArAttrCache *c = attr_cache_new();
+    uint32_t p1[] = { 65001, 65010 };
+    const ArAsPath *a = attr_path(c, p1, 2), *b = attr_path(c, p1, 2);
+    g_assert_true(a == b);
+    g_assert_true(attr_path_prepend(c, attr_path(c, p1 + 1, 1), 65001) == a);
+    uint32_t cm[] = { 3, 1, 2, 1 };
+    const ArComms *cs = attr_comms(c, cm, 4);
+    g_assert_cmpuint(cs->len, ==, 3);
+    g_assert_true(attr_comms_has(cs, 2));
+    g_assert_false(attr_comms_has(cs, 4));
+    ArAttrs x = { .path = a, .comms = cs, .next_hop = 1, .local_pref = 100 };
+    const ArAttrs *i1 = attr_intern(c, &x);
+    x.next_hop = 2;
+    const ArAttrs *i2 = attr_intern(c, &x);
+    x.next_hop = 1;
+    g_assert_true(i1 != i2);
+    g_assert_true(attr_intern(c, &x) == i1);
+    g_assert_cmpuint(attr_cache_size(c), ==, 2);
+    g_autofree char *s = attr_path_to_string(a);
+    g_assert_cmpstr(s, ==, "65001-65010");
+    uint32_t priv[] = { 12076, 65515, 65001, 4200000001u, 3356 };
+    g_autofree char *s2 = attr_path_to_string(attr_path_remove_private(c, attr_path(c, priv, 5)));
+    g_assert_cmpstr(s2, ==, "12076-3356");
+    attr_cache_free(c);
+}
+
+/* ---- decision process: one test per rule ------------------------------------------------------ */
+
+typedef struct DpFix {
+    ArSim *sim;
+    ArSpeaker *me, *p1, *p2;
+    ArSession *s1, *s2;
+} DpFix;
+
+static void dp_fix_init(DpFix *f, uint32_t asn1, uint32_t asn2)
+{
+    f->sim = bgp_sim_new(NULL);
+    f->me = bgp_speaker_new(f->sim, "me", NODE_SITE, 65100, 0x0A000001, &policy_standard);
+    f->p1 = bgp_speaker_new(f->sim, "p1", NODE_SITE, asn1, 0x0A000002, &policy_standard);
+    f->p2 = bgp_speaker_new(f->sim, "p2", NODE_SITE, asn2, 0x0A000003, &policy_standard);
+    f->s1 = bgp_session_new(f->sim, f->me, f->me->ip, f->p1, f->p1->ip);
+    f->s2 = bgp_session_new(f->sim, f->me, f->me->ip, f->p2, f->p2->ip);
+}
+
+static const ArAttrs *mk(ArSim *sim, const uint32_t *path, uint32_t n, uint32_t lp, uint32_t med, uint32_t w,
+                         uint8_t origin)
+{
+    ArAttrs a = *sim->empty;
+    a.path = attr_path(sim->attrs, path, n);
+    a.local_pref = lp;
+    a.med = med;
+    a.weight = w;
+    a.origin = origin;
+    return attr_intern(sim->attrs, &a);
+}
+
+/* Returns the name of the rule that decides between r1 (from p1) and r2 (from p2). */
+static const char *decide(DpFix *f, const ArAttrs *a1, const ArAttrs *a2, int *winner)
+{
+    ArRoute r1 = { .attrs = a1, .peer = f->s1->peer[0] }, r2 = { .attrs = a2, .peer = f->s2->peer[0] };
+    size_t rule;
+    int c = dp_compare(f->me, &r1, &r2, &rule);
+    *winner = c > 0 ? 1 : c < 0 ? 2 : 0;
+    return rule < dp_rule_count ? dp_rules[rule].name : "tie";
+}
+
+static void test_dp_rules(void)
+{
+    DpFix f;
+    dp_fix_init(&f, 65001, 65002);
+    uint32_t one[] = { 65001 }, two[] = { 65002, 65003 }, onep2[] = { 65002 };
+    int w;
+    /* weight beats everything after it */
+    g_assert_cmpstr(decide(&f, mk(f.sim, two, 2, 100, 0, 1, 0), mk(f.sim, one, 1, 200, 0, 0, 0), &w), ==, "weight");
+    g_assert_cmpint(w, ==, 1);
+    /* RFC 4271 9.1.1 local preference */
+    g_assert_cmpstr(decide(&f, mk(f.sim, two, 2, 200, 0, 0, 0), mk(f.sim, one, 1, 100, 0, 0, 0), &w), ==,
+                    "local preference");
+    g_assert_cmpint(w, ==, 1);
+    /* 9.1.2.2 (a) AS path length */
+    g_assert_cmpstr(decide(&f, mk(f.sim, two, 2, 100, 0, 0, 0), mk(f.sim, one, 1, 100, 0, 0, 0), &w), ==,
+                    "AS path length");
+    g_assert_cmpint(w, ==, 2);
+    /* 9.1.2.2 (b) origin */
+    g_assert_cmpstr(decide(&f, mk(f.sim, one, 1, 100, 0, 0, ORIGIN_INCOMPLETE), mk(f.sim, onep2, 1, 100, 0, 0, ORIGIN_IGP), &w),
+                    ==, "origin");
+    g_assert_cmpint(w, ==, 2);
+    /* 9.1.2.2 (c) MED only between the same neighbour AS: different AS -> falls through to router ID */
+    g_assert_cmpstr(decide(&f, mk(f.sim, one, 1, 100, 50, 0, 0), mk(f.sim, onep2, 1, 100, 10, 0, 0), &w), ==, "router ID");
+    g_assert_cmpint(w, ==, 1);
+    /* same neighbour AS: MED decides */
+    g_assert_cmpstr(decide(&f, mk(f.sim, one, 1, 100, 50, 0, 0), mk(f.sim, one, 1, 100, 10, 0, 0), &w), ==, "MED");
+    g_assert_cmpint(w, ==, 2);
+    bgp_sim_free(f.sim);
+
+    /* 9.1.2.2 (d) eBGP over iBGP: p1 in our AS (iBGP), p2 external */
+    dp_fix_init(&f, 65100, 65002);
+    g_assert_cmpstr(decide(&f, mk(f.sim, onep2, 1, 100, 0, 0, 0), mk(f.sim, one, 1, 100, 0, 0, 0), &w), ==,
+                    "eBGP over iBGP");
+    g_assert_cmpint(w, ==, 2);
+    bgp_sim_free(f.sim);
+}
+
+static void test_dp_hub_preference(void)
+{
+    /* A Route Server instance compares an ExpressRoute-gateway path and an NVA path. */
+    ArScenario *scn = scn_new();
+    ArRouteServer *rs = scn_add_route_server(scn, "ars");
+    ArSim *sim = bgp_sim_new(NULL);
+    ArSpeaker *ars = bgp_speaker_new(sim, "ars/0", NODE_ROUTE_SERVER, 65515, 0x0A0000C4, &policy_route_server);
+    ars->cfg = rs;
+    ArSpeaker *ergw = bgp_speaker_new(sim, "ergw", NODE_ER_GATEWAY, 65515, 0x0A0000E4, &policy_er_gateway);
+    ArSpeaker *nva = bgp_speaker_new(sim, "nva", NODE_NVA, 65001, 0x0A000104, &policy_standard);
+    ArSession *se = bgp_session_new(sim, ars, ars->ip, ergw, ergw->ip);
+    ArSession *sn = bgp_session_new(sim, ars, ars->ip, nva, nva->ip);
+    uint32_t er[] = { 12076, 65020 }, nv[] = { 65001 };
+    ArRoute r_er = { .attrs = mk(sim, er, 2, 100, 0, 32768, 0), .peer = se->peer[0] };
+    ArRoute r_nva = { .attrs = mk(sim, nv, 1, 100, 0, 32768, 0), .peer = sn->peer[0] };
+    size_t rule;
+    rs->hub_pref = HUBPREF_EXPRESSROUTE;
+    g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), >, 0);
+    g_assert_cmpstr(dp_rules[rule].name, ==, "hub routing preference");
+    rs->hub_pref = HUBPREF_VPNGATEWAY;
+    g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), <, 0);
+    g_assert_cmpstr(dp_rules[rule].name, ==, "hub routing preference");
+    rs->hub_pref = HUBPREF_ASPATH;
+    g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), <, 0);
+    g_assert_cmpstr(dp_rules[rule].name, ==, "AS path length");
+    bgp_sim_free(sim);
+    scn_free(scn);
+}
+
+/* ---- BGP mechanics on a chain a - b - c ---------------------------------------------------------- */
+
+typedef struct Chain {
+    ArSim *sim;
+    ArSpeaker *a, *b, *c;
+    ArSession *ab, *bc;
+} Chain;
+
+static void chain_init(Chain *ch, uint32_t asn_c)
+{
+    ch->sim = bgp_sim_new(NULL);
+    ch->a = bgp_speaker_new(ch->sim, "a", NODE_SITE, 65001, 0x01010101, &policy_standard);
+    ch->b = bgp_speaker_new(ch->sim, "b", NODE_SITE, 65002, 0x02020202, &policy_standard);
+    ch->c = bgp_speaker_new(ch->sim, "c", NODE_SITE, asn_c, 0x03030303, &policy_standard);
+    ch->ab = bgp_session_new(ch->sim, ch->a, ch->a->ip, ch->b, ch->b->ip);
+    ch->bc = bgp_session_new(ch->sim, ch->b, ch->b->ip, ch->c, ch->c->ip);
+}
+
+static const ArRoute *best_of(ArSpeaker *sp, const char *prefix)
+{
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    ArRibNet *n = rib_find(&sp->rib, pfx_key(p));
+    return n ? n->best : NULL;
+}
+
+static char *path_of(ArSpeaker *sp, const char *prefix)
+{
+    const ArRoute *r = best_of(sp, prefix);
+    return r ? attr_path_to_string(r->attrs->path) : g_strdup("(none)");
+}
+
+static void originate(ArSpeaker *sp, const char *prefix, const uint32_t *comms, uint32_t ncomms)
+{
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    ArAttrs a = *sp->sim->empty;
+    a.next_hop = sp->ip;
+    a.weight = AR_WEIGHT_LOCAL;
+    a.comms = attr_comms(sp->sim->attrs, comms, ncomms);
+    bgp_originate(sp, p, attr_intern(sp->sim->attrs, &a), 0);
+}
+
+static void chain_up(Chain *ch)
+{
+    bgp_session_up_at(ch->sim, ch->ab, 0);
+    bgp_session_up_at(ch->sim, ch->bc, 0);
+    g_assert_cmpint(bgp_run(ch->sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+}
+
+static void test_bgp_prepend_and_next_hop(void)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    originate(ch.a, "10.100.0.0/16", NULL, 0);
+    chain_up(&ch);
+    g_autofree char *pc = path_of(ch.c, "10.100.0.0/16");
+    g_assert_cmpstr(pc, ==, "65002-65001");
+    g_assert_cmphex(best_of(ch.c, "10.100.0.0/16")->attrs->next_hop, ==, ch.b->ip);
+    /* Two hops of 10 ms link delay and 1 ms batching each. */
+    g_assert_cmpuint(ch.sim->stats.last_change, ==, 22 * AR_MSEC);
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_loop_drop(void)
+{
+    /* c is in a's AS: the route comes back to 65001 and must be dropped there. */
+    Chain ch;
+    chain_init(&ch, 65001);
+    originate(ch.a, "10.100.0.0/16", NULL, 0);
+    originate(ch.c, "10.200.0.0/16", NULL, 0);
+    chain_up(&ch);
+    g_assert_null(best_of(ch.c, "10.100.0.0/16"));
+    g_assert_null(best_of(ch.a, "10.200.0.0/16"));
+    g_assert_nonnull(best_of(ch.b, "10.200.0.0/16"));
+    g_assert_cmpuint(ch.c->rejected, ==, 1);
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_never_back_to_source(void)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    originate(ch.a, "10.100.0.0/16", NULL, 0);
+    chain_up(&ch);
+    ArPeer *b_to_a = bgp_peer(ch.b, ch.ab->peer[1]);
+    ArPrefix p;
+    pfx_parse("10.100.0.0/16", &p);
+    g_assert_null(g_hash_table_lookup(b_to_a->out, rib_key_ptr(pfx_key(p))));
+    ArPeer *b_to_c = bgp_peer(ch.b, ch.bc->peer[0]);
+    g_assert_nonnull(g_hash_table_lookup(b_to_c->out, rib_key_ptr(pfx_key(p))));
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_no_advertise(void)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    uint32_t na = COMM_NO_ADVERTISE, ne = COMM_NO_EXPORT;
+    originate(ch.a, "10.100.0.0/16", &na, 1);
+    originate(ch.a, "10.101.0.0/16", &ne, 1);
+    chain_up(&ch);
+    /* a attaches the communities as the routes leave; b, the receiver, honours them: the
+     * NO_ADVERTISE route goes to nobody, the NO_EXPORT one to no other AS. */
+    g_assert_nonnull(best_of(ch.b, "10.100.0.0/16"));
+    g_assert_nonnull(best_of(ch.b, "10.101.0.0/16"));
+    g_assert_null(best_of(ch.c, "10.100.0.0/16"));
+    g_assert_null(best_of(ch.c, "10.101.0.0/16"));
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_withdraw_on_down(void)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    originate(ch.a, "10.100.0.0/16", NULL, 0);
+    chain_up(&ch);
+    g_assert_nonnull(best_of(ch.c, "10.100.0.0/16"));
+    bgp_session_down(ch.sim, ch.ab, "test");
+    g_assert_cmpint(bgp_run(ch.sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+    g_assert_null(best_of(ch.b, "10.100.0.0/16"));
+    g_assert_null(best_of(ch.c, "10.100.0.0/16"));
+    g_assert_cmpuint(ch.sim->stats.withdrawn, ==, 1);
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_route_limit(void)
+{
+    /* b accepts at most 3 routes from a; a sends 4 in one UPDATE: the session drops. */
+    Chain ch;
+    chain_init(&ch, 65003);
+    bgp_peer(ch.b, ch.ab->peer[1])->route_limit = 3;
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *p = g_strdup_printf("10.%d.0.0/16", 100 + i);
+        originate(ch.a, p, NULL, 0);
+    }
+    chain_up(&ch);
+    g_assert_cmpint(ch.ab->state, ==, SESS_IDLE);
+    g_assert_nonnull(strstr(ch.ab->down_reason, "0 learned + 4 in one UPDATE > 3"));
+    g_assert_null(best_of(ch.c, "10.100.0.0/16"));
+    bgp_sim_free(ch.sim);
+
+    /* Exactly at the limit is fine. */
+    chain_init(&ch, 65003);
+    bgp_peer(ch.b, ch.ab->peer[1])->route_limit = 4;
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *p = g_strdup_printf("10.%d.0.0/16", 100 + i);
+        originate(ch.a, p, NULL, 0);
+    }
+    chain_up(&ch);
+    g_assert_cmpint(ch.ab->state, ==, SESS_ESTABLISHED);
+    g_assert_nonnull(best_of(ch.c, "10.103.0.0/16"));
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_ibgp_split_horizon(void)
+{
+    /* a -eBGP- b -iBGP- c -iBGP- d: c must not pass b's iBGP-learned route on to d. */
+    ArSim *sim = bgp_sim_new(NULL);
+    ArSpeaker *a = bgp_speaker_new(sim, "a", NODE_SITE, 65001, 1, &policy_standard);
+    ArSpeaker *b = bgp_speaker_new(sim, "b", NODE_SITE, 65002, 2, &policy_standard);
+    ArSpeaker *c = bgp_speaker_new(sim, "c", NODE_SITE, 65002, 3, &policy_standard);
+    ArSpeaker *d = bgp_speaker_new(sim, "d", NODE_SITE, 65002, 4, &policy_standard);
+    ArSession *s[3] = { bgp_session_new(sim, a, 1, b, 2), bgp_session_new(sim, b, 2, c, 3), bgp_session_new(sim, c, 3, d, 4) };
+    g_assert_false(s[0]->ibgp);
+    g_assert_true(s[1]->ibgp);
+    originate(a, "10.100.0.0/16", NULL, 0);
+    uint32_t ne = COMM_NO_EXPORT;
+    originate(a, "10.102.0.0/16", &ne, 1);
+    for (int i = 0; i < 3; i++)
+        bgp_session_up_at(sim, s[i], 0);
+    g_assert_cmpint(bgp_run(sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+    g_autofree char *pc = path_of(c, "10.100.0.0/16");
+    g_assert_cmpstr(pc, ==, "65001"); /* no prepend over iBGP */
+    g_assert_null(best_of(d, "10.100.0.0/16"));
+    /* NO_EXPORT received by b stays inside b's AS: c (iBGP) gets it. */
+    g_assert_nonnull(best_of(c, "10.102.0.0/16"));
+    bgp_sim_free(sim);
+}
+
+static void test_bgp_event_cap(void)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    ch.sim->cfg.max_events = 3;
+    originate(ch.a, "10.100.0.0/16", NULL, 0);
+    bgp_session_up_at(ch.sim, ch.ab, 0);
+    bgp_session_up_at(ch.sim, ch.bc, 0);
+    g_assert_cmpint(bgp_run(ch.sim, AR_TIME_NEVER), ==, RUN_EVENT_CAP);
+    g_assert_cmpuint(ch.sim->stats.events, ==, 3);
+    bgp_sim_free(ch.sim);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/evq/order", test_evq_order);
+    g_test_add_func("/evq/cancel", test_evq_cancel);
+    g_test_add_func("/attr/intern", test_attr_intern);
+    g_test_add_func("/dp/rules", test_dp_rules);
+    g_test_add_func("/dp/hub-preference", test_dp_hub_preference);
+    g_test_add_func("/bgp/prepend-next-hop", test_bgp_prepend_and_next_hop);
+    g_test_add_func("/bgp/loop-drop", test_bgp_loop_drop);
+    g_test_add_func("/bgp/never-back-to-source", test_bgp_never_back_to_source);
+    g_test_add_func("/bgp/no-advertise", test_bgp_no_advertise);
+    g_test_add_func("/bgp/withdraw-on-down", test_bgp_withdraw_on_down);
+    g_test_add_func("/bgp/route-limit", test_bgp_route_limit);
+    g_test_add_func("/bgp/ibgp-split-horizon", test_bgp_ibgp_split_horizon);
+    g_test_add_func("/bgp/event-cap", test_bgp_event_cap);
+    return g_test_run();
+}

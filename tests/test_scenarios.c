@@ -1,0 +1,220 @@
+/* test_scenarios.c - the outcomes ../shared/scenarios/README.md requires, through the same JSON
+ * `arsim run --json` prints, with and without --set. */
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <string.h>
+
+static char *scenario_path(const char *name)
+{
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    return g_build_filename(root ? root : ".", "scenarios", name, NULL);
+}
+
+/* Loads, runs and returns the run document; sets is NULL-terminated or NULL. */
+static cJSON *run_json(const char *name, const char *const *sets)
+{
+    g_autofree char *path = scenario_path(name);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    g_autoptr(ArScenario) scn = load_file(path, &opts, diags);
+    if (!scn)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_cmpint(run->end, ==, RUN_CONVERGED);
+    cJSON *doc = out_run_json(run, NULL);
+    g_assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "converged")));
+    return doc;
+}
+
+/* The routes node holds for prefix: every path (learned from any peer). */
+static GPtrArray *routes_for(const cJSON *doc, const char *node, const char *prefix)
+{
+    const cJSON *n = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "nodes"), node);
+    g_assert_nonnull(n);
+    GPtrArray *out = g_ptr_array_new();
+    const cJSON *r;
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(n, "routes"))
+    {
+        if (strcmp(cJSON_GetObjectItem(r, "prefix")->valuestring, prefix) == 0)
+            g_ptr_array_add(out, (gpointer)r);
+    }
+    return out;
+}
+
+/* True when node has a path to prefix with exactly this AS path (NULL: any path). */
+static gboolean learns(const cJSON *doc, const char *node, const char *prefix, const char *as_path)
+{
+    g_autoptr(GPtrArray) rs = routes_for(doc, node, prefix);
+    for (guint i = 0; i < rs->len; i++) {
+        const cJSON *r = g_ptr_array_index(rs, i);
+        if (!as_path || strcmp(cJSON_GetObjectItem(r, "asPath")->valuestring, as_path) == 0)
+            return TRUE;
+    }
+    return FALSE;
+}
+
+/* The best path's field, or NULL. */
+static const char *best_field(const cJSON *doc, const char *node, const char *prefix, const char *field)
+{
+    g_autoptr(GPtrArray) rs = routes_for(doc, node, prefix);
+    for (guint i = 0; i < rs->len; i++) {
+        const cJSON *r = g_ptr_array_index(rs, i);
+        if (cJSON_IsTrue(cJSON_GetObjectItem(r, "best"))) {
+            const cJSON *f = cJSON_GetObjectItem(r, field);
+            return cJSON_IsString(f) ? f->valuestring : NULL;
+        }
+    }
+    return NULL;
+}
+
+static const cJSON *eff_route(const cJSON *doc, const char *vnet, const char *prefix)
+{
+    const cJSON *t = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), vnet);
+    g_assert_nonnull(t);
+    const cJSON *r;
+    cJSON_ArrayForEach(r, t)
+    {
+        if (strcmp(cJSON_GetObjectItem(r, "prefix")->valuestring, prefix) == 0)
+            return r;
+    }
+    return NULL;
+}
+
+/* "10.1.1.4" or "10.1.1.4,10.1.1.5": the effective route's next hop IPs joined. */
+static char *eff_next_hops(const cJSON *doc, const char *vnet, const char *prefix, const char *field)
+{
+    const cJSON *r = eff_route(doc, vnet, prefix);
+    if (!r)
+        return g_strdup("(no route)");
+    GString *s = g_string_new(NULL);
+    const cJSON *ip;
+    cJSON_ArrayForEach(ip, cJSON_GetObjectItem(r, field))
+        g_string_append_printf(s, "%s%s", s->len ? "," : "", ip->valuestring);
+    return g_string_free(s, FALSE);
+}
+
+static const char *const b2b_on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+
+/* ---- seed-er-sdwan ------------------------------------------------------------------------------ */
+
+static void test_sdwan_b2b_off(void)
+{
+    cJSON *doc = run_json("seed-er-sdwan.json", NULL);
+    /* sdwan: VNet prefixes from the Route Server (65515), onprem1's prefix, not onprem2's. */
+    g_assert_true(learns(doc, "sdwan", "10.1.0.0/16", "65515"));
+    g_assert_true(learns(doc, "sdwan", "10.2.0.0/16", "65515"));
+    g_assert_true(learns(doc, "sdwan", "10.100.0.0/16", "65010"));
+    g_assert_false(learns(doc, "sdwan", "10.200.0.0/16", NULL));
+    /* onprem2: VNet prefixes as 12076 only, not onprem1's prefix. */
+    g_assert_true(learns(doc, "onprem2", "10.1.0.0/16", "12076"));
+    g_assert_true(learns(doc, "onprem2", "10.2.0.0/16", "12076"));
+    g_assert_false(learns(doc, "onprem2", "10.100.0.0/16", NULL));
+    /* onprem1: VNet prefixes through sdwan, not onprem2's prefix. */
+    g_assert_true(learns(doc, "onprem1", "10.1.0.0/16", "65001-65515"));
+    g_assert_true(learns(doc, "onprem1", "10.2.0.0/16", "65001-65515"));
+    g_assert_false(learns(doc, "onprem1", "10.200.0.0/16", NULL));
+    /* VMs in hub and spoke: NVA routes injected whatever b2b says; onprem2 through ExpressRoute. */
+    for (int i = 0; i < 2; i++) {
+        const char *vnet = i ? "spoke1" : "hub";
+        g_autofree char *ips = eff_next_hops(doc, vnet, "10.100.0.0/16", "nextHopIps");
+        g_assert_cmpstr(ips, ==, "10.1.1.4");
+        g_assert_cmpstr(cJSON_GetObjectItem(eff_route(doc, vnet, "10.100.0.0/16"), "nextHopType")->valuestring, ==,
+                        "VirtualNetworkGateway");
+        g_autofree char *via = eff_next_hops(doc, vnet, "10.200.0.0/16", "nextHop");
+        g_assert_cmpstr(via, ==, "ergw");
+        g_assert_cmpstr(cJSON_GetObjectItem(eff_route(doc, vnet, "10.200.0.0/16"), "nextHopType")->valuestring, ==,
+                        "VirtualNetworkGateway");
+    }
+    /* The spoke reaches the hub over the peering, and vice versa. */
+    g_assert_cmpstr(cJSON_GetObjectItem(eff_route(doc, "spoke1", "10.1.0.0/16"), "nextHopType")->valuestring, ==,
+                    "VNetPeering");
+    g_assert_cmpstr(cJSON_GetObjectItem(eff_route(doc, "hub", "10.2.0.0/16"), "nextHopType")->valuestring, ==,
+                    "VNetPeering");
+    cJSON_Delete(doc);
+}
+
+static void test_sdwan_b2b_on(void)
+{
+    cJSON *doc = run_json("seed-er-sdwan.json", b2b_on);
+    g_assert_true(learns(doc, "sdwan", "10.200.0.0/16", "65515-12076-65020"));
+    g_assert_true(learns(doc, "onprem1", "10.200.0.0/16", "65001-65515-12076-65020"));
+    /* The ExpressRoute gateway learns onprem1's prefix from the Route Server over iBGP, no 65515. */
+    g_assert_true(learns(doc, "ergw", "10.100.0.0/16", "65001-65010"));
+    g_assert_cmpstr(best_field(doc, "ergw", "10.100.0.0/16", "origin"), ==, "IBgp");
+    g_assert_true(learns(doc, "onprem2", "10.100.0.0/16", "12076"));
+    /* Unchanged: VNet prefixes and effective routes. */
+    g_assert_true(learns(doc, "sdwan", "10.1.0.0/16", "65515"));
+    g_autofree char *ips = eff_next_hops(doc, "hub", "10.100.0.0/16", "nextHopIps");
+    g_assert_cmpstr(ips, ==, "10.1.1.4");
+    cJSON_Delete(doc);
+}
+
+/* ---- seed-er-vpn ---------------------------------------------------------------------------------- */
+
+static void test_vpn_b2b_off(void)
+{
+    cJSON *doc = run_json("seed-er-vpn.json", NULL);
+    g_assert_false(learns(doc, "onprem1", "10.200.0.0/16", NULL));
+    g_assert_false(learns(doc, "onprem2", "10.100.0.0/16", NULL));
+    /* Both still learn the VNets: onprem1 from the VPN gateway instances, onprem2 over ExpressRoute. */
+    g_assert_true(learns(doc, "onprem1", "10.1.0.0/16", "65515"));
+    g_assert_true(learns(doc, "onprem2", "10.2.0.0/16", "12076"));
+    /* VMs reach onprem1 through both VPN instances (active-active). */
+    g_autofree char *via = eff_next_hops(doc, "spoke1", "10.100.0.0/16", "nextHop");
+    g_assert_cmpstr(via, ==, "vpngw/0,vpngw/1");
+    cJSON_Delete(doc);
+}
+
+static void test_vpn_b2b_on(void)
+{
+    cJSON *doc = run_json("seed-er-vpn.json", b2b_on);
+    g_assert_true(learns(doc, "onprem2", "10.100.0.0/16", "12076"));
+    g_assert_true(learns(doc, "onprem1", "10.200.0.0/16", "65515-12076-65020"));
+    const char *from = best_field(doc, "onprem1", "10.200.0.0/16", "from");
+    g_assert_nonnull(from);
+    g_assert_true(g_str_has_prefix(from, "vpngw/"));
+    cJSON_Delete(doc);
+}
+
+/* ---- seed-same-prefix ------------------------------------------------------------------------------ */
+
+static void check_same_prefix(const char *pref, const char *want_ips, const char *want_via)
+{
+    g_autofree char *set = g_strdup_printf("routeServers.ars.hubRoutingPreference=%s", pref);
+    const char *sets[] = { set, NULL };
+    cJSON *doc = run_json("seed-same-prefix.json", sets);
+    g_assert_true(learns(doc, "ergw", "10.50.0.0/16", "12076-65020"));
+    g_autofree char *ips = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHopIps");
+    g_autofree char *via = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHop");
+    g_assert_cmpstr(ips, ==, want_ips);
+    g_assert_cmpstr(via, ==, want_via);
+    cJSON_Delete(doc);
+}
+
+static void test_same_prefix_expressroute(void)
+{
+    /* Default preference, as in the file: ExpressRoute wins although its path is longer. */
+    cJSON *doc = run_json("seed-same-prefix.json", NULL);
+    g_autofree char *via = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHop");
+    g_assert_cmpstr(via, ==, "ergw");
+    cJSON_Delete(doc);
+    check_same_prefix("ExpressRoute", "169.254.1.2", "ergw");
+}
+
+static void test_same_prefix_aspath(void) { check_same_prefix("ASPath", "10.1.1.4", "sdwan"); }
+static void test_same_prefix_vpngateway(void) { check_same_prefix("VpnGateway", "10.1.1.4", "sdwan"); }
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/seed-er-sdwan/b2b-off", test_sdwan_b2b_off);
+    g_test_add_func("/seed-er-sdwan/b2b-on", test_sdwan_b2b_on);
+    g_test_add_func("/seed-er-vpn/b2b-off", test_vpn_b2b_off);
+    g_test_add_func("/seed-er-vpn/b2b-on", test_vpn_b2b_on);
+    g_test_add_func("/seed-same-prefix/expressroute", test_same_prefix_expressroute);
+    g_test_add_func("/seed-same-prefix/aspath", test_same_prefix_aspath);
+    g_test_add_func("/seed-same-prefix/vpngateway", test_same_prefix_vpngateway);
+    return g_test_run();
+}
