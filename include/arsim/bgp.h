@@ -51,8 +51,8 @@ typedef struct ArPolicy {
     /* Prefix-level import check, NULL hook accepts all. O(1) per prefix. */
     bool (*accept)(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why);
     /* Export of route r (the best for key) to peer to: attributes to send, or NULL to send
-     * nothing (a withdrawal if something was sent before). */
-    const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r);
+     * nothing (a withdrawal if something was sent before), with a static reason in *why. */
+    const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why);
 } ArPolicy;
 
 struct ArSpeaker {
@@ -168,7 +168,7 @@ const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path
 /* Standard export: nothing back to its source, iBGP-learned not to iBGP peers, RFC 1997
  * NO_ADVERTISE / NO_EXPORT, and over eBGP: own ASN prepended, next hop self, LOCAL_PREF and
  * weight reset. Policies call it, then add their own rules. */
-const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r);
+const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why);
 /* Standard import: over eBGP a path holding our own ASN is a loop and is dropped; the peer's
  * import weight is applied. */
 const ArAttrs *bgp_import_standard(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why);

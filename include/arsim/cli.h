@@ -26,4 +26,40 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);
 /* `arsim validate FILE...`: diagnostics to err, one summary line per valid file to out. */
 int cmd_validate(char **files, char **sets, FILE *out, FILE *err);
 
+/* Arguments of `arsim graph`. */
+typedef struct ArGraphArgs {
+    const char *file;          /* scenario */
+    char **sets;               /* --set overrides */
+    const char *output;        /* -o OUT (required) */
+    const char *format;        /* --format, NULL: from OUT's extension */
+    const char *prefix;        /* --prefix P: propagation view */
+} ArGraphArgs;
+
+int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err);
+
+/* Arguments of `arsim compare`: A alone with --set (before = A, after = A + sets), or A and B. */
+typedef struct ArCompareArgs {
+    const char *file_a;        /* scenario before */
+    const char *file_b;        /* scenario after, NULL to compare file_a with file_a + sets */
+    char **sets;               /* NULL-terminated --set PATH=VALUE applied to the "after" side */
+    gboolean json;             /* --json: {before, after, diff, reachability} */
+    const char *diagram;       /* --diagram OUT: draw the difference (format from the extension) */
+    const char *output;        /* -o FILE */
+} ArCompareArgs;
+
+/* Exit status as diff(1): 0 same, 1 different, 2 error. */
+int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err);
+
+/* Arguments of `arsim trace`. */
+typedef struct ArTraceArgs {
+    const char *file;          /* scenario */
+    char **sets;               /* --set overrides */
+    const char *from;          /* site or VNet name */
+    const char *to;            /* destination address (a.b.c.d) or a site/VNet name */
+    gboolean json;             /* --json */
+} ArTraceArgs;
+
+/* Exit 0 when delivered, 1 when not (no route, loop, dropped), 2 on bad input. */
+int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err);
+
 #endif

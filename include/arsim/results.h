@@ -48,6 +48,22 @@ const char *eff_source_name(const ArEffRoute *r); /* "Default" or "VirtualNetwor
 /* The route of table t whose prefix is exactly p, NULL if none. O(log n). */
 const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p);
 
+/* How one prefix crossed (or did not cross) one direction of one session. */
+typedef enum ArPropState {
+    PROP_SENT = 0,     /* advertised and accepted */
+    PROP_NOT_SENT,     /* the sender's export policy kept it back */
+    PROP_REJECTED,     /* sent, refused by the receiver's import policy */
+    PROP_DOWN,         /* the session is not established */
+} ArPropState;
+
+typedef struct ArPropEdge {
+    const ArSpeaker *from;   /* speaker holding a best path for the prefix */
+    const ArSpeaker *to;     /* its peer */
+    ArPropState state;       /* what happened */
+    const char *why;         /* static reason for NOT_SENT / REJECTED, session reason for DOWN */
+    bool to_best;            /* the receiver's best path came from this sender */
+} ArPropEdge;
+
 /* One simulation run and what it concluded. */
 typedef struct ArRun {
     ArNet *net;      /* the network, converged (or stopped) */
@@ -59,5 +75,10 @@ typedef struct ArRun {
 ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg);
 void run_free(ArRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRun, run_free)
+
+/* Explains, for every session direction whose sender holds a path for p not learned from that
+ * receiver, whether p crossed and
+ * why not, by asking the same policies the engine used. O(sessions). ArPropEdge array. */
+GArray *prop_explain(const ArRun *run, ArPrefix p);
 
 #endif

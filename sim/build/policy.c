@@ -44,24 +44,41 @@ static bool rs_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
     return true;
 }
 
-static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
     const ArRouteServer *cfg = sp->cfg;
     const ArSpeaker *src = bgp_route_source(sp, r);
     const ArSpeaker *dst = to->remote;
-    if (r->peer == to->index)
+    if (r->peer == to->index) {
+        *why = "not sent back to the peer it came from";
         return NULL;
-    if (src && src->resource == dst->resource)
-        return NULL; /* not to another instance of the gateway it came from */
-    if (attr_comms_has(r->attrs->comms, COMM_NO_ADVERTISE))
-        return NULL; /* injected into VMs, advertised to no peer (INJ) */
+    }
+    if (src && src->resource == dst->resource) {
+        *why = "not sent to another instance of the gateway it came from";
+        return NULL;
+    }
+    if (attr_comms_has(r->attrs->comms, COMM_NO_ADVERTISE)) {
+        *why = "NO_ADVERTISE: injected into VMs, advertised to no peer (INJ)";
+        return NULL;
+    }
     ArSim *sim = sp->sim;
     if (dst->kind == NODE_NVA) {
-        bool ok = !src ? (r->flags & RT_VNET) != 0           /* VNet prefixes go to every NVA */
-                       : src->kind == NODE_NVA ? cfg->reflect_nva_to_nva /* LAB */
-                       : cfg->branch_to_branch;              /* gateway routes: only with b2b (FAQ) */
-        if (!ok || attr_comms_has(r->attrs->comms, COMM_NO_EXPORT))
+        if (!src && !(r->flags & RT_VNET)) {
+            *why = "not a VNet prefix";
             return NULL;
+        }
+        if (src && src->kind == NODE_NVA && !cfg->reflect_nva_to_nva) {
+            *why = "NVA-to-NVA reflection is off (nvaToNvaReflection)";
+            return NULL;
+        }
+        if (src && src->kind != NODE_NVA && !cfg->branch_to_branch) {
+            *why = "branch-to-branch is off: gateway routes are not sent to NVAs (FAQ)";
+            return NULL;
+        }
+        if (attr_comms_has(r->attrs->comms, COMM_NO_EXPORT)) {
+            *why = "community NO_EXPORT (RFC 1997)";
+            return NULL;
+        }
         /* eBGP: 65515 prepended; a reflected route keeps its next hop (LAB). */
         ArAttrs c = *r->attrs;
         c.path = attr_path_prepend(sim->attrs, r->attrs->path, sp->asn);
@@ -74,14 +91,25 @@ static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const A
     if (is_gateway(dst)) {
         /* Gateways know the VNet space themselves; learned routes cross only with b2b (ERVPN),
          * and never between two gateways of the same kind. */
-        if (!src || !cfg->branch_to_branch || (is_gateway(src) && src->kind == dst->kind))
+        if (!src) {
+            *why = "gateways know the VNet address space themselves";
             return NULL;
+        }
+        if (!cfg->branch_to_branch) {
+            *why = "branch-to-branch is off: learned routes are not sent to gateways (FAQ)";
+            return NULL;
+        }
+        if (is_gateway(src) && src->kind == dst->kind) {
+            *why = "not between two gateways of the same kind";
+            return NULL;
+        }
         ArAttrs c = *r->attrs;
         c.weight = 0;
         if (dst->kind == NODE_ER_GATEWAY)
             c.comms = attr_comms_add(sim->attrs, c.comms, COMM_ARS_TRANSIT); /* FAQ, ERVPN */
         return attr_intern(sim->attrs, &c);
     }
+    *why = "not a Route Server peer";
     return NULL;
 }
 
@@ -89,19 +117,27 @@ const ArPolicy policy_route_server = { rs_import, rs_accept, rs_export };
 
 /* ---- ExpressRoute gateway -------------------------------------------------------------------- */
 
-static const ArAttrs *ergw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+static const ArAttrs *ergw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
     const ArSpeaker *src = bgp_route_source(sp, r);
+    if (r->peer == to->index) {
+        *why = "not sent back to the peer it came from";
+        return NULL;
+    }
     if (to->remote->kind == NODE_MSEE) {
         /* One circuit's routes never reach another circuit through the gateway (ERVPN). */
-        if (src && src->kind == NODE_MSEE)
+        if (src && src->kind == NODE_MSEE) {
+            *why = "one circuit's routes never reach another circuit through the gateway (ERVPN)";
             return NULL;
-        return bgp_export_standard(sp, to, key, r);
+        }
+        return bgp_export_standard(sp, to, key, r, why);
     }
     /* Toward the Route Server (iBGP): what the circuits taught us, next hop self. */
-    if (!src || src->kind != NODE_MSEE)
+    if (!src || src->kind != NODE_MSEE) {
+        *why = "the gateway sends the Route Server only what its circuits taught it";
         return NULL;
-    const ArAttrs *a = bgp_export_standard(sp, to, key, r);
+    }
+    const ArAttrs *a = bgp_export_standard(sp, to, key, r, why);
     return a ? bgp_attrs_with(sp->sim, a, a->path, a->comms, to->local_ip) : NULL;
 }
 
@@ -109,27 +145,29 @@ const ArPolicy policy_er_gateway = { bgp_import_standard, NULL, ergw_export };
 
 /* ---- VPN gateway ----------------------------------------------------------------------------- */
 
-static const ArAttrs *vpngw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+static const ArAttrs *vpngw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
     const ArSpeaker *src = bgp_route_source(sp, r);
     if (to->remote->kind == NODE_ROUTE_SERVER) {
         /* Toward the Route Server: BGP sites' routes and static sites' prefixes (ERVPN). */
         bool ok = src ? src->kind == NODE_SITE : (r->flags & RT_STATIC) != 0;
-        if (!ok)
+        if (!ok) {
+            *why = "the gateway sends the Route Server only its sites' routes";
             return NULL;
-        const ArAttrs *a = bgp_export_standard(sp, to, key, r);
+        }
+        const ArAttrs *a = bgp_export_standard(sp, to, key, r, why);
         return a ? bgp_attrs_with(sp->sim, a, a->path, a->comms, to->local_ip) : NULL;
     }
-    return bgp_export_standard(sp, to, key, r); /* toward sites: plain eBGP, transit between sites */
+    return bgp_export_standard(sp, to, key, r, why); /* toward sites: plain eBGP, transit between sites */
 }
 
 const ArPolicy policy_vpn_gateway = { bgp_import_standard, NULL, vpngw_export };
 
 /* ---- MSEE ------------------------------------------------------------------------------------ */
 
-static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
-    const ArAttrs *a = bgp_export_standard(sp, to, key, r);
+    const ArAttrs *a = bgp_export_standard(sp, to, key, r, why);
     if (!a || to->remote->kind != NODE_SITE)
         return a;
     /* Toward on-premises private ASNs are removed: the site sees 12076 only (FAQ). */

@@ -1,5 +1,6 @@
 /* commands.c - the arsim subcommands: load, simulate, print; exit statuses as in cli.h. */
 #include "arsim/cli.h"
+#include "arsim/graph.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
 
@@ -101,4 +102,45 @@ int cmd_validate(char **files, char **sets, FILE *out, FILE *err)
         fputc('\n', out);
     }
     return status;
+}
+
+int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
+{
+    g_autofree char *probe = a->format ? g_strconcat("x.", a->format, NULL) : NULL;
+    const char *format = graph_format_for(probe ? probe : a->output);
+    if (!format) {
+        fprintf(err, "arsim graph: cannot tell the format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
+                a->output);
+        return EXIT_BAD_INPUT;
+    }
+    ArPrefix p;
+    if (a->prefix) {
+        PfxParse pr = pfx_parse(a->prefix, &p);
+        if (pr != PFX_OK) {
+            char fix[PFX_STRLEN];
+            if (pr == PFX_HOST_BITS)
+                fprintf(err, "arsim graph: --prefix %s has host bits set; did you mean %s?\n", a->prefix, pfx_format(p, fix));
+            else
+                fprintf(err, "arsim graph: --prefix expects a.b.c.d/len, got \"%s\"\n", a->prefix);
+            return EXIT_BAD_INPUT;
+        }
+    }
+    g_autoptr(ArScenario) scn = load_or_report(a->file, a->sets, err);
+    if (!scn)
+        return EXIT_BAD_INPUT;
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    ArGraphOptions opt = { .prefix = a->prefix ? &p : NULL };
+    Agraph_t *g = graph_build(run, &opt);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) e = NULL;
+    gboolean ok = graph_render(g, format, &data, &len, &e) && out_write_file(a->output, data, len, a->file, &e);
+    agclose(g);
+    if (!ok) {
+        fprintf(err, "arsim graph: %s\n", e->message);
+        return EXIT_BAD_INPUT;
+    }
+    fprintf(out, "%s: %s diagram of %s%s%s\n", a->output, format, a->file, a->prefix ? " for " : "",
+            a->prefix ? a->prefix : "");
+    return run->end == RUN_CONVERGED ? EXIT_OK : EXIT_NO_CONVERGE;
 }

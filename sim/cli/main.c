@@ -13,6 +13,11 @@ static const char *const overview =
     "Commands:\n"
     "  run FILE         simulate a scenario; print every router's routes and every VNet's\n"
     "                   effective routes (--json for scripts)\n"
+    "  compare A [B]    what changes between A and B, or A and A with --set changes: routes\n"
+    "                   gained and lost, effective routes, who can reach whom (exit 1 if different)\n"
+    "  graph FILE -o OUT  draw the topology and the results (svg, png, pdf, dot); --prefix P\n"
+    "                   shows how one prefix propagates and why it stops\n"
+    "  trace FILE       follow a packet --from a site or VNet --to an address, hop by hop\n"
     "  validate FILE... check scenario files; every problem as FILE:LINE:COL: /json/pointer: message\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "\n"
@@ -21,6 +26,8 @@ static const char *const overview =
     "  arsim run scenarios/seed-er-sdwan.json --set routeServers.ars.allowBranchToBranchTraffic=true\n"
     "  arsim run scenarios/seed-er-sdwan.json --node sdwan --json\n"
     "  arsim run scenarios/seed-er-sdwan.json --learned-routes sdwan\n"
+    "  arsim compare scenarios/seed-er-sdwan.json --set routeServers.ars.allowBranchToBranchTraffic=true\n"
+    "  arsim trace scenarios/seed-er-sdwan.json --from onprem1 --to 10.200.0.4\n"
     "  arsim validate scenarios/*.json\n"
     "\n"
     "Exit status: 0 success, 1 differences found (compare), 2 bad input or arguments,\n"
@@ -111,6 +118,112 @@ static int main_validate(int argc, char **argv)
     return cmd_validate(argv + 1, sets, stdout, stderr);
 }
 
+static int main_graph(int argc, char **argv)
+{
+    ArGraphArgs a = { 0 };
+    g_auto(GStrv) sets = NULL;
+    g_autofree char *output = NULL, *format = NULL, *prefix = NULL;
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the diagram to OUT (required)", "OUT" },
+        { "format", 0, 0, G_OPTION_ARG_STRING, &format, "svg, png, pdf or dot (default: from OUT's extension)", "FMT" },
+        { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
+          "Draw how this prefix propagates, and where and why it stops", "A.B.C.D/LEN" },
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE -o OUT - draw the topology with the simulation's results");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "Each VNet is a cluster (the hub holds the Route Server instances, gateways and NVAs), sites and\n"
+        "ExpressRoute circuits sit outside Azure, every BGP session is an edge labelled eBGP/iBGP with the\n"
+        "routes sent each way (dashed red when down). Laid out and rendered by Graphviz in process.\n"
+        "Example: arsim graph scenarios/seed-er-sdwan.json --prefix 10.200.0.0/16 -o why.svg\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "graph", &argc, &argv, &status))
+        return status;
+    if (argc != 2)
+        return usage_error("graph", "expected exactly one scenario FILE");
+    if (!output)
+        return usage_error("graph", "-o OUT is required");
+    a.file = argv[1];
+    a.sets = sets;
+    a.output = output;
+    a.format = format;
+    a.prefix = prefix;
+    return cmd_graph(&a, stdout, stderr);
+}
+
+static int main_compare(int argc, char **argv)
+{
+    ArCompareArgs a = { 0 };
+    g_auto(GStrv) sets = NULL;
+    g_autofree char *diagram = NULL, *output = NULL;
+    gboolean json = FALSE;
+    GOptionEntry entries[] = {
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+          "Change applied to the 'after' side (dot path, arrays by name). Repeatable.", "PATH=VALUE" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "One JSON document: before, after, diff, reachability", NULL },
+        { "diagram", 0, 0, G_OPTION_ARG_FILENAME, &diagram, "Draw the difference (.svg, .png, .pdf, .dot)", "OUT" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the report to FILE (atomically)", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("A.json [B.json] - what changes between two configurations");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "Compares A with A plus --set changes, or A with B: routes gained, lost and changed per node,\n"
+        "effective routes per VNet, and who can reach whom (a data-plane walk, both directions).\n"
+        "Example: arsim compare scenarios/seed-er-sdwan.json --set routeServers.ars.allowBranchToBranchTraffic=true\n"
+        "Exit status as diff(1): 0 no difference, 1 differences, 2 error.\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "compare", &argc, &argv, &status))
+        return status;
+    if (argc < 2 || argc > 3)
+        return usage_error("compare", "expected A.json [B.json]");
+    if (argc == 2 && !sets)
+        return usage_error("compare", "with one scenario, give at least one --set PATH=VALUE to compare against");
+    a.file_a = argv[1];
+    a.file_b = argc == 3 ? argv[2] : NULL;
+    a.sets = sets;
+    a.json = json;
+    a.diagram = diagram;
+    a.output = output;
+    return cmd_compare(&a, stdout, stderr);
+}
+
+static int main_trace(int argc, char **argv)
+{
+    ArTraceArgs a = { 0 };
+    g_auto(GStrv) sets = NULL;
+    g_autofree char *from = NULL, *to = NULL;
+    gboolean json = FALSE;
+    GOptionEntry entries[] = {
+        { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Where the packet starts: a site or a VNet", "SITE|VNET" },
+        { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Destination address, or a site/VNet (its first address)", "ADDRESS" },
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the hops as JSON", NULL },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE --from SITE|VNET --to ADDRESS - follow a packet hop by hop");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "Walks the converged forwarding tables by longest-prefix match and prints each hop with the\n"
+        "route it matched, then the verdict: delivered, no route at X, or loop through X-Y-X.\n"
+        "Exit status: 0 delivered, 1 not delivered, 2 error.\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "trace", &argc, &argv, &status))
+        return status;
+    if (argc != 2)
+        return usage_error("trace", "expected exactly one scenario FILE");
+    if (!from || !to)
+        return usage_error("trace", "--from and --to are required");
+    a.file = argv[1];
+    a.sets = sets;
+    a.from = from;
+    a.to = to;
+    a.json = json;
+    return cmd_trace(&a, stdout, stderr);
+}
+
 typedef struct Command {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -119,6 +232,9 @@ typedef struct Command {
 static const Command commands[] = {
     { "run", main_run },
     { "validate", main_validate },
+    { "graph", main_graph },
+    { "compare", main_compare },
+    { "trace", main_trace },
 };
 
 int main(int argc, char **argv)
@@ -138,11 +254,11 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
             if (strcmp(argv[2], commands[i].name) == 0)
                 return commands[i].fn(2, args);
-        return usage_error(NULL, "unknown command; commands: run, validate");
+        return usage_error(NULL, "unknown command; commands: run, graph, compare, trace, validate");
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, validate, help", argv[1]);
+    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, validate, help", argv[1]);
     return usage_error(NULL, msg);
 }

@@ -175,18 +175,24 @@ ArSpeaker *bgp_route_source(const ArSpeaker *sp, const ArRoute *r)
     return r->peer == PEER_LOCAL ? NULL : bgp_peer(sp, r->peer)->remote;
 }
 
-const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r)
+const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
     const ArAttrs *a = r->attrs;
-    if (r->peer == to->index)
-        return NULL; /* never back to the peer it came from */
-    if (to->session->ibgp && bgp_route_ibgp(sp, r))
-        return NULL; /* RFC 4271 9.2: iBGP-learned routes are not sent to iBGP peers */
+    if (r->peer == to->index) {
+        *why = "not sent back to the peer it came from";
+        return NULL;
+    }
+    if (to->session->ibgp && bgp_route_ibgp(sp, r)) {
+        *why = "iBGP-learned routes are not sent to iBGP peers (RFC 4271 9.2)";
+        return NULL;
+    }
     /* RFC 1997 binds the receiver: a community we originate ourselves is attached on the way out
      * (as an outbound route-map would), so our own NO_ADVERTISE routes still leave. */
     bool learned = r->peer != PEER_LOCAL;
-    if (learned && attr_comms_has(a->comms, COMM_NO_ADVERTISE))
+    if (learned && attr_comms_has(a->comms, COMM_NO_ADVERTISE)) {
+        *why = "community NO_ADVERTISE (RFC 1997)";
         return NULL;
+    }
     ArAttrs c = *a;
     c.weight = 0; /* weight never leaves the speaker */
     if (to->session->ibgp) {
@@ -194,8 +200,10 @@ const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, cons
             c.next_hop = to->local_ip;
         return attr_intern(sp->sim->attrs, &c);
     }
-    if (learned && attr_comms_has(a->comms, COMM_NO_EXPORT))
+    if (learned && attr_comms_has(a->comms, COMM_NO_EXPORT)) {
+        *why = "community NO_EXPORT (RFC 1997)";
         return NULL;
+    }
     c.path = attr_path_prepend(sp->sim->attrs, a->path, sp->asn);
     c.next_hop = to->local_ip;
     c.local_pref = AR_LOCAL_PREF_DEFAULT; /* LOCAL_PREF is not sent over eBGP (RFC 4271 5.1.5) */
@@ -290,7 +298,8 @@ static void peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint n
     for (guint i = 0; i < nkeys; i++) {
         uint64_t key = keys[i];
         ArRibNet *n = rib_find(&sp->rib, key);
-        const ArAttrs *now = n && n->best ? sp->policy->export(sp, peer, key, n->best) : NULL;
+        const char *why = NULL;
+        const ArAttrs *now = n && n->best ? sp->policy->export(sp, peer, key, n->best, &why) : NULL;
         const ArAttrs *before = g_hash_table_lookup(peer->out, rib_key_ptr(key));
         if (now == before)
             continue;

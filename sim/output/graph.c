@@ -1,0 +1,507 @@
+/* graph.c - diagrams of a run: topology, prefix propagation and differences, via cgraph and gvc. */
+#include "arsim/graph.h"
+#include "arsim/diag.h"
+
+#include <graphviz/gvc.h>
+#include <stdio.h>
+#include <string.h>
+
+/* Visual language: one shape and fill per kind, shared by the nodes and the legend. */
+static const struct {
+    const char *shape;
+    const char *fill;
+    const char *title;
+} kind_style[NODE_KIND_COUNT] = {
+    [NODE_ROUTE_SERVER] = { "doubleoctagon", "#cfe2ff", "Route Server instance" },
+    [NODE_ER_GATEWAY] = { "component", "#d1e7dd", "ExpressRoute gateway" },
+    [NODE_VPN_GATEWAY] = { "component", "#fff3cd", "VPN gateway instance" },
+    [NODE_NVA] = { "box3d", "#f8d7da", "NVA" },
+    [NODE_SITE] = { "house", "#e2e3e5", "on-premises router" },
+    [NODE_MSEE] = { "hexagon", "#e0cffc", "ExpressRoute circuit (MSEE, AS 12076)" },
+};
+
+#define COLOR_OK "#1a7f37"
+#define COLOR_BAD "#cf222e"
+#define COLOR_CHANGED "#fd7e14"
+
+/* cgraph takes char* for names and values; these wrappers keep the casts in one place. */
+static void set(void *obj, const char *name, const char *value)
+{
+    agsafeset(obj, (char *)name, (char *)value, "");
+}
+
+static Agraph_t *subgraph(Agraph_t *g, const char *name, const char *label)
+{
+    Agraph_t *s = agsubg(g, (char *)name, 1);
+    set(s, "label", label);
+    return s;
+}
+
+static Agnode_t *node(Agraph_t *g, const char *name) { return agnode(g, (char *)name, 1); }
+
+static Agedge_t *edge(Agraph_t *g, Agnode_t *t, Agnode_t *h, const char *name)
+{
+    return agedge(g, t, h, (char *)name, 1);
+}
+
+/* Declares every attribute the drawing uses with its default, so the DOT text is stable. */
+static void declare_defaults(Agraph_t *g)
+{
+    static const char *const graph_attrs[][2] = {
+        { "rankdir", "LR" }, { "fontname", "Helvetica" }, { "fontsize", "12" }, { "labelloc", "t" },
+        { "label", "" }, { "style", "" }, { "color", "" }, { "fillcolor", "" }, { "nodesep", "0.4" },
+        { "ranksep", "0.9" }, { "compound", "true" }, { "newrank", "true" },
+    };
+    static const char *const node_attrs[][2] = {
+        { "shape", "box" }, { "style", "filled" }, { "fillcolor", "white" }, { "fontname", "Helvetica" },
+        { "fontsize", "10" }, { "label", "\\N" }, { "color", "black" }, { "penwidth", "1" }, { "tooltip", "" },
+    };
+    static const char *const edge_attrs[][2] = {
+        { "fontname", "Helvetica" }, { "fontsize", "9" }, { "label", "" }, { "style", "solid" },
+        { "color", "#444444" }, { "fontcolor", "black" }, { "penwidth", "1" }, { "dir", "none" },
+        { "arrowhead", "normal" }, { "tooltip", "" }, { "kind", "" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(graph_attrs); i++)
+        agattr(g, AGRAPH, (char *)graph_attrs[i][0], (char *)graph_attrs[i][1]);
+    for (size_t i = 0; i < G_N_ELEMENTS(node_attrs); i++)
+        agattr(g, AGNODE, (char *)node_attrs[i][0], (char *)node_attrs[i][1]);
+    for (size_t i = 0; i < G_N_ELEMENTS(edge_attrs); i++)
+        agattr(g, AGEDGE, (char *)edge_attrs[i][0], (char *)edge_attrs[i][1]);
+    agattr(g, AGNODE, "kind", "");
+}
+
+/* ---- stable object order ------------------------------------------------------------------ */
+
+/* cgraph orders subgraphs by object ID, and its default IDs for named objects are string
+ * addresses, which differ from run to run. This ID discipline declines to map names (cgraph
+ * then keeps them in its own table) and hands out sequential IDs, so order = creation order
+ * and the DOT text is byte-identical for the same scenario. */
+typedef struct SeqIds {
+    IDTYPE next; /* last ID handed out */
+} SeqIds;
+
+static void *seq_open(Agraph_t *g, Agdisc_t *disc)
+{
+    return g_new0(SeqIds, 1);
+}
+
+static long seq_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
+{
+    SeqIds *s = state;
+    if (str || !createflag)
+        return 0;
+    s->next += 2; /* odd IDs are cgraph's anonymous ones in the default discipline: keep even */
+    *id = s->next;
+    return 1;
+}
+
+static long seq_alloc(void *state, int objtype, IDTYPE id) { return 0; }
+static void seq_free(void *state, int objtype, IDTYPE id) {}
+static char *seq_print(void *state, int objtype, IDTYPE id) { return NULL; }
+static void seq_close(void *state) { g_free(state); }
+static void seq_register(void *state, int objtype, void *obj) {}
+
+static Agiddisc_t seq_id_disc = { seq_open, seq_map, seq_alloc, seq_free, seq_print, seq_close, seq_register };
+
+/* ---- per-node diff counts (diff mode) ------------------------------------------------------- */
+
+typedef struct NodeDiff {
+    guint added, removed, changed; /* best routes gained, lost, with other attributes */
+} NodeDiff;
+
+static bool same_best(const ArSpeaker *a, const ArRoute *ra, const ArSpeaker *b, const ArRoute *rb)
+{
+    const ArSpeaker *sa = bgp_route_source(a, ra), *sb = bgp_route_source(b, rb);
+    if ((sa == NULL) != (sb == NULL) || (sa && strcmp(sa->name, sb->name) != 0))
+        return false;
+    const ArAsPath *pa = ra->attrs->path, *pb = rb->attrs->path;
+    return ra->attrs->next_hop == rb->attrs->next_hop && pa->len == pb->len &&
+           memcmp(pa->asns, pb->asns, pa->len * sizeof(uint32_t)) == 0;
+}
+
+/* Merge of the two sorted tables: O(n log n) for the sorts, O(n) for the walk. */
+static NodeDiff node_diff(const ArSpeaker *before, const ArSpeaker *after)
+{
+    NodeDiff d = { 0 };
+    g_autoptr(GArray) ka = before ? rib_sorted_keys(&before->rib) : g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_autoptr(GArray) kb = rib_sorted_keys(&after->rib);
+    guint i = 0, j = 0;
+    while (i < ka->len || j < kb->len) {
+        uint64_t x = i < ka->len ? g_array_index(ka, uint64_t, i) : UINT64_MAX;
+        uint64_t y = j < kb->len ? g_array_index(kb, uint64_t, j) : UINT64_MAX;
+        const ArRoute *rx = x <= y && i < ka->len ? rib_find(&before->rib, x)->best : NULL;
+        const ArRoute *ry = y <= x && j < kb->len ? rib_find(&after->rib, y)->best : NULL;
+        if (rx && ry)
+            d.changed += !same_best(before, rx, after, ry);
+        else if (rx)
+            d.removed++;
+        else if (ry)
+            d.added++;
+        if (x <= y)
+            i++;
+        if (y <= x)
+            j++;
+    }
+    return d;
+}
+
+/* ---- building ---------------------------------------------------------------------------------- */
+
+typedef struct Builder {
+    const ArRun *run;             /* what is drawn */
+    const ArGraphOptions *opt;    /* view options */
+    Agraph_t *g;                  /* root graph */
+    GHashTable *nodes;            /* ArSpeaker* -> Agnode_t* */
+    uint64_t key;                 /* --prefix key */
+} Builder;
+
+static const ArRoute *best_for(const ArSpeaker *sp, uint64_t key)
+{
+    const ArRibNet *n = rib_find(&sp->rib, key);
+    return n ? n->best : NULL;
+}
+
+static void speaker_node(Builder *b, Agraph_t *where, const ArSpeaker *sp)
+{
+    char ip[IP_STRLEN];
+    Agnode_t *n = node(where, sp->name);
+    GString *label = g_string_new(sp->name);
+    g_string_append_printf(label, "\\n%s\\nAS %u · %s", kind_style[sp->kind].title, sp->asn, ip_format(sp->ip, ip));
+    set(n, "shape", kind_style[sp->kind].shape);
+    set(n, "fillcolor", kind_style[sp->kind].fill);
+    set(n, "kind", bgp_kind_name(sp->kind));
+    if (b->opt->prefix) {
+        const ArRoute *r = best_for(sp, b->key);
+        if (!r) {
+            g_string_append(label, "\\nno route");
+            set(n, "fillcolor", "#f6f8fa");
+            set(n, "color", "#999999");
+        } else {
+            g_autofree char *path = attr_path_to_string(r->attrs->path);
+            const ArSpeaker *src = bgp_route_source(sp, r);
+            if (src)
+                g_string_append_printf(label, "\\nbest: %s from %s", path, src->name);
+            else
+                g_string_append(label, "\\norigin of the prefix");
+            set(n, "penwidth", src ? "2" : "3");
+            set(n, "color", COLOR_OK);
+        }
+    }
+    if (b->opt->before) {
+        const ArSpeaker *old = bgp_speaker_find(b->opt->before->net->sim, sp->name);
+        NodeDiff d = node_diff(old, sp);
+        if (d.added || d.removed || d.changed) {
+            g_string_append_printf(label, "\\n+%u −%u ~%u routes", d.added, d.removed, d.changed);
+            set(n, "color", COLOR_CHANGED);
+            set(n, "penwidth", "3");
+        }
+    }
+    set(n, "label", label->str);
+    g_string_free(label, TRUE);
+    g_hash_table_insert(b->nodes, (gpointer)sp, n);
+}
+
+static const char *pref_name(ArHubPref p)
+{
+    return p == HUBPREF_VPNGATEWAY ? "VpnGateway" : p == HUBPREF_ASPATH ? "ASPath" : "ExpressRoute";
+}
+
+/* The VMs of a VNet: how many effective routes they have, and the prefix's in --prefix mode. */
+static Agnode_t *vm_node(Builder *b, Agraph_t *where, int v)
+{
+    const ArScenario *scn = b->run->net->scn;
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+    const ArEffTable *t = g_ptr_array_index(b->run->eff, v);
+    g_autofree char *name = g_strdup_printf("vms/%s", vn->name);
+    Agnode_t *n = node(where, name);
+    guint bgp = 0;
+    for (guint i = 0; i < t->routes->len; i++)
+        bgp += g_array_index(t->routes, ArEffRoute, i).cls != CLASS_SYSTEM;
+    GString *label = g_string_new(NULL);
+    g_string_append_printf(label, "VMs in %s\\n%u effective routes (%u via BGP)", vn->name, t->routes->len, bgp);
+    if (b->opt->prefix) {
+        const ArEffRoute *r = eff_find(t, *b->opt->prefix);
+        char pfx[PFX_STRLEN];
+        pfx_format(*b->opt->prefix, pfx);
+        if (r && r->via->len) {
+            g_string_append_printf(label, "\\n%s → ", pfx);
+            for (guint i = 0; i < r->via->len; i++)
+                g_string_append_printf(label, "%s%s", i ? ", " : "", ((const ArSpeaker *)g_ptr_array_index(r->via, i))->name);
+            set(n, "color", COLOR_OK);
+            set(n, "penwidth", "2");
+        } else {
+            g_string_append_printf(label, "\\n%s: %s", pfx, r ? eff_nh_type_name(r->type) : "no route");
+        }
+    }
+    set(n, "shape", "tab");
+    set(n, "fillcolor", "#ffffff");
+    set(n, "kind", "vms");
+    set(n, "label", label->str);
+    g_string_free(label, TRUE);
+    return n;
+}
+
+static void azure_clusters(Builder *b, Agraph_t *azure)
+{
+    const ArNet *net = b->run->net;
+    const ArScenario *scn = net->scn;
+    char pfx[PFX_STRLEN];
+    Agnode_t **vms = g_new0(Agnode_t *, scn->vnets->len + 1);
+    for (guint v = 0; v < scn->vnets->len; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        g_autofree char *cname = g_strdup_printf("cluster_vnet_%s", vn->name);
+        GString *label = g_string_new(NULL);
+        g_string_append_printf(label, "VNet %s", vn->name);
+        for (guint i = 0; i < vn->prefixes->len; i++)
+            g_string_append_printf(label, "%s%s", i ? ", " : "\\n", pfx_format(g_array_index(vn->prefixes, ArPrefix, i), pfx));
+        Agraph_t *c = subgraph(azure, cname, label->str);
+        g_string_free(label, TRUE);
+        set(c, "style", "rounded,filled");
+        set(c, "fillcolor", "#f0f6ff");
+        set(c, "color", "#0969da");
+        for (guint r = 0; r < scn->route_servers->len; r++) {
+            const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, r);
+            if (rs->vnet != (int)v)
+                continue;
+            g_autofree char *rname = g_strdup_printf("cluster_rs_%s", rs->name);
+            g_autofree char *rlabel = g_strdup_printf("Route Server %s\\nbranch-to-branch: %s · preference: %s",
+                                                      rs->name, rs->branch_to_branch ? "ON" : "off", pref_name(rs->hub_pref));
+            Agraph_t *rc = subgraph(c, rname, rlabel);
+            set(rc, "style", "dashed");
+            set(rc, "color", "#0969da");
+            for (int k = 0; k < 2; k++)
+                speaker_node(b, rc, net->rs[r][k]);
+        }
+        for (guint g = 0; g < scn->gateways->len; g++)
+            if (((ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet == (int)v)
+                for (int k = 0; k < 2 && net->gw[g][k]; k++)
+                    speaker_node(b, c, net->gw[g][k]);
+        for (guint i = 0; i < scn->nvas->len; i++)
+            if (((ArNva *)g_ptr_array_index(scn->nvas, i))->vnet == (int)v)
+                speaker_node(b, c, net->nva[i]);
+        vms[v] = vm_node(b, c, (int)v);
+    }
+    /* Peerings, as listed (each connects both VNets). */
+    for (guint v = 0; v < scn->vnets->len; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        for (guint i = 0; i < vn->peerings->len; i++) {
+            const ArPeering *p = &g_array_index(vn->peerings, ArPeering, i);
+            g_autofree char *ename = g_strdup_printf("peering/%s/%u", vn->name, i);
+            Agedge_t *e = edge(b->g, vms[v], vms[p->remote], ename);
+            set(e, "label", p->use_remote_gateways ? "peering\\n(uses remote gateways)" : "peering");
+            set(e, "style", "bold");
+            set(e, "color", "#8c959f");
+            set(e, "kind", "peering");
+        }
+    }
+    g_free(vms);
+}
+
+static void session_edges(Builder *b)
+{
+    const ArSim *sim = b->run->net->sim;
+    for (guint i = 0; i < sim->sessions->len; i++) {
+        const ArSession *s = g_ptr_array_index(sim->sessions, i);
+        Agnode_t *t = g_hash_table_lookup(b->nodes, s->sp[0]), *h = g_hash_table_lookup(b->nodes, s->sp[1]);
+        g_autofree char *ename = g_strdup_printf("session/%s/%s", s->sp[0]->name, s->sp[1]->name);
+        Agedge_t *e = edge(b->g, t, h, ename);
+        const ArPeer *pa = bgp_peer(s->sp[0], s->peer[0]), *pb = bgp_peer(s->sp[1], s->peer[1]);
+        g_autofree char *label = NULL;
+        if (s->state == SESS_ESTABLISHED) {
+            label = g_strdup_printf("%s\\n→%u ←%u", s->ibgp ? "iBGP" : "eBGP", g_hash_table_size(pa->out),
+                                    g_hash_table_size(pb->out));
+        } else {
+            label = g_strdup_printf("%s DOWN\\n%s", s->ibgp ? "iBGP" : "eBGP",
+                                    s->down_reason ? s->down_reason : "not established");
+            set(e, "style", "dashed");
+            set(e, "color", COLOR_BAD);
+            set(e, "fontcolor", COLOR_BAD);
+        }
+        set(e, "label", label);
+        set(e, "kind", "session");
+        if (b->opt->prefix)
+            set(e, "color", "#d0d7de");
+        if (b->opt->before && s->state == SESS_ESTABLISHED) {
+            const ArSpeaker *oa = bgp_speaker_find(b->opt->before->net->sim, s->sp[0]->name);
+            bool was_up = false;
+            for (guint k = 0; oa && k < oa->peers->len; k++) {
+                const ArPeer *op = bgp_peer(oa, (uint16_t)k);
+                if (strcmp(op->remote->name, s->sp[1]->name) == 0)
+                    was_up = op->session->state == SESS_ESTABLISHED && g_hash_table_size(op->out) == g_hash_table_size(pa->out);
+            }
+            if (!was_up) {
+                set(e, "color", COLOR_CHANGED);
+                set(e, "penwidth", "2.5");
+            }
+        }
+    }
+}
+
+/* --prefix: one directed edge per session direction whose sender holds the prefix. */
+static void propagation_edges(Builder *b)
+{
+    g_autoptr(GArray) edges = prop_explain(b->run, *b->opt->prefix);
+    for (guint i = 0; i < edges->len; i++) {
+        const ArPropEdge *pe = &g_array_index(edges, ArPropEdge, i);
+        Agnode_t *t = g_hash_table_lookup(b->nodes, pe->from), *h = g_hash_table_lookup(b->nodes, pe->to);
+        g_autofree char *ename = g_strdup_printf("prefix/%s/%s", pe->from->name, pe->to->name);
+        Agedge_t *e = edge(b->g, t, h, ename);
+        set(e, "dir", "forward");
+        set(e, "kind", "propagation");
+        switch (pe->state) {
+        case PROP_SENT:
+            set(e, "color", COLOR_OK);
+            set(e, "penwidth", pe->to_best ? "3" : "1.2");
+            set(e, "label", pe->to_best ? "best" : "");
+            break;
+        case PROP_NOT_SENT:
+        case PROP_REJECTED:
+        case PROP_DOWN: {
+            g_autofree char *l = g_strdup_printf("%s %s", pe->state == PROP_NOT_SENT ? "✗ not sent:"
+                                                            : pe->state == PROP_REJECTED ? "✗ dropped:" : "✗ session down:",
+                                                 pe->why);
+            set(e, "color", COLOR_BAD);
+            set(e, "fontcolor", COLOR_BAD);
+            set(e, "style", pe->state == PROP_REJECTED ? "dotted" : "dashed");
+            set(e, "arrowhead", "tee");
+            set(e, "label", l);
+            break;
+        }
+        }
+    }
+}
+
+static void legend(Builder *b)
+{
+    Agraph_t *l = subgraph(b->g, "cluster_legend", "Legend");
+    set(l, "style", "rounded");
+    set(l, "color", "#8c959f");
+    bool present[NODE_KIND_COUNT] = { false };
+    const ArSim *sim = b->run->net->sim;
+    for (guint i = 0; i < sim->speakers->len; i++)
+        present[((ArSpeaker *)g_ptr_array_index(sim->speakers, i))->kind] = true;
+    Agnode_t *prev = NULL;
+    for (int k = 0; k < NODE_KIND_COUNT; k++) {
+        if (!present[k])
+            continue;
+        g_autofree char *name = g_strdup_printf("legend/%s", bgp_kind_name((ArNodeKind)k));
+        Agnode_t *n = node(l, name);
+        set(n, "label", kind_style[k].title);
+        set(n, "shape", kind_style[k].shape);
+        set(n, "fillcolor", kind_style[k].fill);
+        set(n, "kind", "legend");
+        if (prev) {
+            Agedge_t *e = edge(b->g, prev, n, NULL);
+            set(e, "style", "invis");
+        }
+        prev = n;
+    }
+    Agnode_t *note = node(l, "legend/edges");
+    set(note, "shape", "note");
+    set(note, "kind", "legend");
+    set(note, "label", b->opt->prefix ? "green: the prefix crossed (thick: chosen as best)\\nred ✗: stopped, with the reason"
+                                      : "solid: session established, dashed red: down\\n→N ←M: routes sent tail→head, head→tail");
+}
+
+Agraph_t *graph_build(const ArRun *run, const ArGraphOptions *opt)
+{
+    static const ArGraphOptions none = { 0 };
+    Builder b = { .run = run, .opt = opt ? opt : &none };
+    const ArScenario *scn = run->net->scn;
+    static Agdisc_t disc = { NULL, &seq_id_disc, NULL };
+    disc.mem = &AgMemDisc;
+    disc.io = &AgIoDisc;
+    b.g = agopen("arsim", Agdirected, &disc);
+    b.nodes = g_hash_table_new(g_direct_hash, g_direct_equal);
+    declare_defaults(b.g);
+    GString *title = g_string_new(b.opt->title ? b.opt->title : scn->name ? scn->name : "arsim");
+    if (b.opt->prefix) {
+        char pfx[PFX_STRLEN];
+        b.key = pfx_key(*b.opt->prefix);
+        g_string_append_printf(title, "\\nHow %s propagates", pfx_format(*b.opt->prefix, pfx));
+    }
+    if (b.opt->before)
+        g_string_append(title, "\\norange: routes changed (+gained −lost ~changed)");
+    set(b.g, "label", title->str);
+    g_string_free(title, TRUE);
+
+    Agraph_t *onprem = subgraph(b.g, "cluster_onprem", "On-premises");
+    set(onprem, "style", "rounded");
+    for (guint i = 0; i < scn->sites->len; i++)
+        speaker_node(&b, onprem, run->net->site[i]);
+    Agraph_t *edge_c = subgraph(b.g, "cluster_msee", "Microsoft edge");
+    set(edge_c, "style", "rounded");
+    for (guint i = 0; i < run->net->msee->len; i++)
+        speaker_node(&b, edge_c, g_ptr_array_index(run->net->msee, i));
+    Agraph_t *azure = subgraph(b.g, "cluster_azure", "Azure");
+    set(azure, "style", "rounded");
+    azure_clusters(&b, azure);
+    session_edges(&b);
+    if (b.opt->prefix)
+        propagation_edges(&b);
+    legend(&b);
+    g_hash_table_destroy(b.nodes);
+    return b.g;
+}
+
+const char *graph_format_for(const char *path)
+{
+    static const char *const formats[] = { "svg", "png", "pdf", "dot" };
+    const char *dot = path ? strrchr(path, '.') : NULL;
+    for (size_t i = 0; dot && i < G_N_ELEMENTS(formats); i++)
+        if (g_ascii_strcasecmp(dot + 1, formats[i]) == 0)
+            return formats[i];
+    return NULL;
+}
+
+/* A GLib-owned, NUL-terminated copy of n bytes. */
+static char *copy_out(const char *buf, size_t n)
+{
+    char *d = g_malloc(n + 1);
+    memcpy(d, buf, n);
+    d[n] = '\0';
+    return d;
+}
+
+gboolean graph_render(Agraph_t *g, const char *format, char **data, gsize *len, GError **error)
+{
+    if (strcmp(format, "dot") == 0) {
+        /* The graph as built: no layout, so the text depends on the scenario only. */
+        char *buf = NULL;
+        size_t n = 0;
+        FILE *f = open_memstream(&buf, &n);
+        if (!f || agwrite(g, f) != 0) {
+            if (f)
+                fclose(f);
+            free(buf);
+            g_set_error(error, AR_ERROR, AR_ERROR_IO, "cannot write DOT text");
+            return FALSE;
+        }
+        fclose(f);
+        *data = copy_out(buf, n);
+        *len = n;
+        free(buf);
+        return TRUE;
+    }
+    GVC_t *gvc = gvContext();
+    if (gvLayout(gvc, g, "dot") != 0) {
+        gvFreeContext(gvc);
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "Graphviz could not lay out the diagram (is libgvc's dot plugin installed?)");
+        return FALSE;
+    }
+    char *buf = NULL;
+    unsigned int n = 0;
+    int rc = gvRenderData(gvc, g, format, &buf, &n);
+    gboolean ok = rc == 0 && buf != NULL;
+    if (ok) {
+        *data = copy_out(buf, n);
+        *len = n;
+    } else {
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "Graphviz cannot render format \"%s\"", format);
+    }
+    if (buf)
+        gvFreeRenderData(buf);
+    gvFreeLayout(gvc, g);
+    gvFreeContext(gvc);
+    return ok;
+}

@@ -1,0 +1,155 @@
+/* test_graph.c - diagrams: the DOT read back with cgraph, SVG/PNG rendering, determinism. */
+#include "arsim/graph.h"
+#include "arsim/loader.h"
+
+#include <string.h>
+
+static ArScenario *load_seed(const char *name, const char *const *sets)
+{
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    g_autofree char *path = g_build_filename(root ? root : ".", "scenarios", name, NULL);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    ArScenario *scn = load_file(path, &opts, diags);
+    g_assert_nonnull(scn);
+    return scn;
+}
+
+/* Builds the diagram of a reference scenario and returns its DOT text. */
+static char *dot_of(const char *name, const char *const *sets, const char *prefix)
+{
+    g_autoptr(ArScenario) scn = load_seed(name, sets);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    ArPrefix p;
+    if (prefix)
+        g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    ArGraphOptions opt = { .prefix = prefix ? &p : NULL };
+    Agraph_t *g = graph_build(run, &opt);
+    char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(graph_render(g, "dot", &data, &len, &e));
+    g_assert_cmpuint(strlen(data), ==, len);
+    agclose(g);
+    return data;
+}
+
+static Agraph_t *read_back(const char *dot)
+{
+    Agraph_t *g = agmemread(dot);
+    g_assert_nonnull(g);
+    return g;
+}
+
+static const char *attr(void *obj, const char *name)
+{
+    const char *v = agget(obj, (char *)name);
+    return v ? v : "";
+}
+
+static int count_edges(Agraph_t *g, const char *kind, const char *label_part)
+{
+    int n = 0;
+    for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v))
+        for (Agedge_t *e = agfstout(g, v); e; e = agnxtout(g, e))
+            if (strcmp(attr(e, "kind"), kind) == 0 && (!label_part || strstr(attr(e, "label"), label_part)))
+                n++;
+    return n;
+}
+
+static void test_topology(void)
+{
+    g_autofree char *dot = dot_of("seed-er-sdwan.json", NULL, NULL);
+    Agraph_t *g = read_back(dot);
+    /* Clusters: each VNet, the Route Server inside the hub, on-premises, the Microsoft edge. */
+    Agraph_t *hub = agsubg(agsubg(g, "cluster_azure", 0), "cluster_vnet_hub", 0);
+    g_assert_nonnull(hub);
+    g_assert_nonnull(agsubg(agsubg(g, "cluster_azure", 0), "cluster_vnet_spoke1", 0));
+    Agraph_t *rs = agsubg(hub, "cluster_rs_ars", 0);
+    g_assert_nonnull(rs);
+    g_assert_nonnull(strstr(attr(rs, "label"), "branch-to-branch: off"));
+    g_assert_nonnull(strstr(attr(rs, "label"), "preference: ExpressRoute"));
+    g_assert_nonnull(agnode(rs, "ars/0", 0));
+    g_assert_nonnull(agnode(rs, "ars/1", 0));
+    g_assert_nonnull(agnode(hub, "sdwan", 0));
+    g_assert_nonnull(agnode(hub, "ergw", 0));
+    g_assert_nonnull(agnode(agsubg(g, "cluster_onprem", 0), "onprem1", 0));
+    g_assert_nonnull(agnode(agsubg(g, "cluster_msee", 0), "msee/onprem2", 0));
+    g_assert_cmpstr(attr(agnode(g, "sdwan", 0), "kind"), ==, "nva");
+    g_assert_cmpstr(attr(agnode(g, "sdwan", 0), "shape"), ==, "box3d");
+    g_assert_cmpstr(attr(agnode(g, "ars/0", 0), "shape"), ==, "doubleoctagon");
+    /* Sessions: sdwan x2, ergw x2, onprem1-sdwan, msee-onprem2, ergw-msee; all established. */
+    g_assert_cmpint(count_edges(g, "session", NULL), ==, 7);
+    g_assert_cmpint(count_edges(g, "session", "iBGP"), ==, 2);
+    g_assert_cmpint(count_edges(g, "session", "DOWN"), ==, 0);
+    Agedge_t *e = agedge(g, agnode(g, "ars/0", 0), agnode(g, "sdwan", 0), NULL, 0);
+    g_assert_nonnull(e);
+    g_assert_cmpstr(attr(e, "label"), ==, "eBGP\\n→2 ←1");
+    g_assert_cmpint(count_edges(g, "peering", "uses remote gateways"), ==, 1);
+    g_assert_nonnull(agsubg(g, "cluster_legend", 0));
+    agclose(g);
+}
+
+static void test_prefix_view(void)
+{
+    /* Why 10.200.0.0/16 does not reach the SD-WAN appliance with branch-to-branch off. */
+    g_autofree char *dot = dot_of("seed-er-sdwan.json", NULL, "10.200.0.0/16");
+    Agraph_t *g = read_back(dot);
+    g_assert_nonnull(strstr(attr(g, "label"), "How 10.200.0.0/16 propagates"));
+    Agedge_t *e = agedge(g, agnode(g, "ars/0", 0), agnode(g, "sdwan", 0), "prefix/ars/0/sdwan", 0);
+    g_assert_nonnull(e);
+    g_assert_nonnull(strstr(attr(e, "label"), "branch-to-branch is off"));
+    g_assert_cmpstr(attr(e, "arrowhead"), ==, "tee");
+    g_assert_nonnull(strstr(attr(agnode(g, "sdwan", 0), "label"), "no route"));
+    g_assert_nonnull(strstr(attr(agnode(g, "onprem2", 0), "label"), "origin"));
+    /* the path it did take: onprem2 -> msee -> ergw -> both Route Server instances */
+    g_assert_cmpint(count_edges(g, "propagation", "best"), ==, 4);
+    agclose(g);
+
+    const char *on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    g_autofree char *dot_on = dot_of("seed-er-sdwan.json", on, "10.200.0.0/16");
+    g = read_back(dot_on);
+    g_assert_nonnull(strstr(attr(agnode(g, "sdwan", 0), "label"), "best: 65515-12076-65020"));
+    g_assert_cmpint(count_edges(g, "propagation", "branch-to-branch"), ==, 0);
+    agclose(g);
+}
+
+static void test_deterministic(void)
+{
+    g_autofree char *a = dot_of("seed-er-vpn.json", NULL, NULL);
+    g_autofree char *b = dot_of("seed-er-vpn.json", NULL, NULL);
+    g_assert_cmpstr(a, ==, b);
+}
+
+static void test_render_svg_png(void)
+{
+    g_autoptr(ArScenario) scn = load_seed("seed-same-prefix.json", NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    Agraph_t *g = graph_build(run, NULL);
+    g_autofree char *svg = NULL, *png = NULL;
+    gsize svg_len = 0, png_len = 0;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(graph_render(g, "svg", &svg, &svg_len, &e));
+    g_assert_nonnull(strstr(svg, "<svg"));
+    g_assert_nonnull(strstr(svg, "sdwan"));
+    g_assert_true(graph_render(g, "png", &png, &png_len, &e));
+    g_assert_cmpuint(png_len, >, 1000);
+    g_assert_cmpmem(png, 4, "\x89PNG", 4);
+    g_autofree char *bad = NULL;
+    gsize bad_len;
+    g_assert_false(graph_render(g, "no-such-format", &bad, &bad_len, &e));
+    g_assert_nonnull(e);
+    agclose(g);
+    g_assert_cmpstr(graph_format_for("out/x.SVG"), ==, "svg");
+    g_assert_null(graph_format_for("x.txt"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/graph/topology", test_topology);
+    g_test_add_func("/graph/prefix-view", test_prefix_view);
+    g_test_add_func("/graph/deterministic", test_deterministic);
+    g_test_add_func("/graph/render-svg-png", test_render_svg_png);
+    return g_test_run();
+}
