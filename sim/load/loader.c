@@ -1,5 +1,4 @@
-/* loader.c - reads a scenario file, checks it is JSON text, parses it with cJSON, then hands the
- * tree to --set and validation. */
+/* loader.c - reads a scenario file, checks it is JSON text, parses it, runs --set and validation. */
 #include "arsim/loader.h"
 
 #include "load_priv.h"
@@ -114,6 +113,29 @@ static gboolean string_closes(const char *text, size_t len, size_t off)
     return FALSE;
 }
 
+/* Depth of open arrays and objects before off, strings skipped. O(off), on the error path only. */
+static long nesting_at(const char *text, size_t off)
+{
+    long depth = 0;
+    gboolean in_str = FALSE;
+    for (size_t p = 0; p < off; p++) {
+        char c = text[p];
+        if (in_str) {
+            if (c == '\\')
+                p++;
+            else if (c == '"')
+                in_str = FALSE;
+        } else if (c == '"') {
+            in_str = TRUE;
+        } else if (c == '[' || c == '{') {
+            depth++;
+        } else if (c == ']' || c == '}') {
+            depth--;
+        }
+    }
+    return depth;
+}
+
 /* Reports where cJSON stopped and, for the mistakes people make most (trailing commas, comments,
  * single quotes), says so. cJSON stops at or just after the offending byte. */
 static void syntax_error(const char *name, const char *text, size_t len, size_t off, ArDiagList *diags)
@@ -162,7 +184,9 @@ static void syntax_error(const char *name, const char *text, size_t len, size_t 
     }
     g_autofree char *near = excerpt(text, len, off);
     const char *hint = "";
-    if (text[off] == '/')
+    if (nesting_at(text, off) >= CJSON_NESTING_LIMIT)
+        hint = " (nested deeper than cJSON's limit of " G_STRINGIFY(CJSON_NESTING_LIMIT) " levels)";
+    else if (text[off] == '/')
         hint = " (comments are not allowed in JSON)";
     else if (text[off] == '\'')
         hint = " (strings need double quotes)";

@@ -1,5 +1,4 @@
-/* override.c - --set PATH=VALUE: edits the parsed tree before validation, so that an override is
- * checked exactly like the file itself. */
+/* override.c - --set PATH=VALUE: edits the parsed tree before validation, which then checks it. */
 #include "load_priv.h"
 
 #include <stdlib.h>

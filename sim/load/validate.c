@@ -254,8 +254,12 @@ static gboolean check_object(Ctx *c, const cJSON *obj, const char *ptr, const Ke
         if (first[k]) {
             int line = 0, col = 0;
             jpos_line_col(c->ix, jpos_offset(c->ix, first[k], TRUE), &line, &col);
-            report(c, DIAG_ERROR, ch, TRUE, PK(c, ptr, ch->string), "duplicate key \"%s\" (first at line %d); remove one",
-                   spec[k].key, line);
+            if (line > 0)
+                report(c, DIAG_ERROR, ch, TRUE, PK(c, ptr, ch->string),
+                       "duplicate key \"%s\" (first at line %d); remove one", spec[k].key, line);
+            else
+                report(c, DIAG_ERROR, ch, TRUE, PK(c, ptr, ch->string), "duplicate key \"%s\"; remove one",
+                       spec[k].key);
             continue;
         }
         first[k] = ch;
@@ -788,8 +792,11 @@ static void do_gateways(Ctx *c, const cJSON *arr)
                     ERR(c, sr.f[GW_ASN], aptr, "an ExpressRoute gateway's ASN is always 65515; remove \"asn\"");
                     asn_ok = FALSE;
                 }
-            } else {
+            } else if (type == GW_VPN) {
                 asn_ok = get_wide_asn(c, sr.f[GW_ASN], aptr, TRUE, &g->asn);
+            } else {
+                double x; /* unknown type (reported): which ASN rule applies is unclear */
+                asn_ok = get_whole(c, sr.f[GW_ASN], aptr, &x);
             }
         }
         /* A VPN gateway beside a Route Server must be active-active with ASN 65515 (ERVPN). */
@@ -964,7 +971,9 @@ static gboolean parse_community(const char *s, uint32_t *out)
             v = v * 10 + (uint32_t)(*s++ - '0');
             digits++;
         }
-        if (digits == 0 || digits > 5 || v > 65535 || *s != (i == 0 ? ':' : '\0'))
+        /* No leading zeros ("065001:1"), as for addresses: one spelling per value. */
+        if (digits == 0 || digits > 5 || v > 65535 || (digits > 1 && s[-digits] == '0') ||
+            *s != (i == 0 ? ':' : '\0'))
             return FALSE;
         s++;
         part[i] = v;
@@ -992,10 +1001,18 @@ static void do_origination(Ctx *c, const cJSON *it, const char *ptr, ArNva *n, G
             for (const cJSON *a = sr.f[AP_PATH]->child; a; a = a->next, j++) {
                 uint32_t asn;
                 const char *aptr = PI(c, base, j);
-                if (!cJSON_IsNumber(a))
+                if (!cJSON_IsNumber(a)) {
                     ERR(c, a, aptr, "expected an integer ASN, got %s", load_type_name(a));
-                else if (get_uint_range(c, a, aptr, 1, 4294967295.0, &asn))
-                    g_array_append_val(o.as_path, asn);
+                    continue;
+                }
+                if (!get_uint_range(c, a, aptr, 0, 4294967295.0, &asn))
+                    continue;
+                /* Accepted so that the simulation can show the drop (rule book section 5). */
+                if (asn == 0)
+                    WARN(c, a, aptr, "AS 0 in an AS path is invalid (RFC 7607); Route Server drops this route");
+                else if (asn == AR_ASN_ROUTE_SERVER)
+                    WARN(c, a, aptr, "65515 in the AS path: Route Server drops this route (loop prevention, MR)");
+                g_array_append_val(o.as_path, asn);
             }
         }
         if (sr.f[AP_COMM]) {
@@ -1233,10 +1250,12 @@ static void do_sites(Ctx *c, const cJSON *arr)
 /* ---- VNet overlap sweep ------------------------------------------------------------------ */
 
 /* Unpeered VNets may overlap in Azure (peered ones may not: do_peerings reports those), but their
- * overlap makes routes ambiguous, so it is a warning. All ranges sorted by start; keeping the range
- * with the largest end (best1) and the largest end among other VNets than best1's (best2) finds,
- * for each range, an overlapping range of another VNet if there is one. One warning per VNet pair.
- * O(p log p) for p prefixes; a range whose first partner is peered may hide a second, unpeered one. */
+ * overlap makes routes ambiguous, so it is a warning, one per VNet pair. CIDR ranges are nested or
+ * disjoint, so in (start, larger first) order the earlier ranges that reach a range all contain it
+ * and form a stack. Each range is compared with at most STACK_LOOK entries of that stack: O(p log p)
+ * for p prefixes, complete unless more than STACK_LOOK VNets share one prefix. */
+#define STACK_LOOK 64
+
 static void warn_vnet_overlaps(Ctx *c)
 {
     g_autoptr(GArray) all = g_array_new(FALSE, FALSE, sizeof(Range));
@@ -1246,31 +1265,30 @@ static void warn_vnet_overlaps(Ctx *c)
     }
     g_array_sort(all, range_cmp);
     g_autoptr(GHashTable) warned = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
-    const Range *best1 = NULL, *best2 = NULL;
+    g_autoptr(GPtrArray) stack = g_ptr_array_new();
     for (guint i = 0; i < all->len; i++) {
         const Range *r = &g_array_index(all, Range, i);
-        const Range *cand = best1 && best1->vnet != r->vnet ? best1 : best2;
-        if (cand && cand->end >= r->start) {
-            guint64 key = ((guint64)(guint32)MIN(cand->vnet, r->vnet) << 32) | (guint32)MAX(cand->vnet, r->vnet);
-            if (!g_hash_table_contains(c->peered, &key) && !g_hash_table_contains(warned, &key)) {
-                guint64 *k = g_new(guint64, 1);
-                *k = key;
-                g_hash_table_add(warned, k);
-                const Range *late = cand->vnet > r->vnet ? cand : r, *early = late == r ? cand : r;
-                char a[PFX_STRLEN], b[PFX_STRLEN];
-                WARN(c, late->node, range_ptr(c, late),
-                     "%s overlaps %s of VNet '%s' (%s); allowed because the VNets are not peered, but routes to the overlap are ambiguous",
-                     pfx_format(late->p, a), pfx_format(early->p, b),
-                     ((ArVnet *)g_ptr_array_index(c->s->vnets, early->vnet))->name, range_ptr(c, early));
-            }
+        while (stack->len && ((const Range *)g_ptr_array_index(stack, stack->len - 1))->end < r->start)
+            g_ptr_array_set_size(stack, (gint)stack->len - 1);
+        for (guint k = stack->len, seen = 0; k > 0 && seen < STACK_LOOK; k--, seen++) {
+            const Range *e = g_ptr_array_index(stack, k - 1);
+            if (e->vnet == r->vnet)
+                continue;
+            guint64 key = ((guint64)(guint32)MIN(e->vnet, r->vnet) << 32) | (guint32)MAX(e->vnet, r->vnet);
+            if (g_hash_table_contains(c->peered, &key) || g_hash_table_contains(warned, &key))
+                continue;
+            guint64 *kp = g_new(guint64, 1);
+            *kp = key;
+            g_hash_table_add(warned, kp);
+            /* Reported at the prefix of the VNet written later in the file. */
+            const Range *late = e->vnet > r->vnet ? e : r, *early = late == r ? e : r;
+            char a[PFX_STRLEN], b[PFX_STRLEN];
+            WARN(c, late->node, range_ptr(c, late),
+                 "%s overlaps %s of VNet '%s' (%s); allowed because the VNets are not peered, but routes to the overlap are ambiguous",
+                 pfx_format(late->p, a), pfx_format(early->p, b),
+                 ((ArVnet *)g_ptr_array_index(c->s->vnets, early->vnet))->name, range_ptr(c, early));
         }
-        if (!best1 || r->end > best1->end) {
-            if (best1 && best1->vnet != r->vnet)
-                best2 = best1;
-            best1 = r;
-        } else if (r->vnet != best1->vnet && (!best2 || r->end > best2->end)) {
-            best2 = r;
-        }
+        g_ptr_array_add(stack, (gpointer)r);
     }
 }
 

@@ -1,0 +1,186 @@
+/* test_cli.c - the arsim executable as a user runs it: exit statuses, outputs, files written. */
+#include <cjson/cJSON.h>
+#include <glib.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+typedef struct Result {
+    int status;   /* exit status */
+    char *out;    /* standard output */
+    char *err;    /* standard error */
+} Result;
+
+static void result_clear(Result *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+/* Runs arsim with the given arguments from the source root. */
+static Result arsim(const char *first, ...)
+{
+    const char *bin = g_getenv("ARSIM_BIN");
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    g_assert_nonnull(bin);
+    GPtrArray *argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bin);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    Result r = { 0 };
+    int wait = 0;
+    g_autoptr(GError) e = NULL;
+    gboolean ok = g_spawn_sync(root, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e);
+    g_assert_no_error(e);
+    g_assert_true(ok);
+    g_assert_true(WIFEXITED(wait));
+    r.status = WEXITSTATUS(wait);
+    g_ptr_array_free(argv, TRUE);
+    return r;
+}
+
+static void test_help(void)
+{
+    Result r = arsim("--help", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "arsim run scenarios/seed-er-sdwan.json"));
+    g_assert_nonnull(strstr(r.out, "Exit status"));
+    result_clear(&r);
+    r = arsim(NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    result_clear(&r);
+    r = arsim("frobnicate", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "unknown command \"frobnicate\""));
+    result_clear(&r);
+    r = arsim("help", "run", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "--learned-routes"));
+    result_clear(&r);
+    r = arsim("run", "--no-such-option", "scenarios/seed-er-sdwan.json", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    result_clear(&r);
+}
+
+static void test_validate(void)
+{
+    Result r = arsim("validate", "scenarios/seed-er-sdwan.json", "scenarios/seed-er-vpn.json",
+                     "scenarios/seed-same-prefix.json", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "scenarios/seed-er-sdwan.json: valid: 2 VNets, 1 Route Servers, 1 gateways, 1 NVAs, 2 sites"));
+    result_clear(&r);
+    r = arsim("validate", "scenarios/seed-er-sdwan.json", "--set", "nvas.sdwan.asn=65515", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "/nvas/0/asn: 65515 is reserved"));
+    result_clear(&r);
+    r = arsim("validate", "no/such/file.json", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "no/such/file.json"));
+    result_clear(&r);
+}
+
+static void test_run_json(void)
+{
+    Result r = arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    cJSON *doc = cJSON_Parse(r.out);
+    g_assert_nonnull(doc);
+    g_assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "converged")));
+    g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "nodes"), "ars/0"));
+    g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), "spoke1"));
+    cJSON_Delete(doc);
+    /* Same scenario, same bytes. */
+    Result again = arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
+    g_assert_cmpstr(r.out, ==, again.out);
+    result_clear(&again);
+    result_clear(&r);
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    result_clear(&r);
+}
+
+static void test_learned_routes(void)
+{
+    Result r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "sdwan", "--json", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    cJSON *doc = cJSON_Parse(r.out);
+    g_assert_nonnull(doc);
+    const cJSON *in0 = cJSON_GetObjectItem(doc, "RouteServiceRole_IN_0");
+    g_assert_cmpint(cJSON_GetArraySize(in0), ==, 1);
+    const cJSON *e = cJSON_GetArrayItem(in0, 0);
+    g_assert_cmpstr(cJSON_GetObjectItem(e, "network")->valuestring, ==, "10.100.0.0/16");
+    g_assert_cmpstr(cJSON_GetObjectItem(e, "asPath")->valuestring, ==, "65001-65010");
+    g_assert_cmpstr(cJSON_GetObjectItem(e, "origin")->valuestring, ==, "EBgp");
+    g_assert_cmpint(cJSON_GetObjectItem(e, "weight")->valueint, ==, 32768);
+    g_assert_nonnull(cJSON_GetObjectItem(doc, "RouteServiceRole_IN_1"));
+    cJSON_Delete(doc);
+    result_clear(&r);
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "--advertised-routes", "sdwan", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_nonnull(strstr(r.out, "RouteServiceRole_IN_1"));
+    g_assert_nonnull(strstr(r.out, "10.2.0.0/16"));
+    result_clear(&r);
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    result_clear(&r);
+}
+
+static void test_output_files(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-cli-XXXXXX", NULL);
+    g_autofree char *out = g_build_filename(dir, "run.json", NULL);
+    Result r = arsim("run", "--json", "scenarios/seed-er-vpn.json", "-o", out, NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(out, &text, NULL, NULL));
+    cJSON *doc = cJSON_Parse(text);
+    g_assert_nonnull(doc);
+    cJSON_Delete(doc);
+    result_clear(&r);
+    /* Never over the input scenario; the input is untouched. */
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    g_autofree char *input = g_build_filename(dir, "in.json", NULL);
+    g_autofree char *seed = g_build_filename(root, "scenarios", "seed-er-vpn.json", NULL);
+    g_autofree char *seed_text = NULL;
+    g_assert_true(g_file_get_contents(seed, &seed_text, NULL, NULL));
+    g_assert_true(g_file_set_contents(input, seed_text, -1, NULL));
+    r = arsim("run", input, "-o", input, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "refusing to write over the input"));
+    g_autofree char *after = NULL;
+    g_assert_true(g_file_get_contents(input, &after, NULL, NULL));
+    g_assert_cmpstr(after, ==, seed_text);
+    result_clear(&r);
+    /* A diagram; an unwritable target leaves nothing behind. */
+    g_autofree char *svg = g_build_filename(dir, "t.svg", NULL);
+    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    g_assert_true(g_file_test(svg, G_FILE_TEST_IS_REGULAR));
+    result_clear(&r);
+    g_autofree char *bad = g_build_filename(dir, "missing-dir", "t.svg", NULL);
+    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", bad, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    result_clear(&r);
+    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, "--prefix", "10.200.0.1/16", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "did you mean 10.200.0.0/16"));
+    result_clear(&r);
+    g_remove(out);
+    g_remove(input);
+    g_remove(svg);
+    g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/cli/help", test_help);
+    g_test_add_func("/cli/validate", test_validate);
+    g_test_add_func("/cli/run-json", test_run_json);
+    g_test_add_func("/cli/learned-routes", test_learned_routes);
+    g_test_add_func("/cli/output-files", test_output_files);
+    return g_test_run();
+}

@@ -1,0 +1,387 @@
+/* test_rules.c - one test per Azure rule in docs/azure-rules.md, each on a small inline scenario. */
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <string.h>
+
+/* Scenario text with single quotes for readability; they become double quotes. */
+static ArScenario *load_j(const char *text, const char *const *sets)
+{
+    g_autofree char *json = g_strdup(text);
+    for (char *p = json; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    ArScenario *scn = load_text("inline.json", json, strlen(json), &opts, diags);
+    if (!scn)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    return scn;
+}
+
+typedef struct Case {
+    ArScenario *scn;
+    ArRun *run;
+} Case;
+
+static void case_run(Case *c, const char *text, const char *const *sets)
+{
+    c->scn = load_j(text, sets);
+    c->run = run_scenario(c->scn, NULL);
+    g_assert_cmpint(c->run->end, ==, RUN_CONVERGED);
+}
+
+static void case_free(Case *c)
+{
+    run_free(c->run);
+    scn_free(c->scn);
+}
+
+static ArSpeaker *node(const Case *c, const char *name)
+{
+    ArSpeaker *sp = bgp_speaker_find(c->run->net->sim, name);
+    g_assert_nonnull(sp);
+    return sp;
+}
+
+static const ArRoute *best(const Case *c, const char *name, const char *prefix)
+{
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    ArRibNet *n = rib_find(&node(c, name)->rib, pfx_key(p));
+    return n ? n->best : NULL;
+}
+
+static char *best_path(const Case *c, const char *name, const char *prefix)
+{
+    const ArRoute *r = best(c, name, prefix);
+    return r ? attr_path_to_string(r->attrs->path) : g_strdup("(none)");
+}
+
+static const ArSession *session(const Case *c, const char *a, const char *b)
+{
+    ArSpeaker *sa = node(c, a);
+    for (guint i = 0; i < sa->peers->len; i++)
+        if (strcmp(bgp_peer(sa, (uint16_t)i)->remote->name, b) == 0)
+            return bgp_peer(sa, (uint16_t)i)->session;
+    return NULL;
+}
+
+static const ArEffRoute *eff(const Case *c, const char *vnet, const char *prefix)
+{
+    int v = scn_find(c->scn->vnets, vnet);
+    g_assert_cmpint(v, !=, AR_NO_INDEX);
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    return eff_find(g_ptr_array_index(c->run->eff, v), p);
+}
+
+static char *eff_ips(const Case *c, const char *vnet, const char *prefix)
+{
+    const ArEffRoute *r = eff(c, vnet, prefix);
+    if (!r)
+        return g_strdup("(none)");
+    GString *s = g_string_new(NULL);
+    char buf[IP_STRLEN];
+    for (guint i = 0; i < r->next_hops->len; i++)
+        g_string_append_printf(s, "%s%s", i ? "," : "", ip_format(g_array_index(r->next_hops, uint32_t, i), buf));
+    return g_string_free(s, FALSE);
+}
+
+#define HUB "{'name':'hub','addressPrefixes':['10.1.0.0/16']}"
+#define ARS_OFF "'routeServers':[{'name':'ars','vnet':'hub'}]"
+#define ARS_ON "'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true}]"
+#define ERGW "{'name':'ergw','vnet':'hub','type':'ExpressRoute'}"
+
+/* R1: Route Server is AS 65515 with two instances; every NVA peers with both (TS, FAQ). */
+static void test_two_instances(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "]," ARS_OFF ",'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
+                 "'routeServer':'ars','advertisedPrefixes':['10.100.0.0/16']}]}", NULL);
+    for (int k = 0; k < 2; k++) {
+        const char *inst = k ? "ars/1" : "ars/0";
+        g_assert_cmpuint(node(&c, inst)->asn, ==, 65515);
+        const ArSession *s = session(&c, inst, "nva");
+        g_assert_nonnull(s);
+        g_assert_false(s->ibgp);
+        g_assert_cmpint(s->state, ==, SESS_ESTABLISHED);
+        g_assert_nonnull(best(&c, inst, "10.100.0.0/16"));
+    }
+    case_free(&c);
+}
+
+/* R2: gateway sessions to the Route Server are automatic iBGP (ERVPN, LAB). */
+static void test_gateway_ibgp(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "]," ARS_OFF ",'gateways':[" ERGW "]}", NULL);
+    const ArSession *s = session(&c, "ars/0", "ergw");
+    g_assert_nonnull(s);
+    g_assert_true(s->ibgp);
+    g_assert_nonnull(session(&c, "ars/1", "ergw"));
+    case_free(&c);
+}
+
+/* R3: more routes from one NVA than the per-peer limit drops the session (LIM, FAQ). */
+static void test_route_limit(void)
+{
+    for (int extra = 0; extra < 2; extra++) {
+        GString *s = g_string_new("{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','routeLimitPerPeer':20}],"
+                                  "'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
+                                  "'routeServer':'ars','advertisedPrefixes':[");
+        for (int i = 0; i < 20 + extra; i++)
+            g_string_append_printf(s, "%s'10.200.%d.0/24'", i ? "," : "", i);
+        g_string_append(s, "]}]}");
+        Case c;
+        case_run(&c, s->str, NULL);
+        const ArSession *ss = session(&c, "ars/0", "nva");
+        if (extra) {
+            g_assert_cmpint(ss->state, ==, SESS_IDLE);
+            g_assert_nonnull(strstr(ss->down_reason, "route limit exceeded"));
+            g_assert_null(eff(&c, "hub", "10.200.0.0/24"));
+        } else {
+            g_assert_cmpint(ss->state, ==, SESS_ESTABLISHED);
+            g_assert_nonnull(eff(&c, "hub", "10.200.0.0/24"));
+        }
+        case_free(&c);
+        g_string_free(s, TRUE);
+    }
+}
+
+/* R4: one circuit's routes never reach another circuit on the same gateway (ERVPN). */
+static void test_circuit_to_circuit(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "],'gateways':[" ERGW "],'sites':["
+                 "{'name':'dc1','asn':65020,'addressPrefixes':['10.201.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]},"
+                 "{'name':'dc2','asn':65030,'addressPrefixes':['10.202.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
+             NULL);
+    g_assert_nonnull(best(&c, "ergw", "10.201.0.0/16"));
+    g_assert_nonnull(best(&c, "ergw", "10.202.0.0/16"));
+    g_assert_null(best(&c, "dc1", "10.202.0.0/16"));
+    g_assert_null(best(&c, "dc2", "10.201.0.0/16"));
+    g_autofree char *p = best_path(&c, "dc1", "10.1.0.0/16");
+    g_assert_cmpstr(p, ==, "12076");
+    case_free(&c);
+}
+
+/* R5: toward its ExpressRoute gateway the Route Server tags routes 65517:65517, and drops such
+ * routes when a gateway brings them back (FAQ transit prevention). */
+static void test_transit_community(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "]," ARS_ON ",'gateways':[" ERGW "],'nvas':[{'name':'nva','vnet':'hub',"
+                 "'ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':['10.100.0.0/16']}]}", NULL);
+    const ArRoute *r = best(&c, "ergw", "10.100.0.0/16");
+    g_assert_nonnull(r);
+    g_assert_true(attr_comms_has(r->attrs->comms, COMM_ARS_TRANSIT));
+    case_free(&c);
+}
+
+#define TWO_NVAS(reflect)                                                                                           \
+    "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','nvaToNvaReflection':" reflect "}],'nvas':["    \
+    "{'name':'nva1','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':['10.101.0.0/16']}," \
+    "{'name':'nva2','vnet':'hub','ipAddress':'10.1.2.4','asn':65002,'routeServer':'ars','advertisedPrefixes':['10.102.0.0/16'," \
+    "{'prefix':'10.103.0.0/16','communities':['65535:65282']}]}]}"
+
+/* R6: NVA-to-NVA reflection: nva1 learns nva2's routes as 65515-65002 with nva2's next hop (LAB);
+ * a setting turns it off. */
+static void test_nva_reflection(void)
+{
+    Case c;
+    case_run(&c, TWO_NVAS("true"), NULL);
+    g_autofree char *p = best_path(&c, "nva1", "10.102.0.0/16");
+    g_assert_cmpstr(p, ==, "65515-65002");
+    g_assert_cmphex(best(&c, "nva1", "10.102.0.0/16")->attrs->next_hop, ==, 0x0A010204u);
+    /* never echoed back to its origin */
+    g_assert_true(best(&c, "nva1", "10.101.0.0/16")->peer == PEER_LOCAL);
+    case_free(&c);
+    case_run(&c, TWO_NVAS("false"), NULL);
+    g_assert_null(best(&c, "nva1", "10.102.0.0/16"));
+    case_free(&c);
+}
+
+/* R7: NO_ADVERTISE: injected into VMs, advertised to no BGP peer (INJ). */
+static void test_no_advertise(void)
+{
+    Case c;
+    case_run(&c, TWO_NVAS("true"), NULL);
+    g_assert_nonnull(best(&c, "ars/0", "10.103.0.0/16"));
+    g_assert_null(best(&c, "nva1", "10.103.0.0/16"));
+    g_autofree char *ips = eff_ips(&c, "hub", "10.103.0.0/16");
+    g_assert_cmpstr(ips, ==, "10.1.2.4");
+    case_free(&c);
+}
+
+/* R8: equal AS-path length from several NVAs is ECMP; a shorter path wins alone (FAQ). */
+static void test_ecmp(void)
+{
+    const char *base = "{'vnets':[" HUB "]," ARS_OFF ",'nvas':["
+                       "{'name':'fw1','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':['0.0.0.0/0']},"
+                       "{'name':'fw2','vnet':'hub','ipAddress':'10.1.1.5','asn':65001,'routeServer':'ars','advertisedPrefixes':['0.0.0.0/0']}]}";
+    Case c;
+    case_run(&c, base, NULL);
+    g_autofree char *ips = eff_ips(&c, "hub", "0.0.0.0/0");
+    g_assert_cmpstr(ips, ==, "10.1.1.4,10.1.1.5");
+    /* R9 too: an NVA default route replaces the Internet default in every VM (TS). */
+    g_assert_cmpint(eff(&c, "hub", "0.0.0.0/0")->type, ==, NH_GATEWAY);
+    case_free(&c);
+    const char *sets[] = { "nvas.fw2.advertisedPrefixes=[{\"prefix\":\"0.0.0.0/0\",\"asPath\":[65099]}]", NULL };
+    case_run(&c, base, sets);
+    g_autofree char *ips2 = eff_ips(&c, "hub", "0.0.0.0/0");
+    g_assert_cmpstr(ips2, ==, "10.1.1.4");
+    case_free(&c);
+}
+
+/* R10: NVA prefixes equal to or longer than the VNet space are neither advertised nor injected;
+ * supernets are (INJ). System routes win over BGP routes (FAQ). */
+static void test_vnet_prefix_filter(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB ",{'name':'spoke','addressPrefixes':['10.2.0.0/16'],'peerings':[{'remoteVnet':'hub',"
+                 "'useRemoteGateways':true}]}]," ARS_OFF ",'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4',"
+                 "'asn':65001,'routeServer':'ars','advertisedPrefixes':['10.1.0.0/16','10.1.5.0/24','10.2.3.0/24','10.0.0.0/8']}]}",
+             NULL);
+    /* ars/0 holds only its own VNet route for 10.1.0.0/16: the NVA's copy was refused. */
+    g_assert_cmpuint(best(&c, "ars/0", "10.1.0.0/16")->peer, ==, PEER_LOCAL);
+    g_assert_null(best(&c, "ars/0", "10.1.0.0/16")->next);
+    g_assert_null(best(&c, "ars/0", "10.1.5.0/24"));
+    g_assert_null(best(&c, "ars/0", "10.2.3.0/24"));
+    g_assert_nonnull(best(&c, "ars/0", "10.0.0.0/8"));
+    g_assert_cmpint(eff(&c, "hub", "10.1.0.0/16")->type, ==, NH_VNET_LOCAL);
+    g_assert_null(eff(&c, "hub", "10.1.5.0/24"));
+    /* The supernet replaces Azure's default 10.0.0.0/8 -> None route. */
+    g_assert_cmpint(eff(&c, "spoke", "10.0.0.0/8")->type, ==, NH_GATEWAY);
+    case_free(&c);
+}
+
+/* R11: NVA routes reach VMs of spokes that use the hub's gateways, not of other peered spokes (FAQ, INJ). */
+static void test_spoke_injection(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB ",{'name':'s1','addressPrefixes':['10.2.0.0/16'],'peerings':[{'remoteVnet':'hub',"
+                 "'useRemoteGateways':true}]},{'name':'s2','addressPrefixes':['10.3.0.0/16'],'peerings':[{'remoteVnet':'hub'}]}],"
+                 ARS_OFF ",'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+                 "'advertisedPrefixes':['10.100.0.0/16']}]}", NULL);
+    g_assert_nonnull(eff(&c, "s1", "10.100.0.0/16"));
+    g_assert_null(eff(&c, "s2", "10.100.0.0/16"));
+    /* Only s1's space is advertised to the NVA (useRemoteGateways), s2's is not. */
+    g_assert_nonnull(best(&c, "nva", "10.2.0.0/16"));
+    g_assert_null(best(&c, "nva", "10.3.0.0/16"));
+    case_free(&c);
+}
+
+/* R12: the Route Server drops paths holding 65515 (MR) or AS 0 (secure-route-server). */
+static void test_loop_and_as0(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "]," ARS_OFF ",'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
+                 "'routeServer':'ars','advertisedPrefixes':[{'prefix':'10.110.0.0/16','asPath':[65515]},"
+                 "{'prefix':'10.111.0.0/16','asPath':[0]},{'prefix':'10.112.0.0/16','asPath':[65100]}]}]}", NULL);
+    g_assert_null(best(&c, "ars/0", "10.110.0.0/16"));
+    g_assert_null(best(&c, "ars/0", "10.111.0.0/16"));
+    g_autofree char *p = best_path(&c, "ars/0", "10.112.0.0/16");
+    g_assert_cmpstr(p, ==, "65001-65100");
+    g_assert_cmpuint(node(&c, "ars/0")->rejected, ==, 2);
+    case_free(&c);
+}
+
+/* R13: a static (non-BGP) VPN site's prefixes are advertised by the gateway (ERVPN) and injected. */
+static void test_static_vpn_site(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "]," ARS_ON ",'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
+                 "'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars'}],"
+                 "'sites':[{'name':'branch','asn':65050,'addressPrefixes':['10.150.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':false}]}]}",
+             NULL);
+    g_autofree char *p = best_path(&c, "nva", "10.150.0.0/16");
+    g_assert_cmpstr(p, ==, "65515");
+    g_assert_cmpint(eff(&c, "hub", "10.150.0.0/16")->cls, ==, CLASS_VPN);
+    g_assert_cmpuint(eff(&c, "hub", "10.150.0.0/16")->next_hops->len, ==, 2);
+    g_assert_null(session(&c, "vpngw/0", "branch"));
+    case_free(&c);
+}
+
+/* R14: the ExpressRoute gateway prefers its circuit path (weight 32769) to the same prefix learned
+ * from the Route Server over iBGP (LAB). */
+static void test_ergw_weight(void)
+{
+    Case c;
+    /* Under ASPath the Route Server's best is the NVA's shorter path, so it sends it to the gateway. */
+    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"
+                 "'hubRoutingPreference':'ASPath'}],'gateways':[" ERGW "],'nvas':[{'name':'nva','vnet':'hub',"
+                 "'ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':['10.50.0.0/16']}],"
+                 "'sites':[{'name':'dc','asn':65020,'addressPrefixes':['10.50.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
+             NULL);
+    const ArRoute *r = best(&c, "ergw", "10.50.0.0/16");
+    g_assert_cmpuint(r->attrs->weight, ==, 32769);
+    g_assert_cmpint(bgp_route_source(node(&c, "ergw"), r)->kind, ==, NODE_MSEE);
+    /* the iBGP path is there too, just not best */
+    ArPrefix p;
+    pfx_parse("10.50.0.0/16", &p);
+    g_assert_nonnull(rib_find(&node(&c, "ergw")->rib, pfx_key(p))->routes->next);
+    case_free(&c);
+}
+
+/* R15: ExpressRoute circuit prefix limit from on-premises: 4,000 Standard, 10,000 Premium; over it
+ * the session drops (expressroute-routing.md). */
+static void test_circuit_limit(void)
+{
+    for (int premium = 0; premium < 2; premium++) {
+        GString *s = g_string_new("{'vnets':[" HUB "],'gateways':[" ERGW "],'sites':[{'name':'dc','asn':65020,'addressPrefixes':[");
+        for (int i = 0; i < 4001; i++)
+            g_string_append_printf(s, "%s'10.%d.%d.0/24'", i ? "," : "", 128 + i / 256, i % 256);
+        g_string_append_printf(s, "],'connections':[{'expressRouteGateway':'ergw','circuitSku':'%s'}]}]}",
+                               premium ? "Premium" : "Standard");
+        Case c;
+        case_run(&c, s->str, NULL);
+        const ArSession *ss = session(&c, "msee/dc", "dc");
+        g_assert_cmpint(ss->state, ==, premium ? SESS_ESTABLISHED : SESS_IDLE);
+        g_assert_cmpuint(eff(&c, "hub", "10.128.0.0/24") != NULL, ==, premium);
+        case_free(&c);
+        g_string_free(s, TRUE);
+    }
+}
+
+/* R16: with hubRoutingPreference VpnGateway, VPN and NVA paths compete on AS-path length (HRP). */
+static void test_hrp_vpn_vs_nva(void)
+{
+    const char *text = "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','hubRoutingPreference':'VpnGateway'}],"
+                       "'gateways':[" ERGW ",{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
+                       "'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+                       "'advertisedPrefixes':[{'prefix':'10.60.0.0/16','asPath':[65100,65101]}]}],"
+                       "'sites':[{'name':'br','asn':65060,'addressPrefixes':['10.60.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]},"
+                       "{'name':'dc','asn':65020,'addressPrefixes':['10.60.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}";
+    Case c;
+    case_run(&c, text, NULL);
+    /* VPN path "65060" (1 AS) beats NVA "65001-65100-65101" (3) and ExpressRoute (not preferred). */
+    g_assert_cmpint(eff(&c, "hub", "10.60.0.0/16")->cls, ==, CLASS_VPN);
+    case_free(&c);
+    const char *sets[] = { "routeServers.ars.hubRoutingPreference=ExpressRoute", NULL };
+    case_run(&c, text, sets);
+    g_assert_cmpint(eff(&c, "hub", "10.60.0.0/16")->cls, ==, CLASS_EXPRESSROUTE);
+    case_free(&c);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/rules/R1-two-instances", test_two_instances);
+    g_test_add_func("/rules/R2-gateway-ibgp", test_gateway_ibgp);
+    g_test_add_func("/rules/R3-route-limit", test_route_limit);
+    g_test_add_func("/rules/R4-circuit-to-circuit", test_circuit_to_circuit);
+    g_test_add_func("/rules/R5-transit-community", test_transit_community);
+    g_test_add_func("/rules/R6-nva-reflection", test_nva_reflection);
+    g_test_add_func("/rules/R7-no-advertise", test_no_advertise);
+    g_test_add_func("/rules/R8-ecmp-and-default", test_ecmp);
+    g_test_add_func("/rules/R10-vnet-prefix-filter", test_vnet_prefix_filter);
+    g_test_add_func("/rules/R11-spoke-injection", test_spoke_injection);
+    g_test_add_func("/rules/R12-loop-and-as0", test_loop_and_as0);
+    g_test_add_func("/rules/R13-static-vpn-site", test_static_vpn_site);
+    g_test_add_func("/rules/R14-ergw-weight", test_ergw_weight);
+    g_test_add_func("/rules/R15-circuit-limit", test_circuit_limit);
+    g_test_add_func("/rules/R16-hrp-vpn-vs-nva", test_hrp_vpn_vs_nva);
+    return g_test_run();
+}
