@@ -341,9 +341,13 @@ static void test_bgp_route_limit(void)
         g_autofree char *p = g_strdup_printf("10.%d.0.0/16", 100 + i);
         originate(ch.a, p, NULL, 0);
     }
-    chain_up(&ch);
+    bgp_session_up_at(ch.sim, ch.ab, 0);
+    bgp_session_up_at(ch.sim, ch.bc, 0);
+    /* The session comes back after the idle time (60 s) and drops again: it flaps. */
+    g_assert_cmpint(bgp_run(ch.sim, 10 * 60 * AR_SEC), ==, RUN_UNTIL);
     g_assert_cmpint(ch.ab->state, ==, SESS_IDLE);
     g_assert_nonnull(strstr(ch.ab->down_reason, "0 learned + 4 in one UPDATE > 3"));
+    g_assert_cmpuint(ch.ab->flaps, ==, 10);
     g_assert_null(best_of(ch.c, "10.100.0.0/16"));
     bgp_sim_free(ch.sim);
 

@@ -41,6 +41,10 @@ typedef struct ArPeer {
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
     uint64_t updates_in;     /* UPDATE messages received on this peer */
     GHashTable *out;         /* Adj-RIB-Out: prefix key (packed pointer) -> const ArAttrs* last sent */
+    ArTime next_send;        /* MRAI: no UPDATE to this peer before this time */
+    GArray *held;            /* MRAI: prefix keys waiting for next_send, NULL when none */
+    GHashTable *held_set;    /* the same keys, for de-duplication */
+    ArEvent mrai_ev;         /* pending MRAI expiry */
 } ArPeer;
 
 /* Policy hooks, one set per node kind (the Azure rules live in sim/build/policy.c). */
@@ -71,6 +75,7 @@ struct ArSpeaker {
     GHashTable *dirty_set;    /* same keys, for O(1) de-duplication */
     ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
+    bool down;                /* failed (or not deployed): receives, sends and originates nothing */
     ArSim *sim;               /* owning simulation */
 };
 
@@ -87,15 +92,59 @@ struct ArSession {
     uint32_t epoch;           /* incremented at each down: messages of an older epoch are dropped */
     ArTime last_delivery[2];  /* latest delivery time toward each side: keeps messages in order */
     char *down_reason;        /* why it went down, NULL while it never did */
+    bool admin_down;          /* failed by an event: stays down until restored */
+    bool retry;               /* went down on a route limit: comes back after retry_after_limit */
+    ArTime up_since;          /* when it last became Established */
+    uint32_t flaps;           /* times it went down after being Established */
     ArEvent up_ev;            /* pending establishment */
+    ArEvent down_ev;          /* pending teardown: hold timer expiry or NOTIFICATION in flight */
+    char *pending_reason;     /* reason for down_ev */
 };
 
-/* Timing and limits of one run. Zero values mean the documented defaults. */
+/* Timing and limits of one run. Zero values mean the documented defaults, except where noted. */
 typedef struct ArSimConfig {
-    ArTime link_delay;   /* one-way message delay, default 10 ms */
-    ArTime proc_delay;   /* time a speaker batches changes before sending, default 1 ms */
-    uint64_t max_events; /* hard cap on events processed, default 50,000,000 */
+    ArTime link_delay;        /* one-way message delay, default 10 ms */
+    ArTime proc_delay;        /* time a speaker batches changes before sending, default 1 ms */
+    ArTime jitter;            /* up to this much extra delay per message, seeded; 0 = none */
+    ArTime mrai;              /* min interval between UPDATEs to one peer; 0 = none */
+    ArTime hold_time;         /* hold time: a silent failure is noticed this long after; 0 = never */
+    ArTime session_setup;     /* connect to Established, default 5 s */
+    ArTime retry_after_limit; /* idle time after a route-limit drop, default 60 s */
+    uint64_t max_events;      /* hard cap on events processed, default 50,000,000 */
+    uint32_t seed;            /* seed of the jitter generator */
+    ArTime until;             /* stop at this time (--until); 0 = last event + settings.maxTime */
 } ArSimConfig;
+
+/* What the trace hook is told (arsim run --trace). Pointers are valid during the call only. */
+typedef enum ArTraceKind {
+    TR_UPDATE = 0,     /* an UPDATE delivered */
+    TR_DROPPED,        /* an UPDATE dropped: session gone or receiver down */
+    TR_FLUSH,          /* a speaker sends its batched changes */
+    TR_SESSION_UP,     /* a session became Established */
+    TR_SESSION_DOWN,   /* a session went down (text: why) */
+    TR_NODE,           /* a node failed or was restored (text) */
+    TR_SCENARIO,       /* a scenario event fired (text: its label) */
+} ArTraceKind;
+
+typedef struct ArTraceRec {
+    ArTraceKind kind;             /* what happened */
+    ArTime time;                  /* when */
+    const ArSpeaker *from, *to;   /* sender and receiver, or the node; may be NULL */
+    const ArAttrs *attrs;         /* TR_UPDATE: attributes of the announced prefixes */
+    const uint64_t *withdrawn;    /* TR_UPDATE: withdrawn prefix keys */
+    uint32_t n_withdrawn;
+    const uint64_t *announced;    /* TR_UPDATE: announced prefix keys */
+    uint32_t n_announced;
+    const char *text;             /* reason or label */
+} ArTraceRec;
+typedef void (*ArTraceFn)(void *user, const ArTraceRec *rec);
+
+/* One line of the story a run tells (timeline): sessions, failures, scenario events. */
+typedef struct ArLogEntry {
+    ArTime time;        /* when */
+    ArTraceKind kind;   /* TR_SESSION_UP, TR_SESSION_DOWN, TR_NODE or TR_SCENARIO */
+    char *text;         /* what, in words */
+} ArLogEntry;
 
 typedef struct ArSimStats {
     uint64_t events;      /* events processed */
@@ -115,8 +164,13 @@ struct ArSim {
     GPtrArray *speakers;      /* ArSpeaker*, creation order = output order */
     GPtrArray *sessions;      /* ArSession*, creation order */
     GHashTable *by_name;      /* name -> ArSpeaker* */
-    uint64_t pending;         /* routing events scheduled (messages, flushes, session ups) */
+    uint64_t pending;         /* routing events scheduled (messages, flushes, session ups and downs) */
     ArSimStats stats;         /* counters */
+    GRand *rng;               /* jitter, seeded from cfg.seed; NULL when cfg.jitter is 0 */
+    GArray *log;              /* ArLogEntry, in time order */
+    ArTraceFn trace;          /* optional hook told about every message and timer */
+    void *trace_user;         /* its argument */
+    void *owner;              /* the ArNet that built this simulation, for scenario events */
 };
 
 ArSim *bgp_sim_new(const ArSimConfig *cfg);
@@ -136,6 +190,22 @@ void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags);
 void bgp_session_up_at(ArSim *sim, ArSession *s, ArTime t);
 /* Takes an established session down now: both ends drop the routes learned over it. */
 void bgp_session_down(ArSim *sim, ArSession *s, const char *reason);
+/* Schedules the teardown at now + delay (a NOTIFICATION in flight, or a hold timer). */
+void bgp_session_down_after(ArSim *sim, ArSession *s, ArTime delay, const char *reason);
+/* An event fails the session (silent: noticed at hold expiry; graceful: at once) or restores it. */
+void bgp_session_fail(ArSim *sim, ArSession *s, bool graceful, const char *why);
+void bgp_session_restore(ArSim *sim, ArSession *s);
+/* A node fails (silent crash: peers notice at hold expiry; graceful: NOTIFICATION) or comes back. */
+void bgp_node_fail(ArSim *sim, ArSpeaker *sp, bool graceful, const char *why);
+void bgp_node_restore(ArSim *sim, ArSpeaker *sp);
+/* Stops originating a prefix. */
+void bgp_withdraw_local(ArSpeaker *sp, ArPrefix p);
+/* Re-evaluates every prefix of sp: decision process (all paths) and exports to every peer. Used
+ * when a setting the policies read changes (route refresh). O(n log n) in sp's table. */
+void bgp_refresh(ArSpeaker *sp);
+/* Appends a line to the run's log (and the trace). */
+void bgp_log(ArSim *sim, ArTraceKind kind, const ArSpeaker *a, const ArSpeaker *b, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
 
 typedef enum ArRunEnd {
     RUN_CONVERGED = 0, /* nothing left to do */

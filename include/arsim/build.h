@@ -15,9 +15,31 @@
 /* The instances of one Azure resource: [1] is NULL for single-instance resources. */
 typedef ArSpeaker *ArInstPair[2];
 
+/* What one stretch of the run led to: the initial convergence, then one per scenario event. */
+typedef struct ArEpoch {
+    const ArScnEvent *se;    /* the event that opened it, NULL for the start */
+    ArTime start;            /* when it opened */
+    ArTime settled;          /* time of its last routing change (start when nothing changed) */
+    bool quiet;              /* nothing was left to do when it ended: routing had settled */
+    uint64_t messages;       /* UPDATE messages delivered during it */
+    uint64_t events;         /* engine events processed during it */
+    guint log_from, log_to;  /* its lines in sim->log: [log_from, log_to) */
+    GPtrArray *eff;          /* effective routes (ArEffTable*) when it ended; filled by the results stage */
+} ArEpoch;
+
+typedef struct ArTimedEvent ArTimedEvent;
+typedef struct ArDeferred ArDeferred;
+
 typedef struct ArNet {
     ArSim *sim;                  /* the engine; owns every speaker */
     const ArScenario *scn;       /* the model it was built from (not owned) */
+    ArRouteServer *rs_cfg;       /* per route server: the settings in force (events may change them) */
+    ArTimedEvent *timed;         /* per scenario event: its engine event */
+    GPtrArray *deferred;         /* ArDeferred*: actions an event scheduled (gateway back up...) */
+    GArray *epochs;              /* ArEpoch, in time order */
+    ArTime until;                /* when the run stops at the latest */
+    bool until_given;            /* until came from the user (--until), not from settings.maxTime */
+    void (*on_epoch_end)(struct ArNet *net, ArEpoch *ep); /* called as each epoch closes (results stage) */
     ArInstPair *rs;              /* per route server: its two instances */
     ArInstPair *gw;              /* per gateway: instance 0, and instance 1 or NULL */
     ArSpeaker **nva;             /* per NVA */
@@ -30,8 +52,17 @@ ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg);
 void build_net_free(ArNet *net);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArNet, build_net_free)
 
-/* Brings every session up at time 0 and runs to convergence (or the event cap). */
+/* Engine configuration from the scenario's settings; non-zero fields of override win. */
+ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override);
+
+/* Brings every session up at time 0, fires the scenario's events at their times, and runs until
+ * nothing is left to do, until net->until, or to the event cap. Each epoch is closed (and
+ * on_epoch_end called) when the next event fires and at the end. */
 ArRunEnd build_run(ArNet *net);
+
+/* Speakers named by an event: the node itself, or every instance of a resource ("ars" -> ars/0,
+ * ars/1). Appends to out. */
+void build_resolve(const ArNet *net, const char *name, GPtrArray *out);
 
 /* The address space served by hub VNet h: its own prefixes and those of the VNets that use its
  * gateways (useRemoteGateways). Appends ArPrefix values to out. */

@@ -20,6 +20,7 @@ typedef struct ArRunArgs {
     const char *learned;       /* --learned-routes NVA */
     const char *advertised;    /* --advertised-routes NVA */
     const char *output;        /* -o FILE: write there (atomically) instead of stdout */
+    gboolean stats;            /* --stats: what the run cost (to stderr; into the document with --json) */
 } ArRunArgs;
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);
@@ -36,6 +37,23 @@ typedef struct ArGraphArgs {
 } ArGraphArgs;
 
 int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err);
+
+/* Arguments of `arsim generate`: a valid scenario from size parameters (benchmarks, what-ifs). */
+typedef struct ArGenerateArgs {
+    int spokes;              /* --spokes: spoke VNets peered with the hub (useRemoteGateways) */
+    int nvas;                /* --nvas: NVAs peering with the Route Server (each with one site behind it) */
+    int routes_per_nva;      /* --routes-per-nva: prefixes each NVA's site originates */
+    int er_prefixes;         /* --er-prefixes: prefixes of the ExpressRoute site (0: no circuit) */
+    const char *circuit_sku; /* --circuit-sku Standard|Premium */
+    int vpn_sites;           /* --vpn-sites: BGP sites on an active-active VPN gateway */
+    int prefixes_per_site;   /* --prefixes-per-site: prefixes of each VPN site */
+    gboolean branch_to_branch; /* --branch-to-branch */
+    gboolean lift_limits;    /* --lift-limits: settings.liftLimits for what-if runs */
+    int seed;                /* --seed: varies AS paths and prefix order deterministically */
+    const char *output;      /* -o FILE (default stdout) */
+} ArGenerateArgs;
+
+int cmd_generate(const ArGenerateArgs *a, FILE *out, FILE *err);
 
 /* Arguments of `arsim compare`: A alone with --set (before = A, after = A + sets), or A and B. */
 typedef struct ArCompareArgs {

@@ -26,6 +26,27 @@ cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean adver
 void out_run_text(const ArRun *run, const char *node_filter, GString *out);
 void out_peering_routes_text(const cJSON *doc, GString *out);
 
+/* What a run cost (arsim run --stats). */
+typedef struct ArRunStats {
+    uint64_t events;        /* events processed */
+    uint64_t messages;      /* UPDATE messages delivered */
+    uint64_t announced;     /* prefixes announced in those messages */
+    uint64_t withdrawn;     /* prefixes withdrawn in those messages */
+    uint64_t routes;        /* paths stored in every speaker's RIB */
+    uint64_t adj_out;       /* entries in every Adj-RIB-Out */
+    uint64_t attr_sets;     /* distinct interned attribute sets */
+    uint64_t as_paths;      /* distinct interned AS paths */
+    uint64_t peak_events;   /* largest future-event set */
+    uint64_t speakers;      /* BGP speakers */
+    uint64_t sessions;      /* BGP sessions */
+    uint64_t peak_rss_kib;  /* peak resident memory of the process, KiB */
+    double sim_seconds;     /* simulated time of the last routing change */
+} ArRunStats;
+
+void out_stats_collect(const ArRun *run, ArRunStats *st);
+cJSON *out_stats_json(const ArRunStats *st);
+void out_stats_text(const ArRunStats *st, GString *out);
+
 /* Formats a JSON document deterministically (two-space indent, keys in insertion order). */
 char *out_json_print(const cJSON *doc);
 

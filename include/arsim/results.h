@@ -67,7 +67,7 @@ typedef struct ArPropEdge {
 /* One simulation run and what it concluded. */
 typedef struct ArRun {
     ArNet *net;      /* the network, converged (or stopped) */
-    GPtrArray *eff;  /* ArEffTable*, per VNet in scenario order */
+    GPtrArray *eff;  /* ArEffTable*, per VNet in scenario order, at the end (owned by the last epoch) */
     ArRunEnd end;    /* how the run ended */
 } ArRun;
 

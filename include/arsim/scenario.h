@@ -104,6 +104,59 @@ typedef struct ArSite {
     uint32_t ip;           /* bgpPeeringAddress; 0 = let the build choose */
 } ArSite;
 
+/* Timing and limits of the simulation (top-level "settings"). Times in microseconds. */
+typedef struct ArSettings {
+    bool lift_limits;           /* liftLimits: ignore Azure's limits (peers, routes) for what-if runs */
+    uint64_t link_delay;        /* linkDelay: one-way message delay, default 10 ms */
+    uint64_t proc_delay;        /* processingDelay: a speaker batches changes this long, default 1 ms */
+    uint64_t jitter;            /* jitter: up to this much extra delay per message, seeded, default 0 */
+    uint64_t mrai;              /* mrai: min interval between UPDATEs to one peer, default 0 */
+    uint64_t hold_time;         /* holdTime: BGP hold time, default 180 s (FAQ); keepalive is a third */
+    uint64_t session_setup;     /* sessionSetup: from connect to Established, default 5 s */
+    uint64_t retry_after_limit; /* retryAfterLimit: idle time after a route-limit drop, default 60 s */
+    uint64_t gateway_downtime;  /* gatewayDowntime: gateways down on Route Server create/delete, default 10 m (FAQ) */
+    uint64_t max_time;          /* maxTime: stop when still changing this long after the last event, default 1 h */
+} ArSettings;
+
+/* What a timed event does. */
+typedef enum ArScnEventKind {
+    SEV_SET = 0,           /* change a Route Server setting */
+    SEV_FAIL,              /* a node fails (silent crash or graceful shutdown) */
+    SEV_RESTORE,           /* a failed node comes back */
+    SEV_FAIL_SESSION,      /* one BGP session fails */
+    SEV_RESTORE_SESSION,   /* it comes back */
+    SEV_FAIL_CONNECTION,   /* a site's connection (its sessions) fails */
+    SEV_RESTORE_CONNECTION,/* it comes back */
+    SEV_ANNOUNCE,          /* a site or NVA starts originating prefixes */
+    SEV_WITHDRAW,          /* it stops */
+    SEV_CREATE_RS,         /* the Route Server is deployed (absent before) */
+    SEV_DELETE_RS,         /* the Route Server is deleted */
+    SEV_MAINTENANCE,       /* one Route Server instance goes down for a while */
+} ArScnEventKind;
+
+/* Route Server settings a SEV_SET can change while the simulation runs. */
+typedef enum ArRsField {
+    RSF_BRANCH_TO_BRANCH = 0, /* allowBranchToBranchTraffic */
+    RSF_HUB_PREF,             /* hubRoutingPreference */
+    RSF_REFLECT_NVA,          /* nvaToNvaReflection */
+    RSF_ROUTE_LIMIT,          /* routeLimitPerPeer */
+} ArRsField;
+
+typedef struct ArScnEvent {
+    uint64_t at;            /* when, microseconds from the start */
+    ArScnEventKind kind;    /* what */
+    char *node;             /* node (or Route Server, or site) named by the event */
+    char *peer;             /* the session's other end, or the connection's target */
+    bool graceful;          /* fail: "graceful" (NOTIFICATION) rather than "silent" (hold timer) */
+    int rs;                 /* SEV_SET / CREATE / DELETE: Route Server index */
+    ArRsField field;        /* SEV_SET: which setting */
+    uint32_t value;         /* SEV_SET: new value (bool, ArHubPref or a count) */
+    GArray *prefixes;       /* ANNOUNCE / WITHDRAW: ArPrefix */
+    uint64_t duration;      /* MAINTENANCE: how long */
+    char *label;            /* what the timeline says, e.g. "sdwan fails (silent)" */
+    int order;              /* position in the file: equal times keep file order */
+} ArScnEvent;
+
 typedef struct ArScenario {
     char *name;            /* optional display name */
     char *description;     /* optional free text */
@@ -113,9 +166,12 @@ typedef struct ArScenario {
     GPtrArray *gateways;       /* ArGateway* */
     GPtrArray *nvas;           /* ArNva* */
     GPtrArray *sites;          /* ArSite* */
+    ArSettings settings;       /* timing and limits */
+    GArray *events;            /* ArScnEvent, sorted by time (file order for equal times) */
 } ArScenario;
 
 ArScenario *scn_new(void);
+void scn_settings_default(ArSettings *st);
 void scn_free(ArScenario *s);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArScenario, scn_free)
 

@@ -1,5 +1,5 @@
 /* build.c - turns a validated scenario into speakers, originations and sessions. */
-#include "arsim/build.h"
+#include "build_priv.h"
 
 #include <string.h>
 
@@ -41,7 +41,7 @@ static uint32_t site_default_ip(const ArSite *st, guint index)
     return (169u << 24) | (254u << 16) | ((index + 1) & 0xffff) << 8 | 1u;
 }
 
-static const ArAttrs *local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms)
+const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms)
 {
     ArAttrs a = *sim->empty;
     if (path && path->len)
@@ -53,9 +53,9 @@ static const ArAttrs *local_attrs(ArSim *sim, uint32_t next_hop, const GArray *p
     return attr_intern(sim->attrs, &a);
 }
 
-static void originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
+void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
 {
-    const ArAttrs *a = local_attrs(sp->sim, sp->ip, NULL, NULL);
+    const ArAttrs *a = build_local_attrs(sp->sim, sp->ip, NULL, NULL);
     for (guint i = 0; i < prefixes->len; i++)
         bgp_originate(sp, g_array_index(prefixes, ArPrefix, i), a, flags);
 }
@@ -81,9 +81,9 @@ static void build_route_servers(ArNet *net)
             uint32_t ip = rs->ips[k] ? rs->ips[k] : subnet_ip(scn, rs->vnet, 2, 4u + (uint32_t)k);
             ArSpeaker *sp = new_instance(net, rs->name, k, true, NODE_ROUTE_SERVER, AR_ASN_ROUTE_SERVER, ip,
                                          &policy_route_server, rs);
-            sp->cfg = rs;
+            sp->cfg = &net->rs_cfg[i];
             sp->filter = g_array_copy(space);
-            originate_all(sp, space, RT_VNET);
+            build_originate_all(sp, space, RT_VNET);
             net->rs[i][k] = sp;
         }
     }
@@ -103,7 +103,7 @@ static void build_gateways(ArNet *net)
             ArSpeaker *sp = new_instance(net, gw->name, k, n > 1, vpn ? NODE_VPN_GATEWAY : NODE_ER_GATEWAY,
                                          gw->asn, ip, vpn ? &policy_vpn_gateway : &policy_er_gateway, gw);
             sp->cfg = gw;
-            originate_all(sp, space, RT_VNET);
+            build_originate_all(sp, space, RT_VNET);
             net->gw[i][k] = sp;
         }
     }
@@ -119,7 +119,7 @@ static void build_nvas(ArNet *net)
         sp->cfg = nva;
         for (guint k = 0; k < nva->originations->len; k++) {
             const ArOrigination *o = &g_array_index(nva->originations, ArOrigination, k);
-            bgp_originate(sp, o->prefix, local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
+            bgp_originate(sp, o->prefix, build_local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
         }
         net->nva[i] = sp;
     }
@@ -134,7 +134,7 @@ static void build_sites(ArNet *net)
         ArSpeaker *sp = bgp_speaker_new(net->sim, st->name, NODE_SITE, st->asn, ip, &policy_standard);
         sp->resource = st;
         sp->cfg = st;
-        originate_all(sp, st->prefixes, 0);
+        build_originate_all(sp, st->prefixes, 0);
         net->site[i] = sp;
     }
 }
@@ -147,12 +147,11 @@ static void connect_route_server_peers(ArNet *net)
         const ArNva *nva = g_ptr_array_index(scn->nvas, i);
         if (nva->route_server == AR_NO_INDEX)
             continue;
-        const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, nva->route_server);
         for (int k = 0; k < 2; k++) {
             ArSpeaker *ars = net->rs[nva->route_server][k];
             ArSession *s = bgp_session_new(net->sim, ars, ars->ip, net->nva[i], nva->next_hop);
             ArPeer *at_rs = bgp_peer(ars, s->peer[0]);
-            at_rs->route_limit = rs->route_limit;
+            at_rs->route_limit = scn->settings.lift_limits ? 0 : net->rs_cfg[nva->route_server].route_limit;
             at_rs->import_weight = WEIGHT_IBGP; /* shown as weight 32768 by Azure (section 8) */
         }
     }
@@ -200,7 +199,8 @@ static void connect_sites(ArNet *net)
                 g_ptr_array_add(net->msee, msee);
                 /* Circuit prefix limit from on-premises (expressroute-routing.md). */
                 ArSession *s = bgp_session_new(net->sim, msee, ip, site, site->ip);
-                bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? LIMIT_ER_PREMIUM : LIMIT_ER_STANDARD;
+                if (!scn->settings.lift_limits)
+                    bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? LIMIT_ER_PREMIUM : LIMIT_ER_STANDARD;
                 ArSpeaker *ergw = net->gw[cn->target][0];
                 s = bgp_session_new(net->sim, ergw, ergw->ip, msee, ip);
                 bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
@@ -208,22 +208,50 @@ static void connect_sites(ArNet *net)
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
                     ArSpeaker *vpn = net->gw[cn->target][k];
                     ArSession *s = bgp_session_new(net->sim, vpn, vpn->ip, site, site->ip);
-                    bgp_peer(vpn, s->peer[0])->route_limit = LIMIT_VPN_SITE;
+                    if (!scn->settings.lift_limits)
+                        bgp_peer(vpn, s->peer[0])->route_limit = LIMIT_VPN_SITE;
                 }
             } else {
                 /* Static site: the gateway originates its prefixes (ERVPN). */
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++)
-                    originate_all(net->gw[cn->target][k], st->prefixes, RT_STATIC);
+                    build_originate_all(net->gw[cn->target][k], st->prefixes, RT_STATIC);
             }
         }
     }
+}
+
+ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override)
+{
+    const ArSettings *st = &scn->settings;
+    ArSimConfig c = { .link_delay = st->link_delay, .proc_delay = st->proc_delay, .jitter = st->jitter,
+                      .mrai = st->mrai, .hold_time = st->hold_time, .session_setup = st->session_setup,
+                      .retry_after_limit = st->retry_after_limit };
+    if (override) {
+        if (override->link_delay)
+            c.link_delay = override->link_delay;
+        if (override->proc_delay)
+            c.proc_delay = override->proc_delay;
+        if (override->jitter)
+            c.jitter = override->jitter;
+        if (override->mrai)
+            c.mrai = override->mrai;
+        c.max_events = override->max_events;
+        c.seed = override->seed;
+        c.until = override->until;
+    }
+    return c;
 }
 
 ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg)
 {
     ArNet *net = g_new0(ArNet, 1);
     net->scn = scn;
-    net->sim = bgp_sim_new(cfg);
+    ArSimConfig c = build_sim_config(scn, cfg);
+    net->sim = bgp_sim_new(&c);
+    net->sim->owner = net;
+    net->rs_cfg = g_new0(ArRouteServer, scn->route_servers->len + 1);
+    for (guint i = 0; i < scn->route_servers->len; i++)
+        net->rs_cfg[i] = *(const ArRouteServer *)g_ptr_array_index(scn->route_servers, i); /* name borrowed */
     net->rs = g_new0(ArInstPair, scn->route_servers->len + 1);
     net->gw = g_new0(ArInstPair, scn->gateways->len + 1);
     net->nva = g_new0(ArSpeaker *, scn->nvas->len + 1);
@@ -235,6 +263,7 @@ ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg)
     build_sites(net);
     connect_route_server_peers(net);
     connect_sites(net);
+    build_events(net);
     return net;
 }
 
@@ -243,17 +272,12 @@ void build_net_free(ArNet *net)
     if (!net)
         return;
     bgp_sim_free(net->sim);
+    build_events_free(net);
+    g_free(net->rs_cfg);
     g_free(net->rs);
     g_free(net->gw);
     g_free(net->nva);
     g_free(net->site);
     g_ptr_array_free(net->msee, TRUE);
     g_free(net);
-}
-
-ArRunEnd build_run(ArNet *net)
-{
-    for (guint i = 0; i < net->sim->sessions->len; i++)
-        bgp_session_up_at(net->sim, g_ptr_array_index(net->sim->sessions, i), 0);
-    return bgp_run(net->sim, AR_TIME_NEVER);
 }

@@ -69,15 +69,26 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
                      "instances and \"msee/SITE\" circuits)\n", a->node);
         return EXIT_BAD_INPUT;
     }
+    ArRunStats cost;
+    if (a->stats)
+        out_stats_collect(run, &cost);
     g_autofree char *text = NULL;
     if (a->json) {
         cJSON *doc = out_run_json(run, a->node);
+        if (a->stats)
+            cJSON_AddItemToObject(doc, "stats", out_stats_json(&cost));
         text = out_json_print(doc);
         cJSON_Delete(doc);
     } else {
         GString *s = g_string_new(NULL);
         out_run_text(run, a->node, s);
         text = g_string_free(s, FALSE);
+        if (a->stats) {
+            GString *t = g_string_new(NULL);
+            out_stats_text(&cost, t);
+            fputs(t->str, err);
+            g_string_free(t, TRUE);
+        }
     }
     int st = emit(text, a, out, err);
     return st ? st : status;

@@ -18,6 +18,7 @@ static const char *const overview =
     "  graph FILE -o OUT  draw the topology and the results (svg, png, pdf, dot); --prefix P\n"
     "                   shows how one prefix propagates and why it stops\n"
     "  trace FILE       follow a packet --from a site or VNet --to an address, hop by hop\n"
+    "  generate         write a scenario of a given size (spokes, NVAs, prefixes...)\n"
     "  validate FILE... check scenario files; every problem as FILE:LINE:COL: /json/pointer: message\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "\n"
@@ -61,9 +62,11 @@ static int main_run(int argc, char **argv)
     ArRunArgs a = { 0 };
     g_auto(GStrv) sets = NULL;
     g_autofree char *node = NULL, *learned = NULL, *advertised = NULL, *output = NULL;
-    gboolean json = FALSE;
+    gboolean json = FALSE, stats = FALSE;
     GOptionEntry entries[] = {
-        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON document (schema: docs/output-format.md)", NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON document", NULL },
+        { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
+          "Also report events, messages, routes stored, interned sets, peak memory (stderr, or \"stats\" in --json)", NULL },
         { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Only this node (e.g. sdwan, ars/0, msee/onprem2) or VNet", "NAME" },
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
         { "learned-routes", 0, 0, G_OPTION_ARG_STRING, &learned,
@@ -95,6 +98,7 @@ static int main_run(int argc, char **argv)
     a.learned = learned;
     a.advertised = advertised;
     a.output = output;
+    a.stats = stats;
     return cmd_run(&a, stdout, stderr);
 }
 
@@ -224,6 +228,42 @@ static int main_trace(int argc, char **argv)
     return cmd_trace(&a, stdout, stderr);
 }
 
+static int main_generate(int argc, char **argv)
+{
+    ArGenerateArgs a = { .spokes = 1, .nvas = 1, .routes_per_nva = 10, .er_prefixes = 10, .vpn_sites = 0,
+                         .prefixes_per_site = 10, .seed = 1 };
+    g_autofree char *sku = NULL, *output = NULL;
+    GOptionEntry entries[] = {
+        { "spokes", 0, 0, G_OPTION_ARG_INT, &a.spokes, "Spoke VNets using the hub's gateways (default 1)", "N" },
+        { "nvas", 0, 0, G_OPTION_ARG_INT, &a.nvas, "NVAs peering with the Route Server, each with a site (default 1)", "N" },
+        { "routes-per-nva", 0, 0, G_OPTION_ARG_INT, &a.routes_per_nva, "Prefixes behind each NVA (default 10)", "N" },
+        { "er-prefixes", 0, 0, G_OPTION_ARG_INT, &a.er_prefixes, "Prefixes over ExpressRoute, 0 for no circuit (default 10)", "N" },
+        { "circuit-sku", 0, 0, G_OPTION_ARG_STRING, &sku, "Standard or Premium (default Standard)", "SKU" },
+        { "vpn-sites", 0, 0, G_OPTION_ARG_INT, &a.vpn_sites, "BGP sites on an active-active VPN gateway (default 0)", "N" },
+        { "prefixes-per-site", 0, 0, G_OPTION_ARG_INT, &a.prefixes_per_site, "Prefixes of each VPN site (default 10)", "N" },
+        { "branch-to-branch", 0, 0, G_OPTION_ARG_NONE, &a.branch_to_branch, "Enable branch-to-branch", NULL },
+        { "lift-limits", 0, 0, G_OPTION_ARG_NONE, &a.lift_limits, "Set settings.liftLimits (what-if past Azure's limits)", NULL },
+        { "seed", 0, 0, G_OPTION_ARG_INT, &a.seed, "Seed for AS paths and prefix order (default 1)", "N" },
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (atomically) instead of stdout", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- write a valid scenario of a given size");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "Builds a hub with a Route Server, an ExpressRoute gateway (when --er-prefixes > 0) and a VPN\n"
+        "gateway (when --vpn-sites > 0), spokes, NVAs with their sites. Same parameters, same file.\n"
+        "Example (Azure's maximum): arsim generate --spokes 500 --nvas 8 --routes-per-nva 1000 \\\n"
+        "  --er-prefixes 10000 --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o b2.json\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "generate", &argc, &argv, &status))
+        return status;
+    if (argc != 1)
+        return usage_error("generate", "takes no FILE argument; use -o FILE");
+    a.circuit_sku = sku ? sku : "Standard";
+    a.output = output;
+    return cmd_generate(&a, stdout, stderr);
+}
+
 typedef struct Command {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -235,6 +275,7 @@ static const Command commands[] = {
     { "graph", main_graph },
     { "compare", main_compare },
     { "trace", main_trace },
+    { "generate", main_generate },
 };
 
 int main(int argc, char **argv)
@@ -254,11 +295,11 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
             if (strcmp(argv[2], commands[i].name) == 0)
                 return commands[i].fn(2, args);
-        return usage_error(NULL, "unknown command; commands: run, graph, compare, trace, validate");
+        return usage_error(NULL, "unknown command; commands: run, graph, compare, trace, generate, validate");
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, validate, help", argv[1]);
+    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, generate, validate, help", argv[1]);
     return usage_error(NULL, msg);
 }

@@ -21,7 +21,9 @@ typedef struct ArMsg {
 
 static void on_flush(ArEvent *ev, void *ctx);
 static void on_session_up(ArEvent *ev, void *ctx);
+static void on_session_down(ArEvent *ev, void *ctx);
 static void on_deliver(ArEvent *ev, void *ctx);
+static void on_mrai(ArEvent *ev, void *ctx);
 
 const char *bgp_kind_name(ArNodeKind k)
 {
@@ -41,6 +43,10 @@ static void speaker_free(gpointer p)
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
         g_hash_table_destroy(peer->out);
+        if (peer->held) {
+            g_array_free(peer->held, TRUE);
+            g_hash_table_destroy(peer->held_set);
+        }
         g_free(peer);
     }
     g_ptr_array_free(sp->peers, TRUE);
@@ -57,7 +63,13 @@ static void session_free(gpointer p)
 {
     ArSession *s = p;
     g_free(s->down_reason);
+    g_free(s->pending_reason);
     g_free(s);
+}
+
+static void log_clear(gpointer p)
+{
+    g_free(((ArLogEntry *)p)->text);
 }
 
 ArSim *bgp_sim_new(const ArSimConfig *cfg)
@@ -72,6 +84,14 @@ ArSim *bgp_sim_new(const ArSimConfig *cfg)
         sim->cfg.proc_delay = 1 * AR_MSEC;
     if (!sim->cfg.max_events)
         sim->cfg.max_events = 50000000ull;
+    if (!sim->cfg.session_setup)
+        sim->cfg.session_setup = 5 * AR_SEC;
+    if (!sim->cfg.retry_after_limit)
+        sim->cfg.retry_after_limit = 60 * AR_SEC;
+    if (sim->cfg.jitter)
+        sim->rng = g_rand_new_with_seed(sim->cfg.seed);
+    sim->log = g_array_new(FALSE, FALSE, sizeof(ArLogEntry));
+    g_array_set_clear_func(sim->log, log_clear);
     sim->attrs = attr_cache_new();
     ArAttrs e = { .path = attr_path(sim->attrs, NULL, 0), .comms = attr_comms(sim->attrs, NULL, 0),
                   .local_pref = AR_LOCAL_PREF_DEFAULT, .origin = ORIGIN_IGP };
@@ -93,6 +113,9 @@ void bgp_sim_free(ArSim *sim)
             g_free(CONTAINER_OF(ev, ArMsg, ev));
     evq_clear(&sim->q);
     g_hash_table_destroy(sim->by_name);
+    if (sim->rng)
+        g_rand_free(sim->rng);
+    g_array_free(sim->log, TRUE);
     g_ptr_array_free(sim->sessions, TRUE);
     g_ptr_array_free(sim->speakers, TRUE);
     attr_cache_free(sim->attrs);
@@ -132,6 +155,7 @@ static ArPeer *peer_new(ArSpeaker *sp, ArSession *s, uint8_t side, ArSpeaker *re
     p->side = side;
     p->local_ip = local_ip;
     p->out = g_hash_table_new(rib_key_hash, g_direct_equal);
+    evq_event_init(&p->mrai_ev, on_mrai);
     g_ptr_array_add(sp->peers, p);
     return p;
 }
@@ -149,6 +173,7 @@ ArSession *bgp_session_new(ArSim *sim, ArSpeaker *a, uint32_t a_ip, ArSpeaker *b
     s->peer[0] = pa->index;
     s->peer[1] = pb->index;
     evq_event_init(&s->up_ev, on_session_up);
+    evq_event_init(&s->down_ev, on_session_down);
     g_ptr_array_add(sim->sessions, s);
     return s;
 }
@@ -279,6 +304,8 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
         memcpy(m->keys + nwd, ann, nann * sizeof(uint64_t));
     /* Messages on one session never overtake each other, whatever the delays. */
     ArTime t = sim->now + sim->cfg.link_delay;
+    if (sim->rng)
+        t += (ArTime)g_rand_int_range(sim->rng, 0, (gint32)MIN(sim->cfg.jitter, (ArTime)G_MAXINT32 - 1) + 1);
     if (t < s->last_delivery[to])
         t = s->last_delivery[to];
     s->last_delivery[to] = t;
@@ -288,7 +315,7 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
 
 /* Brings peer's Adj-RIB-Out up to date for the given prefixes and sends the difference, one
  * UPDATE per distinct attribute set, in order of first appearance. O(keys) hash operations. */
-static void peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint nkeys)
+static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint nkeys)
 {
     ArSim *sim = sp->sim;
     g_autoptr(GArray) wd = g_array_new(FALSE, FALSE, sizeof(uint64_t));
@@ -326,6 +353,58 @@ static void peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint n
         GArray *g = g_hash_table_lookup(groups, a);
         send_msg(sim, s, to, a, NULL, 0, (uint64_t *)(void *)g->data, g->len);
     }
+    return wd->len || order->len;
+}
+
+/* MRAI (RFC 4271 9.2.1.1): when the interval since the last UPDATE to this peer has not passed,
+ * the prefixes wait in the peer's held set until it has. Otherwise they go now. */
+static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint nkeys)
+{
+    ArSim *sim = sp->sim;
+    if (sim->cfg.mrai && sim->now < peer->next_send) {
+        if (!peer->held) {
+            peer->held = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+            peer->held_set = g_hash_table_new(rib_key_hash, g_direct_equal);
+        }
+        for (guint i = 0; i < nkeys; i++)
+            if (g_hash_table_add(peer->held_set, rib_key_ptr(keys[i])))
+                g_array_append_val(peer->held, keys[i]);
+        if (!evq_scheduled(&peer->mrai_ev)) {
+            evq_push(&sim->q, &peer->mrai_ev, peer->next_send);
+            sim->pending++;
+        }
+        return;
+    }
+    if (peer_sync(sp, peer, keys, nkeys) && sim->cfg.mrai)
+        peer->next_send = sim->now + sim->cfg.mrai;
+}
+
+static void peer_drop_held(ArSim *sim, ArPeer *peer)
+{
+    if (evq_scheduled(&peer->mrai_ev)) {
+        evq_cancel(&sim->q, &peer->mrai_ev);
+        sim->pending--;
+    }
+    if (peer->held) {
+        g_array_set_size(peer->held, 0);
+        g_hash_table_remove_all(peer->held_set);
+    }
+    peer->next_send = 0;
+}
+
+static void on_mrai(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArPeer *peer = CONTAINER_OF(ev, ArPeer, mrai_ev);
+    sim->pending--;
+    ArSpeaker *sp = peer->session->sp[peer->side];
+    g_autoptr(GArray) keys = peer->held;
+    peer->held = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_hash_table_remove_all(peer->held_set);
+    if (sp->down || peer->session->state != SESS_ESTABLISHED)
+        return;
+    if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len))
+        peer->next_send = sim->now + sim->cfg.mrai;
 }
 
 static void on_flush(ArEvent *ev, void *ctx)
@@ -338,11 +417,26 @@ static void on_flush(ArEvent *ev, void *ctx)
     g_autoptr(GArray) keys = sp->dirty;
     sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint64_t));
     g_hash_table_remove_all(sp->dirty_set);
+    if (sp->down)
+        return;
+    if (sim->trace)
+        sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_FLUSH, .time = sim->now, .from = sp });
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
         if (peer->session->state == SESS_ESTABLISHED)
-            peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len);
+            peer_send(sp, peer, (uint64_t *)(void *)keys->data, keys->len);
     }
+}
+
+void bgp_log(ArSim *sim, ArTraceKind kind, const ArSpeaker *a, const ArSpeaker *b, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    ArLogEntry e = { sim->now, kind, g_strdup_vprintf(fmt, ap) };
+    va_end(ap);
+    g_array_append_val(sim->log, e);
+    if (sim->trace)
+        sim->trace(sim->trace_user, &(ArTraceRec){ .kind = kind, .time = sim->now, .from = a, .to = b, .text = e.text });
 }
 
 /* ---- sessions ------------------------------------------------------------------------------ */
@@ -360,17 +454,23 @@ static void on_session_up(ArEvent *ev, void *ctx)
     ArSim *sim = ctx;
     ArSession *s = CONTAINER_OF(ev, ArSession, up_ev);
     sim->pending--;
-    if (s->state == SESS_ESTABLISHED)
+    if (s->state == SESS_ESTABLISHED || s->admin_down || s->sp[0]->down || s->sp[1]->down)
         return;
     s->state = SESS_ESTABLISHED;
+    s->retry = false;
+    s->up_since = sim->now;
     sim->stats.last_change = sim->now;
+    bgp_log(sim, TR_SESSION_UP, s->sp[0], s->sp[1], "session %s - %s established (%s)", s->sp[0]->name, s->sp[1]->name,
+            s->ibgp ? "iBGP" : "eBGP");
     /* Each side sends its whole Loc-RIB, in prefix order. O(n log n). */
     for (int side = 0; side < 2; side++) {
         ArSpeaker *sp = s->sp[side];
         ArPeer *peer = bgp_peer(sp, s->peer[side]);
         g_hash_table_remove_all(peer->out);
+        peer_drop_held(sim, peer);
         g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-        peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len);
+        if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len) && sim->cfg.mrai)
+            peer->next_send = sim->now + sim->cfg.mrai;
     }
 }
 
@@ -390,15 +490,128 @@ void bgp_session_down(ArSim *sim, ArSession *s, const char *reason)
         evq_cancel(&sim->q, &s->up_ev);
         sim->pending--;
     }
+    if (evq_scheduled(&s->down_ev)) {
+        evq_cancel(&sim->q, &s->down_ev);
+        sim->pending--;
+    }
     g_free(s->down_reason);
     s->down_reason = g_strdup(reason);
-    if (s->state != SESS_ESTABLISHED)
+    if (s->state == SESS_ESTABLISHED) {
+        s->state = SESS_IDLE;
+        s->epoch++; /* messages already in flight are now stale */
+        s->flaps++;
+        sim->stats.last_change = sim->now;
+        bgp_log(sim, TR_SESSION_DOWN, s->sp[0], s->sp[1], "session %s - %s down: %s", s->sp[0]->name, s->sp[1]->name,
+                reason);
+        for (int side = 0; side < 2; side++) {
+            ArPeer *peer = bgp_peer(s->sp[side], s->peer[side]);
+            peer_drop_held(sim, peer);
+            peer_flush_routes(s->sp[side], peer);
+        }
+    }
+    if (s->retry && !s->admin_down)
+        bgp_session_up_at(sim, s, sim->now + sim->cfg.retry_after_limit);
+}
+
+static void on_session_down(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArSession *s = CONTAINER_OF(ev, ArSession, down_ev);
+    sim->pending--;
+    g_autofree char *why = s->pending_reason;
+    s->pending_reason = NULL;
+    bgp_session_down(sim, s, why ? why : "reset");
+}
+
+void bgp_session_down_after(ArSim *sim, ArSession *s, ArTime delay, const char *reason)
+{
+    if (s->state != SESS_ESTABLISHED || evq_scheduled(&s->down_ev))
         return;
-    s->state = SESS_IDLE;
-    s->epoch++; /* messages already in flight are now stale */
-    sim->stats.last_change = sim->now;
-    for (int side = 0; side < 2; side++)
-        peer_flush_routes(s->sp[side], bgp_peer(s->sp[side], s->peer[side]));
+    g_free(s->pending_reason);
+    s->pending_reason = g_strdup(reason);
+    evq_push(&sim->q, &s->down_ev, sim->now + delay);
+    sim->pending++;
+}
+
+/* Tears the session down as its failure is noticed: over the wire (graceful: one link delay for
+ * the NOTIFICATION) or when the hold timer expires (silent; never when the hold time is 0). */
+static void notice_failure(ArSim *sim, ArSession *s, bool graceful, const char *why)
+{
+    if (evq_scheduled(&s->up_ev)) {
+        evq_cancel(&sim->q, &s->up_ev);
+        sim->pending--;
+    }
+    if (graceful) {
+        g_autofree char *r = g_strdup_printf("%s (NOTIFICATION Cease)", why);
+        bgp_session_down_after(sim, s, sim->cfg.link_delay, r);
+    } else if (sim->cfg.hold_time) {
+        g_autofree char *r = g_strdup_printf("hold timer expired (%s, no keepalive for %.0f s)", why,
+                                             (double)sim->cfg.hold_time / AR_SEC);
+        bgp_session_down_after(sim, s, sim->cfg.hold_time, r);
+    }
+}
+
+/* A session whose end restarts before its failure was noticed is reset, then set up again. */
+static void restart_session(ArSim *sim, ArSession *s, const char *why)
+{
+    if (s->state == SESS_ESTABLISHED)
+        bgp_session_down(sim, s, why);
+    if (!s->admin_down && !s->sp[0]->down && !s->sp[1]->down)
+        bgp_session_up_at(sim, s, sim->now + sim->cfg.session_setup);
+}
+
+void bgp_session_fail(ArSim *sim, ArSession *s, bool graceful, const char *why)
+{
+    s->admin_down = true;
+    notice_failure(sim, s, graceful, why);
+}
+
+void bgp_session_restore(ArSim *sim, ArSession *s)
+{
+    if (!s->admin_down)
+        return;
+    s->admin_down = false;
+    restart_session(sim, s, "session restored: old session reset");
+}
+
+void bgp_node_fail(ArSim *sim, ArSpeaker *sp, bool graceful, const char *why)
+{
+    if (sp->down)
+        return;
+    sp->down = true;
+    bgp_log(sim, TR_NODE, sp, NULL, "%s %s", sp->name, why);
+    for (guint i = 0; i < sp->peers->len; i++) {
+        g_autofree char *r = g_strdup_printf("%s %s", sp->name, why);
+        notice_failure(sim, bgp_peer(sp, (uint16_t)i)->session, graceful, r);
+    }
+}
+
+void bgp_node_restore(ArSim *sim, ArSpeaker *sp)
+{
+    if (!sp->down)
+        return;
+    sp->down = false;
+    bgp_log(sim, TR_NODE, sp, NULL, "%s restored", sp->name);
+    for (guint i = 0; i < sp->peers->len; i++) {
+        g_autofree char *r = g_strdup_printf("%s restarted: old session reset", sp->name);
+        restart_session(sim, bgp_peer(sp, (uint16_t)i)->session, r);
+    }
+}
+
+void bgp_withdraw_local(ArSpeaker *sp, ArPrefix p)
+{
+    rib_update(sp, pfx_key(p), PEER_LOCAL, NULL, 0);
+}
+
+void bgp_refresh(ArSpeaker *sp)
+{
+    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
+    for (guint i = 0; i < keys->len; i++) {
+        uint64_t key = g_array_index(keys, uint64_t, i);
+        ArRibNet *n = rib_find(&sp->rib, key);
+        n->best = dp_best(sp, n);
+        mark_dirty(sp, key); /* exports are compared with Adj-RIB-Out: only changes go out */
+    }
 }
 
 /* ---- receiving ----------------------------------------------------------------------------- */
@@ -409,13 +622,20 @@ static void on_deliver(ArEvent *ev, void *ctx)
     ArMsg *m = CONTAINER_OF(ev, ArMsg, ev);
     ArSession *s = m->session;
     sim->pending--;
-    if (m->epoch != s->epoch || s->state != SESS_ESTABLISHED) {
+    ArSpeaker *sp = s->sp[m->to];
+    if (m->epoch != s->epoch || s->state != SESS_ESTABLISHED || s->admin_down || sp->down) {
         sim->stats.dropped++;
+        if (sim->trace)
+            sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_DROPPED, .time = sim->now, .from = s->sp[1 - m->to],
+                                                       .to = sp, .n_withdrawn = m->n_withdraw, .n_announced = m->n_announce });
         g_free(m);
         return;
     }
-    ArSpeaker *sp = s->sp[m->to];
     ArPeer *peer = bgp_peer(sp, s->peer[m->to]);
+    if (sim->trace)
+        sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_UPDATE, .time = sim->now, .from = s->sp[1 - m->to], .to = sp,
+                                                   .attrs = m->attrs, .withdrawn = m->keys, .n_withdrawn = m->n_withdraw,
+                                                   .announced = m->keys + m->n_withdraw, .n_announced = m->n_announce });
     sim->stats.updates++;
     sim->stats.announced += m->n_announce;
     sim->stats.withdrawn += m->n_withdraw;
@@ -427,6 +647,7 @@ static void on_deliver(ArEvent *ev, void *ctx)
         g_autofree char *why = g_strdup_printf("route limit exceeded: %u learned + %u in one UPDATE > %u",
                                                peer->routes_in, m->n_announce, peer->route_limit);
         g_free(m);
+        s->retry = true; /* comes back after the idle time, and may flap */
         bgp_session_down(sim, s, why);
         return;
     }

@@ -16,9 +16,9 @@
 #define RS_MAX_PEERS 8          /* BGP peers per Route Server (LIM) */
 #define RS_ROUTE_LIMIT_MAX 10000000
 #define KNOWN_MAX 12            /* names listed after "known:" */
-#define MAXF 8                  /* keys of the largest object kind */
+#define MAXF 20                 /* keys of the largest object kind (events) */
 
-typedef enum JType { J_STRING, J_BOOL, J_INT, J_ARRAY, J_OBJECT } JType;
+typedef enum JType { J_STRING, J_BOOL, J_INT, J_ARRAY, J_OBJECT, J_TIME, J_ANY } JType;
 
 typedef struct KeySpec {
     const char *key;
@@ -179,13 +179,17 @@ static gboolean type_ok(const cJSON *v, JType t)
     case J_INT: return cJSON_IsNumber(v);
     case J_ARRAY: return cJSON_IsArray(v);
     case J_OBJECT: return cJSON_IsObject(v);
+    case J_TIME: return cJSON_IsNumber(v) || cJSON_IsString(v);
+    case J_ANY: return TRUE;
     }
     return FALSE;
 }
 
 static const char *type_label(JType t)
 {
-    static const char *const labels[] = { "a string", "a boolean", "an integer", "an array", "an object" };
+    static const char *const labels[] = { "a string", "a boolean", "an integer", "an array", "an object",
+                                          "a duration (seconds, or a string such as \"90s\", \"5m\", \"250ms\")",
+                                          "a value" };
     return labels[t];
 }
 
@@ -1091,7 +1095,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             }
             int *peers = &g_array_index(c->rs_peers, int, n->route_server);
             if (++*peers > RS_MAX_PEERS)
-                ERR(c, sr.f[NV_RS], rptr,
+                report(c, c->s->settings.lift_limits ? DIAG_WARNING : DIAG_ERROR, sr.f[NV_RS], FALSE, rptr,
                     "NVA '%s' would be BGP peer number %d of Route Server '%s'; Azure allows at most %d peers per Route Server (LIM)",
                     n->name, *peers, r->name, RS_MAX_PEERS);
         }
@@ -1294,7 +1298,7 @@ static void warn_vnet_overlaps(Ctx *c)
 
 /* ---- top level --------------------------------------------------------------------------- */
 
-enum { TOP_NAME, TOP_DESC, TOP_VNETS, TOP_RS, TOP_GW, TOP_NVAS, TOP_SITES, TOP_EVENTS, TOP_N };
+enum { TOP_NAME, TOP_DESC, TOP_VNETS, TOP_RS, TOP_GW, TOP_NVAS, TOP_SITES, TOP_EVENTS, TOP_SETTINGS, TOP_N };
 static const KeySpec top_keys[TOP_N] = {
     { "name", J_STRING, FALSE },
     { "description", J_STRING, FALSE },
@@ -1304,7 +1308,406 @@ static const KeySpec top_keys[TOP_N] = {
     { "nvas", J_ARRAY, FALSE },
     { "sites", J_ARRAY, FALSE },
     { "events", J_ARRAY, FALSE },
+    { "settings", J_OBJECT, FALSE },
 };
+
+enum { SET_LIFT, SET_LINK, SET_PROC, SET_JITTER, SET_MRAI, SET_HOLD, SET_SETUP, SET_RETRY, SET_GWDOWN, SET_MAXT, SET_N };
+static const KeySpec settings_keys[SET_N] = {
+    { "liftLimits", J_BOOL, FALSE },      { "linkDelay", J_TIME, FALSE },   { "processingDelay", J_TIME, FALSE },
+    { "jitter", J_TIME, FALSE },          { "mrai", J_TIME, FALSE },        { "holdTime", J_TIME, FALSE },
+    { "sessionSetup", J_TIME, FALSE },    { "retryAfterLimit", J_TIME, FALSE },
+    { "gatewayDowntime", J_TIME, FALSE }, { "maxTime", J_TIME, FALSE },
+};
+
+#define TIME_MAX_US (365ull * 24 * 3600 * 1000000ull) /* a year of simulated time */
+
+/* A duration: a number of seconds (fractions allowed) or a string "<number><unit>" with unit ms, s,
+ * m or h. Microsecond resolution; at most a year. */
+static gboolean get_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out)
+{
+    double x;
+    const char *unit = "s";
+    if (cJSON_IsNumber(v)) {
+        x = v->valuedouble;
+    } else {
+        char *end = NULL;
+        x = g_ascii_strtod(v->valuestring, &end);
+        unit = end;
+        if (end == v->valuestring)
+            unit = NULL;
+    }
+    double scale = !unit ? -1
+                 : strcmp(unit, "ms") == 0 ? 1e3
+                 : strcmp(unit, "s") == 0 || !*unit ? 1e6
+                 : strcmp(unit, "m") == 0 ? 60e6
+                 : strcmp(unit, "h") == 0 ? 3600e6 : -1;
+    if (scale < 0 || !isfinite(x)) {
+        ERR(c, v, ptr, "%s is not a duration; write seconds (90) or a string with a unit: \"250ms\", \"90s\", \"5m\", \"1h\"",
+            cJSON_IsString(v) ? Q(c, v->valuestring) : "this number");
+        return FALSE;
+    }
+    double us = x * scale;
+    if (us < 0 || us > (double)TIME_MAX_US) {
+        ERR(c, v, ptr, "duration out of range (0 to 365 days)");
+        return FALSE;
+    }
+    *out = (uint64_t)llround(us);
+    return TRUE;
+}
+
+/* Scenario-wide settings; read first, since they change what later checks allow. */
+static void do_settings(Ctx *c, const cJSON *obj)
+{
+    Src sr;
+    ArSettings *st = &c->s->settings;
+    if (!check_object(c, obj, "/settings", settings_keys, SET_N, &sr))
+        return;
+    if (sr.f[SET_LIFT])
+        st->lift_limits = cJSON_IsTrue(sr.f[SET_LIFT]);
+    uint64_t *dst[SET_N] = { NULL, &st->link_delay, &st->proc_delay, &st->jitter, &st->mrai, &st->hold_time,
+                             &st->session_setup, &st->retry_after_limit, &st->gateway_downtime, &st->max_time };
+    for (int k = SET_LINK; k < SET_N; k++)
+        if (sr.f[k])
+            get_time(c, sr.f[k], PK(c, "/settings", settings_keys[k].key), dst[k]);
+    if (sr.f[SET_HOLD] && st->hold_time && st->hold_time < 3000000ull)
+        ERR(c, sr.f[SET_HOLD], "/settings/holdTime", "a BGP hold time is 0 (no hold timer) or at least 3 s (RFC 4271 4.2)");
+    if (sr.f[SET_LINK] && st->link_delay == 0)
+        ERR(c, sr.f[SET_LINK], "/settings/linkDelay", "linkDelay must be greater than 0");
+}
+
+/* ---- timed events ------------------------------------------------------------------------ */
+
+enum { EV_AT, EV_NOTE, EV_SET, EV_VALUE, EV_FAIL, EV_MODE, EV_RESTORE, EV_FAILS, EV_RESTORES, EV_FAILC, EV_RESTOREC,
+       EV_ANN, EV_WD, EV_CREATE, EV_DELETE, EV_MAINT, EV_DUR, EV_N };
+static const KeySpec event_keys[EV_N] = {
+    { "at", J_TIME, TRUE },
+    { "note", J_STRING, FALSE },
+    { "set", J_STRING, FALSE },
+    { "value", J_ANY, FALSE },
+    { "fail", J_STRING, FALSE },
+    { "mode", J_STRING, FALSE },
+    { "restore", J_STRING, FALSE },
+    { "failSession", J_ARRAY, FALSE },
+    { "restoreSession", J_ARRAY, FALSE },
+    { "failConnection", J_OBJECT, FALSE },
+    { "restoreConnection", J_OBJECT, FALSE },
+    { "announce", J_OBJECT, FALSE },
+    { "withdraw", J_OBJECT, FALSE },
+    { "createRouteServer", J_STRING, FALSE },
+    { "deleteRouteServer", J_STRING, FALSE },
+    { "maintenance", J_STRING, FALSE },
+    { "duration", J_TIME, FALSE },
+};
+/* The action keys, in the order of ArScnEventKind's matching kinds. */
+static const int action_keys[] = { EV_SET, EV_FAIL, EV_RESTORE, EV_FAILS, EV_RESTORES, EV_FAILC, EV_RESTOREC,
+                                   EV_ANN, EV_WD, EV_CREATE, EV_DELETE, EV_MAINT };
+
+/* Every node name an event may use: scenario names, and the generated ones (docs/azure-rules.md). */
+static GHashTable *event_node_names(Ctx *c)
+{
+    GHashTable *t = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    const ArScenario *s = c->s;
+    for (guint i = 0; i < s->route_servers->len; i++) {
+        const ArRouteServer *r = g_ptr_array_index(s->route_servers, i);
+        g_hash_table_add(t, g_strdup(r->name));
+        g_hash_table_add(t, g_strdup_printf("%s/0", r->name));
+        g_hash_table_add(t, g_strdup_printf("%s/1", r->name));
+    }
+    for (guint i = 0; i < s->gateways->len; i++) {
+        const ArGateway *g = g_ptr_array_index(s->gateways, i);
+        g_hash_table_add(t, g_strdup(g->name));
+        if (g->type == GW_VPN && g->active_active) {
+            g_hash_table_add(t, g_strdup_printf("%s/0", g->name));
+            g_hash_table_add(t, g_strdup_printf("%s/1", g->name));
+        }
+    }
+    for (guint i = 0; i < s->nvas->len; i++)
+        g_hash_table_add(t, g_strdup(((ArNva *)g_ptr_array_index(s->nvas, i))->name));
+    for (guint i = 0; i < s->sites->len; i++) {
+        const ArSite *st = g_ptr_array_index(s->sites, i);
+        g_hash_table_add(t, g_strdup(st->name));
+        guint circuits = 0;
+        for (guint k = 0; k < st->connections->len; k++)
+            circuits += g_array_index(st->connections, ArConnection, k).kind == CONN_EXPRESSROUTE;
+        for (guint k = 0; k < st->connections->len; k++) {
+            const ArConnection *cn = &g_array_index(st->connections, ArConnection, k);
+            if (cn->kind != CONN_EXPRESSROUTE || cn->target < 0)
+                continue;
+            const ArGateway *g = g_ptr_array_index(s->gateways, cn->target);
+            g_hash_table_add(t, circuits > 1 ? g_strdup_printf("msee/%s/%s", st->name, g->name)
+                                             : g_strdup_printf("msee/%s", st->name));
+        }
+    }
+    return t;
+}
+
+static const char *event_node(Ctx *c, GHashTable *names, const cJSON *v, const char *ptr)
+{
+    if (!cJSON_IsString(v)) {
+        ERR(c, v, ptr, "expected a node name, got %s", load_type_name(v));
+        return NULL;
+    }
+    if (g_hash_table_contains(names, v->valuestring))
+        return v->valuestring;
+    ERR(c, v, ptr, "no node named %s; nodes are the scenario's Route Servers, gateways, NVAs and sites, "
+                   "Route Server instances NAME/0 and NAME/1, active-active VPN gateway instances, and circuits msee/SITE",
+        Q(c, v->valuestring));
+    return NULL;
+}
+
+static const char *const rs_fields[] = { "allowBranchToBranchTraffic", "hubRoutingPreference", "nvaToNvaReflection",
+                                         "routeLimitPerPeer" };
+static const char *const hub_prefs[] = { "ExpressRoute", "VpnGateway", "ASPath" };
+
+/* "set": routeServers.NAME.FIELD with a value of the field's type. */
+static void event_set(Ctx *c, const Src *sr, const char *ptr, ArScnEvent *e)
+{
+    const cJSON *path = sr->f[EV_SET], *val = sr->f[EV_VALUE];
+    const char *pp = PK(c, ptr, "set");
+    g_auto(GStrv) parts = g_strsplit(path->valuestring, ".", 3);
+    int field = -1;
+    if (g_strv_length(parts) == 3 && strcmp(parts[0], "routeServers") == 0)
+        for (int i = 0; i < (int)G_N_ELEMENTS(rs_fields); i++)
+            if (strcmp(parts[2], rs_fields[i]) == 0)
+                field = i;
+    if (field < 0) {
+        ERR(c, path, pp, "%s cannot change during a run; events can set routeServers.NAME.allowBranchToBranchTraffic, "
+                         ".hubRoutingPreference, .nvaToNvaReflection or .routeLimitPerPeer (other changes: use "
+                         "fail/restore, announce/withdraw, or compare two scenarios)", Q(c, path->valuestring));
+        return;
+    }
+    int rs = scn_find(c->s->route_servers, parts[1]);
+    if (rs < 0) {
+        ERR(c, path, pp, "no Route Server named %s; known: %s", Q(c, parts[1]), known(c, K_RS));
+        return;
+    }
+    e->rs = rs;
+    e->field = (ArRsField)field;
+    const char *vp = PK(c, ptr, "value");
+    if (!val) {
+        ERR(c, sr->obj, ptr, "missing required key \"value\" (the new value of %s)", rs_fields[field]);
+        return;
+    }
+    switch (e->field) {
+    case RSF_BRANCH_TO_BRANCH:
+    case RSF_REFLECT_NVA:
+        if (!cJSON_IsBool(val))
+            ERR(c, val, vp, "expected a boolean, got %s", load_type_name(val));
+        e->value = cJSON_IsTrue(val);
+        break;
+    case RSF_HUB_PREF:
+        if (!cJSON_IsString(val)) {
+            ERR(c, val, vp, "expected a string, got %s", load_type_name(val));
+            break;
+        }
+        e->value = (uint32_t)MAX(0, get_enum(c, val, vp, "hubRoutingPreference", hub_prefs, 3));
+        break;
+    case RSF_ROUTE_LIMIT:
+        if (!cJSON_IsNumber(val))
+            ERR(c, val, vp, "expected an integer, got %s", load_type_name(val));
+        else
+            get_uint_range(c, val, vp, 1, RS_ROUTE_LIMIT_MAX, &e->value);
+        break;
+    }
+    g_autofree char *v = cJSON_PrintUnformatted(val);
+    e->label = g_strdup_printf("set %s = %s", path->valuestring, v ? v : "?");
+}
+
+/* A two-element array of node names: a session's ends. */
+static gboolean event_pair(Ctx *c, GHashTable *names, const cJSON *arr, const char *ptr, ArScnEvent *e)
+{
+    if (cJSON_GetArraySize(arr) != 2) {
+        ERR(c, arr, ptr, "expected the session's two ends, e.g. [\"sdwan\", \"ars/0\"]");
+        return FALSE;
+    }
+    const char *a = event_node(c, names, arr->child, PI(c, ptr, 0));
+    const char *b = event_node(c, names, arr->child->next, PI(c, ptr, 1));
+    if (!a || !b)
+        return FALSE;
+    e->node = g_strdup(a);
+    e->peer = g_strdup(b);
+    return TRUE;
+}
+
+/* {"site": NAME, "to": NVA-or-gateway}: one of the site's connections. */
+static void event_connection(Ctx *c, const cJSON *o, const char *ptr, ArScnEvent *e)
+{
+    const cJSON *site = cJSON_GetObjectItemCaseSensitive(o, "site"), *to = cJSON_GetObjectItemCaseSensitive(o, "to");
+    for (const cJSON *ch = o->child; ch; ch = ch->next)
+        if (strcmp(ch->string, "site") != 0 && strcmp(ch->string, "to") != 0)
+            report(c, DIAG_ERROR, ch, TRUE, PK(c, ptr, ch->string), "unknown key \"%s\"; a connection is {\"site\": NAME, \"to\": NVA or gateway}", ch->string);
+    if (!cJSON_IsString(site) || !cJSON_IsString(to)) {
+        ERR(c, o, ptr, "expected {\"site\": NAME, \"to\": NVA or gateway} naming one of the site's connections");
+        return;
+    }
+    int si = scn_find(c->s->sites, site->valuestring);
+    if (si < 0) {
+        ERR(c, site, PK(c, ptr, "site"), "no site named %s; known: %s", Q(c, site->valuestring), known(c, K_SITE));
+        return;
+    }
+    const ArSite *st = g_ptr_array_index(c->s->sites, si);
+    for (guint k = 0; k < st->connections->len; k++) {
+        const ArConnection *cn = &g_array_index(st->connections, ArConnection, k);
+        if (cn->target < 0)
+            continue;
+        const char *tname = cn->kind == CONN_NVA ? ((ArNva *)g_ptr_array_index(c->s->nvas, cn->target))->name
+                                                 : ((ArGateway *)g_ptr_array_index(c->s->gateways, cn->target))->name;
+        if (strcmp(tname, to->valuestring) == 0) {
+            e->node = g_strdup(st->name);
+            e->peer = g_strdup(tname);
+            return;
+        }
+    }
+    ERR(c, to, PK(c, ptr, "to"), "site '%s' has no connection to %s", st->name, Q(c, to->valuestring));
+}
+
+/* {"node": NAME, "prefixes": [...]}: what a site or NVA starts or stops originating. */
+static void event_prefixes(Ctx *c, const cJSON *o, const char *ptr, ArScnEvent *e)
+{
+    const cJSON *node = cJSON_GetObjectItemCaseSensitive(o, "node"), *pf = cJSON_GetObjectItemCaseSensitive(o, "prefixes");
+    for (const cJSON *ch = o->child; ch; ch = ch->next)
+        if (strcmp(ch->string, "node") != 0 && strcmp(ch->string, "prefixes") != 0)
+            report(c, DIAG_ERROR, ch, TRUE, PK(c, ptr, ch->string), "unknown key \"%s\"; expected {\"node\": SITE or NVA, \"prefixes\": [...]}", ch->string);
+    if (!cJSON_IsString(node) || !cJSON_IsArray(pf)) {
+        ERR(c, o, ptr, "expected {\"node\": SITE or NVA, \"prefixes\": [\"10.9.0.0/16\", ...]}");
+        return;
+    }
+    if (scn_find(c->s->sites, node->valuestring) < 0 && scn_find(c->s->nvas, node->valuestring) < 0) {
+        ERR(c, node, PK(c, ptr, "node"), "no site or NVA named %s: only they originate prefixes", Q(c, node->valuestring));
+        return;
+    }
+    e->node = g_strdup(node->valuestring);
+    e->prefixes = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+    const char *base = PK(c, ptr, "prefixes");
+    int i = 0;
+    for (const cJSON *it = pf->child; it; it = it->next, i++) {
+        ArPrefix p;
+        if (get_prefix(c, it, PI(c, base, i), &p))
+            g_array_append_val(e->prefixes, p);
+    }
+}
+
+static gint event_cmp(gconstpointer a, gconstpointer b)
+{
+    const ArScnEvent *x = a, *y = b;
+    if (x->at != y->at)
+        return (x->at > y->at) - (x->at < y->at);
+    return (x->order > y->order) - (x->order < y->order);
+}
+
+static void do_events(Ctx *c, const cJSON *arr)
+{
+    g_autoptr(GHashTable) names = event_node_names(c);
+    int i = 0;
+    for (const cJSON *el = arr->child; el; el = el->next, i++) {
+        const char *ptr = PI(c, "/events", i);
+        Src sr;
+        if (!check_object(c, el, ptr, event_keys, EV_N, &sr))
+            continue;
+        ArScnEvent e = { .rs = AR_NO_INDEX, .order = i };
+        int actions = 0, which = -1;
+        for (size_t k = 0; k < G_N_ELEMENTS(action_keys); k++)
+            if (sr.f[action_keys[k]]) {
+                actions++;
+                which = (int)k;
+            }
+        if (actions != 1) {
+            ERR(c, el, ptr, "an event has \"at\" and exactly one action: set, fail, restore, failSession, restoreSession, "
+                            "failConnection, restoreConnection, announce, withdraw, createRouteServer, deleteRouteServer "
+                            "or maintenance (found %d)", actions);
+            continue;
+        }
+        if (sr.f[EV_AT])
+            get_time(c, sr.f[EV_AT], PK(c, ptr, "at"), &e.at);
+        e.kind = (ArScnEventKind)which;
+        const cJSON *v = sr.f[action_keys[which]];
+        const char *vp = PK(c, ptr, event_keys[action_keys[which]].key);
+        if (sr.f[EV_MODE] && e.kind != SEV_FAIL && e.kind != SEV_FAIL_SESSION && e.kind != SEV_FAIL_CONNECTION)
+            ERR(c, sr.f[EV_MODE], PK(c, ptr, "mode"), "\"mode\" goes with fail, failSession or failConnection");
+        if (sr.f[EV_MODE]) {
+            static const char *const modes[] = { "silent", "graceful" };
+            e.graceful = get_enum(c, sr.f[EV_MODE], PK(c, ptr, "mode"), "mode", modes, 2) == 1;
+        } else {
+            e.graceful = e.kind != SEV_FAIL; /* a failed node is silent unless told; a session reset is graceful */
+        }
+        if (sr.f[EV_VALUE] && e.kind != SEV_SET)
+            ERR(c, sr.f[EV_VALUE], PK(c, ptr, "value"), "\"value\" goes with \"set\"");
+        if (sr.f[EV_DUR] && e.kind != SEV_MAINTENANCE)
+            ERR(c, sr.f[EV_DUR], PK(c, ptr, "duration"), "\"duration\" goes with \"maintenance\"");
+        const char *n = NULL;
+        switch (e.kind) {
+        case SEV_SET:
+            event_set(c, &sr, ptr, &e);
+            break;
+        case SEV_FAIL:
+        case SEV_RESTORE:
+            if ((n = event_node(c, names, v, vp)) != NULL)
+                e.node = g_strdup(n);
+            break;
+        case SEV_FAIL_SESSION:
+        case SEV_RESTORE_SESSION:
+            event_pair(c, names, v, vp, &e);
+            break;
+        case SEV_FAIL_CONNECTION:
+        case SEV_RESTORE_CONNECTION:
+            event_connection(c, v, vp, &e);
+            break;
+        case SEV_ANNOUNCE:
+        case SEV_WITHDRAW:
+            event_prefixes(c, v, vp, &e);
+            break;
+        case SEV_CREATE_RS:
+        case SEV_DELETE_RS:
+            e.rs = scn_find(c->s->route_servers, v->valuestring);
+            if (e.rs < 0)
+                ERR(c, v, vp, "no Route Server named %s; known: %s", Q(c, v->valuestring), known(c, K_RS));
+            else
+                e.node = g_strdup(v->valuestring);
+            break;
+        case SEV_MAINTENANCE: {
+            size_t len = strlen(v->valuestring);
+            gboolean inst = len > 2 && v->valuestring[len - 2] == '/' &&
+                            (v->valuestring[len - 1] == '0' || v->valuestring[len - 1] == '1');
+            g_autofree char *base = inst ? g_strndup(v->valuestring, len - 2) : NULL;
+            if (!inst || scn_find(c->s->route_servers, base) < 0)
+                ERR(c, v, vp, "maintenance takes one Route Server instance, e.g. \"ars/0\"");
+            else
+                e.node = g_strdup(v->valuestring);
+            e.duration = 300 * 1000000ull;
+            if (sr.f[EV_DUR])
+                get_time(c, sr.f[EV_DUR], PK(c, ptr, "duration"), &e.duration);
+            break;
+        }
+        }
+        if (!e.label) {
+            static const char *const verbs[] = { "set", "fails", "restored", "session fails", "session restored",
+                                                 "connection fails", "connection restored", "announces", "withdraws",
+                                                 "Route Server created", "Route Server deleted", "maintenance" };
+            GString *l = g_string_new(NULL);
+            if (e.node)
+                g_string_append(l, e.node);
+            if (e.peer)
+                g_string_append_printf(l, " - %s", e.peer);
+            g_string_append_printf(l, " %s", verbs[e.kind]);
+            if (e.kind == SEV_FAIL || e.kind == SEV_FAIL_SESSION || e.kind == SEV_FAIL_CONNECTION)
+                g_string_append(l, e.graceful ? " (graceful)" : " (silent)");
+            for (guint k = 0; e.prefixes && k < e.prefixes->len; k++) {
+                char buf[PFX_STRLEN];
+                g_string_append_printf(l, " %s", pfx_format(g_array_index(e.prefixes, ArPrefix, k), buf));
+            }
+            if (e.kind == SEV_MAINTENANCE)
+                g_string_append_printf(l, " for %.0f s", (double)e.duration / 1e6);
+            e.label = g_string_free(l, FALSE);
+        }
+        if (sr.f[EV_NOTE]) {
+            char *l = g_strdup_printf("%s: %s", sr.f[EV_NOTE]->valuestring, e.label);
+            g_free(e.label);
+            e.label = l;
+        }
+        g_array_append_val(c->s->events, e);
+    }
+    g_array_sort(c->s->events, event_cmp); /* by time, then file order */
+}
 
 static void ranges_free(gpointer p)
 {
@@ -1343,9 +1746,9 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
         c->s->description = g_strdup(top.f[TOP_DESC]->valuestring);
     if (top.f[TOP_VNETS] && !top.f[TOP_VNETS]->child)
         ERR(c, top.f[TOP_VNETS], "/vnets", "at least one VNet is required");
-    if (top.f[TOP_EVENTS] && top.f[TOP_EVENTS]->child)
-        WARN(c, top.f[TOP_EVENTS], "/events", "events are not simulated yet and are ignored");
 
+    if (top.f[TOP_SETTINGS])
+        do_settings(c, top.f[TOP_SETTINGS]);
     if (top.f[TOP_VNETS])
         do_vnets(c, top.f[TOP_VNETS]);
     if (top.f[TOP_RS])
@@ -1358,6 +1761,8 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
     if (top.f[TOP_SITES])
         do_sites(c, top.f[TOP_SITES]);
     warn_vnet_overlaps(c);
+    if (top.f[TOP_EVENTS])
+        do_events(c, top.f[TOP_EVENTS]);
 
     g_ptr_array_free(c->scratch, TRUE);
     g_hash_table_destroy(c->vnet_names);

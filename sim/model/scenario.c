@@ -52,9 +52,37 @@ static void site_free(gpointer p)
     g_free(s);
 }
 
+static void event_clear(gpointer p)
+{
+    ArScnEvent *e = p;
+    g_free(e->node);
+    g_free(e->peer);
+    g_free(e->label);
+    if (e->prefixes)
+        g_array_free(e->prefixes, TRUE);
+}
+
+void scn_settings_default(ArSettings *st)
+{
+    *st = (ArSettings){
+        .link_delay = 10 * 1000ull,
+        .proc_delay = 1 * 1000ull,
+        .jitter = 0,
+        .mrai = 0,
+        .hold_time = 180 * 1000000ull,
+        .session_setup = 5 * 1000000ull,
+        .retry_after_limit = 60 * 1000000ull,
+        .gateway_downtime = 600 * 1000000ull,
+        .max_time = 3600 * 1000000ull,
+    };
+}
+
 ArScenario *scn_new(void)
 {
     ArScenario *s = g_new0(ArScenario, 1);
+    scn_settings_default(&s->settings);
+    s->events = g_array_new(FALSE, TRUE, sizeof(ArScnEvent));
+    g_array_set_clear_func(s->events, event_clear);
     s->vnets = g_ptr_array_new_with_free_func(vnet_free);
     s->route_servers = g_ptr_array_new_with_free_func(rs_free);
     s->gateways = g_ptr_array_new_with_free_func(gw_free);
@@ -75,6 +103,7 @@ void scn_free(ArScenario *s)
     g_ptr_array_free(s->gateways, TRUE);
     g_ptr_array_free(s->nvas, TRUE);
     g_ptr_array_free(s->sites, TRUE);
+    g_array_free(s->events, TRUE);
     g_free(s);
 }
 

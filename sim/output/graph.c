@@ -260,7 +260,7 @@ static void azure_clusters(Builder *b, Agraph_t *azure)
         set(c, "fillcolor", "#f0f6ff");
         set(c, "color", "#0969da");
         for (guint r = 0; r < scn->route_servers->len; r++) {
-            const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, r);
+            const ArRouteServer *rs = &net->rs_cfg[r]; /* settings in force at the end of the run */
             if (rs->vnet != (int)v)
                 continue;
             g_autofree char *rname = g_strdup_printf("cluster_rs_%s", rs->name);

@@ -78,7 +78,7 @@ static void collect(const ArNet *net, int hub, GHashTable *cands, ArHubPref *pre
     const ArScenario *scn = net->scn;
     *pref = HUBPREF_EXPRESSROUTE; /* without a Route Server, ExpressRoute wins (coexistence default) */
     for (guint r = 0; r < scn->route_servers->len; r++) {
-        const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, r);
+        const ArRouteServer *rs = &net->rs_cfg[r]; /* the settings in force (events may change them) */
         if (rs->vnet != hub)
             continue;
         *pref = rs->hub_pref;
@@ -289,12 +289,20 @@ const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p)
     return NULL;
 }
 
+/* Each epoch keeps the effective routes it ended with; the last are the run's. */
+static void snapshot_eff(ArNet *net, ArEpoch *ep)
+{
+    ep->eff = eff_compute(net);
+}
+
 ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg)
 {
     ArRun *run = g_new0(ArRun, 1);
     run->net = build_net(scn, cfg);
+    run->net->on_epoch_end = snapshot_eff;
     run->end = build_run(run->net);
-    run->eff = eff_compute(run->net);
+    GArray *epochs = run->net->epochs;
+    run->eff = g_array_index(epochs, ArEpoch, epochs->len - 1).eff; /* owned by the epoch */
     return run;
 }
 
@@ -302,7 +310,6 @@ void run_free(ArRun *run)
 {
     if (!run)
         return;
-    g_ptr_array_free(run->eff, TRUE);
     build_net_free(run->net);
     g_free(run);
 }

@@ -1,0 +1,16 @@
+/* build_priv.h - what the build stage's files share. */
+#ifndef ARSIM_BUILD_PRIV_H
+#define ARSIM_BUILD_PRIV_H
+
+#include "arsim/build.h"
+
+/* Interned attributes of a locally originated route: the given path and communities, weight 32768. */
+const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms);
+/* Originates every ArPrefix of prefixes at sp with the RT_* flags. */
+void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags);
+
+/* Scenario events (events.c): engine events for each, and the epochs they open. */
+void build_events(ArNet *net);
+void build_events_free(ArNet *net);
+
+#endif

@@ -1,0 +1,336 @@
+/* events.c - the scenario's timed events on the engine's clock, and the epochs they open. */
+#include "build_priv.h"
+
+#include <string.h>
+
+/* A scenario event as an engine event. */
+struct ArTimedEvent {
+    ArEvent ev;              /* heap node */
+    ArNet *net;              /* the network it acts on */
+    const ArScnEvent *se;    /* what to do */
+};
+
+/* Something an event scheduled for later: a gateway back after a Route Server change, the end
+ * of a maintenance window. */
+typedef enum DeferredKind {
+    DEF_RESTORE_NODE = 0, /* restore sp */
+} DeferredKind;
+
+struct ArDeferred {
+    ArEvent ev;         /* heap node */
+    ArNet *net;         /* the network */
+    DeferredKind kind;  /* what to do */
+    ArSpeaker *sp;      /* on which node */
+};
+
+#define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
+
+void build_resolve(const ArNet *net, const char *name, GPtrArray *out)
+{
+    ArSpeaker *sp = bgp_speaker_find(net->sim, name);
+    if (sp) {
+        g_ptr_array_add(out, sp);
+        return;
+    }
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *inst = g_strdup_printf("%s/%d", name, k);
+        if ((sp = bgp_speaker_find(net->sim, inst)) != NULL)
+            g_ptr_array_add(out, sp);
+    }
+}
+
+static ArSession *session_between(const ArSpeaker *a, const ArSpeaker *b)
+{
+    for (guint i = 0; i < a->peers->len; i++)
+        if (bgp_peer(a, (uint16_t)i)->remote == b)
+            return bgp_peer(a, (uint16_t)i)->session;
+    return NULL;
+}
+
+/* Sessions between any speaker named a and any named b (instances included). */
+static void sessions_between(const ArNet *net, const char *a, const char *b, GPtrArray *out)
+{
+    g_autoptr(GPtrArray) as = g_ptr_array_new(), bs = g_ptr_array_new();
+    build_resolve(net, a, as);
+    build_resolve(net, b, bs);
+    for (guint i = 0; i < as->len; i++)
+        for (guint k = 0; k < bs->len; k++) {
+            ArSession *s = session_between(g_ptr_array_index(as, i), g_ptr_array_index(bs, k));
+            if (s)
+                g_ptr_array_add(out, s);
+        }
+}
+
+static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at);
+
+/* A Route Server created or deleted beside a gateway: the gateway is down for a while (FAQ). */
+static void gateways_outage(ArNet *net, int rs)
+{
+    const ArScenario *scn = net->scn;
+    ArTime downtime = scn->settings.gateway_downtime;
+    if (!downtime)
+        return;
+    for (guint g = 0; g < scn->gateways->len; g++) {
+        if (((ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet != net->rs_cfg[rs].vnet)
+            continue;
+        for (int k = 0; k < 2 && net->gw[g][k]; k++) {
+            bgp_node_fail(net->sim, net->gw[g][k], true, "down while the Route Server is created or deleted (FAQ)");
+            defer_restore(net, net->gw[g][k], net->sim->now + downtime);
+        }
+    }
+}
+
+/* A site's connection: its sessions, or (static VPN) the gateway's origination of its prefixes. */
+static void apply_connection(ArNet *net, const ArScnEvent *se, bool fail)
+{
+    const ArScenario *scn = net->scn;
+    int si = scn_find(scn->sites, se->node);
+    g_assert(si >= 0);
+    const ArSite *st = g_ptr_array_index(scn->sites, si);
+    for (guint k = 0; k < st->connections->len; k++) {
+        const ArConnection *cn = &g_array_index(st->connections, ArConnection, k);
+        const char *tname = cn->kind == CONN_NVA ? ((ArNva *)g_ptr_array_index(scn->nvas, cn->target))->name
+                                                 : ((ArGateway *)g_ptr_array_index(scn->gateways, cn->target))->name;
+        if (strcmp(tname, se->peer) != 0)
+            continue;
+        g_autoptr(GPtrArray) sessions = g_ptr_array_new();
+        if (cn->kind == CONN_EXPRESSROUTE) {
+            for (guint m = 0; m < net->msee->len; m++) {
+                ArSpeaker *msee = g_ptr_array_index(net->msee, m);
+                if (msee->resource == cn)
+                    g_ptr_array_add(sessions, session_between(msee, net->site[si]));
+            }
+        } else if (cn->kind == CONN_VPN && !cn->bgp) {
+            for (int g = 0; g < 2 && net->gw[cn->target][g]; g++)
+                for (guint p = 0; p < st->prefixes->len; p++) {
+                    ArPrefix pf = g_array_index(st->prefixes, ArPrefix, p);
+                    if (fail)
+                        bgp_withdraw_local(net->gw[cn->target][g], pf);
+                    else
+                        bgp_originate(net->gw[cn->target][g], pf,
+                                      build_local_attrs(net->sim, net->gw[cn->target][g]->ip, NULL, NULL), RT_STATIC);
+                }
+        } else {
+            sessions_between(net, st->name, tname, sessions);
+        }
+        for (guint i = 0; i < sessions->len; i++) {
+            ArSession *s = g_ptr_array_index(sessions, i);
+            if (fail)
+                bgp_session_fail(net->sim, s, se->graceful, "connection failed");
+            else
+                bgp_session_restore(net->sim, s);
+        }
+    }
+}
+
+static void apply_set(ArNet *net, const ArScnEvent *se)
+{
+    ArRouteServer *rs = &net->rs_cfg[se->rs];
+    switch (se->field) {
+    case RSF_BRANCH_TO_BRANCH: rs->branch_to_branch = se->value != 0; break;
+    case RSF_HUB_PREF: rs->hub_pref = (ArHubPref)se->value; break;
+    case RSF_REFLECT_NVA: rs->reflect_nva_to_nva = se->value != 0; break;
+    case RSF_ROUTE_LIMIT: rs->route_limit = se->value; break;
+    }
+    for (int k = 0; k < 2; k++) {
+        ArSpeaker *ars = net->rs[se->rs][k];
+        if (se->field == RSF_ROUTE_LIMIT) {
+            for (guint i = 0; i < ars->peers->len; i++) {
+                ArPeer *p = bgp_peer(ars, (uint16_t)i);
+                if (p->remote->kind == NODE_NVA && !net->scn->settings.lift_limits)
+                    p->route_limit = rs->route_limit; /* applies from the next UPDATE */
+            }
+        } else {
+            bgp_refresh(ars); /* the policies read the new value: re-decide and re-export */
+        }
+    }
+}
+
+static void apply(ArNet *net, const ArScnEvent *se)
+{
+    ArSim *sim = net->sim;
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();
+    g_autoptr(GPtrArray) sessions = g_ptr_array_new();
+    switch (se->kind) {
+    case SEV_SET:
+        apply_set(net, se);
+        break;
+    case SEV_FAIL:
+    case SEV_RESTORE:
+        build_resolve(net, se->node, nodes);
+        for (guint i = 0; i < nodes->len; i++) {
+            if (se->kind == SEV_FAIL)
+                bgp_node_fail(sim, g_ptr_array_index(nodes, i), se->graceful,
+                              se->graceful ? "shut down" : "failed silently");
+            else
+                bgp_node_restore(sim, g_ptr_array_index(nodes, i));
+        }
+        break;
+    case SEV_FAIL_SESSION:
+    case SEV_RESTORE_SESSION:
+        sessions_between(net, se->node, se->peer, sessions);
+        for (guint i = 0; i < sessions->len; i++) {
+            if (se->kind == SEV_FAIL_SESSION)
+                bgp_session_fail(sim, g_ptr_array_index(sessions, i), se->graceful, "session failed");
+            else
+                bgp_session_restore(sim, g_ptr_array_index(sessions, i));
+        }
+        break;
+    case SEV_FAIL_CONNECTION:
+    case SEV_RESTORE_CONNECTION:
+        apply_connection(net, se, se->kind == SEV_FAIL_CONNECTION);
+        break;
+    case SEV_ANNOUNCE:
+    case SEV_WITHDRAW: {
+        ArSpeaker *sp = bgp_speaker_find(sim, se->node);
+        g_assert(sp);
+        uint32_t nh = sp->kind == NODE_NVA ? ((const ArNva *)sp->cfg)->next_hop : sp->ip;
+        for (guint i = 0; i < se->prefixes->len; i++) {
+            ArPrefix p = g_array_index(se->prefixes, ArPrefix, i);
+            if (se->kind == SEV_ANNOUNCE)
+                bgp_originate(sp, p, build_local_attrs(sim, nh, NULL, NULL), 0);
+            else
+                bgp_withdraw_local(sp, p);
+        }
+        break;
+    }
+    case SEV_CREATE_RS:
+    case SEV_DELETE_RS:
+        for (int k = 0; k < 2; k++) {
+            if (se->kind == SEV_CREATE_RS)
+                bgp_node_restore(sim, net->rs[se->rs][k]);
+            else
+                bgp_node_fail(sim, net->rs[se->rs][k], true, "deleted");
+        }
+        gateways_outage(net, se->rs);
+        break;
+    case SEV_MAINTENANCE: {
+        ArSpeaker *sp = bgp_speaker_find(sim, se->node);
+        g_assert(sp);
+        bgp_node_fail(sim, sp, true, "in maintenance");
+        defer_restore(net, sp, sim->now + se->duration);
+        break;
+    }
+    }
+}
+
+/* ---- epochs ---------------------------------------------------------------------------------- */
+
+static void epoch_open(ArNet *net, const ArScnEvent *se)
+{
+    const ArSim *sim = net->sim;
+    ArEpoch ep = { .se = se, .start = sim->now, .log_from = sim->log->len };
+    ep.messages = sim->stats.updates; /* counters at the start: closing subtracts */
+    ep.events = sim->stats.events;
+    g_array_append_val(net->epochs, ep);
+}
+
+static void epoch_close(ArNet *net)
+{
+    const ArSim *sim = net->sim;
+    ArEpoch *ep = &g_array_index(net->epochs, ArEpoch, net->epochs->len - 1);
+    ep->settled = MAX(ep->start, sim->stats.last_change);
+    ep->quiet = sim->pending == 0;
+    ep->messages = sim->stats.updates - ep->messages;
+    ep->events = sim->stats.events - ep->events;
+    ep->log_to = sim->log->len;
+    if (net->on_epoch_end)
+        net->on_epoch_end(net, ep);
+}
+
+static void on_scenario_event(ArEvent *ev, void *ctx)
+{
+    ArTimedEvent *t = CONTAINER_OF(ev, ArTimedEvent, ev);
+    ArNet *net = t->net;
+    epoch_close(net);
+    epoch_open(net, t->se);
+    bgp_log(net->sim, TR_SCENARIO, NULL, NULL, "%s", t->se->label);
+    apply(net, t->se);
+}
+
+static void on_deferred(ArEvent *ev, void *ctx)
+{
+    ArDeferred *d = CONTAINER_OF(ev, ArDeferred, ev);
+    ArSim *sim = ctx;
+    sim->pending--;
+    switch (d->kind) {
+    case DEF_RESTORE_NODE:
+        bgp_node_restore(sim, d->sp);
+        break;
+    }
+}
+
+static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at)
+{
+    ArDeferred *d = g_new0(ArDeferred, 1);
+    d->net = net;
+    d->kind = DEF_RESTORE_NODE;
+    d->sp = sp;
+    evq_event_init(&d->ev, on_deferred);
+    evq_push(&net->sim->q, &d->ev, at);
+    net->sim->pending++; /* routing is not settled while a node is due back */
+    g_ptr_array_add(net->deferred, d);
+}
+
+/* ---- setup and run ----------------------------------------------------------------------------- */
+
+void build_events(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    net->timed = g_new0(ArTimedEvent, scn->events->len + 1);
+    net->deferred = g_ptr_array_new_with_free_func(g_free);
+    net->epochs = g_array_new(FALSE, TRUE, sizeof(ArEpoch));
+    for (guint i = 0; i < scn->events->len; i++) {
+        ArTimedEvent *t = &net->timed[i];
+        t->net = net;
+        t->se = &g_array_index(scn->events, ArScnEvent, i);
+        evq_event_init(&t->ev, on_scenario_event);
+    }
+    /* A Route Server whose first lifecycle event is its creation does not exist before it. */
+    for (guint r = 0; r < scn->route_servers->len; r++)
+        for (guint i = 0; i < scn->events->len; i++) {
+            const ArScnEvent *se = &g_array_index(scn->events, ArScnEvent, i);
+            if ((se->kind == SEV_CREATE_RS || se->kind == SEV_DELETE_RS) && se->rs == (int)r) {
+                if (se->kind == SEV_CREATE_RS)
+                    for (int k = 0; k < 2; k++)
+                        net->rs[r][k]->down = true;
+                break;
+            }
+        }
+}
+
+void build_events_free(ArNet *net)
+{
+    for (guint i = 0; net->epochs && i < net->epochs->len; i++) {
+        ArEpoch *ep = &g_array_index(net->epochs, ArEpoch, i);
+        if (ep->eff)
+            g_ptr_array_free(ep->eff, TRUE);
+    }
+    if (net->epochs)
+        g_array_free(net->epochs, TRUE);
+    if (net->deferred)
+        g_ptr_array_free(net->deferred, TRUE);
+    g_free(net->timed);
+}
+
+ArRunEnd build_run(ArNet *net)
+{
+    ArSim *sim = net->sim;
+    const ArScenario *scn = net->scn;
+    for (guint i = 0; i < sim->sessions->len; i++)
+        bgp_session_up_at(sim, g_ptr_array_index(sim->sessions, i), 0);
+    ArTime last_event = 0;
+    for (guint i = 0; i < scn->events->len; i++) {
+        evq_push(&sim->q, &net->timed[i].ev, net->timed[i].se->at);
+        last_event = MAX(last_event, net->timed[i].se->at);
+    }
+    net->until_given = sim->cfg.until != 0;
+    net->until = net->until_given ? sim->cfg.until : last_event + scn->settings.max_time;
+    epoch_open(net, NULL);
+    ArRunEnd end = bgp_run(sim, net->until);
+    if (end == RUN_UNTIL && sim->pending == 0)
+        end = RUN_CONVERGED; /* only scenario events after --until were left */
+    g_assert(end != RUN_CONVERGED || sim->pending == 0);
+    epoch_close(net);
+    return end;
+}
