@@ -13,7 +13,7 @@
 #   ARSIM_BUILD_DIR     alternative build directory, e.g. for a sanitizer build
 
 # Packages needed to build and test arsim on Debian 12 (bookworm).
-ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libcjson-dev libgraphviz-dev)
+ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libcjson-dev libgraphviz-dev libcairo2-dev)
 
 ARSIM_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 ARSIM_BUILD="${ARSIM_BUILD_DIR:-build}"

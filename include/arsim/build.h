@@ -17,7 +17,9 @@ typedef ArSpeaker *ArInstPair[2];
 
 /* What one stretch of the run led to: the initial convergence, then one per scenario event. */
 typedef struct ArEpoch {
-    const ArScnEvent *se;    /* the event that opened it, NULL for the start */
+    const ArScnEvent *se;    /* the scenario event that opened it, NULL for the start or a follow-up */
+    const char *label;       /* what opened it: the event's label, "start", or a follow-up such as
+                              * "ergw back up" (owned by the network) */
     ArTime start;            /* when it opened */
     ArTime settled;          /* time of its last routing change (start when nothing changed) */
     bool quiet;              /* nothing was left to do when it ended: routing had settled */
@@ -38,6 +40,7 @@ typedef struct ArNet {
     GPtrArray *deferred;         /* ArDeferred*: actions an event scheduled (gateway back up...) */
     GArray *epochs;              /* ArEpoch, in time order */
     ArTime until;                /* when the run stops at the latest */
+    ArTime last_followup;        /* latest time a follow-up (gateway back, maintenance over) is due */
     bool until_given;            /* until came from the user (--until), not from settings.maxTime */
     void (*on_epoch_end)(struct ArNet *net, ArEpoch *ep); /* called as each epoch closes (results stage) */
     ArInstPair *rs;              /* per route server: its two instances */

@@ -21,6 +21,11 @@ typedef struct ArRunArgs {
     const char *advertised;    /* --advertised-routes NVA */
     const char *output;        /* -o FILE: write there (atomically) instead of stdout */
     gboolean stats;            /* --stats: what the run cost (to stderr; into the document with --json) */
+    gboolean timeline;         /* --timeline: the story of the run instead of the tables */
+    const char *until;         /* --until T: stop at simulated time T */
+    int seed;                  /* --seed N: jitter seed */
+    const char *trace;         /* --trace FILE.jsonl: every message and timer */
+    const char *chart;         /* --chart FILE.svg: routes per node over time */
 } ArRunArgs;
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);

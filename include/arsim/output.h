@@ -47,6 +47,26 @@ void out_stats_collect(const ArRun *run, ArRunStats *st);
 cJSON *out_stats_json(const ArRunStats *st);
 void out_stats_text(const ArRunStats *st, GString *out);
 
+/* The story of the run: per epoch (start, then each scenario event) its log, when routing
+ * settled and after how many messages, and how VMs' effective routes changed. */
+void out_timeline_text(const ArRun *run, GString *out);
+cJSON *out_timeline_json(const ArRun *run);
+
+/* --trace FILE.jsonl: every message and timer as one JSON object per line, written to a temporary
+ * file beside FILE and renamed over it by out_trace_close. */
+typedef struct ArTraceWriter ArTraceWriter;
+ArTraceWriter *out_trace_open(const char *path, GError **error);
+void out_trace_record(void *writer, const ArTraceRec *rec); /* an ArTraceFn */
+gboolean out_trace_close(ArTraceWriter *w, GError **error);   /* frees w */
+
+/* --chart FILE.svg: routes held per node over simulated time, drawn with cairo. */
+typedef struct ArChart ArChart;
+ArChart *out_chart_new(void);
+void out_chart_record(void *chart, const ArTraceRec *rec);  /* an ArTraceFn */
+/* Renders the series of run (events marked) as SVG into *data (g_malloc'ed). */
+gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GError **error);
+void out_chart_free(ArChart *c);
+
 /* Formats a JSON document deterministically (two-space indent, keys in insertion order). */
 char *out_json_print(const cJSON *doc);
 

@@ -73,6 +73,8 @@ typedef struct ArRun {
 
 /* Builds, runs and derives effective routes. The scenario must outlive the run. */
 ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg);
+/* Same, telling trace (when not NULL) about every message and timer. */
+ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user);
 void run_free(ArRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRun, run_free)
 

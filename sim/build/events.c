@@ -21,7 +21,15 @@ struct ArDeferred {
     ArNet *net;         /* the network */
     DeferredKind kind;  /* what to do */
     ArSpeaker *sp;      /* on which node */
+    char *label;        /* what the timeline says when it happens */
 };
+
+static void deferred_free(gpointer p)
+{
+    ArDeferred *d = p;
+    g_free(d->label);
+    g_free(d);
+}
 
 #define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
@@ -61,7 +69,7 @@ static void sessions_between(const ArNet *net, const char *a, const char *b, GPt
         }
 }
 
-static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at);
+static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at, const char *why);
 
 /* A Route Server created or deleted beside a gateway: the gateway is down for a while (FAQ). */
 static void gateways_outage(ArNet *net, int rs)
@@ -75,7 +83,7 @@ static void gateways_outage(ArNet *net, int rs)
             continue;
         for (int k = 0; k < 2 && net->gw[g][k]; k++) {
             bgp_node_fail(net->sim, net->gw[g][k], true, "down while the Route Server is created or deleted (FAQ)");
-            defer_restore(net, net->gw[g][k], net->sim->now + downtime);
+            defer_restore(net, net->gw[g][k], net->sim->now + downtime, "back after the Route Server change");
         }
     }
 }
@@ -208,7 +216,7 @@ static void apply(ArNet *net, const ArScnEvent *se)
         ArSpeaker *sp = bgp_speaker_find(sim, se->node);
         g_assert(sp);
         bgp_node_fail(sim, sp, true, "in maintenance");
-        defer_restore(net, sp, sim->now + se->duration);
+        defer_restore(net, sp, sim->now + se->duration, "maintenance over");
         break;
     }
     }
@@ -216,10 +224,10 @@ static void apply(ArNet *net, const ArScnEvent *se)
 
 /* ---- epochs ---------------------------------------------------------------------------------- */
 
-static void epoch_open(ArNet *net, const ArScnEvent *se)
+static void epoch_open(ArNet *net, const ArScnEvent *se, const char *label)
 {
     const ArSim *sim = net->sim;
-    ArEpoch ep = { .se = se, .start = sim->now, .log_from = sim->log->len };
+    ArEpoch ep = { .se = se, .label = label, .start = sim->now, .log_from = sim->log->len };
     ep.messages = sim->stats.updates; /* counters at the start: closing subtracts */
     ep.events = sim->stats.events;
     g_array_append_val(net->epochs, ep);
@@ -243,7 +251,7 @@ static void on_scenario_event(ArEvent *ev, void *ctx)
     ArTimedEvent *t = CONTAINER_OF(ev, ArTimedEvent, ev);
     ArNet *net = t->net;
     epoch_close(net);
-    epoch_open(net, t->se);
+    epoch_open(net, t->se, t->se->label);
     bgp_log(net->sim, TR_SCENARIO, NULL, NULL, "%s", t->se->label);
     apply(net, t->se);
 }
@@ -252,7 +260,10 @@ static void on_deferred(ArEvent *ev, void *ctx)
 {
     ArDeferred *d = CONTAINER_OF(ev, ArDeferred, ev);
     ArSim *sim = ctx;
-    sim->pending--;
+    /* A follow-up is a new chapter of the story, like a scenario event. */
+    epoch_close(d->net);
+    epoch_open(d->net, NULL, d->label);
+    bgp_log(sim, TR_SCENARIO, d->sp, NULL, "%s", d->label);
     switch (d->kind) {
     case DEF_RESTORE_NODE:
         bgp_node_restore(sim, d->sp);
@@ -260,15 +271,17 @@ static void on_deferred(ArEvent *ev, void *ctx)
     }
 }
 
-static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at)
+/* Follow-ups are not routing work: an epoch can settle while one is due, and it opens its own. */
+static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at, const char *why)
 {
     ArDeferred *d = g_new0(ArDeferred, 1);
     d->net = net;
     d->kind = DEF_RESTORE_NODE;
     d->sp = sp;
+    d->label = g_strdup_printf("%s %s", sp->name, why);
     evq_event_init(&d->ev, on_deferred);
     evq_push(&net->sim->q, &d->ev, at);
-    net->sim->pending++; /* routing is not settled while a node is due back */
+    net->last_followup = MAX(net->last_followup, at);
     g_ptr_array_add(net->deferred, d);
 }
 
@@ -278,7 +291,7 @@ void build_events(ArNet *net)
 {
     const ArScenario *scn = net->scn;
     net->timed = g_new0(ArTimedEvent, scn->events->len + 1);
-    net->deferred = g_ptr_array_new_with_free_func(g_free);
+    net->deferred = g_ptr_array_new_with_free_func(deferred_free);
     net->epochs = g_array_new(FALSE, TRUE, sizeof(ArEpoch));
     for (guint i = 0; i < scn->events->len; i++) {
         ArTimedEvent *t = &net->timed[i];
@@ -326,8 +339,13 @@ ArRunEnd build_run(ArNet *net)
     }
     net->until_given = sim->cfg.until != 0;
     net->until = net->until_given ? sim->cfg.until : last_event + scn->settings.max_time;
-    epoch_open(net, NULL);
+    epoch_open(net, NULL, "start");
     ArRunEnd end = bgp_run(sim, net->until);
+    /* Follow-ups (a gateway back after 10 minutes) extend the automatic end, not a given one. */
+    while (end == RUN_UNTIL && !net->until_given && net->last_followup + scn->settings.max_time > net->until) {
+        net->until = net->last_followup + scn->settings.max_time;
+        end = bgp_run(sim, net->until);
+    }
     if (end == RUN_UNTIL && sim->pending == 0)
         end = RUN_CONVERGED; /* only scenario events after --until were left */
     g_assert(end != RUN_CONVERGED || sim->pending == 0);

@@ -3,6 +3,7 @@
 #include "arsim/graph.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/timefmt.h"
 
 #include <string.h>
 
@@ -33,16 +34,88 @@ static int emit(const char *text, const ArRunArgs *a, FILE *out, FILE *err)
     return EXIT_OK;
 }
 
+/* Both optional observers of a run share the engine's one trace hook. */
+typedef struct Observers {
+    ArTraceWriter *trace;  /* --trace */
+    ArChart *chart;        /* --chart */
+} Observers;
+
+static void observe(void *user, const ArTraceRec *r)
+{
+    Observers *o = user;
+    if (o->trace)
+        out_trace_record(o->trace, r);
+    if (o->chart)
+        out_chart_record(o->chart, r);
+}
+
+/* Runs with --until/--seed/--trace/--chart as asked. NULL (message printed) on a bad option. */
+static ArRun *run_with_options(const ArRunArgs *a, const ArScenario *scn, Observers *obs, FILE *err)
+{
+    ArSimConfig cfg = { .seed = (uint32_t)a->seed };
+    if (a->until && !dur_parse(a->until, 365ull * 24 * 3600 * AR_SEC, &cfg.until)) {
+        fprintf(err, "arsim run: --until expects a duration such as 90, \"90s\", \"10m\" or \"1h\", got \"%s\"\n", a->until);
+        return NULL;
+    }
+    if (a->until && cfg.until == 0)
+        cfg.until = 1; /* "0": only what happens at time 0 */
+    if (a->trace) {
+        g_autoptr(GError) e = NULL;
+        if (!(obs->trace = out_trace_open(a->trace, &e))) {
+            fprintf(err, "arsim run: %s\n", e->message);
+            return NULL;
+        }
+    }
+    if (a->chart)
+        obs->chart = out_chart_new();
+    return run_scenario_traced(scn, &cfg, obs->trace || obs->chart ? observe : NULL, obs);
+}
+
+/* Closes the trace and draws the chart; FALSE (message printed) when a file could not be written. */
+static gboolean finish_observers(const ArRunArgs *a, const ArRun *run, Observers *obs, FILE *err)
+{
+    gboolean ok = TRUE;
+    g_autoptr(GError) e = NULL;
+    if (obs->trace && !out_trace_close(obs->trace, &e)) {
+        fprintf(err, "arsim run: %s\n", e->message);
+        g_clear_error(&e);
+        ok = FALSE;
+    }
+    if (obs->chart) {
+        g_autofree char *svg = NULL;
+        gsize len = 0;
+        if (!out_chart_svg(obs->chart, run, &svg, &len, &e) || !out_write_file(a->chart, svg, len, a->file, &e)) {
+            fprintf(err, "arsim run: %s\n", e->message);
+            ok = FALSE;
+        }
+        out_chart_free(obs->chart);
+    }
+    return ok;
+}
+
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
 {
     g_autoptr(ArScenario) scn = load_or_report(a->file, a->sets, err);
     if (!scn)
         return EXIT_BAD_INPUT;
-    g_autoptr(ArRun) run = run_scenario(scn, NULL);
-    int status = run->end == RUN_CONVERGED ? EXIT_OK : EXIT_NO_CONVERGE;
-    if (status != EXIT_OK)
-        fprintf(err, "arsim: %s: the simulation did not converge within %" G_GUINT64_FORMAT " events\n", a->file,
-                run->net->sim->cfg.max_events);
+    Observers obs = { 0 };
+    g_autoptr(ArRun) run = run_with_options(a, scn, &obs, err);
+    if (!run)
+        return EXIT_BAD_INPUT;
+    if (!finish_observers(a, run, &obs, err))
+        return EXIT_BAD_INPUT;
+    /* Stopping at --until is what the user asked for; any other stop with routing still
+     * changing is a failure to converge. */
+    int status = EXIT_OK;
+    if (run->end == RUN_EVENT_CAP) {
+        fprintf(err, "arsim: %s: stopped after %" G_GUINT64_FORMAT " events without converging (event cap); "
+                     "see --timeline for what keeps changing\n", a->file, run->net->sim->cfg.max_events);
+        status = EXIT_NO_CONVERGE;
+    } else if (run->end == RUN_UNTIL && !run->net->until_given) {
+        fprintf(err, "arsim: %s: routing was still changing %.0f s after the last event (settings.maxTime); "
+                     "see --timeline for what keeps changing\n", a->file, (double)scn->settings.max_time / AR_SEC);
+        status = EXIT_NO_CONVERGE;
+    }
 
     const char *nva = a->learned ? a->learned : a->advertised;
     if (nva) {
@@ -75,13 +148,17 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     g_autofree char *text = NULL;
     if (a->json) {
         cJSON *doc = out_run_json(run, a->node);
+        cJSON_AddItemToObject(doc, "timeline", out_timeline_json(run));
         if (a->stats)
             cJSON_AddItemToObject(doc, "stats", out_stats_json(&cost));
         text = out_json_print(doc);
         cJSON_Delete(doc);
     } else {
         GString *s = g_string_new(NULL);
-        out_run_text(run, a->node, s);
+        if (a->timeline)
+            out_timeline_text(run, s);
+        else
+            out_run_text(run, a->node, s);
         text = g_string_free(s, FALSE);
         if (a->stats) {
             GString *t = g_string_new(NULL);

@@ -62,9 +62,11 @@ static int main_run(int argc, char **argv)
     ArRunArgs a = { 0 };
     g_auto(GStrv) sets = NULL;
     g_autofree char *node = NULL, *learned = NULL, *advertised = NULL, *output = NULL;
-    gboolean json = FALSE, stats = FALSE;
+    gboolean json = FALSE, stats = FALSE, timeline = FALSE;
+    g_autofree char *until = NULL, *trace = NULL, *chart = NULL;
+    int seed = 1;
     GOptionEntry entries[] = {
-        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON document", NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON document (with the timeline)", NULL },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
           "Also report events, messages, routes stored, interned sets, peak memory (stderr, or \"stats\" in --json)", NULL },
         { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Only this node (e.g. sdwan, ars/0, msee/onprem2) or VNet", "NAME" },
@@ -74,6 +76,12 @@ static int main_run(int argc, char **argv)
         { "advertised-routes", 0, 0, G_OPTION_ARG_STRING, &advertised,
           "Routes the Route Server advertises to this NVA (list-advertised-routes)", "NVA" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (atomically) instead of stdout", "FILE" },
+        { "timeline", 0, 0, G_OPTION_ARG_NONE, &timeline,
+          "Print the story instead of the tables: each event, what it set off, when routing settled, what VMs saw", NULL },
+        { "until", 0, 0, G_OPTION_ARG_STRING, &until, "Stop at simulated time T (e.g. 90s, 10m)", "T" },
+        { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the message-delay jitter (settings.jitter)", "N" },
+        { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every message and timer to FILE, one JSON object a line", "FILE.jsonl" },
+        { "chart", 0, 0, G_OPTION_ARG_FILENAME, &chart, "Draw routes per node over time (SVG)", "FILE.svg" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - simulate a scenario until it converges");
@@ -83,7 +91,11 @@ static int main_run(int argc, char **argv)
         "(Igp/EBgp/IBgp as Azure shows it), the peer it came from and the AS path (nearest AS first,\n"
         "hyphen-separated as Azure writes it); then each VNet's effective routes (what its VMs get).\n"
         "Generated nodes: Route Server instances NAME/0 and NAME/1, active-active VPN gateway\n"
-        "instances NAME/0 and NAME/1, ExpressRoute circuits msee/SITE.\n");
+        "instances NAME/0 and NAME/1, ExpressRoute circuits msee/SITE.\n"
+        "Scenarios with \"events\" (docs/scenario-format.md) run in simulated time: --timeline tells\n"
+        "what each event set off and when routing settled, e.g.\n"
+        "  arsim run scenarios/nva-silent-failure.json --timeline\n"
+        "Exit status 3 when routing is still changing settings.maxTime after the last event.\n");
     int status = EXIT_OK;
     if (!parse(ctx, "run", &argc, &argv, &status))
         return status;
@@ -99,6 +111,11 @@ static int main_run(int argc, char **argv)
     a.advertised = advertised;
     a.output = output;
     a.stats = stats;
+    a.timeline = timeline;
+    a.until = until;
+    a.seed = seed;
+    a.trace = trace;
+    a.chart = chart;
     return cmd_run(&a, stdout, stderr);
 }
 

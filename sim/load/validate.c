@@ -1,5 +1,6 @@
 /* validate.c - checks a scenario tree against format v1 and builds the model from it. */
 #include "load_priv.h"
+#include "arsim/timefmt.h"
 
 #include <math.h>
 #include <stdlib.h>
@@ -1325,34 +1326,13 @@ static const KeySpec settings_keys[SET_N] = {
  * m or h. Microsecond resolution; at most a year. */
 static gboolean get_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out)
 {
-    double x;
-    const char *unit = "s";
-    if (cJSON_IsNumber(v)) {
-        x = v->valuedouble;
-    } else {
-        char *end = NULL;
-        x = g_ascii_strtod(v->valuestring, &end);
-        unit = end;
-        if (end == v->valuestring)
-            unit = NULL;
-    }
-    double scale = !unit ? -1
-                 : strcmp(unit, "ms") == 0 ? 1e3
-                 : strcmp(unit, "s") == 0 || !*unit ? 1e6
-                 : strcmp(unit, "m") == 0 ? 60e6
-                 : strcmp(unit, "h") == 0 ? 3600e6 : -1;
-    if (scale < 0 || !isfinite(x)) {
-        ERR(c, v, ptr, "%s is not a duration; write seconds (90) or a string with a unit: \"250ms\", \"90s\", \"5m\", \"1h\"",
+    bool ok = cJSON_IsNumber(v) ? dur_from_seconds(v->valuedouble, TIME_MAX_US, out)
+                                : dur_parse(v->valuestring, TIME_MAX_US, out);
+    if (!ok)
+        ERR(c, v, ptr, "%s is not a duration from 0 to 365 days; write seconds (90) or a string with a unit: "
+                       "\"250ms\", \"90s\", \"5m\", \"1h\"",
             cJSON_IsString(v) ? Q(c, v->valuestring) : "this number");
-        return FALSE;
-    }
-    double us = x * scale;
-    if (us < 0 || us > (double)TIME_MAX_US) {
-        ERR(c, v, ptr, "duration out of range (0 to 365 days)");
-        return FALSE;
-    }
-    *out = (uint64_t)llround(us);
-    return TRUE;
+    return ok;
 }
 
 /* Scenario-wide settings; read first, since they change what later checks allow. */
@@ -1691,10 +1671,15 @@ static void do_events(Ctx *c, const cJSON *arr)
             g_string_append_printf(l, " %s", verbs[e.kind]);
             if (e.kind == SEV_FAIL || e.kind == SEV_FAIL_SESSION || e.kind == SEV_FAIL_CONNECTION)
                 g_string_append(l, e.graceful ? " (graceful)" : " (silent)");
-            for (guint k = 0; e.prefixes && k < e.prefixes->len; k++) {
+            guint np = e.prefixes ? e.prefixes->len : 0;
+            if (np > 4)
+                g_string_append_printf(l, " %u prefixes:", np);
+            for (guint k = 0; k < np && k < 4; k++) {
                 char buf[PFX_STRLEN];
                 g_string_append_printf(l, " %s", pfx_format(g_array_index(e.prefixes, ArPrefix, k), buf));
             }
+            if (np > 4)
+                g_string_append(l, " ...");
             if (e.kind == SEV_MAINTENANCE)
                 g_string_append_printf(l, " for %.0f s", (double)e.duration / 1e6);
             e.label = g_string_free(l, FALSE);

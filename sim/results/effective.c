@@ -297,8 +297,15 @@ static void snapshot_eff(ArNet *net, ArEpoch *ep)
 
 ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg)
 {
+    return run_scenario_traced(scn, cfg, NULL, NULL);
+}
+
+ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user)
+{
     ArRun *run = g_new0(ArRun, 1);
     run->net = build_net(scn, cfg);
+    run->net->sim->trace = trace;
+    run->net->sim->trace_user = user;
     run->net->on_epoch_end = snapshot_eff;
     run->end = build_run(run->net);
     GArray *epochs = run->net->epochs;

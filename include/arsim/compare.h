@@ -1,0 +1,104 @@
+/* compare.h - what changes between two runs: best routes per node, effective routes per VNet, and
+ * who reaches whom. */
+#ifndef ARSIM_COMPARE_H
+#define ARSIM_COMPARE_H
+
+#include "arsim/reach.h"
+#include "arsim/results.h"
+
+#include <cjson/cJSON.h>
+#include <glib.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Kind of one difference. */
+typedef enum ArCmpKind {
+    CMP_ADDED = 0,  /* present only after */
+    CMP_REMOVED,    /* present only before */
+    CMP_CHANGED,    /* present in both, with different attributes */
+} ArCmpKind;
+
+/* Attributes that differ (bit mask of ArCmpDiff.attrs). */
+#define CMP_ATTR_AS_PATH 0x01u       /* AS path (best routes and effective routes) */
+#define CMP_ATTR_NEXT_HOP 0x02u      /* BGP next hop */
+#define CMP_ATTR_FROM 0x04u          /* peer the best route was learned from */
+#define CMP_ATTR_NH_TYPE 0x08u       /* effective route: next hop type */
+#define CMP_ATTR_NH_IPS 0x10u        /* effective route: next hop IPs */
+#define CMP_ATTR_VIA 0x20u           /* effective route: nodes the next hops lead to */
+
+/* One prefix that differs at one node (best route) or in one VNet (effective route). */
+typedef struct ArCmpDiff {
+    uint64_t key;                /* prefix key (pfx_key) */
+    ArCmpKind kind;              /* added, removed or changed */
+    const void *before;          /* ArRoute* or ArEffRoute* before, NULL when added */
+    const void *after;           /* ArRoute* or ArEffRoute* after, NULL when removed */
+    unsigned attrs;              /* CMP_CHANGED: CMP_ATTR_* that differ */
+} ArCmpDiff;
+
+/* The differences of one node: a speaker name present in either run. */
+typedef struct ArCmpNode {
+    const char *name;            /* node name (owned by the run it came from) */
+    const ArSpeaker *before;     /* speaker in the first run, NULL when only after */
+    const ArSpeaker *after;      /* speaker in the second run, NULL when only before */
+    GArray *diffs;               /* ArCmpDiff, ascending by prefix key */
+} ArCmpNode;
+
+/* The effective-route differences of one VNet (by name). */
+typedef struct ArCmpVnet {
+    const char *name;            /* VNet name (owned by a run's scenario) */
+    const ArEffTable *before;    /* table in the first run, NULL when only after */
+    const ArEffTable *after;     /* table in the second run, NULL when only before */
+    GArray *diffs;               /* ArCmpDiff over ArEffRoute*, ascending by prefix key */
+} ArCmpVnet;
+
+/* A pair of endpoints whose reachability changed. */
+typedef struct ArCmpReach {
+    char *a;                     /* first endpoint name (matrix order) */
+    char *b;                     /* second endpoint name */
+    bool before;                 /* reachable (both ways) before */
+    bool after;                  /* reachable after */
+    bool asym_before;            /* reachable but asymmetric before */
+    bool asym_after;             /* reachable but asymmetric after */
+} ArCmpReach;
+
+/* The whole comparison. Borrows both runs, which must outlive it. */
+typedef struct ArCompare {
+    const ArRun *before;         /* first run */
+    const ArRun *after;          /* second run */
+    char *description;           /* what changed in the input ("enabling branch-to-branch") */
+    GPtrArray *nodes;            /* ArCmpNode*, nodes with differences: first run's order, then new ones */
+    GPtrArray *vnets;            /* ArCmpVnet*, VNets with differences: first scenario's order, then new */
+    ArReachMatrix *reach_before; /* reachability in the first run */
+    ArReachMatrix *reach_after;  /* reachability in the second run */
+    GArray *reach_changes;       /* ArCmpReach, pairs whose reachable or asymmetric flag changed */
+    guint gained, gained_nodes;  /* best routes added, and at how many nodes */
+    guint lost, lost_nodes;      /* best routes removed, and at how many nodes */
+    guint changed, changed_nodes; /* best routes changed, and at how many nodes */
+    guint eff_diffs;             /* effective routes added, removed or changed in all VNets */
+    char *summary;               /* one line: description, counts, reachability changes */
+} ArCompare;
+
+/* Compares two runs. description (may be NULL) heads the summary. O(R log R + E^2 x hops). */
+ArCompare *cmp_runs(const ArRun *before, const ArRun *after, const char *description);
+void cmp_free(ArCompare *c);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArCompare, cmp_free)
+
+/* True when anything differs: a route, an effective route, or reachability. */
+bool cmp_differs(const ArCompare *c);
+
+/* Describes the change: "enabling branch-to-branch" / "disabling branch-to-branch" when the only
+ * --set sets allowBranchToBranchTraffic, else the --set list joined by ", ", or "A.json -> B.json"
+ * (followed by " with " and the --set list when both are given). Caller frees. */
+char *cmp_describe(const char *file_a, const char *file_b, char *const *sets);
+
+/* Attribute names of a mask, in the JSON spelling ("asPath", "nextHop", "from", ...), joined by
+ * sep. Caller frees. */
+char *cmp_attr_names(unsigned attrs, const char *sep);
+
+/* Report as text: summary line, routes per node, effective routes per VNet, reachability grids. */
+void cmp_report_text(const ArCompare *c, GString *out);
+/* Report as one JSON document: {"before", "after", "diff", "effectiveRoutes", "reachability",
+ * "summary"}. Caller owns the result. */
+cJSON *cmp_report_json(const ArCompare *c);
+
+#endif

@@ -1,0 +1,720 @@
+/* compare.c - differences between two runs: best routes per node, effective routes per VNet,
+ * reachability; reported as text and as one JSON document. */
+#include "arsim/compare.h"
+#include "arsim/output.h"
+
+#include <string.h>
+
+/* ---- helpers ------------------------------------------------------------------------------- */
+
+static gint cmp_key_order(gconstpointer a, gconstpointer b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+/* AS paths of two runs live in different interning caches: compare by content. */
+static bool cmp_path_eq(const ArAsPath *a, const ArAsPath *b)
+{
+    if (a == b)
+        return true;
+    if (!a || !b || a->len != b->len)
+        return false;
+    return memcmp(a->asns, b->asns, a->len * sizeof(uint32_t)) == 0;
+}
+
+static bool cmp_str_eq(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
+
+/* Sorted union of two key sets (hash sets of packed prefix keys). */
+static GArray *cmp_union_keys(GHashTable *a, GHashTable *b)
+{
+    GArray *keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    GHashTableIter it;
+    gpointer k;
+    g_hash_table_iter_init(&it, a);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        uint64_t key = rib_ptr_key(k);
+        g_array_append_val(keys, key);
+    }
+    g_hash_table_iter_init(&it, b);
+    while (g_hash_table_iter_next(&it, &k, NULL))
+        if (!g_hash_table_contains(a, k)) {
+            uint64_t key = rib_ptr_key(k);
+            g_array_append_val(keys, key);
+        }
+    g_array_sort(keys, cmp_key_order);
+    return keys;
+}
+
+char *cmp_attr_names(unsigned attrs, const char *sep)
+{
+    static const struct {
+        unsigned bit;
+        const char *name;
+    } names[] = {
+        { CMP_ATTR_AS_PATH, "asPath" },        { CMP_ATTR_NEXT_HOP, "nextHop" },
+        { CMP_ATTR_FROM, "from" },             { CMP_ATTR_NH_TYPE, "nextHopType" },
+        { CMP_ATTR_NH_IPS, "nextHopIps" },     { CMP_ATTR_VIA, "nextHop" },
+    };
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
+        if (attrs & names[i].bit)
+            g_string_append_printf(s, "%s%s", s->len ? sep : "", names[i].name);
+    return g_string_free(s, FALSE);
+}
+
+static void cmp_push(GArray *diffs, uint64_t key, ArCmpKind kind, const void *before, const void *after, unsigned attrs)
+{
+    ArCmpDiff d = { key, kind, before, after, attrs };
+    g_array_append_val(diffs, d);
+}
+
+/* ---- best routes --------------------------------------------------------------------------- */
+
+/* Prefix keys holding a best route. */
+static GHashTable *cmp_best_keys(const ArSpeaker *sp)
+{
+    GHashTable *set = g_hash_table_new(rib_key_hash, g_direct_equal);
+    if (!sp)
+        return set;
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, sp->rib.nets);
+    while (g_hash_table_iter_next(&it, &k, &v))
+        if (((ArRibNet *)v)->best)
+            g_hash_table_add(set, k);
+    return set;
+}
+
+static const ArRoute *cmp_best(const ArSpeaker *sp, uint64_t key)
+{
+    const ArRibNet *n = sp ? rib_find(&sp->rib, key) : NULL;
+    return n ? n->best : NULL;
+}
+
+static unsigned cmp_route_attrs(const ArSpeaker *sa, const ArRoute *a, const ArSpeaker *sb, const ArRoute *b)
+{
+    unsigned d = 0;
+    if (!cmp_path_eq(a->attrs->path, b->attrs->path))
+        d |= CMP_ATTR_AS_PATH;
+    if (a->attrs->next_hop != b->attrs->next_hop)
+        d |= CMP_ATTR_NEXT_HOP;
+    const ArSpeaker *fa = bgp_route_source(sa, a), *fb = bgp_route_source(sb, b);
+    if (!cmp_str_eq(fa ? fa->name : NULL, fb ? fb->name : NULL))
+        d |= CMP_ATTR_FROM;
+    return d;
+}
+
+static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSpeaker *after)
+{
+    g_autoptr(GHashTable) kb = cmp_best_keys(before);
+    g_autoptr(GHashTable) ka = cmp_best_keys(after);
+    g_autoptr(GArray) keys = cmp_union_keys(kb, ka);
+    ArCmpNode *n = g_new0(ArCmpNode, 1);
+    n->name = name;
+    n->before = before;
+    n->after = after;
+    n->diffs = g_array_new(FALSE, FALSE, sizeof(ArCmpDiff));
+    for (guint i = 0; i < keys->len; i++) {
+        uint64_t key = g_array_index(keys, uint64_t, i);
+        const ArRoute *rb = cmp_best(before, key), *ra = cmp_best(after, key);
+        if (!rb)
+            cmp_push(n->diffs, key, CMP_ADDED, NULL, ra, 0);
+        else if (!ra)
+            cmp_push(n->diffs, key, CMP_REMOVED, rb, NULL, 0);
+        else {
+            unsigned d = cmp_route_attrs(before, rb, after, ra);
+            if (d)
+                cmp_push(n->diffs, key, CMP_CHANGED, rb, ra, d);
+        }
+    }
+    return n;
+}
+
+static void cmp_node_free(gpointer p)
+{
+    ArCmpNode *n = p;
+    g_array_free(n->diffs, TRUE);
+    g_free(n);
+}
+
+static void cmp_nodes(ArCompare *c)
+{
+    const ArSim *sb = c->before->net->sim, *sa = c->after->net->sim;
+    for (guint i = 0; i < sb->speakers->len; i++) {
+        const ArSpeaker *b = g_ptr_array_index(sb->speakers, i);
+        g_ptr_array_add(c->nodes, cmp_node(b->name, b, bgp_speaker_find(sa, b->name)));
+    }
+    for (guint i = 0; i < sa->speakers->len; i++) {
+        const ArSpeaker *a = g_ptr_array_index(sa->speakers, i);
+        if (!bgp_speaker_find(sb, a->name))
+            g_ptr_array_add(c->nodes, cmp_node(a->name, NULL, a));
+    }
+    /* Count, then keep only nodes that differ. */
+    for (guint i = 0; i < c->nodes->len;) {
+        const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
+        guint add = 0, rem = 0, chg = 0;
+        for (guint k = 0; k < n->diffs->len; k++) {
+            ArCmpKind kind = g_array_index(n->diffs, ArCmpDiff, k).kind;
+            add += kind == CMP_ADDED;
+            rem += kind == CMP_REMOVED;
+            chg += kind == CMP_CHANGED;
+        }
+        c->gained += add;
+        c->lost += rem;
+        c->changed += chg;
+        c->gained_nodes += add > 0;
+        c->lost_nodes += rem > 0;
+        c->changed_nodes += chg > 0;
+        if (n->diffs->len)
+            i++;
+        else
+            g_ptr_array_remove_index(c->nodes, i);
+    }
+}
+
+/* ---- effective routes ---------------------------------------------------------------------- */
+
+/* Next route of a table (sorted by prefix) at or after *i with a new prefix; NULL at the end.
+ * A prefix listed twice counts once (its first entry, as the data-plane walk uses). */
+static const ArEffRoute *cmp_eff_next(const ArEffTable *t, guint *i, uint64_t *key)
+{
+    if (!t)
+        return NULL;
+    while (*i < t->routes->len) {
+        const ArEffRoute *e = &g_array_index(t->routes, ArEffRoute, *i);
+        uint64_t k = pfx_key(e->prefix);
+        if (*i == 0 || pfx_key(g_array_index(t->routes, ArEffRoute, *i - 1).prefix) != k) {
+            *key = k;
+            return e;
+        }
+        (*i)++;
+    }
+    return NULL;
+}
+
+static unsigned cmp_eff_attrs(const ArEffRoute *a, const ArEffRoute *b)
+{
+    unsigned d = 0;
+    if (a->type != b->type)
+        d |= CMP_ATTR_NH_TYPE;
+    if (a->next_hops->len != b->next_hops->len ||
+        memcmp(a->next_hops->data, b->next_hops->data, a->next_hops->len * sizeof(uint32_t)) != 0)
+        d |= CMP_ATTR_NH_IPS;
+    bool via_same = a->via->len == b->via->len;
+    for (guint i = 0; via_same && i < a->via->len; i++)
+        via_same = strcmp(((const ArSpeaker *)g_ptr_array_index(a->via, i))->name,
+                          ((const ArSpeaker *)g_ptr_array_index(b->via, i))->name) == 0;
+    if (!via_same)
+        d |= CMP_ATTR_VIA;
+    if (!cmp_path_eq(a->path, b->path))
+        d |= CMP_ATTR_AS_PATH;
+    return d;
+}
+
+/* Both tables are sorted by prefix key: one merge pass, O(n), no allocation per route. */
+static ArCmpVnet *cmp_vnet(const char *name, const ArEffTable *before, const ArEffTable *after)
+{
+    ArCmpVnet *v = g_new0(ArCmpVnet, 1);
+    v->name = name;
+    v->before = before;
+    v->after = after;
+    v->diffs = g_array_new(FALSE, FALSE, sizeof(ArCmpDiff));
+    guint ib = 0, ia = 0;
+    uint64_t kb = 0, ka = 0;
+    const ArEffRoute *eb = cmp_eff_next(before, &ib, &kb), *ea = cmp_eff_next(after, &ia, &ka);
+    while (eb || ea) {
+        if (eb && (!ea || kb < ka)) {
+            cmp_push(v->diffs, kb, CMP_REMOVED, eb, NULL, 0);
+            ib++;
+        } else if (ea && (!eb || ka < kb)) {
+            cmp_push(v->diffs, ka, CMP_ADDED, NULL, ea, 0);
+            ia++;
+        } else {
+            unsigned d = cmp_eff_attrs(eb, ea);
+            if (d)
+                cmp_push(v->diffs, kb, CMP_CHANGED, eb, ea, d);
+            ib++;
+            ia++;
+        }
+        eb = cmp_eff_next(before, &ib, &kb);
+        ea = cmp_eff_next(after, &ia, &ka);
+    }
+    return v;
+}
+
+static void cmp_vnet_free(gpointer p)
+{
+    ArCmpVnet *v = p;
+    g_array_free(v->diffs, TRUE);
+    g_free(v);
+}
+
+/* VNet name -> ArEffTable* of a run. */
+static GHashTable *cmp_vnet_tables(const ArRun *run)
+{
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < run->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        const ArVnet *vn = g_ptr_array_index(run->net->scn->vnets, t->vnet);
+        if (!g_hash_table_contains(h, vn->name))
+            g_hash_table_insert(h, vn->name, (gpointer)t);
+    }
+    return h;
+}
+
+static void cmp_vnets(ArCompare *c)
+{
+    g_autoptr(GHashTable) tb = cmp_vnet_tables(c->before);
+    g_autoptr(GHashTable) ta = cmp_vnet_tables(c->after);
+    for (guint i = 0; i < c->before->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(c->before->eff, i);
+        const char *name = ((const ArVnet *)g_ptr_array_index(c->before->net->scn->vnets, t->vnet))->name;
+        g_ptr_array_add(c->vnets, cmp_vnet(name, t, g_hash_table_lookup(ta, name)));
+    }
+    for (guint i = 0; i < c->after->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(c->after->eff, i);
+        const char *name = ((const ArVnet *)g_ptr_array_index(c->after->net->scn->vnets, t->vnet))->name;
+        if (!g_hash_table_contains(tb, name))
+            g_ptr_array_add(c->vnets, cmp_vnet(name, NULL, t));
+    }
+    for (guint i = 0; i < c->vnets->len;) {
+        const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
+        c->eff_diffs += v->diffs->len;
+        if (v->diffs->len)
+            i++;
+        else
+            g_ptr_array_remove_index(c->vnets, i);
+    }
+}
+
+/* ---- reachability -------------------------------------------------------------------------- */
+
+static void cmp_reach_clear(gpointer p)
+{
+    ArCmpReach *r = p;
+    g_free(r->a);
+    g_free(r->b);
+}
+
+/* Endpoint name -> index + 1 (the first endpoint of a name, as reach_matrix_cell). */
+static GHashTable *cmp_endpoint_index(const ArReachMatrix *m)
+{
+    GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < m->endpoints->len; i++) {
+        const char *nm = g_array_index(m->endpoints, ArReachEndpoint, i).name;
+        if (!g_hash_table_contains(h, nm))
+            g_hash_table_insert(h, (gpointer)nm, GUINT_TO_POINTER(i + 1));
+    }
+    return h;
+}
+
+/* Cell of the pair (a, b) in O(1); an all-false cell when either is not an endpoint of m. */
+static const ArReachCell *cmp_cell(const ArReachMatrix *m, GHashTable *index, const char *a, const char *b)
+{
+    static const ArReachCell none = { 0 };
+    guint ia = GPOINTER_TO_UINT(g_hash_table_lookup(index, a)), ib = GPOINTER_TO_UINT(g_hash_table_lookup(index, b));
+    if (!ia || !ib)
+        return &none;
+    return &m->cells[(ia - 1) * m->endpoints->len + (ib - 1)];
+}
+
+static void cmp_reach(ArCompare *c)
+{
+    /* One run's forwarding tables at a time: they are the large part. */
+    ArReach *fwd = reach_new(c->before);
+    c->reach_before = reach_matrix(fwd);
+    reach_free(fwd);
+    fwd = reach_new(c->after);
+    c->reach_after = reach_matrix(fwd);
+    reach_free(fwd);
+    /* Endpoints of both runs by name: the first run's order, then new ones. */
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_str_hash, g_str_equal);
+    const ArReachMatrix *ms[2] = { c->reach_before, c->reach_after };
+    for (int m = 0; m < 2; m++)
+        for (guint i = 0; i < ms[m]->endpoints->len; i++) {
+            const char *nm = g_array_index(ms[m]->endpoints, ArReachEndpoint, i).name;
+            if (g_hash_table_add(seen, (gpointer)nm))
+                g_ptr_array_add(names, (gpointer)nm);
+        }
+    g_autoptr(GHashTable) ib = cmp_endpoint_index(c->reach_before);
+    g_autoptr(GHashTable) ia = cmp_endpoint_index(c->reach_after);
+    for (guint i = 0; i < names->len; i++)
+        for (guint j = i + 1; j < names->len; j++) {
+            const char *a = g_ptr_array_index(names, i), *b = g_ptr_array_index(names, j);
+            const ArReachCell *cb = cmp_cell(c->reach_before, ib, a, b);
+            const ArReachCell *ca = cmp_cell(c->reach_after, ia, a, b);
+            if (cb->reachable == ca->reachable && cb->asymmetric == ca->asymmetric)
+                continue;
+            ArCmpReach r = { g_strdup(a), g_strdup(b), cb->reachable, ca->reachable, cb->asymmetric, ca->asymmetric };
+            g_array_append_val(c->reach_changes, r);
+        }
+}
+
+/* ---- summary ------------------------------------------------------------------------------- */
+
+#define CMP_SUMMARY_PAIRS 4 /* reachability changes named in the summary line; the rest are counted */
+
+static char *cmp_summary(const ArCompare *c)
+{
+    GString *s = g_string_new(c->description ? c->description : "comparison");
+    g_string_append(s, ": ");
+    if (!cmp_differs(c)) {
+        g_string_append(s, "no difference");
+        return g_string_free(s, FALSE);
+    }
+    g_string_append_printf(s, "%u route%s gained at %u node%s, %u lost at %u node%s", c->gained,
+                           c->gained == 1 ? "" : "s", c->gained_nodes, c->gained_nodes == 1 ? "" : "s", c->lost,
+                           c->lost_nodes, c->lost_nodes == 1 ? "" : "s");
+    if (c->changed)
+        g_string_append_printf(s, ", %u changed at %u node%s", c->changed, c->changed_nodes,
+                               c->changed_nodes == 1 ? "" : "s");
+    if (c->eff_diffs)
+        g_string_append_printf(s, "; %u effective route%s differ%s", c->eff_diffs, c->eff_diffs == 1 ? "" : "s",
+                               c->eff_diffs == 1 ? "s" : "");
+    guint shown = MIN(c->reach_changes->len, CMP_SUMMARY_PAIRS);
+    for (guint i = 0; i < shown; i++) {
+        const ArCmpReach *r = &g_array_index(c->reach_changes, ArCmpReach, i);
+        const char *what = r->before == r->after ? (r->asym_after ? "now asymmetric" : "now symmetric")
+                           : r->after           ? "now reachable"
+                                                : "no longer reachable";
+        g_string_append_printf(s, "; %s <-> %s %s", r->a, r->b, what);
+    }
+    if (c->reach_changes->len > shown)
+        g_string_append_printf(s, "; %u more reachability changes", c->reach_changes->len - shown);
+    return g_string_free(s, FALSE);
+}
+
+ArCompare *cmp_runs(const ArRun *before, const ArRun *after, const char *description)
+{
+    ArCompare *c = g_new0(ArCompare, 1);
+    c->before = before;
+    c->after = after;
+    c->description = g_strdup(description);
+    c->nodes = g_ptr_array_new_with_free_func(cmp_node_free);
+    c->vnets = g_ptr_array_new_with_free_func(cmp_vnet_free);
+    c->reach_changes = g_array_new(FALSE, FALSE, sizeof(ArCmpReach));
+    g_array_set_clear_func(c->reach_changes, cmp_reach_clear);
+    cmp_nodes(c);
+    cmp_vnets(c);
+    cmp_reach(c);
+    c->summary = cmp_summary(c);
+    return c;
+}
+
+void cmp_free(ArCompare *c)
+{
+    if (!c)
+        return;
+    g_free(c->description);
+    g_ptr_array_free(c->nodes, TRUE);
+    g_ptr_array_free(c->vnets, TRUE);
+    reach_matrix_free(c->reach_before);
+    reach_matrix_free(c->reach_after);
+    g_array_free(c->reach_changes, TRUE);
+    g_free(c->summary);
+    g_free(c);
+}
+
+bool cmp_differs(const ArCompare *c)
+{
+    return c->nodes->len || c->vnets->len || c->reach_changes->len;
+}
+
+/* The path and value of "PATH=VALUE" when PATH ends in allowBranchToBranchTraffic. */
+static bool cmp_b2b_set(const char *set, bool *value)
+{
+    const char *eq = strchr(set, '=');
+    if (!eq)
+        return false;
+    g_autofree char *path = g_strndup(set, (gsize)(eq - set));
+    g_strstrip(path);
+    const char *last = strrchr(path, '.');
+    last = last ? last + 1 : path;
+    if (strcmp(last, "allowBranchToBranchTraffic") != 0)
+        return false;
+    g_autofree char *v = g_strstrip(g_strdup(eq + 1));
+    if (strcmp(v, "true") != 0 && strcmp(v, "false") != 0)
+        return false;
+    *value = strcmp(v, "true") == 0;
+    return true;
+}
+
+char *cmp_describe(const char *file_a, const char *file_b, char *const *sets)
+{
+    g_autofree char *joined = sets && sets[0] ? g_strjoinv(", ", (char **)sets) : NULL;
+    if (file_b)
+        return joined ? g_strdup_printf("%s -> %s with %s", file_a, file_b, joined)
+                      : g_strdup_printf("%s -> %s", file_a, file_b);
+    if (!joined)
+        return g_strdup_printf("%s -> %s", file_a, file_a);
+    bool all = true, first = false;
+    for (guint i = 0; sets[i] && all; i++) {
+        bool v;
+        all = cmp_b2b_set(sets[i], &v) && (i == 0 || v == first);
+        if (i == 0)
+            first = v;
+    }
+    if (all)
+        return g_strdup(first ? "enabling branch-to-branch" : "disabling branch-to-branch");
+    return g_steal_pointer(&joined);
+}
+
+/* ---- text report --------------------------------------------------------------------------- */
+
+/* "65515-12076-65020 via ars/0", "(local)". */
+static void cmp_route_text(const ArSpeaker *sp, const ArRoute *r, bool with_nh, GString *out)
+{
+    char ip[IP_STRLEN];
+    g_autofree char *path = attr_path_to_string(r->attrs->path);
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    g_string_append(out, path[0] ? path : "(local)");
+    if (src)
+        g_string_append_printf(out, " via %s", src->name);
+    if (with_nh)
+        g_string_append_printf(out, " (next hop %s)", ip_format(r->attrs->next_hop, ip));
+}
+
+/* "VirtualNetworkGateway 10.1.1.4 (sdwan) AS path 65001". */
+static void cmp_eff_text(const ArScenario *scn, const ArEffRoute *e, GString *out)
+{
+    char ip[IP_STRLEN];
+    g_string_append(out, eff_nh_type_name(e->type));
+    for (guint k = 0; k < e->next_hops->len; k++)
+        g_string_append_printf(out, "%s%s", k ? ", " : " ", ip_format(g_array_index(e->next_hops, uint32_t, k), ip));
+    if (e->via->len) {
+        g_string_append(out, " (");
+        for (guint k = 0; k < e->via->len; k++)
+            g_string_append_printf(out, "%s%s", k ? ", " : "", ((const ArSpeaker *)g_ptr_array_index(e->via, k))->name);
+        g_string_append(out, ")");
+    }
+    if (e->type == NH_VNET_PEERING && e->peer_vnet >= 0)
+        g_string_append_printf(out, " %s", ((const ArVnet *)g_ptr_array_index(scn->vnets, e->peer_vnet))->name);
+    if (e->path) {
+        g_autofree char *p = attr_path_to_string(e->path);
+        g_string_append_printf(out, " AS path %s", p[0] ? p : "(empty)");
+    }
+}
+
+static const char cmp_mark[] = { [CMP_ADDED] = '+', [CMP_REMOVED] = '-', [CMP_CHANGED] = '~' };
+
+static void cmp_nodes_text(const ArCompare *c, GString *out)
+{
+    char pfx[PFX_STRLEN];
+    if (!c->nodes->len) {
+        g_string_append(out, "Best routes: no change\n");
+        return;
+    }
+    g_string_append(out, "Best routes ('+' gained, '-' lost, '~' changed)\n");
+    for (guint i = 0; i < c->nodes->len; i++) {
+        const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
+        g_string_append_printf(out, "%s%s\n", n->name, !n->before ? "  (new node)" : !n->after ? "  (node gone)" : "");
+        for (guint k = 0; k < n->diffs->len; k++) {
+            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
+            g_string_append_printf(out, "  %c %-18s ", cmp_mark[d->kind], pfx_format(pfx_from_key(d->key), pfx));
+            if (d->kind == CMP_ADDED)
+                cmp_route_text(n->after, d->after, false, out);
+            else if (d->kind == CMP_REMOVED)
+                cmp_route_text(n->before, d->before, false, out);
+            else {
+                bool nh = (d->attrs & CMP_ATTR_NEXT_HOP) != 0;
+                cmp_route_text(n->before, d->before, nh, out);
+                g_string_append(out, " -> ");
+                cmp_route_text(n->after, d->after, nh, out);
+                g_autofree char *attrs = cmp_attr_names(d->attrs, ", ");
+                g_string_append_printf(out, "  [%s]", attrs);
+            }
+            g_string_append_c(out, '\n');
+        }
+    }
+}
+
+static void cmp_vnets_text(const ArCompare *c, GString *out)
+{
+    char pfx[PFX_STRLEN];
+    if (!c->vnets->len) {
+        g_string_append(out, "Effective routes: no change\n");
+        return;
+    }
+    const ArScenario *sb = c->before->net->scn, *sa = c->after->net->scn;
+    g_string_append(out, "Effective routes ('+' gained, '-' lost, '~' changed)\n");
+    for (guint i = 0; i < c->vnets->len; i++) {
+        const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
+        g_string_append_printf(out, "%s%s\n", v->name, !v->before ? "  (new VNet)" : !v->after ? "  (VNet gone)" : "");
+        for (guint k = 0; k < v->diffs->len; k++) {
+            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
+            g_string_append_printf(out, "  %c %-18s ", cmp_mark[d->kind], pfx_format(pfx_from_key(d->key), pfx));
+            if (d->before)
+                cmp_eff_text(sb, d->before, out);
+            if (d->kind == CMP_CHANGED)
+                g_string_append(out, " -> ");
+            if (d->after)
+                cmp_eff_text(sa, d->after, out);
+            if (d->kind == CMP_CHANGED) {
+                g_autofree char *attrs = cmp_attr_names(d->attrs, ", ");
+                g_string_append_printf(out, "  [%s]", attrs);
+            }
+            g_string_append_c(out, '\n');
+        }
+    }
+}
+
+static const char *cmp_reach_mark(bool reachable, bool asym) { return !reachable ? "no" : asym ? "yes*" : "yes"; }
+
+static void cmp_grid_text(const char *title, const ArReachMatrix *m, GString *out)
+{
+    guint n = m->endpoints->len;
+    g_string_append_printf(out, "%s\n", title);
+    if (n < 2) {
+        g_string_append(out, "  (fewer than two endpoints)\n");
+        return;
+    }
+    int w = 4;
+    for (guint i = 0; i < n; i++)
+        w = MAX(w, (int)strlen(g_array_index(m->endpoints, ArReachEndpoint, i).name));
+    g_string_append_printf(out, "  %-*s", w, "");
+    for (guint j = 0; j < n; j++)
+        g_string_append_printf(out, "  %-*s", w, g_array_index(m->endpoints, ArReachEndpoint, j).name);
+    g_string_append_c(out, '\n');
+    for (guint i = 0; i < n; i++) {
+        g_string_append_printf(out, "  %-*s", w, g_array_index(m->endpoints, ArReachEndpoint, i).name);
+        for (guint j = 0; j < n; j++) {
+            const ArReachCell *cell = &m->cells[i * n + j];
+            const char *mark = i == j ? "-" : cmp_reach_mark(cell->reachable, cell->asymmetric);
+            g_string_append_printf(out, "  %-*s", j + 1 < n ? w : 0, mark);
+        }
+        g_string_append_c(out, '\n');
+    }
+}
+
+void cmp_report_text(const ArCompare *c, GString *out)
+{
+    g_string_append_printf(out, "%s\n\n", c->summary);
+    cmp_nodes_text(c, out);
+    g_string_append_c(out, '\n');
+    cmp_vnets_text(c, out);
+    g_string_append_c(out, '\n');
+    cmp_grid_text("Reachability before (both directions delivered; yes* = return path differs)", c->reach_before, out);
+    g_string_append_c(out, '\n');
+    cmp_grid_text("Reachability after", c->reach_after, out);
+    g_string_append_c(out, '\n');
+    if (!c->reach_changes->len) {
+        g_string_append(out, "Reachability: no change\n");
+        return;
+    }
+    g_string_append(out, "Reachability changes\n");
+    guint shown = MIN(c->reach_changes->len, CMP_SUMMARY_PAIRS);
+    for (guint i = 0; i < shown; i++) {
+        const ArCmpReach *r = &g_array_index(c->reach_changes, ArCmpReach, i);
+        g_string_append_printf(out, "  %s <-> %s: %s -> %s\n", r->a, r->b, cmp_reach_mark(r->before, r->asym_before),
+                               cmp_reach_mark(r->after, r->asym_after));
+    }
+}
+
+/* ---- JSON report --------------------------------------------------------------------------- */
+
+/* The effective route's object as out_run_json printed it (same index in the same table). */
+static cJSON *cmp_eff_json(const cJSON *doc, const char *vnet, const ArEffTable *t, const ArEffRoute *e)
+{
+    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "effectiveRoutes"), vnet);
+    int idx = (int)(e - (const ArEffRoute *)(const void *)t->routes->data);
+    const cJSON *item = cJSON_GetArrayItem(arr, idx);
+    return item ? cJSON_Duplicate(item, true) : cJSON_CreateNull();
+}
+
+static cJSON *cmp_diff_shape(void)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddArrayToObject(o, "added");
+    cJSON_AddArrayToObject(o, "removed");
+    cJSON_AddArrayToObject(o, "changed");
+    return o;
+}
+
+static void cmp_add_diff(cJSON *shape, const ArCmpDiff *d, cJSON *before, cJSON *after)
+{
+    char pfx[PFX_STRLEN];
+    if (d->kind == CMP_ADDED) {
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(shape, "added"), after);
+    } else if (d->kind == CMP_REMOVED) {
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(shape, "removed"), before);
+    } else {
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "prefix", pfx_format(pfx_from_key(d->key), pfx));
+        cJSON_AddItemToObject(o, "before", before);
+        cJSON_AddItemToObject(o, "after", after);
+        cJSON *attrs = cJSON_AddArrayToObject(o, "attributes");
+        g_autofree char *names = cmp_attr_names(d->attrs, ",");
+        g_auto(GStrv) parts = g_strsplit(names, ",", -1);
+        for (char **p = parts; *p; p++)
+            cJSON_AddItemToArray(attrs, cJSON_CreateString(*p));
+        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(shape, "changed"), o);
+    }
+}
+
+static cJSON *cmp_matrix_json(const ArReachMatrix *m)
+{
+    cJSON *o = cJSON_CreateObject();
+    guint n = m->endpoints->len;
+    for (guint i = 0; i < n; i++) {
+        cJSON *row = cJSON_AddObjectToObject(o, g_array_index(m->endpoints, ArReachEndpoint, i).name);
+        for (guint j = 0; j < n; j++)
+            if (i != j)
+                cJSON_AddBoolToObject(row, g_array_index(m->endpoints, ArReachEndpoint, j).name,
+                                      m->cells[i * n + j].reachable);
+    }
+    return o;
+}
+
+cJSON *cmp_report_json(const ArCompare *c)
+{
+    cJSON *doc = cJSON_CreateObject();
+    cJSON *before = out_run_json(c->before, NULL);
+    cJSON *after = out_run_json(c->after, NULL);
+    cJSON_AddItemToObject(doc, "before", before);
+    cJSON_AddItemToObject(doc, "after", after);
+
+    cJSON *diff = cJSON_AddObjectToObject(doc, "diff");
+    for (guint i = 0; i < c->nodes->len; i++) {
+        const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
+        cJSON *shape = cmp_diff_shape();
+        for (guint k = 0; k < n->diffs->len; k++) {
+            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
+            cmp_add_diff(shape, d, d->before ? out_route_json(n->before, d->key, d->before) : NULL,
+                         d->after ? out_route_json(n->after, d->key, d->after) : NULL);
+        }
+        cJSON_AddItemToObject(diff, n->name, shape);
+    }
+
+    cJSON *eff = cJSON_AddObjectToObject(doc, "effectiveRoutes");
+    for (guint i = 0; i < c->vnets->len; i++) {
+        const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
+        cJSON *shape = cmp_diff_shape();
+        for (guint k = 0; k < v->diffs->len; k++) {
+            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
+            cmp_add_diff(shape, d, d->before ? cmp_eff_json(before, v->name, v->before, d->before) : NULL,
+                         d->after ? cmp_eff_json(after, v->name, v->after, d->after) : NULL);
+        }
+        cJSON_AddItemToObject(eff, v->name, shape);
+    }
+
+    cJSON *reach = cJSON_AddObjectToObject(doc, "reachability");
+    cJSON_AddItemToObject(reach, "before", cmp_matrix_json(c->reach_before));
+    cJSON_AddItemToObject(reach, "after", cmp_matrix_json(c->reach_after));
+    cJSON *changed = cJSON_AddArrayToObject(reach, "changed");
+    guint shown = MIN(c->reach_changes->len, CMP_SUMMARY_PAIRS);
+    for (guint i = 0; i < shown; i++) {
+        const ArCmpReach *r = &g_array_index(c->reach_changes, ArCmpReach, i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "a", r->a);
+        cJSON_AddStringToObject(o, "b", r->b);
+        cJSON_AddBoolToObject(o, "before", r->before);
+        cJSON_AddBoolToObject(o, "after", r->after);
+        cJSON_AddBoolToObject(o, "asymmetricBefore", r->asym_before);
+        cJSON_AddBoolToObject(o, "asymmetricAfter", r->asym_after);
+        cJSON_AddItemToArray(changed, o);
+    }
+    cJSON_AddStringToObject(doc, "summary", c->summary);
+    return doc;
+}

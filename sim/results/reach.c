@@ -1,0 +1,611 @@
+/* reach.c - data-plane walks: longest-prefix match hop by hop over speakers' best routes and VNets'
+ * effective routes; traces, verdicts and the reachability matrix. */
+#include "arsim/reach.h"
+
+#include <string.h>
+
+struct ArReach {
+    const ArRun *run;           /* the converged run (borrowed) */
+    GHashTable *sp_fib;         /* const ArSpeaker* -> ArFib* of its best routes (values: ArRoute*) */
+    ArFib **vnet_fib;           /* per VNet: ArFib of its effective routes (values: ArEffRoute*) */
+    ArFib *vnet_space;          /* every VNet's addressPrefixes -> VNet index + 1 */
+    ArFib *site_space;          /* every site's addressPrefixes -> site index + 1 */
+    GHashTable *ip_owner;       /* next hop address -> speaker owning it (NVA ip / nextHopIp, gateway ip) */
+    GHashTable *rs_ip;          /* Route Server instance address -> its speaker */
+    GArray *endpoints;          /* ArReachEndpoint: VNets in scenario order, then sites */
+};
+
+/* ---- building ------------------------------------------------------------------------------ */
+
+static void reach_endpoint_clear(gpointer p) { g_free(((ArReachEndpoint *)p)->name); }
+
+/* First prefix's network address + 4 (the first address Azure hands to a VM); the network address
+ * itself for prefixes too small to hold it. */
+static uint32_t reach_rep_addr(const GArray *prefixes)
+{
+    ArPrefix p = g_array_index(prefixes, ArPrefix, 0);
+    return p.len <= 29 ? p.addr + 4u : p.addr;
+}
+
+static ArFib *reach_speaker_fib(const ArSpeaker *sp)
+{
+    ArFib *f = fib_new(NULL);
+    GHashTableIter it;
+    gpointer key, val;
+    g_hash_table_iter_init(&it, sp->rib.nets);
+    while (g_hash_table_iter_next(&it, &key, &val)) {
+        ArRoute *best = ((ArRibNet *)val)->best;
+        if (best)
+            fib_insert(f, pfx_from_key(rib_ptr_key(key)), best);
+    }
+    return f;
+}
+
+ArReach *reach_new(const ArRun *run)
+{
+    const ArNet *net = run->net;
+    const ArScenario *scn = net->scn;
+    ArReach *r = g_new0(ArReach, 1);
+    r->run = run;
+    r->sp_fib = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)fib_free);
+    r->ip_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
+    r->rs_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < net->sim->speakers->len; i++) {
+        const ArSpeaker *sp = g_ptr_array_index(net->sim->speakers, i);
+        g_hash_table_insert(r->sp_fib, (gpointer)sp, reach_speaker_fib(sp));
+        if (sp->kind == NODE_ROUTE_SERVER)
+            g_hash_table_insert(r->rs_ip, GUINT_TO_POINTER(sp->ip), (gpointer)sp);
+        else if (sp->kind == NODE_NVA || sp->kind == NODE_ER_GATEWAY || sp->kind == NODE_VPN_GATEWAY)
+            g_hash_table_insert(r->ip_owner, GUINT_TO_POINTER(sp->ip), (gpointer)sp);
+    }
+    /* An NVA's advertised next hop (e.g. a load balancer in front of it) leads to the NVA, unless
+     * that address is another node's own. */
+    for (guint i = 0; i < scn->nvas->len; i++) {
+        const ArNva *nva = g_ptr_array_index(scn->nvas, i);
+        if (!g_hash_table_contains(r->ip_owner, GUINT_TO_POINTER(nva->next_hop)))
+            g_hash_table_insert(r->ip_owner, GUINT_TO_POINTER(nva->next_hop), net->nva[i]);
+    }
+
+    r->vnet_fib = g_new0(ArFib *, scn->vnets->len + 1);
+    r->vnet_space = fib_new(NULL);
+    r->endpoints = g_array_new(FALSE, FALSE, sizeof(ArReachEndpoint));
+    g_array_set_clear_func(r->endpoints, reach_endpoint_clear);
+    for (guint v = 0; v < scn->vnets->len; v++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, v);
+        ArFib *f = fib_new(NULL);
+        for (guint k = 0; k < t->routes->len; k++) {
+            ArEffRoute *e = &g_array_index(t->routes, ArEffRoute, k);
+            fib_insert_new(f, e->prefix, e); /* a prefix listed twice: the first entry wins */
+        }
+        r->vnet_fib[t->vnet] = f;
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        for (guint k = 0; k < vn->prefixes->len; k++) {
+            ArPrefix p = g_array_index(vn->prefixes, ArPrefix, k);
+            fib_insert_new(r->vnet_space, p, GINT_TO_POINTER((int)v + 1));
+        }
+        if (vn->prefixes->len) {
+            ArReachEndpoint ep = { g_strdup(vn->name), true, (int)v, reach_rep_addr(vn->prefixes) };
+            g_array_append_val(r->endpoints, ep);
+        }
+    }
+    r->site_space = fib_new(NULL);
+    for (guint s = 0; s < scn->sites->len; s++) {
+        const ArSite *st = g_ptr_array_index(scn->sites, s);
+        for (guint k = 0; k < st->prefixes->len; k++) {
+            ArPrefix p = g_array_index(st->prefixes, ArPrefix, k);
+            fib_insert_new(r->site_space, p, GINT_TO_POINTER((int)s + 1));
+        }
+        if (st->prefixes->len) {
+            ArReachEndpoint ep = { g_strdup(st->name), false, (int)s, reach_rep_addr(st->prefixes) };
+            g_array_append_val(r->endpoints, ep);
+        }
+    }
+    return r;
+}
+
+void reach_free(ArReach *r)
+{
+    if (!r)
+        return;
+    g_hash_table_destroy(r->sp_fib);
+    for (guint v = 0; v < r->run->net->scn->vnets->len; v++)
+        fib_free(r->vnet_fib[v]);
+    g_free(r->vnet_fib);
+    fib_free(r->vnet_space);
+    fib_free(r->site_space);
+    g_hash_table_destroy(r->ip_owner);
+    g_hash_table_destroy(r->rs_ip);
+    g_array_free(r->endpoints, TRUE);
+    g_free(r);
+}
+
+/* ---- names and starts ---------------------------------------------------------------------- */
+
+static const char *reach_vnet_name(const ArReach *r, int v)
+{
+    return ((const ArVnet *)g_ptr_array_index(r->run->net->scn->vnets, v))->name;
+}
+
+static const char *reach_node_name(const ArReach *r, ArReachNode n)
+{
+    return n.is_vnet ? reach_vnet_name(r, n.vnet) : n.sp->name;
+}
+
+static ArReachNode reach_vnet_node(int v) { return (ArReachNode){ .is_vnet = true, .vnet = v, .sp = NULL }; }
+static ArReachNode reach_sp_node(const ArSpeaker *sp) { return (ArReachNode){ .is_vnet = false, .vnet = -1, .sp = sp }; }
+
+static bool reach_node_eq(ArReachNode a, ArReachNode b)
+{
+    return a.is_vnet == b.is_vnet && (a.is_vnet ? a.vnet == b.vnet : a.sp == b.sp);
+}
+
+/* One hashable word per node: speakers by (aligned, even) address, VNets as odd numbers. */
+static gpointer reach_node_key(ArReachNode n)
+{
+    return n.is_vnet ? GSIZE_TO_POINTER(((gsize)n.vnet << 1) | 1u) : (gpointer)n.sp;
+}
+
+static ArReachNode reach_endpoint_node(const ArReach *r, const ArReachEndpoint *ep)
+{
+    return ep->is_vnet ? reach_vnet_node(ep->index) : reach_sp_node(r->run->net->site[ep->index]);
+}
+
+gboolean reach_find_start(const ArReach *r, const char *name, ArReachNode *out)
+{
+    const ArScenario *scn = r->run->net->scn;
+    for (guint s = 0; s < scn->sites->len; s++)
+        if (strcmp(((const ArSite *)g_ptr_array_index(scn->sites, s))->name, name) == 0) {
+            *out = reach_sp_node(r->run->net->site[s]);
+            return TRUE;
+        }
+    for (guint v = 0; v < scn->vnets->len; v++)
+        if (strcmp(reach_vnet_name(r, (int)v), name) == 0) {
+            *out = reach_vnet_node((int)v);
+            return TRUE;
+        }
+    return FALSE;
+}
+
+char *reach_start_names(const ArReach *r)
+{
+    const ArScenario *scn = r->run->net->scn;
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < scn->sites->len; i++)
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "", ((const ArSite *)g_ptr_array_index(scn->sites, i))->name);
+    for (guint v = 0; v < scn->vnets->len; v++)
+        g_string_append_printf(s, "%s%s", s->len ? ", " : "", reach_vnet_name(r, (int)v));
+    return g_string_free(s, FALSE);
+}
+
+gboolean reach_name_addr(const ArReach *r, const char *name, uint32_t *addr)
+{
+    const ArScenario *scn = r->run->net->scn;
+    for (guint s = 0; s < scn->sites->len; s++) {
+        const ArSite *st = g_ptr_array_index(scn->sites, s);
+        if (strcmp(st->name, name) == 0) {
+            if (!st->prefixes->len)
+                return FALSE;
+            *addr = reach_rep_addr(st->prefixes);
+            return TRUE;
+        }
+    }
+    for (guint v = 0; v < scn->vnets->len; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        if (strcmp(vn->name, name) == 0) {
+            if (!vn->prefixes->len)
+                return FALSE;
+            *addr = reach_rep_addr(vn->prefixes);
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+const char *reach_verdict_name(ArReachVerdict v)
+{
+    switch (v) {
+    case REACH_DELIVERED: return "delivered";
+    case REACH_NO_ROUTE: return "no route";
+    case REACH_DROPPED: return "dropped";
+    case REACH_INTERNET: return "to Internet";
+    case REACH_LOOP: return "loop";
+    case REACH_HOP_LIMIT: return "hop limit";
+    }
+    return "?";
+}
+
+/* ---- one step ------------------------------------------------------------------------------ */
+
+/* What one node does with the packet. */
+typedef struct Step {
+    bool go_on;                 /* the packet moves on to next */
+    ArReachNode next;           /* go_on: where */
+    ArReachVerdict verdict;     /* !go_on: how the walk ends here */
+} Step;
+
+static void reach_hop_clear(gpointer p)
+{
+    ArReachHop *h = p;
+    g_free(h->name);
+    g_free(h->as_path);
+    g_free(h->from);
+    g_free(h->next);
+    g_free(h->note);
+    if (h->ecmp)
+        g_ptr_array_free(h->ecmp, TRUE);
+}
+
+static Step step_end(ArReachVerdict v) { return (Step){ .go_on = false, .verdict = v }; }
+static Step step_to(ArReachNode n) { return (Step){ .go_on = true, .next = n }; }
+
+/* The packet enters Azure's fabric: the VNet whose space holds dst, else the fallback VNet (the
+ * hub of the component that took it). */
+static Step reach_enter_vnet(const ArReach *r, uint32_t dst, int fallback, ArReachHop *h)
+{
+    int v = GPOINTER_TO_INT(fib_lookup(r->vnet_space, dst, NULL)) - 1;
+    if (v < 0)
+        v = fallback;
+    if (v < 0) {
+        h->note = g_strdup("the address is in no VNet");
+        return step_end(REACH_NO_ROUTE);
+    }
+    return step_to(reach_vnet_node(v));
+}
+
+/* VNet that hosts the component a speaker models (Route Server or gateway), AR_NO_INDEX if none. */
+static int reach_home_vnet(const ArSpeaker *sp)
+{
+    if (sp->kind == NODE_ROUTE_SERVER)
+        return ((const ArRouteServer *)sp->cfg)->vnet;
+    if (sp->kind == NODE_ER_GATEWAY || sp->kind == NODE_VPN_GATEWAY)
+        return ((const ArGateway *)sp->cfg)->vnet;
+    if (sp->kind == NODE_NVA)
+        return ((const ArNva *)sp->cfg)->vnet;
+    return AR_NO_INDEX;
+}
+
+static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h)
+{
+    const ArEffRoute *e = fib_lookup(r->vnet_fib[v], dst, &h->prefix);
+    if (!e)
+        return step_end(REACH_NO_ROUTE);
+    char ip[IP_STRLEN];
+    h->matched = true;
+    h->nh_type = eff_nh_type_name(e->type);
+    if (e->path)
+        h->as_path = attr_path_to_string(e->path);
+    switch (e->type) {
+    case NH_VNET_LOCAL:
+        return step_end(REACH_DELIVERED);
+    case NH_VNET_PEERING:
+        return step_to(reach_vnet_node(e->peer_vnet));
+    case NH_INTERNET:
+        return step_end(REACH_INTERNET);
+    case NH_NONE:
+        return step_end(REACH_DROPPED);
+    case NH_GATEWAY:
+        break;
+    }
+    guint n = MIN(e->next_hops->len, e->via->len);
+    if (n == 0)
+        return step_end(REACH_NO_ROUTE);
+    h->has_next_hop = true;
+    h->next_hop = g_array_index(e->next_hops, uint32_t, 0);
+    h->ecmp = g_ptr_array_new_with_free_func(g_free);
+    for (guint k = 1; k < n; k++)
+        g_ptr_array_add(h->ecmp, g_strdup_printf("%s (%s)", ip_format(g_array_index(e->next_hops, uint32_t, k), ip),
+                                                 ((const ArSpeaker *)g_ptr_array_index(e->via, k))->name));
+    const ArSpeaker *to = g_ptr_array_index(e->via, 0);
+    /* An NVA may advertise another NVA's address as next hop: the packet goes to that address. */
+    const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(h->next_hop));
+    if (e->cls == CLASS_NVA && owner && owner->kind == NODE_NVA && owner != to) {
+        h->note = g_strdup_printf("injected by %s; next hop %s is %s", to->name, ip_format(h->next_hop, ip), owner->name);
+        to = owner;
+    }
+    return step_to(reach_sp_node(to));
+}
+
+/* A route learned from a Route Server: the Route Server is not in the data path. */
+static Step reach_via_route_server(const ArReach *r, const ArSpeaker *rs, uint32_t dst, ArReachHop *h)
+{
+    char ip[IP_STRLEN];
+    uint32_t nh = h->next_hop;
+    const ArSpeaker *own = g_hash_table_lookup(r->rs_ip, GUINT_TO_POINTER(nh));
+    if (own) {
+        h->note = g_strdup_printf("next hop %s is Route Server %s: the VNet fabric delivers", ip_format(nh, ip), own->name);
+        return reach_enter_vnet(r, dst, reach_home_vnet(own), h);
+    }
+    const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(nh));
+    if (!owner) {
+        h->note = g_strdup_printf("learned from Route Server %s; next hop %s belongs to no node", rs->name,
+                                  ip_format(nh, ip));
+        return step_end(REACH_NO_ROUTE);
+    }
+    h->note = g_strdup_printf("learned from Route Server %s (not in the data path); next hop %s is %s", rs->name,
+                              ip_format(nh, ip), owner->name);
+    return step_to(reach_sp_node(owner));
+}
+
+static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t dst, ArReachHop *h)
+{
+    const ArFib *f = g_hash_table_lookup(r->sp_fib, sp);
+    const ArRoute *best = f ? fib_lookup(f, dst, &h->prefix) : NULL;
+    if (!best)
+        return step_end(REACH_NO_ROUTE);
+    char ip[IP_STRLEN];
+    h->matched = true;
+    h->has_next_hop = true;
+    h->next_hop = best->attrs->next_hop;
+    h->as_path = attr_path_to_string(best->attrs->path);
+    if (best->peer != PEER_LOCAL) {
+        const ArSpeaker *src = bgp_route_source(sp, best);
+        h->from = g_strdup(src->name);
+        if (src->kind == NODE_ROUTE_SERVER)
+            return reach_via_route_server(r, src, dst, h);
+        return step_to(reach_sp_node(src));
+    }
+    if (best->flags & RT_VNET) {
+        h->note = g_strdup("VNet address space: into the VNet fabric");
+        return reach_enter_vnet(r, dst, reach_home_vnet(sp), h);
+    }
+    if (best->flags & RT_STATIC) {
+        int s = GPOINTER_TO_INT(fib_lookup(r->site_space, dst, NULL)) - 1;
+        if (s < 0) {
+            h->note = g_strdup("static VPN site prefix, but no site holds the address");
+            return step_end(REACH_NO_ROUTE);
+        }
+        h->note = g_strdup("static VPN site: over the tunnel");
+        return step_to(reach_sp_node(r->run->net->site[s]));
+    }
+    if (sp->kind == NODE_NVA) {
+        /* An NVA advertising another node's address as next hop (a route injector) hands over. */
+        const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(best->attrs->next_hop));
+        if (owner && owner != sp) {
+            h->note = g_strdup_printf("originated with next hop %s, which is %s", ip_format(best->attrs->next_hop, ip),
+                                      owner->name);
+            return step_to(reach_sp_node(owner));
+        }
+    }
+    return step_end(REACH_DELIVERED); /* a site's or NVA's own prefix */
+}
+
+/* ---- walks --------------------------------------------------------------------------------- */
+
+ArTrace *reach_trace(const ArReach *r, ArReachNode start, uint32_t dst)
+{
+    ArTrace *t = g_new0(ArTrace, 1);
+    t->from = g_strdup(reach_node_name(r, start));
+    t->to = dst;
+    t->hops = g_array_new(FALSE, TRUE, sizeof(ArReachHop));
+    g_array_set_clear_func(t->hops, reach_hop_clear);
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal); /* node key -> hop index + 1 */
+    ArReachNode cur = start;
+    for (;;) {
+        guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen, reach_node_key(cur)));
+        if (at) {
+            GString *c = g_string_new(NULL);
+            for (guint i = at - 1; i < t->hops->len; i++)
+                g_string_append_printf(c, "%s-", g_array_index(t->hops, ArReachHop, i).name);
+            g_string_append(c, reach_node_name(r, cur));
+            t->cycle = g_string_free(c, FALSE);
+            t->verdict = REACH_LOOP;
+            t->at = g_strdup(reach_node_name(r, cur));
+            break;
+        }
+        if (t->hops->len >= REACH_MAX_HOPS) {
+            t->verdict = REACH_HOP_LIMIT;
+            t->at = g_strdup(reach_node_name(r, cur));
+            break;
+        }
+        g_hash_table_insert(seen, reach_node_key(cur), GUINT_TO_POINTER(t->hops->len + 1));
+        ArReachHop h = { 0 };
+        h.node = cur;
+        h.name = g_strdup(reach_node_name(r, cur));
+        Step s = cur.is_vnet ? reach_step_vnet(r, cur.vnet, dst, &h) : reach_step_speaker(r, cur.sp, dst, &h);
+        if (s.go_on)
+            h.next = g_strdup(reach_node_name(r, s.next));
+        g_array_append_val(t->hops, h);
+        if (!s.go_on) {
+            t->verdict = s.verdict;
+            t->at = g_strdup(reach_node_name(r, cur));
+            break;
+        }
+        cur = s.next;
+    }
+    return t;
+}
+
+void reach_trace_free(ArTrace *t)
+{
+    if (!t)
+        return;
+    g_free(t->from);
+    g_array_free(t->hops, TRUE);
+    g_free(t->at);
+    g_free(t->cycle);
+    g_free(t);
+}
+
+bool reach_trace_delivered(const ArTrace *t, const char *want)
+{
+    return t->verdict == REACH_DELIVERED && (!want || strcmp(t->at, want) == 0);
+}
+
+/* Delivered exactly at node n (names may be shared by a VNet and a speaker). */
+static bool reach_delivered_at(const ArTrace *t, ArReachNode n)
+{
+    return t->verdict == REACH_DELIVERED && t->hops->len &&
+           reach_node_eq(g_array_index(t->hops, ArReachHop, t->hops->len - 1).node, n);
+}
+
+char *reach_verdict_text(const ArTrace *t)
+{
+    switch (t->verdict) {
+    case REACH_DELIVERED: return g_strdup_printf("delivered at %s", t->at);
+    case REACH_NO_ROUTE: return g_strdup_printf("no route at %s", t->at);
+    case REACH_DROPPED: return g_strdup_printf("dropped at %s (None)", t->at);
+    case REACH_INTERNET: return g_strdup_printf("to Internet from %s", t->at);
+    case REACH_LOOP: return g_strdup_printf("loop through %s", t->cycle);
+    case REACH_HOP_LIMIT: return g_strdup_printf("hop limit (%d) reached at %s", REACH_MAX_HOPS, t->at);
+    }
+    return g_strdup("?");
+}
+
+/* ---- trace output -------------------------------------------------------------------------- */
+
+void reach_trace_text(const ArTrace *t, GString *out)
+{
+    char ip[IP_STRLEN], pfx[PFX_STRLEN];
+    int w = 4;
+    for (guint i = 0; i < t->hops->len; i++)
+        w = MAX(w, (int)strlen(g_array_index(t->hops, ArReachHop, i).name));
+    g_string_append_printf(out, "%s -> %s\n", t->from, ip_format(t->to, ip));
+    for (guint i = 0; i < t->hops->len; i++) {
+        const ArReachHop *h = &g_array_index(t->hops, ArReachHop, i);
+        g_string_append_printf(out, "  %-2u %-*s  ", i + 1, w, h->name);
+        if (!h->matched) {
+            g_string_append_printf(out, "no route to %s\n", ip_format(t->to, ip));
+            continue;
+        }
+        g_string_append_printf(out, "%-18s ", pfx_format(h->prefix, pfx));
+        if (h->next)
+            g_string_append_printf(out, "-> %-*s  ", w, h->next);
+        GString *d = g_string_new(NULL);
+        if (h->nh_type)
+            g_string_append(d, h->nh_type);
+        else if (!h->from)
+            g_string_append(d, "local");
+        if (h->has_next_hop)
+            g_string_append_printf(d, "%snext hop %s", d->len ? ", " : "", ip_format(h->next_hop, ip));
+        if (h->as_path && h->as_path[0])
+            g_string_append_printf(d, ", AS path %s", h->as_path);
+        if (h->from && (!h->next || strcmp(h->from, h->next) != 0))
+            g_string_append_printf(d, ", learned from %s", h->from);
+        if (h->ecmp && h->ecmp->len) {
+            g_string_append(d, " (ECMP, also:");
+            for (guint k = 0; k < h->ecmp->len; k++)
+                g_string_append_printf(d, " %s", (const char *)g_ptr_array_index(h->ecmp, k));
+            g_string_append(d, ")");
+        }
+        g_string_append_printf(out, "%s\n", d->str);
+        g_string_free(d, TRUE);
+        if (h->note)
+            g_string_append_printf(out, "     %-*s  (%s)\n", w, "", h->note);
+    }
+    g_autofree char *v = reach_verdict_text(t);
+    g_string_append_printf(out, "%s\n", v);
+}
+
+static void reach_add_opt_string(cJSON *o, const char *key, const char *val)
+{
+    if (val)
+        cJSON_AddStringToObject(o, key, val);
+    else
+        cJSON_AddNullToObject(o, key);
+}
+
+cJSON *reach_trace_json(const ArTrace *t)
+{
+    char ip[IP_STRLEN], pfx[PFX_STRLEN];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "from", t->from);
+    cJSON_AddStringToObject(o, "to", ip_format(t->to, ip));
+    cJSON *hops = cJSON_AddArrayToObject(o, "hops");
+    for (guint i = 0; i < t->hops->len; i++) {
+        const ArReachHop *h = &g_array_index(t->hops, ArReachHop, i);
+        cJSON *j = cJSON_CreateObject();
+        cJSON_AddStringToObject(j, "node", h->name);
+        cJSON_AddStringToObject(j, "kind", h->node.is_vnet ? "vnet" : bgp_kind_name(h->node.sp->kind));
+        reach_add_opt_string(j, "prefix", h->matched ? pfx_format(h->prefix, pfx) : NULL);
+        if (h->nh_type)
+            cJSON_AddStringToObject(j, "nextHopType", h->nh_type);
+        reach_add_opt_string(j, "nextHop", h->has_next_hop ? ip_format(h->next_hop, ip) : NULL);
+        reach_add_opt_string(j, "asPath", h->as_path);
+        reach_add_opt_string(j, "learnedFrom", h->from);
+        reach_add_opt_string(j, "next", h->next);
+        cJSON *ecmp = cJSON_AddArrayToObject(j, "ecmp");
+        for (guint k = 0; h->ecmp && k < h->ecmp->len; k++)
+            cJSON_AddItemToArray(ecmp, cJSON_CreateString(g_ptr_array_index(h->ecmp, k)));
+        if (h->note)
+            cJSON_AddStringToObject(j, "note", h->note);
+        cJSON_AddItemToArray(hops, j);
+    }
+    g_autofree char *v = reach_verdict_text(t);
+    cJSON_AddStringToObject(o, "verdict", v);
+    cJSON_AddStringToObject(o, "result", reach_verdict_name(t->verdict));
+    cJSON_AddStringToObject(o, "at", t->at);
+    cJSON_AddBoolToObject(o, "delivered", t->verdict == REACH_DELIVERED);
+    return o;
+}
+
+/* ---- matrix -------------------------------------------------------------------------------- */
+
+/* The return path is the forward path reversed, node for node. */
+static bool reach_paths_mirror(const ArTrace *fwd, const ArTrace *back)
+{
+    guint n = fwd->hops->len;
+    if (back->hops->len != n)
+        return false;
+    for (guint i = 0; i < n; i++)
+        if (!reach_node_eq(g_array_index(fwd->hops, ArReachHop, i).node,
+                           g_array_index(back->hops, ArReachHop, n - 1 - i).node))
+            return false;
+    return true;
+}
+
+ArReachMatrix *reach_matrix(const ArReach *r)
+{
+    ArReachMatrix *m = g_new0(ArReachMatrix, 1);
+    guint n = r->endpoints->len;
+    m->endpoints = g_array_sized_new(FALSE, FALSE, sizeof(ArReachEndpoint), n);
+    g_array_set_clear_func(m->endpoints, reach_endpoint_clear);
+    for (guint i = 0; i < n; i++) {
+        ArReachEndpoint ep = g_array_index(r->endpoints, ArReachEndpoint, i);
+        ep.name = g_strdup(ep.name);
+        g_array_append_val(m->endpoints, ep);
+    }
+    m->cells = g_new0(ArReachCell, (gsize)n * n + 1);
+    for (guint i = 0; i < n; i++)
+        for (guint j = i + 1; j < n; j++) {
+            const ArReachEndpoint *a = &g_array_index(r->endpoints, ArReachEndpoint, i);
+            const ArReachEndpoint *b = &g_array_index(r->endpoints, ArReachEndpoint, j);
+            ArReachNode na = reach_endpoint_node(r, a), nb = reach_endpoint_node(r, b);
+            g_autoptr(ArTrace) fwd = reach_trace(r, na, b->addr);
+            g_autoptr(ArTrace) back = reach_trace(r, nb, a->addr);
+            ArReachCell c = { 0 };
+            c.forward = reach_delivered_at(fwd, nb);
+            c.back = reach_delivered_at(back, na);
+            c.reachable = c.forward && c.back;
+            c.asymmetric = c.reachable && !reach_paths_mirror(fwd, back);
+            m->cells[i * n + j] = c;
+            ArReachCell mirror = c; /* seen from b: forward and back swap */
+            mirror.forward = c.back;
+            mirror.back = c.forward;
+            m->cells[j * n + i] = mirror;
+        }
+    return m;
+}
+
+void reach_matrix_free(ArReachMatrix *m)
+{
+    if (!m)
+        return;
+    g_array_free(m->endpoints, TRUE);
+    g_free(m->cells);
+    g_free(m);
+}
+
+const ArReachCell *reach_matrix_cell(const ArReachMatrix *m, const char *a, const char *b)
+{
+    int ia = -1, ib = -1;
+    for (guint i = 0; i < m->endpoints->len; i++) {
+        const char *nm = g_array_index(m->endpoints, ArReachEndpoint, i).name;
+        if (ia < 0 && strcmp(nm, a) == 0)
+            ia = (int)i;
+        if (ib < 0 && strcmp(nm, b) == 0)
+            ib = (int)i;
+    }
+    if (ia < 0 || ib < 0)
+        return NULL;
+    return &m->cells[(guint)ia * m->endpoints->len + (guint)ib];
+}

@@ -1,0 +1,32 @@
+/* timefmt.c - parsing of durations written by users. */
+#include "arsim/timefmt.h"
+
+#include <glib.h>
+#include <math.h>
+#include <string.h>
+
+bool dur_from_seconds(double secs, uint64_t max_us, uint64_t *out_us)
+{
+    double us = secs * 1e6;
+    if (!isfinite(us) || us < 0 || us > (double)max_us)
+        return false;
+    *out_us = (uint64_t)llround(us);
+    return true;
+}
+
+bool dur_parse(const char *s, uint64_t max_us, uint64_t *out_us)
+{
+    if (!s || !*s || g_ascii_isspace(*s))
+        return false;
+    char *end = NULL;
+    double x = g_ascii_strtod(s, &end);
+    if (end == s)
+        return false;
+    double scale = strcmp(end, "ms") == 0 ? 1e-3
+                 : strcmp(end, "s") == 0 || !*end ? 1.0
+                 : strcmp(end, "m") == 0 ? 60.0
+                 : strcmp(end, "h") == 0 ? 3600.0 : -1.0;
+    if (scale < 0)
+        return false;
+    return dur_from_seconds(x * scale, max_us, out_us);
+}

@@ -1,0 +1,335 @@
+/* test_compare.c - diffs of two runs (seed-er-sdwan with branch-to-branch off and on), the compare
+ * and trace commands' output and exit statuses. */
+#include "arsim/cli.h"
+#include "arsim/compare.h"
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+static char *scenario_path(const char *name)
+{
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    return g_build_filename(root ? root : ".", "scenarios", name, NULL);
+}
+
+static ArScenario *load(const char *name, const char *const *sets)
+{
+    g_autofree char *path = scenario_path(name);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    ArScenario *scn = load_file(path, &opts, diags);
+    if (!scn)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    return scn;
+}
+
+static const char *const b2b_on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+
+/* Output and status of one command run in-process. */
+typedef struct Captured {
+    int status;  /* exit status */
+    char *out;   /* what went to out */
+    char *err;   /* what went to err */
+} Captured;
+
+static void captured_clear(Captured *c)
+{
+    free(c->out);
+    free(c->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(Captured, captured_clear)
+
+static void run_compare(const ArCompareArgs *a, Captured *c)
+{
+    size_t no, ne;
+    FILE *out = open_memstream(&c->out, &no), *err = open_memstream(&c->err, &ne);
+    c->status = cmd_compare(a, out, err);
+    fclose(out);
+    fclose(err);
+}
+
+static void run_trace(const ArTraceArgs *a, Captured *c)
+{
+    size_t no, ne;
+    FILE *out = open_memstream(&c->out, &no), *err = open_memstream(&c->err, &ne);
+    c->status = cmd_trace(a, out, err);
+    fclose(out);
+    fclose(err);
+}
+
+/* ---- the diff itself ------------------------------------------------------------------------- */
+
+static void test_b2b_gains(void)
+{
+    g_autoptr(ArScenario) sa = load("seed-er-sdwan.json", NULL);
+    g_autoptr(ArScenario) sb = load("seed-er-sdwan.json", b2b_on);
+    g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+    g_autoptr(ArRun) rb = run_scenario(sb, NULL);
+    g_autoptr(ArCompare) c = cmp_runs(ra, rb, "enabling branch-to-branch");
+    g_assert_true(cmp_differs(c));
+
+    /* Every difference, as "node prefix kind path": exactly the gains the seed document lists. */
+    g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free);
+    char pfx[PFX_STRLEN];
+    for (guint i = 0; i < c->nodes->len; i++) {
+        const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
+        for (guint k = 0; k < n->diffs->len; k++) {
+            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
+            g_assert_cmpint(d->kind, ==, CMP_ADDED);
+            const ArRoute *r = d->after;
+            g_autofree char *path = attr_path_to_string(r->attrs->path);
+            g_ptr_array_add(got, g_strdup_printf("%s %s %s", n->name, pfx_format(pfx_from_key(d->key), pfx), path));
+            if (strcmp(n->name, "ergw") == 0)
+                g_assert_true(bgp_route_ibgp(n->after, r)); /* from the Route Server, no 65515 */
+        }
+    }
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < got->len; i++)
+        g_string_append_printf(s, "%s%s", i ? "|" : "", (char *)g_ptr_array_index(got, i));
+    /* Nodes in the simulation's order: ergw, sdwan, onprem1, onprem2, msee/onprem2. */
+    g_assert_cmpstr(s->str, ==,
+                    "ergw 10.100.0.0/16 65001-65010|sdwan 10.200.0.0/16 65515-12076-65020|"
+                    "onprem1 10.200.0.0/16 65001-65515-12076-65020|onprem2 10.100.0.0/16 12076|"
+                    "msee/onprem2 10.100.0.0/16 65515-65001-65010");
+    g_string_free(s, TRUE);
+    g_assert_cmpuint(c->gained, ==, 5);
+    g_assert_cmpuint(c->gained_nodes, ==, 5);
+    g_assert_cmpuint(c->lost, ==, 0);
+    g_assert_cmpuint(c->changed, ==, 0);
+    /* Effective routes do not change: the Route Server injects NVA routes whatever b2b says. */
+    g_assert_cmpuint(c->vnets->len, ==, 0);
+    /* Exactly one pair changes reachability. */
+    g_assert_cmpuint(c->reach_changes->len, ==, 1);
+    const ArCmpReach *rc = &g_array_index(c->reach_changes, ArCmpReach, 0);
+    g_assert_cmpstr(rc->a, ==, "onprem1");
+    g_assert_cmpstr(rc->b, ==, "onprem2");
+    g_assert_false(rc->before);
+    g_assert_true(rc->after);
+    g_assert_cmpstr(c->summary, ==,
+                    "enabling branch-to-branch: 5 routes gained at 5 nodes, 0 lost at 0 nodes; "
+                    "onprem1 <-> onprem2 now reachable");
+
+    /* The reverse comparison loses what was gained. */
+    g_autoptr(ArCompare) rev = cmp_runs(rb, ra, NULL);
+    g_assert_cmpuint(rev->lost, ==, 5);
+    g_assert_cmpuint(rev->gained, ==, 0);
+    g_assert_true(g_str_has_suffix(rev->summary, "onprem1 <-> onprem2 no longer reachable"));
+}
+
+static void test_same_run_no_difference(void)
+{
+    g_autoptr(ArScenario) sa = load("seed-er-vpn.json", NULL);
+    g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+    g_autoptr(ArRun) rb = run_scenario(sa, NULL);
+    g_autoptr(ArCompare) c = cmp_runs(ra, rb, "same");
+    g_assert_false(cmp_differs(c));
+    g_assert_cmpstr(c->summary, ==, "same: no difference");
+}
+
+/* A changed best route (not added or removed): the preference setting moves 10.50.0.0/16's
+ * effective route from the ExpressRoute gateway to the NVA. */
+static void test_effective_change(void)
+{
+    const char *const aspath[] = { "routeServers.ars.hubRoutingPreference=ASPath", NULL };
+    g_autoptr(ArScenario) sa = load("seed-same-prefix.json", NULL);
+    g_autoptr(ArScenario) sb = load("seed-same-prefix.json", aspath);
+    g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+    g_autoptr(ArRun) rb = run_scenario(sb, NULL);
+    g_autoptr(ArCompare) c = cmp_runs(ra, rb, NULL);
+    g_assert_true(cmp_differs(c));
+    g_assert_cmpuint(c->vnets->len, >=, 1);
+    const ArCmpVnet *v = g_ptr_array_index(c->vnets, 0);
+    g_assert_cmpstr(v->name, ==, "hub");
+    bool found = false;
+    char pfx[PFX_STRLEN];
+    for (guint k = 0; k < v->diffs->len; k++) {
+        const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
+        if (strcmp(pfx_format(pfx_from_key(d->key), pfx), "10.50.0.0/16") != 0)
+            continue;
+        found = true;
+        g_assert_cmpint(d->kind, ==, CMP_CHANGED);
+        g_assert_true(d->attrs & CMP_ATTR_NH_IPS);
+        g_assert_true(d->attrs & CMP_ATTR_VIA);
+    }
+    g_assert_true(found);
+}
+
+static void test_describe(void)
+{
+    char *one[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    char *off[] = { "routeServers.ars.allowBranchToBranchTraffic=false", NULL };
+    char *mixed[] = { "routeServers.ars.allowBranchToBranchTraffic=true", "nvas.sdwan.asn=65002", NULL };
+    g_autofree char *d1 = cmp_describe("a.json", NULL, one);
+    g_autofree char *d2 = cmp_describe("a.json", NULL, off);
+    g_autofree char *d3 = cmp_describe("a.json", NULL, mixed);
+    g_autofree char *d4 = cmp_describe("a.json", "b.json", NULL);
+    g_assert_cmpstr(d1, ==, "enabling branch-to-branch");
+    g_assert_cmpstr(d2, ==, "disabling branch-to-branch");
+    g_assert_cmpstr(d3, ==, "routeServers.ars.allowBranchToBranchTraffic=true, nvas.sdwan.asn=65002");
+    g_assert_cmpstr(d4, ==, "a.json -> b.json");
+}
+
+/* ---- the commands ---------------------------------------------------------------------------- */
+
+static void test_cmd_compare_statuses(void)
+{
+    g_autofree char *path = scenario_path("seed-er-sdwan.json");
+    /* 1: differences; the summary is the first line. */
+    {
+        char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+        ArCompareArgs a = { .file_a = path, .sets = sets };
+        g_auto(Captured) c = { 0 };
+        run_compare(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
+        g_assert_true(g_str_has_prefix(c.out, "enabling branch-to-branch: 5 routes gained at 5 nodes"));
+        g_assert_nonnull(strstr(c.out, "\nsdwan\n  + 10.200.0.0/16      65515-12076-65020 via ars/0\n"));
+        g_assert_nonnull(strstr(c.out, "  onprem1 <-> onprem2: no -> yes\n"));
+    }
+    /* 0: a no-op change (the name set to itself). */
+    {
+        char *sets[] = { "name=ExpressRoute and an SD-WAN NVA through Azure Route Server", NULL };
+        ArCompareArgs a = { .file_a = path, .sets = sets };
+        g_auto(Captured) c = { 0 };
+        run_compare(&a, &c);
+        g_assert_cmpstr(c.err, ==, "");
+        g_assert_cmpint(c.status, ==, EXIT_OK);
+        g_assert_nonnull(strstr(c.out, ": no difference\n"));
+    }
+    /* 0: a file against itself. */
+    {
+        ArCompareArgs a = { .file_a = path, .file_b = path };
+        g_auto(Captured) c = { 0 };
+        run_compare(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_OK);
+    }
+    /* 2: a missing file, a bad --set, --diagram (not wired yet). */
+    {
+        ArCompareArgs a = { .file_a = path, .file_b = "/nonexistent/b.json" };
+        g_auto(Captured) c = { 0 };
+        run_compare(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
+        g_assert_cmpstr(c.out, ==, "");
+        g_assert_cmpstr(c.err, !=, "");
+    }
+    {
+        char *sets[] = { "routeServers.nosuch.allowBranchToBranchTraffic=true", NULL };
+        ArCompareArgs a = { .file_a = path, .sets = sets };
+        g_auto(Captured) c = { 0 };
+        run_compare(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
+    }
+    {
+        char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+        ArCompareArgs a = { .file_a = path, .sets = sets, .diagram = "x.svg" };
+        g_auto(Captured) c = { 0 };
+        run_compare(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
+        g_assert_nonnull(strstr(c.err, "--diagram"));
+    }
+}
+
+static void test_cmd_compare_json_and_output(void)
+{
+    g_autofree char *path = scenario_path("seed-er-sdwan.json");
+    char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    ArCompareArgs a = { .file_a = path, .sets = sets, .json = TRUE };
+    g_auto(Captured) c = { 0 };
+    run_compare(&a, &c);
+    g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
+    cJSON *doc = cJSON_Parse(c.out);
+    g_assert_nonnull(doc);
+    const char *keys[] = { "before", "after", "diff", "effectiveRoutes", "reachability", "summary" };
+    for (size_t i = 0; i < G_N_ELEMENTS(keys); i++)
+        g_assert_nonnull(cJSON_GetObjectItem(doc, keys[i]));
+    const cJSON *added = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "diff"), "sdwan"), "added");
+    g_assert_cmpint(cJSON_GetArraySize(added), ==, 1);
+    const cJSON *r = cJSON_GetArrayItem(added, 0);
+    g_assert_cmpstr(cJSON_GetObjectItem(r, "prefix")->valuestring, ==, "10.200.0.0/16");
+    g_assert_cmpstr(cJSON_GetObjectItem(r, "asPath")->valuestring, ==, "65515-12076-65020");
+    const cJSON *reach = cJSON_GetObjectItem(doc, "reachability");
+    g_assert_true(cJSON_IsFalse(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(reach, "before"), "onprem1"), "onprem2")));
+    g_assert_true(cJSON_IsTrue(
+        cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(reach, "after"), "onprem1"), "onprem2")));
+    cJSON_Delete(doc);
+
+    /* -o: written atomically; never over the input scenario. */
+    g_autofree char *dir = g_dir_make_tmp("arsim-cmp-XXXXXX", NULL);
+    g_autofree char *file = g_build_filename(dir, "report.txt", NULL);
+    ArCompareArgs b = { .file_a = path, .sets = sets, .output = file };
+    g_auto(Captured) c2 = { 0 };
+    run_compare(&b, &c2);
+    g_assert_cmpint(c2.status, ==, EXIT_DIFFERENT);
+    g_assert_cmpstr(c2.out, ==, "");
+    g_autofree char *written = NULL;
+    g_assert_true(g_file_get_contents(file, &written, NULL, NULL));
+    g_assert_true(g_str_has_prefix(written, "enabling branch-to-branch"));
+    ArCompareArgs d = { .file_a = path, .sets = sets, .output = path };
+    g_auto(Captured) c3 = { 0 };
+    run_compare(&d, &c3);
+    g_assert_cmpint(c3.status, ==, EXIT_BAD_INPUT);
+    g_remove(file);
+    g_rmdir(dir);
+}
+
+static void test_cmd_trace(void)
+{
+    g_autofree char *path = scenario_path("seed-er-sdwan.json");
+    {
+        ArTraceArgs a = { .file = path, .from = "spoke1", .to = "10.100.0.4" };
+        g_auto(Captured) c = { 0 };
+        run_trace(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_OK);
+        g_assert_true(g_str_has_prefix(c.out, "spoke1 -> 10.100.0.4\n  1  spoke1"));
+        g_assert_true(g_str_has_suffix(c.out, "\ndelivered at onprem1\n"));
+    }
+    {
+        ArTraceArgs a = { .file = path, .from = "onprem1", .to = "onprem2", .json = TRUE };
+        g_auto(Captured) c = { 0 };
+        run_trace(&a, &c);
+        g_assert_cmpint(c.status, ==, 1);
+        cJSON *doc = cJSON_Parse(c.out);
+        g_assert_nonnull(doc);
+        g_assert_cmpstr(cJSON_GetObjectItem(doc, "verdict")->valuestring, ==, "no route at onprem1");
+        g_assert_true(cJSON_IsFalse(cJSON_GetObjectItem(doc, "delivered")));
+        g_assert_cmpstr(cJSON_GetObjectItem(doc, "to")->valuestring, ==, "10.200.0.4");
+        cJSON_Delete(doc);
+    }
+    {
+        char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+        ArTraceArgs a = { .file = path, .sets = sets, .from = "onprem1", .to = "onprem2" };
+        g_auto(Captured) c = { 0 };
+        run_trace(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_OK);
+    }
+    {
+        ArTraceArgs a = { .file = path, .from = "ars/0", .to = "10.1.0.4" };
+        g_auto(Captured) c = { 0 };
+        run_trace(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
+        g_assert_nonnull(strstr(c.err, "onprem1, onprem2, hub, spoke1"));
+    }
+    {
+        ArTraceArgs a = { .file = path, .from = "hub", .to = "10.1.0" };
+        g_auto(Captured) c = { 0 };
+        run_trace(&a, &c);
+        g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/compare/b2b-gains", test_b2b_gains);
+    g_test_add_func("/compare/no-difference", test_same_run_no_difference);
+    g_test_add_func("/compare/effective-change", test_effective_change);
+    g_test_add_func("/compare/describe", test_describe);
+    g_test_add_func("/compare/cmd-statuses", test_cmd_compare_statuses);
+    g_test_add_func("/compare/cmd-json-and-output", test_cmd_compare_json_and_output);
+    g_test_add_func("/compare/cmd-trace", test_cmd_trace);
+    return g_test_run();
+}
