@@ -224,11 +224,24 @@ static void test_cmd_compare_statuses(void)
     }
     {
         char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
-        ArCompareArgs a = { .file_a = path, .sets = sets, .diagram = "x.svg" };
+        /* --diagram draws the "after" network with the changed nodes highlighted. */
+        g_autofree char *dir = g_dir_make_tmp("arsim-cmp-XXXXXX", NULL);
+        g_autofree char *dot = g_build_filename(dir, "diff.dot", NULL);
+        ArCompareArgs a = { .file_a = path, .sets = sets, .diagram = dot };
         g_auto(Captured) c = { 0 };
         run_compare(&a, &c);
-        g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
-        g_assert_nonnull(strstr(c.err, "--diagram"));
+        g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
+        g_autofree char *text = NULL;
+        g_assert_true(g_file_get_contents(dot, &text, NULL, NULL));
+        g_assert_nonnull(strstr(text, "+1 \xe2\x88\x92" "0 ~0 routes")); /* sdwan gained 10.200.0.0/16 */
+        g_assert_nonnull(strstr(text, "enabling branch-to-branch"));
+        g_remove(dot);
+        g_rmdir(dir);
+        ArCompareArgs bad = { .file_a = path, .sets = sets, .diagram = "x.gif" };
+        g_auto(Captured) c2 = { 0 };
+        run_compare(&bad, &c2);
+        g_assert_cmpint(c2.status, ==, EXIT_BAD_INPUT);
+        g_assert_nonnull(strstr(c2.err, "x.gif"));
     }
 }
 

@@ -1,14 +1,12 @@
 /* commands.c - the arsim subcommands: load, simulate, print; exit statuses as in cli.h. */
-#include "arsim/cli.h"
-#include "arsim/graph.h"
+#include "cli_priv.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
 #include "arsim/timefmt.h"
 
 #include <string.h>
 
-/* Loads one scenario, printing its diagnostics to err. NULL on errors. */
-static ArScenario *load_or_report(const char *file, char **sets, FILE *err)
+ArScenario *cli_load(const char *file, char **sets, FILE *err)
 {
     g_autoptr(ArDiagList) diags = diag_list_new();
     ArLoadOptions opts = { .sets = (const char *const *)sets };
@@ -95,7 +93,7 @@ static gboolean finish_observers(const ArRunArgs *a, const ArRun *run, Observers
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
 {
-    g_autoptr(ArScenario) scn = load_or_report(a->file, a->sets, err);
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     Observers obs = { 0 };
@@ -192,15 +190,31 @@ int cmd_validate(char **files, char **sets, FILE *out, FILE *err)
     return status;
 }
 
-int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
+int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *path, const char *format,
+                      const char *protect, FILE *err)
 {
-    g_autofree char *probe = a->format ? g_strconcat("x.", a->format, NULL) : NULL;
-    const char *format = graph_format_for(probe ? probe : a->output);
-    if (!format) {
-        fprintf(err, "arsim graph: cannot tell the format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
-                a->output);
+    g_autofree char *probe = format ? g_strconcat("x.", format, NULL) : NULL;
+    const char *fmt = graph_format_for(probe ? probe : path);
+    if (!fmt) {
+        fprintf(err, "arsim: cannot tell the diagram format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
+                path);
         return EXIT_BAD_INPUT;
     }
+    Agraph_t *g = graph_build(run, opt);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) e = NULL;
+    gboolean ok = graph_render(g, fmt, &data, &len, &e) && out_write_file(path, data, len, protect, &e);
+    agclose(g);
+    if (!ok) {
+        fprintf(err, "arsim: %s\n", e->message);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+}
+
+int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
+{
     ArPrefix p;
     if (a->prefix) {
         PfxParse pr = pfx_parse(a->prefix, &p);
@@ -213,22 +227,20 @@ int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
             return EXIT_BAD_INPUT;
         }
     }
-    g_autoptr(ArScenario) scn = load_or_report(a->file, a->sets, err);
+    g_autofree char *probe = a->format ? g_strconcat("x.", a->format, NULL) : NULL;
+    if (!graph_format_for(probe ? probe : a->output)) {
+        fprintf(err, "arsim graph: cannot tell the format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
+                a->output);
+        return EXIT_BAD_INPUT;
+    }
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     ArGraphOptions opt = { .prefix = a->prefix ? &p : NULL };
-    Agraph_t *g = graph_build(run, &opt);
-    g_autofree char *data = NULL;
-    gsize len = 0;
-    g_autoptr(GError) e = NULL;
-    gboolean ok = graph_render(g, format, &data, &len, &e) && out_write_file(a->output, data, len, a->file, &e);
-    agclose(g);
-    if (!ok) {
-        fprintf(err, "arsim graph: %s\n", e->message);
-        return EXIT_BAD_INPUT;
-    }
-    fprintf(out, "%s: %s diagram of %s%s%s\n", a->output, format, a->file, a->prefix ? " for " : "",
-            a->prefix ? a->prefix : "");
+    int st = cli_write_diagram(run, &opt, a->output, a->format, a->file, err);
+    if (st)
+        return st;
+    fprintf(out, "%s: diagram of %s%s%s\n", a->output, a->file, a->prefix ? " for " : "", a->prefix ? a->prefix : "");
     return run->end == RUN_CONVERGED ? EXIT_OK : EXIT_NO_CONVERGE;
 }

@@ -326,8 +326,11 @@ static void session_edges(Builder *b)
             bool was_up = false;
             for (guint k = 0; oa && k < oa->peers->len; k++) {
                 const ArPeer *op = bgp_peer(oa, (uint16_t)k);
-                if (strcmp(op->remote->name, s->sp[1]->name) == 0)
-                    was_up = op->session->state == SESS_ESTABLISHED && g_hash_table_size(op->out) == g_hash_table_size(pa->out);
+                if (strcmp(op->remote->name, s->sp[1]->name) != 0)
+                    continue;
+                const ArPeer *oq = bgp_peer(op->remote, op->remote_index);
+                was_up = op->session->state == SESS_ESTABLISHED && g_hash_table_size(op->out) == g_hash_table_size(pa->out) &&
+                         g_hash_table_size(oq->out) == g_hash_table_size(pb->out);
             }
             if (!was_up) {
                 set(e, "color", COLOR_CHANGED);

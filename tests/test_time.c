@@ -1,0 +1,250 @@
+/* test_time.c - simulated time: timed events, hold timers, flaps, MRAI, jitter, the timeline. */
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <string.h>
+
+static ArScenario *load_scn(const char *name, const char *const *sets)
+{
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    g_autofree char *path = g_build_filename(root ? root : ".", "scenarios", name, NULL);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    ArScenario *scn = load_file(path, &opts, diags);
+    if (!scn)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    return scn;
+}
+
+static ArRun *run_until(const ArScenario *scn, double until_s)
+{
+    ArSimConfig cfg = { .until = (ArTime)(until_s * (double)AR_SEC) };
+    return run_scenario(scn, until_s > 0 ? &cfg : NULL);
+}
+
+/* The VMs of vnet have an effective route for prefix (through BGP or not). */
+static gboolean vm_has(const ArRun *run, const char *vnet, const char *prefix)
+{
+    int v = scn_find(run->net->scn->vnets, vnet);
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    return eff_find(g_ptr_array_index(run->eff, v), p) != NULL;
+}
+
+static const ArEpoch *epoch(const ArRun *run, guint i)
+{
+    g_assert_cmpuint(i, <, run->net->epochs->len);
+    return &g_array_index(run->net->epochs, ArEpoch, i);
+}
+
+/* A silent NVA crash: Route Server keeps the routes until its hold timer expires 180 s later. */
+static void test_silent_crash(void)
+{
+    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", NULL);
+    {
+        g_autoptr(ArRun) run = run_until(scn, 239.9);
+        g_assert_true(vm_has(run, "hub", "10.100.0.0/16"));
+        g_assert_true(vm_has(run, "spoke1", "10.100.0.0/16"));
+    }
+    {
+        g_autoptr(ArRun) run = run_until(scn, 240.1);
+        g_assert_false(vm_has(run, "hub", "10.100.0.0/16"));
+        g_assert_false(vm_has(run, "spoke1", "10.100.0.0/16"));
+    }
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_cmpint(run->end, ==, RUN_CONVERGED);
+    /* start, crash at 60 s settled at 240 s, restore at 600 s settled after session setup (5 s) */
+    g_assert_cmpuint(run->net->epochs->len, ==, 3);
+    const ArEpoch *crash = epoch(run, 1);
+    g_assert_true(crash->quiet);
+    g_assert_cmpuint(crash->start, ==, 60 * AR_SEC);
+    g_assert_cmpuint(crash->settled, >=, 240 * AR_SEC);
+    g_assert_cmpuint(crash->settled, <, 241 * AR_SEC);
+    g_assert_cmpuint(epoch(run, 2)->settled, >=, 605 * AR_SEC);
+    g_assert_true(vm_has(run, "hub", "10.100.0.0/16")); /* back after the restore */
+}
+
+/* A graceful shutdown: NOTIFICATION, routes gone within milliseconds. */
+static void test_graceful_shutdown(void)
+{
+    const char *sets[] = { "events=[{\"at\": \"60s\", \"fail\": \"sdwan\", \"mode\": \"graceful\"}]", NULL };
+    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", sets);
+    g_autoptr(ArRun) run = run_until(scn, 60.5);
+    g_assert_false(vm_has(run, "hub", "10.100.0.0/16"));
+    const ArEpoch *e = epoch(run, 1);
+    g_assert_true(e->quiet);
+    g_assert_cmpuint(e->settled - e->start, <, AR_SEC / 10);
+}
+
+/* Enabling branch-to-branch at 10 minutes ends where branch-to-branch on from the start does. */
+static void test_b2b_later_equals_from_start(void)
+{
+    g_autoptr(ArScenario) later = load_scn("enable-b2b-at-10m.json", NULL);
+    const char *on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", "events=[]", NULL };
+    g_autoptr(ArScenario) start = load_scn("enable-b2b-at-10m.json", on);
+    g_autoptr(ArRun) a = run_scenario(later, NULL);
+    g_autoptr(ArRun) b = run_scenario(start, NULL);
+    g_assert_cmpint(a->end, ==, RUN_CONVERGED);
+    cJSON *ja = out_run_json(a, NULL), *jb = out_run_json(b, NULL);
+    g_autofree char *na = cJSON_PrintUnformatted(cJSON_GetObjectItem(ja, "nodes"));
+    g_autofree char *nb = cJSON_PrintUnformatted(cJSON_GetObjectItem(jb, "nodes"));
+    g_autofree char *ea = cJSON_PrintUnformatted(cJSON_GetObjectItem(ja, "effectiveRoutes"));
+    g_autofree char *eb = cJSON_PrintUnformatted(cJSON_GetObjectItem(jb, "effectiveRoutes"));
+    g_assert_cmpstr(na, ==, nb);
+    g_assert_cmpstr(ea, ==, eb);
+    g_assert_nonnull(strstr(na, "65515-12076-65020")); /* sdwan learned onprem2 */
+    cJSON_Delete(ja);
+    cJSON_Delete(jb);
+    const ArEpoch *e = epoch(a, 1);
+    g_assert_true(e->quiet);
+    g_assert_cmpuint(e->start, ==, 600 * AR_SEC);
+    g_assert_cmpuint(e->settled - e->start, <, AR_SEC);
+    g_assert_cmpuint(e->messages, >, 0);
+}
+
+/* 1,200 routes from one NVA: the sessions drop, come back after 60 s, drop again. */
+static void test_route_leak_flaps(void)
+{
+    g_autoptr(ArScenario) scn = load_scn("nva-route-leak.json", NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_cmpint(run->end, ==, RUN_UNTIL); /* never settles: settings.maxTime ends it */
+    ArSpeaker *ars = bgp_speaker_find(run->net->sim, "ars/0");
+    const ArSession *s = bgp_peer(ars, 0)->session;
+    g_assert_cmpstr(bgp_peer(ars, 0)->remote->name, ==, "sdwan");
+    /* leak at 120 s, then every 60 s until 120 + 600 s */
+    g_assert_cmpuint(s->flaps, ==, 10);
+    g_assert_nonnull(strstr(s->down_reason, "route limit exceeded"));
+    g_assert_false(epoch(run, 1)->quiet);
+    GString *t = g_string_new(NULL);
+    out_timeline_text(run, t);
+    g_assert_nonnull(strstr(t->str, "NOT settled"));
+    g_string_free(t, TRUE);
+}
+
+/* Creating the Route Server takes the ExpressRoute gateway down for 10 minutes (FAQ). */
+static void test_create_route_server(void)
+{
+    g_autoptr(ArScenario) scn = load_scn("create-route-server.json", NULL);
+    {
+        g_autoptr(ArRun) run = run_until(scn, 299);
+        g_assert_true(vm_has(run, "hub", "10.200.0.0/16"));
+        g_assert_false(vm_has(run, "hub", "10.100.0.0/16")); /* no Route Server yet */
+    }
+    {
+        g_autoptr(ArRun) run = run_until(scn, 600);
+        g_assert_false(vm_has(run, "hub", "10.200.0.0/16")); /* gateway down */
+        g_assert_true(vm_has(run, "hub", "10.100.0.0/16"));
+    }
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_cmpint(run->end, ==, RUN_CONVERGED);
+    g_assert_true(vm_has(run, "hub", "10.200.0.0/16"));
+    g_assert_cmpuint(run->net->epochs->len, ==, 3); /* start, creation, gateway back */
+    g_assert_cmpuint(epoch(run, 2)->start, ==, 900 * AR_SEC);
+    g_assert_null(epoch(run, 2)->se);
+}
+
+/* Maintenance on one instance: the other keeps injecting the NVA's routes. */
+static void test_maintenance(void)
+{
+    const char *sets[] = { "events=[{\"at\": \"60s\", \"maintenance\": \"ars/0\", \"duration\": \"5m\"}]", NULL };
+    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", sets);
+    g_autoptr(ArRun) during = run_until(scn, 120);
+    g_assert_true(vm_has(during, "hub", "10.100.0.0/16"));
+    g_assert_true(bgp_speaker_find(during->net->sim, "ars/0")->down);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_false(bgp_speaker_find(run->net->sim, "ars/0")->down);
+    g_assert_cmpuint(epoch(run, 2)->start, ==, 360 * AR_SEC);
+}
+
+/* MRAI holds back follow-up UPDATEs: the initial convergence takes longer than the interval. */
+static void test_mrai(void)
+{
+    /* With branch-to-branch on, ars/0 tells sdwan the VNet prefixes at once, then onprem2's prefix
+     * (learned 10 ms later from the gateway): that second UPDATE waits for the interval. */
+    const char *fast[] = { "events=[]", "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    const char *slow[] = { "events=[]", "routeServers.ars.allowBranchToBranchTraffic=true", "settings={\"mrai\": \"30s\"}", NULL };
+    g_autoptr(ArScenario) a = load_scn("nva-silent-failure.json", fast);
+    g_autoptr(ArScenario) b = load_scn("nva-silent-failure.json", slow);
+    g_autoptr(ArRun) ra = run_scenario(a, NULL);
+    g_autoptr(ArRun) rb = run_scenario(b, NULL);
+    g_assert_cmpuint(epoch(ra, 0)->settled, <, AR_SEC);
+    g_assert_cmpuint(epoch(rb, 0)->settled, >=, 30 * AR_SEC);
+    g_assert_cmpuint(epoch(rb, 0)->settled, <, 61 * AR_SEC);
+    /* same end state */
+    g_assert_true(vm_has(rb, "spoke1", "10.100.0.0/16"));
+    g_assert_true(vm_has(rb, "spoke1", "10.200.0.0/16"));
+}
+
+static void collect(void *user, const ArTraceRec *r)
+{
+    GString *s = user;
+    g_string_append_printf(s, "%" G_GUINT64_FORMAT " %d %s %s %u %u\n", r->time, r->kind, r->from ? r->from->name : "-",
+                           r->to ? r->to->name : "-", r->n_withdrawn, r->n_announced);
+}
+
+static char *trace_of(const ArScenario *scn, uint32_t seed)
+{
+    GString *s = g_string_new(NULL);
+    ArSimConfig cfg = { .seed = seed };
+    ArRun *run = run_scenario_traced(scn, &cfg, collect, s);
+    run_free(run);
+    return g_string_free(s, FALSE);
+}
+
+/* Jitter is seeded: the same seed gives the same trace, another seed another one. */
+static void test_seeded_jitter(void)
+{
+    const char *sets[] = { "settings={\"jitter\": \"20ms\"}", NULL };
+    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", sets);
+    g_autofree char *a = trace_of(scn, 7), *b = trace_of(scn, 7), *c = trace_of(scn, 8);
+    g_assert_cmpstr(a, ==, b);
+    g_assert_cmpstr(a, !=, c);
+    g_assert_cmpuint(strlen(a), >, 100);
+}
+
+/* Event validation: positions and what to fix. */
+static void test_event_errors(void)
+{
+    static const struct {
+        const char *events;
+        const char *want;
+    } cases[] = {
+        { "[{\"at\": \"5x\", \"fail\": \"sdwan\"}]", "t.json:1:19: /events/0/at: \"5x\" is not a duration" },
+        { "[{\"at\": 10, \"fail\": \"nope\"}]", "t.json:1:31: /events/0/fail: no node named \"nope\"" },
+        { "[{\"at\": 10}]", "t.json:1:12: /events/0: an event has \"at\" and exactly one action" },
+        { "[{\"at\": 10, \"set\": \"vnets.hub.addressPrefixes\", \"value\": 1}]",
+          "t.json:1:30: /events/0/set: \"vnets.hub.addressPrefixes\" cannot change during a run" },
+        { "[{\"at\": 10, \"failSession\": [\"sdwan\"]}]", "t.json:1:38: /events/0/failSession: expected the session's two ends" },
+        { "[{\"at\": 10, \"maintenance\": \"ars\"}]", "t.json:1:38: /events/0/maintenance: maintenance takes one Route Server instance" },
+    };
+    /* The events come first, on line 1, so the expected columns are easy to check by eye. */
+    const char *rest = "\"vnets\":[{\"name\":\"hub\",\"addressPrefixes\":[\"10.1.0.0/16\"]}],"
+                       "\"routeServers\":[{\"name\":\"ars\",\"vnet\":\"hub\"}],"
+                       "\"nvas\":[{\"name\":\"sdwan\",\"vnet\":\"hub\",\"ipAddress\":\"10.1.1.4\",\"asn\":65001,\"routeServer\":\"ars\"}]}";
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autofree char *full = g_strdup_printf("{\"events\":%s,\n%s", cases[i].events, rest);
+        g_autoptr(ArDiagList) d = diag_list_new();
+        g_autoptr(ArScenario) scn = load_text("t.json", full, strlen(full), NULL, d);
+        g_assert_null(scn);
+        g_assert_cmpint(d->errors, ==, 1);
+        g_autofree char *got = diag_format(g_ptr_array_index(d->items, 0));
+        if (!g_str_has_prefix(got, cases[i].want))
+            g_error("case %zu: got \"%s\", want prefix \"%s\"", i, got, cases[i].want);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/time/silent-crash-hold-timer", test_silent_crash);
+    g_test_add_func("/time/graceful-shutdown", test_graceful_shutdown);
+    g_test_add_func("/time/b2b-later-equals-from-start", test_b2b_later_equals_from_start);
+    g_test_add_func("/time/route-leak-flaps", test_route_leak_flaps);
+    g_test_add_func("/time/create-route-server", test_create_route_server);
+    g_test_add_func("/time/maintenance", test_maintenance);
+    g_test_add_func("/time/mrai", test_mrai);
+    g_test_add_func("/time/seeded-jitter", test_seeded_jitter);
+    g_test_add_func("/time/event-errors", test_event_errors);
+    return g_test_run();
+}
