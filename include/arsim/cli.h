@@ -60,6 +60,17 @@ typedef struct ArGenerateArgs {
 
 int cmd_generate(const ArGenerateArgs *a, FILE *out, FILE *err);
 
+/* Arguments of `arsim report`: one self-contained HTML page. */
+typedef struct ArReportArgs {
+    const char *file;          /* scenario */
+    char **sets;               /* --set overrides of the scenario */
+    const char *compare_file;  /* --compare B.json: compare with another scenario */
+    char **compare_sets;       /* --compare-set PATH=VALUE: compare with the scenario so changed */
+    const char *output;        /* -o report.html (required) */
+} ArReportArgs;
+
+int cmd_report(const ArReportArgs *a, FILE *out, FILE *err);
+
 /* Arguments of `arsim compare`: A alone with --set (before = A, after = A + sets), or A and B. */
 typedef struct ArCompareArgs {
     const char *file_a;        /* scenario before */

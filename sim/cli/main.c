@@ -18,6 +18,8 @@ static const char *const overview =
     "  graph FILE -o OUT  draw the topology and the results (svg, png, pdf, dot); --prefix P\n"
     "                   shows how one prefix propagates and why it stops\n"
     "  trace FILE       follow a packet --from a site or VNet --to an address, hop by hop\n"
+    "  report FILE -o report.html  one self-contained HTML page: diagram, tables, reachability,\n"
+    "                   comparison (--compare B.json or --compare-set PATH=VALUE), timeline\n"
     "  generate         write a scenario of a given size (spokes, NVAs, prefixes...)\n"
     "  validate FILE... check scenario files; every problem as FILE:LINE:COL: /json/pointer: message\n"
     "  help [COMMAND]   this text, or a command's options\n"
@@ -174,6 +176,43 @@ static int main_graph(int argc, char **argv)
     return cmd_graph(&a, stdout, stderr);
 }
 
+static int main_report(int argc, char **argv)
+{
+    ArReportArgs a = { 0 };
+    g_auto(GStrv) sets = NULL, compare_sets = NULL;
+    g_autofree char *compare = NULL, *output = NULL;
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the page to FILE (required)", "report.html" },
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
+        { "compare", 0, 0, G_OPTION_ARG_FILENAME, &compare, "Also show what changes in scenario B", "B.json" },
+        { "compare-set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &compare_sets,
+          "Also show what changes with this setting (repeatable)", "PATH=VALUE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE -o report.html - one page to share in a change review");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "A single self-contained HTML file (inline CSS and SVG, no network): the scenario, the diagram,\n"
+        "every routing table and effective route (filterable), the reachability grid, and with --compare\n"
+        "or --compare-set the before/after difference; with events, the timeline.\n"
+        "Example: arsim report scenarios/seed-er-sdwan.json --compare-set routeServers.ars.allowBranchToBranchTraffic=true -o r.html\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "report", &argc, &argv, &status))
+        return status;
+    if (argc != 2)
+        return usage_error("report", "expected exactly one scenario FILE");
+    if (!output)
+        return usage_error("report", "-o report.html is required");
+    if (compare && compare_sets)
+        return usage_error("report", "--compare and --compare-set exclude each other");
+    a.file = argv[1];
+    a.sets = sets;
+    a.compare_file = compare;
+    a.compare_sets = compare_sets;
+    a.output = output;
+    return cmd_report(&a, stdout, stderr);
+}
+
 static int main_compare(int argc, char **argv)
 {
     ArCompareArgs a = { 0 };
@@ -293,6 +332,7 @@ static const Command commands[] = {
     { "compare", main_compare },
     { "trace", main_trace },
     { "generate", main_generate },
+    { "report", main_report },
 };
 
 int main(int argc, char **argv)
@@ -312,11 +352,11 @@ int main(int argc, char **argv)
         for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
             if (strcmp(argv[2], commands[i].name) == 0)
                 return commands[i].fn(2, args);
-        return usage_error(NULL, "unknown command; commands: run, graph, compare, trace, generate, validate");
+        return usage_error(NULL, "unknown command; commands: run, graph, compare, trace, report, generate, validate");
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         if (strcmp(argv[1], commands[i].name) == 0)
             return commands[i].fn(argc - 1, argv + 1);
-    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, generate, validate, help", argv[1]);
+    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, report, generate, validate, help", argv[1]);
     return usage_error(NULL, msg);
 }
