@@ -57,6 +57,9 @@ typedef struct ArPolicy {
     /* Export of route r (the best for key) to peer to: attributes to send, or NULL to send
      * nothing (a withdrawal if something was sent before), with a static reason in *why. */
     const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why);
+    /* Per-prefix import rewrite after import and accept (neighbour policies); NULL hook = none,
+     * NULL result rejects. */
+    const ArAttrs *(*import_prefix)(ArSpeaker *sp, ArPeer *from, uint64_t key, const ArAttrs *a, const char **why);
 } ArPolicy;
 
 struct ArSpeaker {
@@ -69,6 +72,8 @@ struct ArSpeaker {
     const ArPolicy *policy;   /* import/export rules */
     const void *cfg;          /* kind-specific settings for the policy (e.g. ArRouteServer*) */
     GArray *filter;           /* ArPrefix list the policy uses (Route Server: VNet spaces), may be NULL */
+    const GArray *route_maps; /* ArRmRule neighbour policies (scenario "policies"), NULL when none */
+    uint32_t id;              /* index in sim->speakers */
     GPtrArray *peers;         /* ArPeer*, index = ArPeer.index */
     ArRib rib;                /* Adj-RIBs-In and Loc-RIB */
     GArray *dirty;            /* prefix keys whose best path changed since the last flush, in order */
@@ -171,6 +176,7 @@ struct ArSim {
     ArTraceFn trace;          /* optional hook told about every message and timer */
     void *trace_user;         /* its argument */
     void *owner;              /* the ArNet that built this simulation, for scenario events */
+    GHashTable *watch;        /* when set: (speaker id << 40 | prefix key) -> best-path changes */
 };
 
 ArSim *bgp_sim_new(const ArSimConfig *cfg);

@@ -29,6 +29,13 @@ typedef struct ArEpoch {
     GPtrArray *eff;          /* effective routes (ArEffTable*) when it ended; filled by the results stage */
 } ArEpoch;
 
+/* A prefix whose best path kept changing at one speaker when the run gave up. */
+typedef struct ArFlap {
+    const ArSpeaker *sp;   /* where */
+    uint64_t key;          /* which prefix */
+    uint64_t changes;      /* best-path changes in the watched window */
+} ArFlap;
+
 typedef struct ArTimedEvent ArTimedEvent;
 typedef struct ArDeferred ArDeferred;
 
@@ -43,6 +50,8 @@ typedef struct ArNet {
     ArTime last_followup;        /* latest time a follow-up (gateway back, maintenance over) is due */
     bool until_given;            /* until came from the user (--until), not from settings.maxTime */
     void (*on_epoch_end)(struct ArNet *net, ArEpoch *ep); /* called as each epoch closes (results stage) */
+    ArTime watch_window;         /* when non-zero: count best-path changes during the run's last window */
+    GArray *flaps;               /* ArFlap, most changes first, filled when watch_window was set */
     ArInstPair *rs;              /* per route server: its two instances */
     ArInstPair *gw;              /* per gateway: instance 0, and instance 1 or NULL */
     ArSpeaker **nva;             /* per NVA */
@@ -77,5 +86,6 @@ extern const ArPolicy policy_er_gateway;
 extern const ArPolicy policy_vpn_gateway;
 extern const ArPolicy policy_msee;
 extern const ArPolicy policy_standard; /* NVAs and on-premises routers: plain eBGP */
+extern const ArPolicy policy_mapped;   /* the same with neighbour policies (routemap.c) */
 
 #endif

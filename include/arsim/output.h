@@ -50,6 +50,10 @@ void out_stats_text(const ArRunStats *st, GString *out);
 /* The story of the run: per epoch (start, then each scenario event) its log, when routing
  * settled and after how many messages, and how VMs' effective routes changed. */
 void out_timeline_text(const ArRun *run, GString *out);
+/* One line naming what kept changing when a run did not settle ("10.99.0.0/16 at nva1 (...)"),
+ * NULL when nothing was watched. */
+char *out_flaps_summary(const ArRun *run, guint max_items);
+cJSON *out_flaps_json(const ArRun *run);
 cJSON *out_timeline_json(const ArRun *run);
 
 /* --trace FILE.jsonl: every message and timer as one JSON object per line, written to a temporary

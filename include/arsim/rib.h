@@ -30,9 +30,16 @@ typedef struct ArRibNet {
     ArRoute *best;     /* selected path, NULL when none (every path rejected or list empty) */
 } ArRibNet;
 
+/* Routes and nets come from per-table blocks (no per-route malloc header, no per-route free at
+ * the end): a stored path costs sizeof(ArRoute) = 24 bytes, a prefix sizeof(ArRibNet) = 16 bytes
+ * plus its hash-table slot. Freed ones are kept on free lists for reuse. */
 typedef struct ArRib {
-    GHashTable *nets;  /* prefix key (packed into the pointer) -> ArRibNet* */
-    uint64_t routes;   /* paths stored, for statistics */
+    GHashTable *nets;      /* prefix key (packed into the pointer) -> ArRibNet* */
+    uint64_t routes;       /* paths stored, for statistics */
+    ArRoute *free_routes;  /* unused routes, linked through next */
+    ArRibNet *free_nets;   /* unused nets, linked through their routes field (cast) */
+    GPtrArray *blocks;     /* memory blocks the routes and nets are carved from */
+    guint block_items;     /* items in the next block: doubles from 64 up to 65,536 */
 } ArRib;
 
 void rib_init(ArRib *r);

@@ -79,6 +79,30 @@ typedef struct ArOrigination {
     GArray *communities;  /* uint32_t, (high 16 bits : low 16 bits), may be empty */
 } ArOrigination;
 
+/* One rule of a neighbour policy (route-map semantics): the first rule whose peer, direction and
+ * match fit decides; a route no rule matches passes unchanged. */
+typedef struct ArRmRule {
+    char *peer;             /* neighbour name (a Route Server's name covers both instances); NULL = any */
+    bool import;            /* applies to routes received (true) or sent (false) */
+    bool deny;              /* action: drop the route */
+    bool has_prefix;        /* match: prefix within prefix, length in [ge, le] */
+    ArPrefix prefix;
+    uint8_t ge, le;
+    bool has_as;            /* match: the AS path holds as */
+    uint32_t as;
+    bool has_comm;          /* match: the route carries comm */
+    uint32_t comm;
+    uint8_t prepend;        /* set: own ASN prepended this many more times (export) */
+    bool remove_private;    /* set: private ASNs removed (keeps our own ASN in front on export) */
+    bool has_replace;       /* set: replace_from replaced by replace_to in the path */
+    uint32_t replace_from, replace_to;
+    GArray *add_comms;      /* set: communities added (uint32_t), may be NULL */
+    bool has_local_pref;    /* set: LOCAL_PREF */
+    uint32_t local_pref;
+    bool has_next_hop;      /* set: NEXT_HOP */
+    uint32_t next_hop;
+} ArRmRule;
+
 typedef struct ArNva {
     char *name;               /* unique among NVAs */
     int vnet;                 /* index of its VNet */
@@ -87,6 +111,8 @@ typedef struct ArNva {
     uint32_t asn;             /* its ASN: 16-bit, not reserved (FAQ) */
     int route_server;         /* index of the Route Server it peers with, AR_NO_INDEX if none */
     GArray *originations;     /* ArOrigination, advertisedPrefixes in file order */
+    GArray *policies;         /* ArRmRule, in order */
+    GArray *bgp_peers;        /* int: indexes of NVAs it also peers with (bgpPeers) */
 } ArNva;
 
 typedef struct ArConnection {
@@ -102,6 +128,7 @@ typedef struct ArSite {
     GArray *prefixes;      /* ArPrefix, addressPrefixes it originates */
     GArray *connections;   /* ArConnection, in file order */
     uint32_t ip;           /* bgpPeeringAddress; 0 = let the build choose */
+    GArray *policies;      /* ArRmRule, in order */
 } ArSite;
 
 /* Timing and limits of the simulation (top-level "settings"). Times in microseconds. */

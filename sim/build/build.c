@@ -114,9 +114,11 @@ static void build_nvas(ArNet *net)
     const ArScenario *scn = net->scn;
     for (guint i = 0; i < scn->nvas->len; i++) {
         const ArNva *nva = g_ptr_array_index(scn->nvas, i);
-        ArSpeaker *sp = bgp_speaker_new(net->sim, nva->name, NODE_NVA, nva->asn, nva->ip, &policy_standard);
+        ArSpeaker *sp = bgp_speaker_new(net->sim, nva->name, NODE_NVA, nva->asn, nva->ip,
+                                        nva->policies->len ? &policy_mapped : &policy_standard);
         sp->resource = nva;
         sp->cfg = nva;
+        sp->route_maps = nva->policies->len ? nva->policies : NULL;
         for (guint k = 0; k < nva->originations->len; k++) {
             const ArOrigination *o = &g_array_index(nva->originations, ArOrigination, k);
             bgp_originate(sp, o->prefix, build_local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
@@ -131,9 +133,11 @@ static void build_sites(ArNet *net)
     for (guint i = 0; i < scn->sites->len; i++) {
         const ArSite *st = g_ptr_array_index(scn->sites, i);
         uint32_t ip = st->ip ? st->ip : site_default_ip(st, i);
-        ArSpeaker *sp = bgp_speaker_new(net->sim, st->name, NODE_SITE, st->asn, ip, &policy_standard);
+        ArSpeaker *sp = bgp_speaker_new(net->sim, st->name, NODE_SITE, st->asn, ip,
+                                        st->policies->len ? &policy_mapped : &policy_standard);
         sp->resource = st;
         sp->cfg = st;
+        sp->route_maps = st->policies->len ? st->policies : NULL;
         build_originate_all(sp, st->prefixes, 0);
         net->site[i] = sp;
     }
@@ -153,6 +157,14 @@ static void connect_route_server_peers(ArNet *net)
             ArPeer *at_rs = bgp_peer(ars, s->peer[0]);
             at_rs->route_limit = scn->settings.lift_limits ? 0 : net->rs_cfg[nva->route_server].route_limit;
             at_rs->import_weight = WEIGHT_IBGP; /* shown as weight 32768 by Azure (section 8) */
+        }
+    }
+    /* NVA-to-NVA sessions (bgpPeers): eBGP multihop, or iBGP between equal ASNs. */
+    for (guint i = 0; i < scn->nvas->len; i++) {
+        const ArNva *nva = g_ptr_array_index(scn->nvas, i);
+        for (guint k = 0; k < nva->bgp_peers->len; k++) {
+            int o = g_array_index(nva->bgp_peers, int, k);
+            bgp_session_new(net->sim, net->nva[i], nva->ip, net->nva[o], ((const ArNva *)g_ptr_array_index(scn->nvas, o))->ip);
         }
     }
     /* Gateways in the Route Server's VNet: automatic iBGP with both instances (ERVPN). */

@@ -323,7 +323,37 @@ void build_events_free(ArNet *net)
         g_array_free(net->epochs, TRUE);
     if (net->deferred)
         g_ptr_array_free(net->deferred, TRUE);
+    if (net->flaps)
+        g_array_free(net->flaps, TRUE);
     g_free(net->timed);
+}
+
+static gint flap_cmp(gconstpointer a, gconstpointer b)
+{
+    const ArFlap *x = a, *y = b;
+    if (x->changes != y->changes)
+        return x->changes > y->changes ? -1 : 1;
+    if (x->sp->id != y->sp->id)
+        return x->sp->id < y->sp->id ? -1 : 1;
+    return (x->key > y->key) - (x->key < y->key);
+}
+
+/* The watched counts, as (speaker, prefix, changes), most changes first. O(n log n). */
+static void collect_flaps(ArNet *net)
+{
+    ArSim *sim = net->sim;
+    net->flaps = g_array_new(FALSE, FALSE, sizeof(ArFlap));
+    GHashTableIter it;
+    gpointer k, v;
+    g_hash_table_iter_init(&it, sim->watch);
+    while (g_hash_table_iter_next(&it, &k, &v)) {
+        guint64 packed = GPOINTER_TO_SIZE(k);
+        ArFlap f = { g_ptr_array_index(sim->speakers, packed >> 40), packed & ((1ull << 40) - 1), GPOINTER_TO_SIZE(v) };
+        g_array_append_val(net->flaps, f);
+    }
+    g_array_sort(net->flaps, flap_cmp);
+    g_hash_table_destroy(sim->watch);
+    sim->watch = NULL;
 }
 
 ArRunEnd build_run(ArNet *net)
@@ -340,7 +370,14 @@ ArRunEnd build_run(ArNet *net)
     net->until_given = sim->cfg.until != 0;
     net->until = net->until_given ? sim->cfg.until : last_event + scn->settings.max_time;
     epoch_open(net, NULL, "start");
-    ArRunEnd end = bgp_run(sim, net->until);
+    if (net->watch_window > net->until)
+        net->watch_window = net->until; /* the whole run is the window */
+    ArTime watch_from = net->until - net->watch_window;
+    ArRunEnd end = net->watch_window ? bgp_run(sim, watch_from) : bgp_run(sim, net->until);
+    if (net->watch_window && end != RUN_EVENT_CAP) {
+        sim->watch = g_hash_table_new(g_direct_hash, g_direct_equal);
+        end = bgp_run(sim, net->until);
+    }
     /* Follow-ups (a gateway back after 10 minutes) extend the automatic end, not a given one. */
     while (end == RUN_UNTIL && !net->until_given && net->last_followup + scn->settings.max_time > net->until) {
         net->until = net->last_followup + scn->settings.max_time;
@@ -350,5 +387,7 @@ ArRunEnd build_run(ArNet *net)
         end = RUN_CONVERGED; /* only scenario events after --until were left */
     g_assert(end != RUN_CONVERGED || sim->pending == 0);
     epoch_close(net);
+    if (sim->watch)
+        collect_flaps(net);
     return end;
 }

@@ -113,7 +113,7 @@ static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const A
     return NULL;
 }
 
-const ArPolicy policy_route_server = { rs_import, rs_accept, rs_export };
+const ArPolicy policy_route_server = { .import = rs_import, .accept = rs_accept, .export = rs_export };
 
 /* ---- ExpressRoute gateway -------------------------------------------------------------------- */
 
@@ -141,7 +141,7 @@ static const ArAttrs *ergw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const
     return a ? bgp_attrs_with(sp->sim, a, a->path, a->comms, to->local_ip) : NULL;
 }
 
-const ArPolicy policy_er_gateway = { bgp_import_standard, NULL, ergw_export };
+const ArPolicy policy_er_gateway = { .import = bgp_import_standard, .export = ergw_export };
 
 /* ---- VPN gateway ----------------------------------------------------------------------------- */
 
@@ -161,7 +161,7 @@ static const ArAttrs *vpngw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, cons
     return bgp_export_standard(sp, to, key, r, why); /* toward sites: plain eBGP, transit between sites */
 }
 
-const ArPolicy policy_vpn_gateway = { bgp_import_standard, NULL, vpngw_export };
+const ArPolicy policy_vpn_gateway = { .import = bgp_import_standard, .export = vpngw_export };
 
 /* ---- MSEE ------------------------------------------------------------------------------------ */
 
@@ -175,6 +175,6 @@ static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const
     return p == a->path ? a : bgp_attrs_with(sp->sim, a, p, a->comms, a->next_hop);
 }
 
-const ArPolicy policy_msee = { bgp_import_standard, NULL, msee_export };
+const ArPolicy policy_msee = { .import = bgp_import_standard, .export = msee_export };
 
-const ArPolicy policy_standard = { bgp_import_standard, NULL, bgp_export_standard };
+const ArPolicy policy_standard = { .import = bgp_import_standard, .export = bgp_export_standard };

@@ -110,8 +110,9 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
                      "see --timeline for what keeps changing\n", a->file, run->net->sim->cfg.max_events);
         status = EXIT_NO_CONVERGE;
     } else if (run->end == RUN_UNTIL && !run->net->until_given) {
-        fprintf(err, "arsim: %s: routing was still changing %.0f s after the last event (settings.maxTime); "
-                     "see --timeline for what keeps changing\n", a->file, (double)scn->settings.max_time / AR_SEC);
+        g_autofree char *flaps = out_flaps_summary(run, 6);
+        fprintf(err, "arsim: %s: routing was still changing %.0f s after the last event (settings.maxTime)%s%s\n", a->file,
+                (double)scn->settings.max_time / AR_SEC, flaps ? "; " : "", flaps ? flaps : "");
         status = EXIT_NO_CONVERGE;
     }
 
@@ -147,6 +148,8 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     if (a->json) {
         cJSON *doc = out_run_json(run, a->node);
         cJSON_AddItemToObject(doc, "timeline", out_timeline_json(run));
+        if (run->net->flaps)
+            cJSON_AddItemToObject(doc, "oscillation", out_flaps_json(run));
         if (a->stats)
             cJSON_AddItemToObject(doc, "stats", out_stats_json(&cost));
         text = out_json_print(doc);

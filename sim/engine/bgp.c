@@ -115,6 +115,8 @@ void bgp_sim_free(ArSim *sim)
     g_hash_table_destroy(sim->by_name);
     if (sim->rng)
         g_rand_free(sim->rng);
+    if (sim->watch)
+        g_hash_table_destroy(sim->watch);
     g_array_free(sim->log, TRUE);
     g_ptr_array_free(sim->sessions, TRUE);
     g_ptr_array_free(sim->speakers, TRUE);
@@ -138,6 +140,7 @@ ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32
     sp->dirty_set = g_hash_table_new(rib_key_hash, g_direct_equal);
     evq_event_init(&sp->flush_ev, on_flush);
     sp->sim = sim;
+    sp->id = sim->speakers->len;
     g_ptr_array_add(sim->speakers, sp);
     g_hash_table_insert(sim->by_name, sp->name, sp);
     return sp;
@@ -275,8 +278,13 @@ static void rib_update(ArSpeaker *sp, uint64_t key, uint16_t peer, const ArAttrs
     n->best = dp_best(sp, n);
     const ArAttrs *new_attrs = n->best ? n->best->attrs : NULL;
     uint16_t new_peer = n->best ? n->best->peer : PEER_LOCAL;
-    if (new_attrs != old_attrs || new_peer != old_peer)
+    if (new_attrs != old_attrs || new_peer != old_peer) {
         mark_dirty(sp, key);
+        if (sp->sim->watch) {
+            gpointer wk = GSIZE_TO_POINTER(((guint64)sp->id << 40) | key);
+            g_hash_table_insert(sp->sim->watch, wk, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(sp->sim->watch, wk)) + 1));
+        }
+    }
     rib_prune(&sp->rib, key, n);
 }
 
@@ -659,10 +667,13 @@ static void on_deliver(ArEvent *ev, void *ctx)
         for (uint32_t i = 0; i < m->n_announce; i++) {
             uint64_t key = m->keys[m->n_withdraw + i];
             bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));
+            const ArAttrs *pa = a;
+            if (ok && sp->policy->import_prefix)
+                ok = (pa = sp->policy->import_prefix(sp, peer, key, a, &why)) != NULL;
             if (!ok)
                 sp->rejected++;
             /* A rejected announcement withdraws what the peer sent before (RFC 4271 9.1.1). */
-            rib_update(sp, key, peer->index, ok ? a : NULL, 0);
+            rib_update(sp, key, peer->index, ok ? pa : NULL, 0);
         }
     }
     g_free(m);

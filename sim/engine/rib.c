@@ -1,6 +1,7 @@
 /* rib.c - per-speaker routing table: prefix -> list of paths and the best one. */
 #include "arsim/rib.h"
 
+#include <stddef.h>
 #include <stdlib.h>
 
 guint rib_key_hash(gconstpointer p)
@@ -12,28 +13,70 @@ guint rib_key_hash(gconstpointer p)
     return (guint)k;
 }
 
-static void net_free(gpointer p)
+/* Largest block: 65,536 items of at most 24 bytes (1.5 MiB). */
+#define RIB_BLOCK_MAX 65536u
+
+/* Carves a new block into items of the given size, pushed on a free list whose link is the first
+ * pointer of each item (ArRoute.next, ArRibNet.routes). */
+static void *rib_block(ArRib *r, gsize item)
 {
-    ArRibNet *n = p;
-    for (ArRoute *r = n->routes, *next; r; r = next) {
-        next = r->next;
-        g_free(r);
-    }
-    g_free(n);
+    guint n = r->block_items;
+    r->block_items = MIN(n * 2, RIB_BLOCK_MAX);
+    char *b = g_malloc(n * item);
+    g_ptr_array_add(r->blocks, b);
+    for (guint i = 0; i < n; i++)
+        *(void **)(void *)(b + i * item) = i + 1 < n ? b + (i + 1) * item : NULL;
+    return b;
+}
+
+static ArRoute *route_alloc(ArRib *r)
+{
+    if (!r->free_routes)
+        r->free_routes = rib_block(r, sizeof(ArRoute));
+    ArRoute *rt = r->free_routes;
+    r->free_routes = rt->next;
+    return rt;
+}
+
+static void route_release(ArRib *r, ArRoute *rt)
+{
+    rt->next = r->free_routes;
+    r->free_routes = rt;
+}
+
+static ArRibNet *net_alloc(ArRib *r)
+{
+    G_STATIC_ASSERT(offsetof(ArRibNet, routes) == 0);
+    if (!r->free_nets)
+        r->free_nets = rib_block(r, sizeof(ArRibNet));
+    ArRibNet *n = r->free_nets;
+    r->free_nets = (ArRibNet *)(void *)n->routes;
+    n->routes = NULL;
+    n->best = NULL;
+    return n;
+}
+
+static void net_release(ArRib *r, ArRibNet *n)
+{
+    n->routes = (ArRoute *)(void *)r->free_nets;
+    r->free_nets = n;
 }
 
 void rib_init(ArRib *r)
 {
-    r->nets = g_hash_table_new_full(rib_key_hash, g_direct_equal, NULL, net_free);
-    r->routes = 0;
+    *r = (ArRib){ 0 };
+    r->nets = g_hash_table_new(rib_key_hash, g_direct_equal);
+    r->blocks = g_ptr_array_new_with_free_func(g_free);
+    r->block_items = 64;
 }
 
 void rib_clear(ArRib *r)
 {
     if (r->nets)
         g_hash_table_destroy(r->nets);
-    r->nets = NULL;
-    r->routes = 0;
+    if (r->blocks)
+        g_ptr_array_free(r->blocks, TRUE);
+    *r = (ArRib){ 0 };
 }
 
 ArRibNet *rib_find(const ArRib *r, uint64_t key) { return g_hash_table_lookup(r->nets, rib_key_ptr(key)); }
@@ -42,7 +85,7 @@ ArRibNet *rib_get(ArRib *r, uint64_t key)
 {
     ArRibNet *n = g_hash_table_lookup(r->nets, rib_key_ptr(key));
     if (!n) {
-        n = g_new0(ArRibNet, 1);
+        n = net_alloc(r);
         g_hash_table_insert(r->nets, rib_key_ptr(key), n);
     }
     return n;
@@ -53,6 +96,7 @@ void rib_prune(ArRib *r, uint64_t key, ArRibNet *n)
     if (n->routes == NULL) {
         g_assert(n->best == NULL);
         g_hash_table_remove(r->nets, rib_key_ptr(key));
+        net_release(r, n);
     }
 }
 
@@ -74,7 +118,7 @@ ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a,
         (*pp)->flags = flags;
         return *pp;
     }
-    ArRoute *r = g_new(ArRoute, 1);
+    ArRoute *r = route_alloc(rib);
     r->attrs = a;
     r->peer = peer;
     r->flags = flags;
@@ -92,7 +136,7 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
             *pp = r->next;
             if (n->best == r)
                 n->best = NULL;
-            g_free(r);
+            route_release(rib, r);
             rib->routes--;
             return TRUE;
         }

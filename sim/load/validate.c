@@ -73,7 +73,16 @@ typedef struct Ctx {
     GArray *rs_peers;        /* per Route Server: NVAs that name it so far */
     gboolean hosts_unresolved; /* a route server or gateway has no valid vnet: skip "has no gateway" */
     char *known[5];          /* cached "known: ..." lists per section */
+    GArray *refs;            /* Ref: names checked once every node is known (policy peers, bgpPeers) */
 } Ctx;
+
+/* A name that can only be checked when every node is known. */
+typedef struct Ref {
+    const cJSON *node;   /* the name's JSON string */
+    const char *ptr;     /* its pointer */
+    int nva;             /* bgpPeers: the NVA listing it; -1 for a policy's peer */
+    ArRmRule *rule;      /* a policy's peer: the rule (its array is not resized after parsing) */
+} Ref;
 
 enum { K_VNET, K_RS, K_GW, K_NVA, K_SITE };
 static const char *const section_key[] = { "vnets", "routeServers", "gateways", "nvas", "sites" };
@@ -947,7 +956,7 @@ static void do_peerings(Ctx *c)
 
 /* ---- nvas -------------------------------------------------------------------------------- */
 
-enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_N };
+enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_N };
 static const KeySpec nva_keys[NV_N] = {
     { "name", J_STRING, TRUE },
     { "vnet", J_STRING, TRUE },
@@ -956,6 +965,8 @@ static const KeySpec nva_keys[NV_N] = {
     { "routeServer", J_STRING, FALSE },
     { "nextHopIp", J_STRING, FALSE },
     { "advertisedPrefixes", J_ARRAY, FALSE },
+    { "policies", J_ARRAY, FALSE },
+    { "bgpPeers", J_ARRAY, FALSE },
 };
 
 enum { AP_PREFIX, AP_PATH, AP_COMM, AP_N };
@@ -1058,6 +1069,169 @@ static void do_origination(Ctx *c, const cJSON *it, const char *ptr, ArNva *n, G
     g_array_append_val(n->originations, o);
 }
 
+enum { PO_PEER, PO_DIR, PO_MATCH, PO_ACTION, PO_SET, PO_N };
+static const KeySpec policy_keys[PO_N] = {
+    { "peer", J_STRING, FALSE },
+    { "direction", J_STRING, TRUE },
+    { "match", J_OBJECT, FALSE },
+    { "action", J_STRING, FALSE },
+    { "set", J_OBJECT, FALSE },
+};
+enum { PM_PREFIX, PM_GE, PM_LE, PM_AS, PM_COMM, PM_N };
+static const KeySpec match_keys[PM_N] = {
+    { "prefix", J_STRING, FALSE },
+    { "ge", J_INT, FALSE },
+    { "le", J_INT, FALSE },
+    { "asPathContains", J_INT, FALSE },
+    { "community", J_STRING, FALSE },
+};
+enum { PS_PREPEND, PS_REMOVE, PS_REPLACE, PS_ADDCOMM, PS_LP, PS_NH, PS_N };
+static const KeySpec set_keys[PS_N] = {
+    { "prepend", J_INT, FALSE },
+    { "removePrivateAs", J_BOOL, FALSE },
+    { "replaceAs", J_OBJECT, FALSE },
+    { "addCommunities", J_ARRAY, FALSE },
+    { "localPreference", J_INT, FALSE },
+    { "nextHop", J_STRING, FALSE },
+};
+enum { RA_FROM, RA_TO, RA_N };
+static const KeySpec replace_keys[RA_N] = {
+    { "from", J_INT, TRUE },
+    { "to", J_INT, TRUE },
+};
+
+static gboolean parse_community(const char *s, uint32_t *out);
+
+static gboolean get_community(Ctx *c, const cJSON *v, const char *ptr, uint32_t *out)
+{
+    if (cJSON_IsString(v) && parse_community(v->valuestring, out))
+        return TRUE;
+    ERR(c, v, ptr, "expected a community \"A:B\" with A and B from 0 to 65535, e.g. \"65535:65282\" (NO_ADVERTISE)");
+    return FALSE;
+}
+
+/* Neighbour policies of an NVA or site: route-map rules, first match wins. */
+static void do_policies(Ctx *c, const cJSON *arr, const char *base, GArray *out)
+{
+    static const char *const dirs[] = { "import", "export" };
+    static const char *const actions[] = { "permit", "deny" };
+    int i = 0;
+    for (const cJSON *el = arr->child; el; el = el->next, i++) {
+        const char *ptr = PI(c, base, i);
+        Src sr;
+        if (!check_object(c, el, ptr, policy_keys, PO_N, &sr))
+            continue;
+        ArRmRule r = { 0 };
+        if (sr.f[PO_DIR])
+            r.import = get_enum(c, sr.f[PO_DIR], PK(c, ptr, "direction"), "direction", dirs, 2) == 0;
+        if (sr.f[PO_ACTION])
+            r.deny = get_enum(c, sr.f[PO_ACTION], PK(c, ptr, "action"), "action", actions, 2) == 1;
+        if (sr.f[PO_PEER] && strcmp(sr.f[PO_PEER]->valuestring, "*") != 0)
+            r.peer = g_strdup(sr.f[PO_PEER]->valuestring);
+        const char *mp = PK(c, ptr, "match");
+        Src m;
+        if (sr.f[PO_MATCH] && check_object(c, sr.f[PO_MATCH], mp, match_keys, PM_N, &m)) {
+            if (m.f[PM_PREFIX] && get_prefix(c, m.f[PM_PREFIX], PK(c, mp, "prefix"), &r.prefix))
+                r.has_prefix = TRUE;
+            uint32_t ge = r.prefix.len, le = r.prefix.len;
+            if (m.f[PM_GE] || m.f[PM_LE])
+                le = 32;
+            if (m.f[PM_GE])
+                get_uint_range(c, m.f[PM_GE], PK(c, mp, "ge"), r.prefix.len, 32, &ge);
+            if (m.f[PM_LE])
+                get_uint_range(c, m.f[PM_LE], PK(c, mp, "le"), ge, 32, &le);
+            if ((m.f[PM_GE] || m.f[PM_LE]) && !m.f[PM_PREFIX])
+                ERR(c, sr.f[PO_MATCH], mp, "\"ge\" and \"le\" go with \"prefix\"");
+            r.ge = (uint8_t)ge;
+            r.le = (uint8_t)le;
+            if (m.f[PM_AS] && get_uint_range(c, m.f[PM_AS], PK(c, mp, "asPathContains"), 0, 4294967295.0, &r.as))
+                r.has_as = TRUE;
+            if (m.f[PM_COMM] && get_community(c, m.f[PM_COMM], PK(c, mp, "community"), &r.comm))
+                r.has_comm = TRUE;
+        }
+        const char *sp = PK(c, ptr, "set");
+        Src st;
+        if (sr.f[PO_SET] && check_object(c, sr.f[PO_SET], sp, set_keys, PS_N, &st)) {
+            if (r.deny)
+                ERR(c, sr.f[PO_SET], sp, "a \"deny\" rule drops the route: \"set\" has nothing to change");
+            uint32_t v;
+            if (st.f[PS_PREPEND] && get_uint_range(c, st.f[PS_PREPEND], PK(c, sp, "prepend"), 1, 10, &v))
+                r.prepend = (uint8_t)v;
+            r.remove_private = get_bool(st.f[PS_REMOVE], FALSE);
+            Src ra;
+            const char *rp = PK(c, sp, "replaceAs");
+            if (st.f[PS_REPLACE] && check_object(c, st.f[PS_REPLACE], rp, replace_keys, RA_N, &ra) && ra.f[RA_FROM] &&
+                ra.f[RA_TO] && get_uint_range(c, ra.f[RA_FROM], PK(c, rp, "from"), 1, 4294967295.0, &r.replace_from) &&
+                get_uint_range(c, ra.f[RA_TO], PK(c, rp, "to"), 1, 4294967295.0, &r.replace_to))
+                r.has_replace = TRUE;
+            if (st.f[PS_ADDCOMM]) {
+                r.add_comms = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+                const char *ap = PK(c, sp, "addCommunities");
+                int k = 0;
+                for (const cJSON *it = st.f[PS_ADDCOMM]->child; it; it = it->next, k++)
+                    if (get_community(c, it, PI(c, ap, k), &v)) {
+                        if (v == 0xFFEDFFEDu)
+                            ERR(c, it, PI(c, ap, k), "65517:65517 is reserved by Route Server (ERVPN): NVAs must not advertise it");
+                        g_array_append_val(r.add_comms, v);
+                    }
+            }
+            if (st.f[PS_LP] && get_uint_range(c, st.f[PS_LP], PK(c, sp, "localPreference"), 0, 4294967295.0, &r.local_pref))
+                r.has_local_pref = TRUE;
+            if (st.f[PS_NH] && get_ip(c, st.f[PS_NH], PK(c, sp, "nextHop"), &r.next_hop))
+                r.has_next_hop = TRUE;
+        }
+        g_array_append_val(out, r);
+    }
+    /* Peers are checked when every node is known (sites come after NVAs). */
+    i = 0;
+    for (const cJSON *el = arr->child; el; el = el->next, i++) {
+        const cJSON *peer = cJSON_IsObject(el) ? cJSON_GetObjectItemCaseSensitive(el, "peer") : NULL;
+        if (!cJSON_IsString(peer) || strcmp(peer->valuestring, "*") == 0)
+            continue;
+        Ref ref = { peer, PK(c, PI(c, base, i), "peer"), -1, NULL };
+        g_array_append_val(c->refs, ref);
+    }
+}
+
+/* Every policy peer names a node (generated instance names too); bgpPeers name other NVAs. */
+static GHashTable *event_node_names(Ctx *c);
+
+static void check_refs(Ctx *c)
+{
+    g_autoptr(GHashTable) names = event_node_names(c);
+    for (guint i = 0; i < c->refs->len; i++) {
+        const Ref *r = &g_array_index(c->refs, Ref, i);
+        const char *n = r->node->valuestring;
+        if (r->nva < 0) {
+            if (!g_hash_table_contains(names, n))
+                ERR(c, r->node, r->ptr, "no node named %s for this policy; use a neighbour's name, a Route Server's name "
+                                        "(both instances) or \"*\"", Q(c, n));
+            continue;
+        }
+        ArNva *nva = g_ptr_array_index(c->s->nvas, r->nva);
+        int other = scn_find(c->s->nvas, n);
+        if (other < 0) {
+            ERR(c, r->node, r->ptr, "no NVA named %s; bgpPeers lists other NVAs (sites connect through \"connections\"); known: %s",
+                Q(c, n), known(c, K_NVA));
+            continue;
+        }
+        if (other == r->nva) {
+            ERR(c, r->node, r->ptr, "an NVA cannot peer with itself");
+            continue;
+        }
+        gboolean dup = FALSE;
+        for (guint k = 0; k < nva->bgp_peers->len; k++)
+            dup |= g_array_index(nva->bgp_peers, int, k) == other;
+        ArNva *o = g_ptr_array_index(c->s->nvas, other);
+        for (guint k = 0; k < o->bgp_peers->len; k++)
+            dup |= g_array_index(o->bgp_peers, int, k) == r->nva; /* listed on both sides: one session */
+        if (dup)
+            ERR(c, r->node, r->ptr, "the session between '%s' and '%s' is already listed; list it once", nva->name, n);
+        else
+            g_array_append_val(nva->bgp_peers, other);
+    }
+}
+
 static void do_nvas(Ctx *c, const cJSON *arr)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
@@ -1107,18 +1281,35 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             for (const cJSON *it = sr.f[NV_ADV]->child; it; it = it->next, j++)
                 do_origination(c, it, PI(c, base, j), n, seen);
         }
+        if (sr.f[NV_POL])
+            do_policies(c, sr.f[NV_POL], PK(c, ptr, "policies"), n->policies);
+        if (sr.f[NV_PEERS]) {
+            const char *base = PK(c, ptr, "bgpPeers");
+            int j = 0;
+            for (const cJSON *it = sr.f[NV_PEERS]->child; it; it = it->next, j++) {
+                const char *pp = PI(c, base, j);
+                const cJSON *nv = cJSON_IsObject(it) ? cJSON_GetObjectItemCaseSensitive(it, "nva") : NULL;
+                if (!cJSON_IsString(nv) || cJSON_GetArraySize(it) != 1) {
+                    ERR(c, it, pp, "expected {\"nva\": NAME}: another NVA to peer with over eBGP multihop");
+                    continue;
+                }
+                Ref ref = { nv, PK(c, pp, "nva"), idx, NULL };
+                g_array_append_val(c->refs, ref);
+            }
+        }
     }
 }
 
 /* ---- sites ------------------------------------------------------------------------------- */
 
-enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_N };
+enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_N };
 static const KeySpec site_keys[ST_N] = {
     { "name", J_STRING, TRUE },
     { "asn", J_INT, TRUE },
     { "addressPrefixes", J_ARRAY, TRUE },
     { "bgpPeeringAddress", J_STRING, FALSE },
     { "connections", J_ARRAY, TRUE },
+    { "policies", J_ARRAY, FALSE },
 };
 
 enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_N };
@@ -1249,6 +1440,8 @@ static void do_sites(Ctx *c, const cJSON *arr)
             for (const cJSON *it = sr.f[ST_CONNS]->child; it; it = it->next, j++)
                 do_connection(c, it, PI(c, base, j), idx, st);
         }
+        if (sr.f[ST_POL])
+            do_policies(c, sr.f[ST_POL], PK(c, ptr, "policies"), st->policies);
     }
 }
 
@@ -1722,6 +1915,7 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
     c->vnet_uses = g_array_new(FALSE, FALSE, sizeof(int));
     c->vnet_host = g_array_new(FALSE, FALSE, sizeof(int));
     c->rs_peers = g_array_new(FALSE, FALSE, sizeof(int));
+    c->refs = g_array_new(FALSE, FALSE, sizeof(Ref));
 
     Src top;
     check_object(c, root, "", top_keys, TOP_N, &top);
@@ -1746,6 +1940,7 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
     if (top.f[TOP_SITES])
         do_sites(c, top.f[TOP_SITES]);
     warn_vnet_overlaps(c);
+    check_refs(c);
     if (top.f[TOP_EVENTS])
         do_events(c, top.f[TOP_EVENTS]);
 
@@ -1766,5 +1961,6 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
     g_array_free(c->vnet_uses, TRUE);
     g_array_free(c->vnet_host, TRUE);
     g_array_free(c->rs_peers, TRUE);
+    g_array_free(c->refs, TRUE);
     return c->s;
 }

@@ -35,11 +35,28 @@ static void origination_clear(gpointer p)
         g_array_free(o->communities, TRUE);
 }
 
+static void rule_clear(gpointer p)
+{
+    ArRmRule *r = p;
+    g_free(r->peer);
+    if (r->add_comms)
+        g_array_free(r->add_comms, TRUE);
+}
+
+static GArray *rules_new(void)
+{
+    GArray *a = g_array_new(FALSE, TRUE, sizeof(ArRmRule));
+    g_array_set_clear_func(a, rule_clear);
+    return a;
+}
+
 static void nva_free(gpointer p)
 {
     ArNva *n = p;
     g_free(n->name);
     g_array_free(n->originations, TRUE);
+    g_array_free(n->policies, TRUE);
+    g_array_free(n->bgp_peers, TRUE);
     g_free(n);
 }
 
@@ -49,6 +66,7 @@ static void site_free(gpointer p)
     g_free(s->name);
     g_array_free(s->prefixes, TRUE);
     g_array_free(s->connections, TRUE);
+    g_array_free(s->policies, TRUE);
     g_free(s);
 }
 
@@ -147,6 +165,8 @@ ArNva *scn_add_nva(ArScenario *s, const char *name)
     n->route_server = AR_NO_INDEX;
     n->originations = g_array_new(FALSE, TRUE, sizeof(ArOrigination));
     g_array_set_clear_func(n->originations, origination_clear);
+    n->policies = rules_new();
+    n->bgp_peers = g_array_new(FALSE, FALSE, sizeof(int));
     g_ptr_array_add(s->nvas, n);
     return n;
 }
@@ -157,6 +177,7 @@ ArSite *scn_add_site(ArScenario *s, const char *name)
     st->name = g_strdup(name);
     st->prefixes = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
     st->connections = g_array_new(FALSE, TRUE, sizeof(ArConnection));
+    st->policies = rules_new();
     g_ptr_array_add(s->sites, st);
     return st;
 }

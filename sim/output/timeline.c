@@ -125,6 +125,43 @@ void out_timeline_text(const ArRun *run, GString *out)
     if (run->end != RUN_CONVERGED)
         g_string_append_printf(out, "  %10.3f  run stopped: %s\n", secs(sim->now),
                                run->end == RUN_EVENT_CAP ? "event cap reached" : "time limit reached with routing still changing");
+    g_autofree char *flaps = out_flaps_summary(run, 8);
+    if (flaps)
+        g_string_append_printf(out, "  %10s  %s\n", "", flaps);
+}
+
+char *out_flaps_summary(const ArRun *run, guint max_items)
+{
+    const GArray *f = run->net->flaps;
+    if (!f || !f->len)
+        return NULL;
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "did not settle: best paths kept changing in the last %.0f s for", secs(run->net->watch_window));
+    char pfx[PFX_STRLEN];
+    for (guint i = 0; i < f->len && i < max_items; i++) {
+        const ArFlap *x = &g_array_index(f, ArFlap, i);
+        g_string_append_printf(s, "%s %s at %s (%" G_GUINT64_FORMAT " changes)", i ? "," : "",
+                               pfx_format(pfx_from_key(x->key), pfx), x->sp->name, x->changes);
+    }
+    if (f->len > max_items)
+        g_string_append_printf(s, " and %u more", f->len - max_items);
+    return g_string_free(s, FALSE);
+}
+
+cJSON *out_flaps_json(const ArRun *run)
+{
+    cJSON *arr = cJSON_CreateArray();
+    const GArray *f = run->net->flaps;
+    char pfx[PFX_STRLEN];
+    for (guint i = 0; f && i < f->len; i++) {
+        const ArFlap *x = &g_array_index(f, ArFlap, i);
+        cJSON *o = cJSON_CreateObject();
+        cJSON_AddStringToObject(o, "node", x->sp->name);
+        cJSON_AddStringToObject(o, "prefix", pfx_format(pfx_from_key(x->key), pfx));
+        cJSON_AddNumberToObject(o, "changes", (double)x->changes);
+        cJSON_AddItemToArray(arr, o);
+    }
+    return arr;
 }
 
 /* ---- JSON ---------------------------------------------------------------------------------------- */

@@ -3,13 +3,15 @@
 #include "arsim/results.h"
 
 #include <stdlib.h>
+#include <string.h>
 
-/* A BGP route offered to a VNet's VMs by one injector. */
+/* A BGP route offered to a VNet's VMs by one injector, with its prefix. */
 typedef struct Cand {
-    ArRouteClass cls;          /* who injects it */
+    uint64_t key;              /* prefix key (pfx_key) */
     const ArAsPath *path;      /* as learned by the injector */
-    uint32_t next_hop;         /* address VMs send to */
     const ArSpeaker *via;      /* node the traffic goes to */
+    uint32_t next_hop;         /* address VMs send to */
+    ArRouteClass cls;          /* who injects it */
 } Cand;
 
 /* Azure's default routes, shown as source "Default" (overridden by an equal BGP prefix). */
@@ -36,44 +38,93 @@ const char *eff_nh_type_name(ArNextHopType t)
 
 const char *eff_source_name(const ArEffRoute *r) { return r->cls == CLASS_SYSTEM ? "Default" : "VirtualNetworkGateway"; }
 
-static void eff_route_clear(gpointer p)
+/* The next-hop and via arrays of every route of one eff_compute, interned: routes with the same
+ * next hops share one pair of arrays (read-only), so a route costs its ArEffRoute alone. The pool
+ * lives as long as the tables of that computation. */
+typedef struct EffPool {
+    guint refs;             /* tables still alive */
+    GPtrArray *nh;          /* GArray* of uint32_t, owned */
+    GPtrArray *via;         /* GPtrArray* of const ArSpeaker*, owned, same index as nh */
+    GHashTable *index;      /* GBytes (next hops then via pointers) -> index + 1 */
+    guint last;             /* index of the pair interned last (consecutive routes often share it) */
+} EffPool;
+
+/* An ArEffTable and the pool its routes point into. */
+typedef struct EffTablePriv {
+    ArEffTable pub;         /* what callers see */
+    EffPool *pool;          /* shared arrays, one reference per table */
+} EffTablePriv;
+
+static EffPool *pool_new(void)
 {
-    ArEffRoute *r = p;
-    g_array_free(r->next_hops, TRUE);
-    g_ptr_array_free(r->via, TRUE);
+    EffPool *p = g_new0(EffPool, 1);
+    p->nh = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
+    p->via = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    p->index = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    /* Index 0: the empty pair of system routes. */
+    g_ptr_array_add(p->nh, g_array_new(FALSE, FALSE, sizeof(uint32_t)));
+    g_ptr_array_add(p->via, g_ptr_array_new());
+    return p;
+}
+
+static void pool_unref(EffPool *p)
+{
+    if (--p->refs)
+        return;
+    g_ptr_array_free(p->nh, TRUE);
+    g_ptr_array_free(p->via, TRUE);
+    g_hash_table_destroy(p->index);
+    g_free(p);
+}
+
+/* The shared pair holding exactly these next hops and vias. O(n) plus one hash lookup when the
+ * pair differs from the previous one. */
+static guint pool_hops(EffPool *p, const GArray *nh, const GPtrArray *via)
+{
+    const GArray *ln = g_ptr_array_index(p->nh, p->last);
+    const GPtrArray *lv = g_ptr_array_index(p->via, p->last);
+    if (ln->len == nh->len && memcmp(ln->data, nh->data, nh->len * sizeof(uint32_t)) == 0 &&
+        memcmp(lv->pdata, via->pdata, via->len * sizeof(gpointer)) == 0)
+        return p->last;
+    gsize nb = nh->len * sizeof(uint32_t), vb = via->len * sizeof(gpointer);
+    guint8 *buf = g_malloc(nb + vb);
+    memcpy(buf, nh->data, nb);
+    memcpy(buf + nb, via->pdata, vb);
+    GBytes *key = g_bytes_new_take(buf, nb + vb);
+    guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(p->index, key));
+    if (idx) {
+        g_bytes_unref(key);
+        return p->last = idx - 1;
+    }
+    GArray *n2 = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), nh->len);
+    g_array_append_vals(n2, nh->data, nh->len);
+    GPtrArray *v2 = g_ptr_array_sized_new(via->len);
+    for (guint i = 0; i < via->len; i++)
+        g_ptr_array_add(v2, g_ptr_array_index(via, i));
+    g_ptr_array_add(p->nh, n2);
+    g_ptr_array_add(p->via, v2);
+    g_hash_table_insert(p->index, key, GUINT_TO_POINTER(p->nh->len));
+    return p->last = p->nh->len - 1;
 }
 
 static void eff_table_free(gpointer p)
 {
-    ArEffTable *t = p;
-    g_array_free(t->routes, TRUE);
+    EffTablePriv *t = p;
+    g_array_free(t->pub.routes, TRUE);
+    pool_unref(t->pool);
     g_free(t);
 }
 
-static ArEffRoute *add_route(ArEffTable *t, ArPrefix p, ArNextHopType type, ArRouteClass cls)
+static ArEffRoute system_route(EffPool *pool, ArPrefix p, ArNextHopType type, int peer_vnet)
 {
-    ArEffRoute r = { .prefix = p, .type = type, .cls = cls, .peer_vnet = AR_NO_INDEX };
-    r.next_hops = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    r.via = g_ptr_array_new();
-    g_array_append_val(t->routes, r);
-    return &g_array_index(t->routes, ArEffRoute, t->routes->len - 1);
-}
-
-static void cand_add(GHashTable *cands, uint64_t key, ArRouteClass cls, const ArAsPath *path, uint32_t nh,
-                     const ArSpeaker *via)
-{
-    GArray *a = g_hash_table_lookup(cands, rib_key_ptr(key));
-    if (!a) {
-        a = g_array_new(FALSE, FALSE, sizeof(Cand));
-        g_hash_table_insert(cands, rib_key_ptr(key), a);
-    }
-    Cand c = { cls, path, nh, via };
-    g_array_append_val(a, c);
+    return (ArEffRoute){ .prefix = p, .type = type, .cls = CLASS_SYSTEM, .peer_vnet = peer_vnet,
+                         .next_hops = g_ptr_array_index(pool->nh, 0), .via = g_ptr_array_index(pool->via, 0) };
 }
 
 /* Collects what the hub's injectors offer: the Route Server's NVA-learned paths (both instances),
- * the ExpressRoute gateway's circuit routes, the VPN gateway's site routes. O(R). */
-static void collect(const ArNet *net, int hub, GHashTable *cands, ArHubPref *pref)
+ * the ExpressRoute gateway's circuit routes, the VPN gateway's site routes. O(R). For one prefix,
+ * candidates come in speaker order, then path order. */
+static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref)
 {
     const ArScenario *scn = net->scn;
     *pref = HUBPREF_EXPRESSROUTE; /* without a Route Server, ExpressRoute wins (coexistence default) */
@@ -90,8 +141,10 @@ static void collect(const ArNet *net, int hub, GHashTable *cands, ArHubPref *pre
             while (g_hash_table_iter_next(&it, &key, &val))
                 for (ArRoute *rt = ((ArRibNet *)val)->routes; rt; rt = rt->next) {
                     ArSpeaker *src = bgp_route_source(sp, rt);
-                    if (src && src->kind == NODE_NVA)
-                        cand_add(cands, rib_ptr_key(key), CLASS_NVA, rt->attrs->path, rt->attrs->next_hop, src);
+                    if (src && src->kind == NODE_NVA) {
+                        Cand c = { rib_ptr_key(key), rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
+                        g_array_append_val(cands, c);
+                    }
                 }
         }
     }
@@ -109,13 +162,65 @@ static void collect(const ArNet *net, int hub, GHashTable *cands, ArHubPref *pre
                 if (!best)
                     continue;
                 ArSpeaker *src = bgp_route_source(sp, best);
-                if (gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE)
-                    cand_add(cands, rib_ptr_key(key), CLASS_EXPRESSROUTE, best->attrs->path, best->attrs->next_hop, sp);
-                else if (gw->type == GW_VPN && ((src && src->kind == NODE_SITE) || (!src && (best->flags & RT_STATIC))))
-                    cand_add(cands, rib_ptr_key(key), CLASS_VPN, best->attrs->path, sp->ip, sp);
+                Cand c = { rib_ptr_key(key), best->attrs->path, sp, 0, CLASS_SYSTEM };
+                if (gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE) {
+                    c.cls = CLASS_EXPRESSROUTE;
+                    c.next_hop = best->attrs->next_hop;
+                } else if (gw->type == GW_VPN && ((src && src->kind == NODE_SITE) || (!src && (best->flags & RT_STATIC)))) {
+                    c.cls = CLASS_VPN;
+                    c.next_hop = sp->ip;
+                } else {
+                    continue;
+                }
+                g_array_append_val(cands, c);
             }
         }
     }
+}
+
+/* Stable sort of candidates by prefix key: LSD radix sort on the key's 40 bits (16 + 16 + 8),
+ * O(n); insertion sort below 256 entries. Equal keys keep their collection order. */
+static void cand_sort(GArray *cands)
+{
+    Cand *a = (Cand *)(void *)cands->data;
+    guint n = cands->len;
+    if (n < 256) {
+        for (guint i = 1; i < n; i++) {
+            Cand c = a[i];
+            guint j = i;
+            for (; j > 0 && a[j - 1].key > c.key; j--)
+                a[j] = a[j - 1];
+            a[j] = c;
+        }
+        return;
+    }
+    Cand *tmp = g_new(Cand, n), *src = a, *dst = tmp;
+    guint *count = g_new(guint, 65536);
+    static const unsigned shifts[] = { 0, 16, 32 };
+    for (unsigned pass = 0; pass < G_N_ELEMENTS(shifts); pass++) {
+        unsigned sh = shifts[pass];
+        uint64_t mask = sh == 32 ? 0xffu : 0xffffu;
+        memset(count, 0, 65536 * sizeof(guint));
+        for (guint i = 0; i < n; i++)
+            count[(src[i].key >> sh) & mask]++;
+        if (count[(src[0].key >> sh) & mask] == n)
+            continue; /* every key has this digit: the pass would not move anything */
+        guint sum = 0;
+        for (guint d = 0; d <= mask; d++) {
+            guint c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (guint i = 0; i < n; i++)
+            dst[count[(src[i].key >> sh) & mask]++] = src[i];
+        Cand *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof(Cand));
+    g_free(count);
+    g_free(tmp);
 }
 
 /* Rank of a class under the preference: lower wins; equal ranks compete on AS-path length (HRP). */
@@ -135,56 +240,96 @@ static int ip_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Picks the winning candidates for one prefix into r: best class rank, then shortest AS path;
- * NVA and VPN paths that tie are ECMP (FAQ); an ExpressRoute winner is alone (TS: one
- * ExpressRoute path once a Route Server is deployed) and, under ASPath, wins a tie (documented). */
-static void choose(GArray *cands, ArHubPref pref, ArEffRoute *r)
+/* Picks the winning candidates c[0 .. n) for one prefix into r: best class rank, then shortest AS
+ * path; NVA and VPN paths that tie are ECMP (FAQ); an ExpressRoute winner is alone (TS: one
+ * ExpressRoute path once a Route Server is deployed) and, under ASPath, wins a tie (documented).
+ * nh and via are scratch arrays. O(n^2) in the candidates of one prefix (a handful). */
+static void choose(const Cand *c, guint n, ArHubPref pref, EffPool *pool, GArray *nh, GPtrArray *via, ArEffRoute *r)
 {
     int best_rank = G_MAXINT;
     uint32_t best_len = G_MAXUINT32;
     bool er_at_best = false;
-    for (guint i = 0; i < cands->len; i++) {
-        const Cand *c = &g_array_index(cands, Cand, i);
-        int rank = class_rank(pref, c->cls);
-        if (rank < best_rank || (rank == best_rank && c->path->len < best_len)) {
+    for (guint i = 0; i < n; i++) {
+        int rank = class_rank(pref, c[i].cls);
+        if (rank < best_rank || (rank == best_rank && c[i].path->len < best_len)) {
             best_rank = rank;
-            best_len = c->path->len;
+            best_len = c[i].path->len;
             er_at_best = false;
         }
-        if (rank == best_rank && c->path->len == best_len && c->cls == CLASS_EXPRESSROUTE)
+        if (rank == best_rank && c[i].path->len == best_len && c[i].cls == CLASS_EXPRESSROUTE)
             er_at_best = true;
     }
     const Cand *first = NULL;
-    for (guint i = 0; i < cands->len; i++) {
-        const Cand *c = &g_array_index(cands, Cand, i);
-        if (class_rank(pref, c->cls) != best_rank || c->path->len != best_len)
+    g_array_set_size(nh, 0);
+    g_ptr_array_set_size(via, 0);
+    for (guint i = 0; i < n; i++) {
+        if (class_rank(pref, c[i].cls) != best_rank || c[i].path->len != best_len)
             continue;
-        if (er_at_best != (c->cls == CLASS_EXPRESSROUTE))
+        if (er_at_best != (c[i].cls == CLASS_EXPRESSROUTE))
             continue;
         if (!first)
-            first = c;
-        if (er_at_best && c != first)
+            first = &c[i];
+        if (er_at_best && &c[i] != first)
             break;
         bool dup = false;
-        for (guint k = 0; k < r->next_hops->len; k++)
-            dup |= g_array_index(r->next_hops, uint32_t, k) == c->next_hop;
+        for (guint k = 0; k < nh->len; k++)
+            dup |= g_array_index(nh, uint32_t, k) == c[i].next_hop;
         if (!dup)
-            g_array_append_val(r->next_hops, c->next_hop);
+            g_array_append_val(nh, c[i].next_hop);
     }
     r->cls = first->cls;
     r->path = first->path;
     /* ECMP next hops in address order; via follows the same order. */
-    g_array_sort(r->next_hops, (GCompareFunc)ip_cmp);
-    for (guint k = 0; k < r->next_hops->len; k++) {
-        uint32_t nh = g_array_index(r->next_hops, uint32_t, k);
-        for (guint i = 0; i < cands->len; i++) {
-            const Cand *c = &g_array_index(cands, Cand, i);
-            if (c->next_hop == nh && c->cls == r->cls) {
-                g_ptr_array_add(r->via, (gpointer)c->via);
+    if (nh->len > 1)
+        g_array_sort(nh, (GCompareFunc)ip_cmp);
+    for (guint k = 0; k < nh->len; k++) {
+        uint32_t hop = g_array_index(nh, uint32_t, k);
+        for (guint i = 0; i < n; i++) {
+            if (c[i].next_hop == hop && c[i].cls == r->cls) {
+                g_ptr_array_add(via, (gpointer)c[i].via);
                 break;
             }
         }
     }
+    guint idx = pool_hops(pool, nh, via);
+    r->next_hops = g_ptr_array_index(pool->nh, idx);
+    r->via = g_ptr_array_index(pool->via, idx);
+}
+
+/* The BGP routes a hub's injectors give its VNets: ArEffRoute (NH_GATEWAY), ascending by prefix,
+ * one per prefix. O(R) for R candidates. */
+static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
+{
+    g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(Cand));
+    ArHubPref pref;
+    collect(net, hub, cands, &pref);
+    cand_sort(cands);
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
+    g_autoptr(GArray) nh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    g_autoptr(GPtrArray) via = g_ptr_array_new();
+    const Cand *c = (const Cand *)(const void *)cands->data;
+    for (guint i = 0, j; i < cands->len; i = j) {
+        for (j = i + 1; j < cands->len && c[j].key == c[i].key; j++)
+            ;
+        ArEffRoute r = { .prefix = pfx_from_key(c[i].key), .type = NH_GATEWAY, .peer_vnet = AR_NO_INDEX };
+        choose(c + i, j - i, pref, pool, nh, via, &r);
+        g_array_append_val(out, r);
+    }
+    return out;
+}
+
+/* Index of the first route of rs (ascending keys) whose key is >= key. O(log n). */
+static guint lower_bound(const GArray *rs, uint64_t key)
+{
+    guint lo = 0, hi = rs->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (pfx_key(g_array_index(rs, ArEffRoute, mid).prefix) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
 }
 
 static gint route_cmp(gconstpointer a, gconstpointer b)
@@ -194,80 +339,146 @@ static gint route_cmp(gconstpointer a, gconstpointer b)
     return c ? c : (int)x->type - (int)y->type;
 }
 
-static gint key_cmp(gconstpointer a, gconstpointer b)
+static gint uint_cmp(gconstpointer a, gconstpointer b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    guint x = *(const guint *)a, y = *(const guint *)b;
     return (x > y) - (x < y);
 }
 
-static ArEffTable *vnet_table(const ArNet *net, int v)
+/* Effective routes of VNet v: system routes (its space, its peered VNets' spaces, Azure's
+ * defaults) and the hub's BGP routes outside those spaces. peers: VNets peered with v, ascending.
+ * bgp: the hub's routes, NULL without a hub. O(B + S log B) for B BGP and S system routes. */
+static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, const GArray *bgp, EffPool *pool)
 {
     const ArScenario *scn = net->scn;
-    ArEffTable *t = g_new0(ArEffTable, 1);
+    EffTablePriv *priv = g_new0(EffTablePriv, 1);
+    priv->pool = pool;
+    pool->refs++;
+    ArEffTable *t = &priv->pub;
     t->vnet = v;
     t->hub = scn_hub_of(scn, v);
-    t->routes = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
-    g_array_set_clear_func(t->routes, eff_route_clear);
 
     /* System routes: the VNet and its peerings win over any BGP route inside them (FAQ). */
-    g_autoptr(GArray) system = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+    g_autoptr(GArray) sys = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
     const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
-    for (guint i = 0; i < vn->prefixes->len; i++)
-        add_route(t, g_array_index(vn->prefixes, ArPrefix, i), NH_VNET_LOCAL, CLASS_SYSTEM);
-    g_array_append_vals(system, vn->prefixes->data, vn->prefixes->len);
-    for (guint u = 0; u < scn->vnets->len; u++) {
-        if ((int)u == v || !scn_vnets_peered(scn, v, (int)u))
-            continue;
+    for (guint i = 0; i < vn->prefixes->len; i++) {
+        ArEffRoute r = system_route(pool, g_array_index(vn->prefixes, ArPrefix, i), NH_VNET_LOCAL, AR_NO_INDEX);
+        g_array_append_val(sys, r);
+    }
+    for (guint k = 0; k < peers->len; k++) {
+        int u = g_array_index(peers, int, k);
         const ArVnet *un = g_ptr_array_index(scn->vnets, u);
         for (guint i = 0; i < un->prefixes->len; i++) {
-            ArEffRoute *r = add_route(t, g_array_index(un->prefixes, ArPrefix, i), NH_VNET_PEERING, CLASS_SYSTEM);
-            r->peer_vnet = (int)u;
+            ArEffRoute r = system_route(pool, g_array_index(un->prefixes, ArPrefix, i), NH_VNET_PEERING, u);
+            g_array_append_val(sys, r);
         }
-        g_array_append_vals(system, un->prefixes->data, un->prefixes->len);
     }
 
-    g_autoptr(GHashTable) cands = g_hash_table_new_full(rib_key_hash, g_direct_equal, NULL,
-                                                         (GDestroyNotify)g_array_unref);
-    ArHubPref pref = HUBPREF_EXPRESSROUTE;
-    if (t->hub != AR_NO_INDEX)
-        collect(net, t->hub, cands, &pref);
+    /* BGP routes inside a system prefix are shadowed: per system prefix, the BGP routes whose
+     * address lies in it are found by binary search (they are contiguous), and those at least as
+     * long are dropped. */
+    g_autoptr(GArray) shadowed = g_array_new(FALSE, FALSE, sizeof(guint));
+    guint nb = bgp ? bgp->len : 0;
+    for (guint s = 0; s < sys->len && nb; s++) {
+        ArPrefix sp = g_array_index(sys, ArEffRoute, s).prefix;
+        uint64_t end = (uint64_t)sp.addr + (sp.len ? (1ull << (32 - sp.len)) : (1ull << 32));
+        for (guint i = lower_bound(bgp, (uint64_t)sp.addr << 8), hi = lower_bound(bgp, end << 8); i < hi; i++)
+            if (g_array_index(bgp, ArEffRoute, i).prefix.len >= sp.len)
+                g_array_append_val(shadowed, i);
+    }
+    g_array_sort(shadowed, uint_cmp);
 
-    g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    GHashTableIter it;
-    gpointer key;
-    g_hash_table_iter_init(&it, cands);
-    while (g_hash_table_iter_next(&it, &key, NULL)) {
-        uint64_t k = rib_ptr_key(key);
-        g_array_append_val(keys, k);
-    }
-    g_array_sort(keys, key_cmp);
-    g_autoptr(GHashTable) bgp_prefixes = g_hash_table_new(rib_key_hash, g_direct_equal);
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t k = g_array_index(keys, uint64_t, i);
-        ArPrefix p = pfx_from_key(k);
-        bool shadowed = false;
-        for (guint s = 0; s < system->len && !shadowed; s++)
-            shadowed = pfx_within(p, g_array_index(system, ArPrefix, s));
-        if (shadowed)
-            continue;
-        ArEffRoute *r = add_route(t, p, NH_GATEWAY, CLASS_NVA);
-        choose(g_hash_table_lookup(cands, rib_key_ptr(k)), pref, r);
-        g_hash_table_add(bgp_prefixes, rib_key_ptr(k));
-    }
+    /* Azure's defaults, unless a BGP route for the same prefix is kept. */
     for (guint i = 0; i < G_N_ELEMENTS(default_routes); i++) {
         ArPrefix p = { default_routes[i].addr, default_routes[i].len };
-        if (!g_hash_table_contains(bgp_prefixes, rib_key_ptr(pfx_key(p))))
-            add_route(t, p, default_routes[i].type, CLASS_SYSTEM);
+        guint at = nb ? lower_bound(bgp, pfx_key(p)) : 0;
+        bool kept = at < nb && pfx_key(g_array_index(bgp, ArEffRoute, at).prefix) == pfx_key(p);
+        for (guint k = 0; kept && k < shadowed->len; k++)
+            kept = g_array_index(shadowed, guint, k) != at;
+        if (!kept) {
+            ArEffRoute r = system_route(pool, p, default_routes[i].type, AR_NO_INDEX);
+            g_array_append_val(sys, r);
+        }
     }
-    g_array_sort(t->routes, route_cmp);
+    g_array_sort(sys, route_cmp);
+
+    /* Merge the two sorted lists, skipping the shadowed BGP routes: runs of BGP routes are copied
+     * whole, so the cost is one memcpy per run. */
+    t->routes = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), nb - shadowed->len + sys->len);
+    guint i = 0, sh = 0;
+    for (guint s = 0; s <= sys->len; s++) {
+        const ArEffRoute *y = s < sys->len ? &g_array_index(sys, ArEffRoute, s) : NULL;
+        guint upto = nb;
+        if (y && nb) {
+            /* BGP routes before y: keys below y's, or equal with a smaller type. */
+            upto = lower_bound(bgp, pfx_key(y->prefix));
+            while (upto < nb && route_cmp(&g_array_index(bgp, ArEffRoute, upto), y) < 0)
+                upto++;
+        }
+        while (i < upto) {
+            guint stop = upto;
+            if (sh < shadowed->len && g_array_index(shadowed, guint, sh) < upto)
+                stop = g_array_index(shadowed, guint, sh);
+            if (stop > i)
+                g_array_append_vals(t->routes, &g_array_index(bgp, ArEffRoute, i), stop - i);
+            i = stop;
+            if (i < upto) { /* at a shadowed route */
+                i++;
+                sh++;
+            }
+        }
+        if (y)
+            g_array_append_vals(t->routes, y, 1);
+    }
     return t;
 }
 
 GPtrArray *eff_compute(const ArNet *net)
 {
+    const ArScenario *scn = net->scn;
+    guint nv = scn->vnets->len;
+    EffPool *pool = pool_new();
+    pool->refs = 1; /* held by this function until the tables hold it */
+    /* VNets peered with each VNet (either side may list the pairing), ascending. O(V + P). */
+    GArray **peers = g_new0(GArray *, nv);
+    for (guint v = 0; v < nv; v++)
+        peers[v] = g_array_new(FALSE, FALSE, sizeof(int));
+    for (guint v = 0; v < nv; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        for (guint k = 0; k < vn->peerings->len; k++) {
+            int u = g_array_index(vn->peerings, ArPeering, k).remote;
+            if (u == (int)v)
+                continue;
+            g_array_append_val(peers[v], u);
+            int vi = (int)v;
+            g_array_append_val(peers[u], vi);
+        }
+    }
+    for (guint v = 0; v < nv; v++) {
+        g_array_sort(peers[v], (GCompareFunc)ip_cmp); /* ints >= 0: same order as unsigned */
+        guint n = 0;
+        for (guint k = 0; k < peers[v]->len; k++)
+            if (n == 0 || g_array_index(peers[v], int, n - 1) != g_array_index(peers[v], int, k))
+                g_array_index(peers[v], int, n++) = g_array_index(peers[v], int, k);
+        g_array_set_size(peers[v], n);
+    }
+    /* Each hub's BGP routes, computed once for all the VNets it serves. */
+    GArray **hub = g_new0(GArray *, nv);
     GPtrArray *tables = g_ptr_array_new_with_free_func(eff_table_free);
-    for (guint v = 0; v < net->scn->vnets->len; v++)
-        g_ptr_array_add(tables, vnet_table(net, (int)v));
+    for (guint v = 0; v < nv; v++) {
+        int h = scn_hub_of(scn, (int)v);
+        if (h != AR_NO_INDEX && !hub[h])
+            hub[h] = hub_routes(net, h, pool);
+        g_ptr_array_add(tables, vnet_table(net, (int)v, peers[v], h != AR_NO_INDEX ? hub[h] : NULL, pool));
+    }
+    for (guint v = 0; v < nv; v++) {
+        g_array_free(peers[v], TRUE);
+        if (hub[v])
+            g_array_free(hub[v], TRUE);
+    }
+    g_free(peers);
+    g_free(hub);
+    pool_unref(pool);
     return tables;
 }
 
@@ -300,14 +511,31 @@ ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg)
     return run_scenario_traced(scn, cfg, NULL, NULL);
 }
 
-ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user)
+/* Window watched for best-path changes when a run does not settle: long enough to show a
+ * route-limit flap (60 s retry), short enough to stay cheap. */
+#define WATCH_WINDOW (120 * AR_SEC)
+
+static ArRunEnd run_once(ArRun *run, const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user,
+                         ArTime watch)
 {
-    ArRun *run = g_new0(ArRun, 1);
     run->net = build_net(scn, cfg);
     run->net->sim->trace = trace;
     run->net->sim->trace_user = user;
     run->net->on_epoch_end = snapshot_eff;
-    run->end = build_run(run->net);
+    run->net->watch_window = watch;
+    return build_run(run->net);
+}
+
+ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user)
+{
+    ArRun *run = g_new0(ArRun, 1);
+    run->end = run_once(run, scn, cfg, trace, user, 0);
+    if (run->end == RUN_UNTIL && !run->net->until_given) {
+        /* It did not settle. The run is deterministic: run it again (untraced: the trace has it all
+         * already), counting best-path changes in its last window, to name what keeps changing. */
+        build_net_free(run->net);
+        run->end = run_once(run, scn, cfg, NULL, NULL, WATCH_WINDOW);
+    }
     GArray *epochs = run->net->epochs;
     run->eff = g_array_index(epochs, ArEpoch, epochs->len - 1).eff; /* owned by the epoch */
     return run;

@@ -1,0 +1,210 @@
+/* bench.c - B1-B3, B5: loads a scenario (a file, or one generated from size parameters) and runs it
+ * to convergence N times; prints the median wall time, what the run did and what it cost. */
+#include "arsim/generate.h"
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* What one benchmark row reports. */
+typedef struct BenchRow {
+    const char *label;       /* row name */
+    int repeats;             /* timed runs; the medians below are over them */
+    double wall;             /* load + run_scenario, seconds */
+    double load;             /* load alone */
+    double run;              /* run_scenario alone (build, simulate, effective routes) */
+    double eff;              /* eff_compute alone, once more on the converged network */
+    bool converged;          /* the last run converged */
+    guint sessions_down;     /* sessions not Established at the end (limits, events) */
+    ArRunStats st;           /* counters of the last run; peak RSS of that run (load + run_scenario) */
+} BenchRow;
+
+static int bench_dbl_cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double bench_median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof(double), bench_dbl_cmp);
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2.0;
+}
+
+static double bench_now(void) { return (double)g_get_monotonic_time() / 1e6; }
+
+/* Resets the kernel's peak-RSS mark of this process (Linux: clear_refs 5), so that each run's
+ * peak is its own. FALSE when the kernel does not allow it. */
+static bool bench_reset_peak(void)
+{
+    FILE *f = fopen("/proc/self/clear_refs", "w");
+    if (!f)
+        return false;
+    bool ok = fputs("5", f) >= 0;
+    return fclose(f) == 0 && ok;
+}
+
+/* Peak RSS in KiB since the last reset (VmHWM), 0 when unknown. */
+static uint64_t bench_peak_kib(void)
+{
+    g_autofree char *status = NULL;
+    if (!g_file_get_contents("/proc/self/status", &status, NULL, NULL))
+        return 0;
+    const char *p = strstr(status, "VmHWM:");
+    return p ? g_ascii_strtoull(p + 6, NULL, 10) : 0;
+}
+
+/* Loads from text (generated) or from file; prints diagnostics and exits on errors. */
+static ArScenario *bench_load(const char *file, const char *text, size_t len)
+{
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArScenario *scn = text ? load_text("generated", text, len, NULL, diags) : load_file(file, NULL, diags);
+    if (!scn) {
+        diag_print(diags, stderr);
+        fprintf(stderr, "bench: %s does not load\n", text ? "the generated scenario" : file);
+        exit(2);
+    }
+    return scn;
+}
+
+static void bench_measure(BenchRow *row, const char *file, const char *text, size_t len)
+{
+    int n = row->repeats;
+    double *wall = g_new(double, (gsize)n), *load = g_new(double, (gsize)n), *run = g_new(double, (gsize)n);
+    double *eff = g_new(double, (gsize)n);
+    for (int i = 0; i < n; i++) {
+        bool reset = bench_reset_peak();
+        double t0 = bench_now();
+        g_autoptr(ArScenario) scn = bench_load(file, text, len);
+        double t1 = bench_now();
+        g_autoptr(ArRun) r = run_scenario(scn, NULL);
+        double t2 = bench_now();
+        /* Counters and this run's peak memory first: the extra eff_compute below allocates. */
+        if (i == n - 1) {
+            out_stats_collect(r, &row->st);
+            uint64_t peak = reset ? bench_peak_kib() : 0;
+            if (peak)
+                row->st.peak_rss_kib = peak;
+            row->converged = r->end == RUN_CONVERGED;
+            row->sessions_down = 0;
+            for (guint k = 0; k < r->net->sim->sessions->len; k++) {
+                const ArSession *s = g_ptr_array_index(r->net->sim->sessions, k);
+                row->sessions_down += s->state != SESS_ESTABLISHED;
+            }
+        }
+        GPtrArray *tables = eff_compute(r->net);
+        eff[i] = bench_now() - t2;
+        g_ptr_array_free(tables, TRUE);
+        wall[i] = t2 - t0;
+        load[i] = t1 - t0;
+        run[i] = t2 - t1;
+    }
+    row->wall = bench_median(wall, n);
+    row->load = bench_median(load, n);
+    row->run = bench_median(run, n);
+    row->eff = bench_median(eff, n);
+    g_free(wall);
+    g_free(load);
+    g_free(run);
+    g_free(eff);
+}
+
+static double bench_bytes_per_route(const BenchRow *row)
+{
+    return row->st.routes ? (double)row->st.peak_rss_kib * 1024.0 / (double)row->st.routes : 0.0;
+}
+
+static void bench_print_text(const BenchRow *row)
+{
+    printf("%-14s wall %10.6f s (load %.6f, run %.6f; eff_compute alone %.6f; median of %d)  events %" G_GUINT64_FORMAT
+           "  messages %" G_GUINT64_FORMAT "  routes %" G_GUINT64_FORMAT "  adj-out %" G_GUINT64_FORMAT
+           "  peak RSS %.1f MiB  %.1f B/route%s%s\n",
+           row->label, row->wall, row->load, row->run, row->eff, row->repeats, row->st.events, row->st.messages,
+           row->st.routes, row->st.adj_out, (double)row->st.peak_rss_kib / 1024.0, bench_bytes_per_route(row),
+           row->converged ? "" : "  NOT CONVERGED", row->sessions_down ? "  (sessions down at the end)" : "");
+}
+
+static void bench_print_json(const BenchRow *row)
+{
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "scenario", row->label);
+    cJSON_AddNumberToObject(o, "repeats", row->repeats);
+    cJSON_AddNumberToObject(o, "wallSeconds", row->wall);
+    cJSON_AddNumberToObject(o, "loadSeconds", row->load);
+    cJSON_AddNumberToObject(o, "runSeconds", row->run);
+    cJSON_AddNumberToObject(o, "effectiveRoutesSeconds", row->eff);
+    cJSON_AddBoolToObject(o, "converged", row->converged);
+    cJSON_AddNumberToObject(o, "sessionsDown", row->sessions_down);
+    cJSON_AddNumberToObject(o, "events", (double)row->st.events);
+    cJSON_AddNumberToObject(o, "messages", (double)row->st.messages);
+    cJSON_AddNumberToObject(o, "prefixesAnnounced", (double)row->st.announced);
+    cJSON_AddNumberToObject(o, "routesStored", (double)row->st.routes);
+    cJSON_AddNumberToObject(o, "adjRibOutEntries", (double)row->st.adj_out);
+    cJSON_AddNumberToObject(o, "attributeSets", (double)row->st.attr_sets);
+    cJSON_AddNumberToObject(o, "peakPendingEvents", (double)row->st.peak_events);
+    cJSON_AddNumberToObject(o, "peakRssMiB", (double)row->st.peak_rss_kib / 1024.0);
+    cJSON_AddNumberToObject(o, "bytesPerStoredRoute", bench_bytes_per_route(row));
+    char *s = cJSON_PrintUnformatted(o);
+    puts(s);
+    cJSON_free(s);
+    cJSON_Delete(o);
+}
+
+int main(int argc, char **argv)
+{
+    ArGenParams gp;
+    gen_params_default(&gp);
+    gint seed = 1, repeats = 5;
+    gboolean json = FALSE;
+    g_autofree char *label = NULL, *sku = NULL;
+    GOptionEntry entries[] = {
+        { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Row name (default: the file name, or \"generated\")", "NAME" },
+        { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed runs; medians are reported (default 5)", "N" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a text line", NULL },
+        { "spokes", 0, 0, G_OPTION_ARG_INT, &gp.spokes, "Without FILE: as arsim generate", "N" },
+        { "nvas", 0, 0, G_OPTION_ARG_INT, &gp.nvas, "Without FILE: as arsim generate", "N" },
+        { "routes-per-nva", 0, 0, G_OPTION_ARG_INT, &gp.routes_per_nva, "Without FILE: as arsim generate", "N" },
+        { "er-prefixes", 0, 0, G_OPTION_ARG_INT, &gp.er_prefixes, "Without FILE: as arsim generate", "N" },
+        { "circuit-sku", 0, 0, G_OPTION_ARG_STRING, &sku, "Without FILE: as arsim generate", "SKU" },
+        { "vpn-sites", 0, 0, G_OPTION_ARG_INT, &gp.vpn_sites, "Without FILE: as arsim generate", "N" },
+        { "prefixes-per-site", 0, 0, G_OPTION_ARG_INT, &gp.prefixes_per_site, "Without FILE: as arsim generate", "N" },
+        { "branch-to-branch", 0, 0, G_OPTION_ARG_NONE, &gp.branch_to_branch, "Without FILE: as arsim generate", NULL },
+        { "lift-limits", 0, 0, G_OPTION_ARG_NONE, &gp.lift_limits, "Without FILE: as arsim generate", NULL },
+        { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Without FILE: as arsim generate", "N" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("[FILE] - load and run a scenario N times, report medians and costs");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_autoptr(GError) e = NULL;
+    if (!g_option_context_parse(ctx, &argc, &argv, &e) || argc > 2 || repeats < 1) {
+        fprintf(stderr, "bench: %s\n", e ? e->message : "one FILE at most, and --repeat must be positive");
+        return 2;
+    }
+    gp.seed = (uint32_t)seed;
+    if (sku && !gen_sku_parse(sku, &gp.sku)) {
+        fprintf(stderr, "bench: unknown circuit SKU \"%s\"\n", sku);
+        return 2;
+    }
+    const char *file = argc == 2 ? argv[1] : NULL;
+    char *text = NULL;
+    if (!file) {
+        cJSON *doc = gen_scenario(&gp, &e);
+        if (!doc) {
+            fprintf(stderr, "bench: %s\n", e->message);
+            return 2;
+        }
+        text = cJSON_PrintUnformatted(doc);
+        cJSON_Delete(doc);
+    }
+    g_autofree char *base = file ? g_path_get_basename(file) : NULL;
+    BenchRow row = { .label = label ? label : file ? base : "generated", .repeats = repeats };
+    bench_measure(&row, file, text, text ? strlen(text) : 0);
+    cJSON_free(text);
+    if (json)
+        bench_print_json(&row);
+    else
+        bench_print_text(&row);
+    return row.converged ? 0 : 3;
+}
