@@ -76,6 +76,7 @@ typedef struct ArCompare {
     guint changed, changed_nodes; /* best routes changed, and at how many nodes */
     guint eff_diffs;             /* effective routes added, removed or changed in all VNets */
     char *summary;               /* one line: description, counts, reachability changes */
+    GPtrArray *names;            /* owned table names ("VNET", "VNET/SUBNET") the vnets point at */
 } ArCompare;
 
 /* Compares two runs. description (may be NULL) heads the summary. O(R log R + E^2 x hops). */

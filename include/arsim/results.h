@@ -10,6 +10,7 @@ typedef enum ArNextHopType {
     NH_GATEWAY,          /* "VirtualNetworkGateway": learned over BGP (gateways, Route Server) */
     NH_INTERNET,         /* "Internet": the default route */
     NH_NONE,             /* "None": Azure's default drop routes for private ranges */
+    NH_VIRTUAL_APPLIANCE,/* "VirtualAppliance": a user-defined route to an address */
 } ArNextHopType;
 
 /* Where a BGP effective route came from, which decides preference (HRP). */
@@ -18,6 +19,7 @@ typedef enum ArRouteClass {
     CLASS_EXPRESSROUTE,  /* injected by the ExpressRoute gateway */
     CLASS_VPN,           /* injected by the VPN gateway */
     CLASS_NVA,           /* injected by the Route Server from an NVA */
+    CLASS_USER,          /* a user-defined route of the subnet's route table */
 } ArRouteClass;
 
 /* One effective route of a VNet's VMs (what Azure shows for a NIC). */
@@ -34,16 +36,19 @@ typedef struct ArEffRoute {
 /* Effective routes of one VNet, ascending by prefix. */
 typedef struct ArEffTable {
     int vnet;        /* index in scn->vnets */
+    int subnet;      /* index in the VNet's subnets for a subnet with a route table, else AR_NO_INDEX */
     int hub;         /* VNet whose gateways/Route Server serve it, AR_NO_INDEX if none */
     GArray *routes;  /* ArEffRoute */
 } ArEffTable;
 
 /* Computes every VNet's effective routes from the converged RIBs. Returns ArEffTable*, one per
- * VNet in scenario order. O(R log R) in the routes held by the hub's injectors. */
+ * VNet in scenario order (index = VNet index), then one per subnet with a route table. O(R log R) in the routes held by the hub's injectors. */
 GPtrArray *eff_compute(const ArNet *net);
 
 const char *eff_nh_type_name(ArNextHopType t);
-const char *eff_source_name(const ArEffRoute *r); /* "Default" or "VirtualNetworkGateway" */
+/* "VNET" or "VNET/SUBNET". g_free it. */
+char *eff_table_name(const ArScenario *scn, const ArEffTable *t);
+const char *eff_source_name(const ArEffRoute *r); /* "Default", "VirtualNetworkGateway" or "User" */
 
 /* The route of table t whose prefix is exactly p, NULL if none. O(log n). */
 const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p);

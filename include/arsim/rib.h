@@ -60,9 +60,52 @@ ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, u
  * recomputed by the caller. O(paths). */
 gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
 
+/* Number of prefixes with an entry. O(1). */
+guint rib_size(const ArRib *r);
+
+/* Iteration over every entry, in no particular order (rib_sorted_keys gives the printing order).
+ * The table must not change while iterating. Use this rather than the table itself: the table's
+ * type is an implementation detail that is meant to change (docs/performance.md). */
+typedef struct ArRibIter {
+    GHashTableIter it;  /* position in the nets table */
+} ArRibIter;
+void rib_iter_init(ArRibIter *it, const ArRib *r);
+/* Next entry: TRUE with *key and *net set, FALSE at the end. */
+gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net);
+
 /* All prefix keys, ascending (address, then length): the order of every printed table.
  * O(n log n); the caller frees the array. */
 GArray *rib_sorted_keys(const ArRib *r);
+
+/* A map from 64-bit keys (prefix keys) to pointers: open addressing with linear probing over one
+ * array of 16-byte slots (key beside value, so a lookup touches one or two cache lines where a
+ * GHashTable touches three arrays), Fibonacci hashing, deletion by backward shift (no
+ * tombstones), at most 7/8 full. Meant for the big per-peer and per-speaker tables (Adj-RIB-Out).
+ * Values must not be NULL. */
+#define KEYMAP_EMPTY UINT64_MAX /* no prefix key has this value (length byte 0xff) */
+typedef struct ArKeyMapSlot {
+    uint64_t key;      /* KEYMAP_EMPTY when free */
+    gpointer value;    /* the value stored for key */
+} ArKeyMapSlot;
+typedef struct ArKeyMap {
+    ArKeyMapSlot *slots; /* 2^bits slots, NULL while empty */
+    guint bits;          /* log2 of the slot count */
+    guint len;           /* keys stored */
+} ArKeyMap;
+
+void keymap_init(ArKeyMap *m);
+void keymap_clear(ArKeyMap *m);                 /* frees the slots; the map stays usable */
+static inline guint keymap_size(const ArKeyMap *m) { return m->len; }
+/* Value for key, NULL if absent. O(1) expected. */
+gpointer keymap_lookup(const ArKeyMap *m, uint64_t key);
+/* Sets key's value (inserting or replacing). O(1) amortised. */
+void keymap_insert(ArKeyMap *m, uint64_t key, gpointer value);
+/* Removes key; TRUE if it was present. O(1) expected. */
+gboolean keymap_remove(ArKeyMap *m, uint64_t key);
+/* Makes room for n keys in all without growing again. */
+void keymap_reserve(ArKeyMap *m, guint n);
+/* Iteration in slot order: start with *pos = 0; FALSE at the end. The map must not change. */
+gboolean keymap_next(const ArKeyMap *m, guint *pos, uint64_t *key, gpointer *value);
 
 /* Prefix keys live in the pointer itself: the tables need 64-bit pointers. */
 G_STATIC_ASSERT(sizeof(gpointer) >= sizeof(uint64_t));

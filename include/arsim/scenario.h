@@ -47,10 +47,36 @@ typedef struct ArPeering {
     bool allow_gateway_transit; /* this VNet lets the remote VNet use its gateways */
 } ArPeering;
 
+/* Next hop types of a user-defined route (Azure's names). */
+typedef enum ArUdrNextHop {
+    UDR_VIRTUAL_APPLIANCE = 0, /* "VirtualAppliance": an address (firewall, NVA) */
+    UDR_GATEWAY,               /* "VirtualNetworkGateway": the VNet's (or hub's) VPN gateway */
+    UDR_VNET_LOCAL,            /* "VnetLocal" */
+    UDR_INTERNET,              /* "Internet" */
+    UDR_NONE,                  /* "None": drop */
+} ArUdrNextHop;
+
+/* A user-defined route of a subnet's route table. */
+typedef struct ArUdr {
+    ArPrefix prefix;        /* addressPrefix */
+    ArUdrNextHop type;      /* nextHopType */
+    uint32_t ip;            /* nextHopIpAddress (VirtualAppliance only) */
+} ArUdr;
+
+/* A subnet; only subnets with a route table change what their VMs get. */
+typedef struct ArSubnet {
+    char *name;                  /* unique within its VNet */
+    ArPrefix prefix;             /* addressPrefix, inside the VNet's space */
+    bool has_route_table;        /* a route table is associated */
+    bool disable_bgp;            /* routeTable.disableBgpRoutePropagation: no gateway or Route Server routes (INJ) */
+    GArray *routes;              /* ArUdr, routeTable.routes in file order */
+} ArSubnet;
+
 typedef struct ArVnet {
     char *name;            /* unique among VNets */
     GArray *prefixes;      /* ArPrefix, addressPrefixes in file order */
     GArray *peerings;      /* ArPeering, as listed under this VNet */
+    GPtrArray *subnets;    /* ArSubnet*, in file order */
 } ArVnet;
 
 typedef struct ArRouteServer {
@@ -120,6 +146,10 @@ typedef struct ArConnection {
     int target;            /* index into nvas (CONN_NVA) or gateways (the others) */
     ArCircuitSku sku;      /* CONN_EXPRESSROUTE: circuitSku, default Standard */
     bool bgp;              /* CONN_VPN: BGP over the tunnel (true) or static prefixes (false) */
+    char *circuit;         /* CONN_EXPRESSROUTE: circuit name; connections of a site with the same
+                            * name share one circuit (one MSEE) to several gateways; NULL = own */
+    int circuit_of;        /* CONN_EXPRESSROUTE: index (in the site's connections) of the connection
+                            * whose circuit this one uses: itself, or an earlier one with the same name */
 } ArConnection;
 
 typedef struct ArSite {
@@ -204,6 +234,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArScenario, scn_free)
 
 /* Constructors used by the loader: each returns an object owned by the scenario. */
 ArVnet *scn_add_vnet(ArScenario *s, const char *name);
+ArSubnet *scn_add_subnet(ArVnet *v, const char *name);
 ArRouteServer *scn_add_route_server(ArScenario *s, const char *name);
 ArGateway *scn_add_gateway(ArScenario *s, const char *name);
 ArNva *scn_add_nva(ArScenario *s, const char *name);
@@ -215,6 +246,10 @@ int scn_find(GPtrArray *objs, const char *name);
 /* The VNet whose gateways and Route Server serve VNet v: v itself when it holds any, else the
  * VNet it peers with useRemoteGateways; AR_NO_INDEX when none. O(resources + peerings). */
 int scn_hub_of(const ArScenario *s, int v);
+/* Name of the MSEE speaker of connection k of site st (an ExpressRoute connection): "msee/SITE"
+ * when the site has one circuit, else "msee/SITE/CIRCUIT" or "msee/SITE/GATEWAY". g_free it. */
+char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
+
 /* True when VNet a and b are peered (listed under either). */
 bool scn_vnets_peered(const ArScenario *s, int a, int b);
 

@@ -192,29 +192,31 @@ static void connect_sites(ArNet *net)
     for (guint i = 0; i < scn->sites->len; i++) {
         const ArSite *st = g_ptr_array_index(scn->sites, i);
         ArSpeaker *site = net->site[i];
-        guint circuits = 0;
-        for (guint c = 0; c < st->connections->len; c++)
-            circuits += g_array_index(st->connections, ArConnection, c).kind == CONN_EXPRESSROUTE;
+        g_autofree ArSpeaker **msee_of = g_new0(ArSpeaker *, st->connections->len + 1); /* per circuit owner */
         for (guint c = 0; c < st->connections->len; c++) {
             const ArConnection *cn = &g_array_index(st->connections, ArConnection, c);
             if (cn->kind == CONN_NVA) {
                 ArSpeaker *nva = net->nva[cn->target];
                 bgp_session_new(net->sim, site, site->ip, nva, nva->ip);
             } else if (cn->kind == CONN_EXPRESSROUTE) {
-                const ArGateway *gw = g_ptr_array_index(scn->gateways, cn->target);
-                g_autofree char *name = circuits > 1 ? g_strdup_printf("msee/%s/%s", st->name, gw->name)
-                                                     : g_strdup_printf("msee/%s", st->name);
-                msee_no++;
-                uint32_t ip = (169u << 24) | (254u << 16) | ((msee_no & 0xff) << 8) | 2u;
-                ArSpeaker *msee = bgp_speaker_new(net->sim, name, NODE_MSEE, AR_ASN_MSEE, ip, &policy_msee);
-                msee->resource = cn;
-                g_ptr_array_add(net->msee, msee);
-                /* Circuit prefix limit from on-premises (expressroute-routing.md). */
-                ArSession *s = bgp_session_new(net->sim, msee, ip, site, site->ip);
-                if (!scn->settings.lift_limits)
-                    bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? LIMIT_ER_PREMIUM : LIMIT_ER_STANDARD;
+                /* One MSEE per circuit; a circuit named by several connections reaches several
+                 * gateways (VNets linked to one circuit). */
+                ArSpeaker *msee = msee_of[cn->circuit_of];
+                if (!msee) {
+                    g_autofree char *name = scn_msee_name(scn, st, c);
+                    msee_no++;
+                    uint32_t ip = (169u << 24) | (254u << 16) | ((msee_no & 0xff) << 8) | 2u;
+                    msee = bgp_speaker_new(net->sim, name, NODE_MSEE, AR_ASN_MSEE, ip, &policy_msee);
+                    msee->resource = cn;
+                    msee_of[cn->circuit_of] = msee;
+                    g_ptr_array_add(net->msee, msee);
+                    /* Circuit prefix limit from on-premises (expressroute-routing.md). */
+                    ArSession *s = bgp_session_new(net->sim, msee, ip, site, site->ip);
+                    if (!scn->settings.lift_limits)
+                        bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? LIMIT_ER_PREMIUM : LIMIT_ER_STANDARD;
+                }
                 ArSpeaker *ergw = net->gw[cn->target][0];
-                s = bgp_session_new(net->sim, ergw, ergw->ip, msee, ip);
+                ArSession *s = bgp_session_new(net->sim, ergw, ergw->ip, msee, msee->ip);
                 bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
             } else if (cn->bgp) {
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {

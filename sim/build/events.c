@@ -103,10 +103,12 @@ static void apply_connection(ArNet *net, const ArScnEvent *se, bool fail)
             continue;
         g_autoptr(GPtrArray) sessions = g_ptr_array_new();
         if (cn->kind == CONN_EXPRESSROUTE) {
+            /* An ExpressRoute connection links the site's circuit to the gateway: that session. */
+            const ArConnection *owner = &g_array_index(st->connections, ArConnection, cn->circuit_of);
             for (guint m = 0; m < net->msee->len; m++) {
                 ArSpeaker *msee = g_ptr_array_index(net->msee, m);
-                if (msee->resource == cn)
-                    g_ptr_array_add(sessions, session_between(msee, net->site[si]));
+                if (msee->resource == owner)
+                    g_ptr_array_add(sessions, session_between(msee, net->gw[cn->target][0]));
             }
         } else if (cn->kind == CONN_VPN && !cn->bgp) {
             for (int g = 0; g < 2 && net->gw[cn->target][g]; g++)

@@ -141,7 +141,21 @@ static const ArAttrs *ergw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const
     return a ? bgp_attrs_with(sp->sim, a, a->path, a->comms, to->local_ip) : NULL;
 }
 
-const ArPolicy policy_er_gateway = { .import = bgp_import_standard, .export = ergw_export };
+/* From its circuits the gateway accepts paths that hold 65515: they are other VNets linked to the
+ * same circuit, which Azure lets reach each other through the MSEE (and whose Route Servers then
+ * drop them, MR / FAQ transit prevention). From the Route Server (iBGP) the standard rules hold. */
+static const ArAttrs *ergw_import(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why)
+{
+    if (from->remote->kind != NODE_MSEE)
+        return bgp_import_standard(sp, from, in, why);
+    if (in->weight == from->import_weight)
+        return in;
+    ArAttrs c = *in;
+    c.weight = from->import_weight;
+    return attr_intern(sp->sim->attrs, &c);
+}
+
+const ArPolicy policy_er_gateway = { .import = ergw_import, .export = ergw_export };
 
 /* ---- VPN gateway ----------------------------------------------------------------------------- */
 

@@ -136,9 +136,14 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
         int st = emit(text, a, out, err);
         return st ? st : status;
     }
-    if (a->node && !bgp_speaker_find(run->net->sim, a->node) && scn_find(scn->vnets, a->node) == AR_NO_INDEX) {
-        fprintf(err, "arsim: no node or VNet named \"%s\" (node names: scenario names, plus \"ars/0\"-style "
-                     "instances and \"msee/SITE\" circuits)\n", a->node);
+    gboolean table_named = FALSE;
+    for (guint i = 0; a->node && i < run->eff->len && !table_named; i++) {
+        g_autofree char *tn = eff_table_name(scn, g_ptr_array_index(run->eff, i));
+        table_named = strcmp(tn, a->node) == 0;
+    }
+    if (a->node && !bgp_speaker_find(run->net->sim, a->node) && !table_named) {
+        fprintf(err, "arsim: no node, VNet or subnet named \"%s\" (node names: scenario names, plus \"ars/0\"-style "
+                     "instances and \"msee/SITE\" circuits; subnets with a route table: VNET/SUBNET)\n", a->node);
         return EXIT_BAD_INPUT;
     }
     ArRunStats cost;

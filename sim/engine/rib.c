@@ -144,6 +144,20 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
     return FALSE;
 }
 
+guint rib_size(const ArRib *r) { return g_hash_table_size(r->nets); }
+
+void rib_iter_init(ArRibIter *it, const ArRib *r) { g_hash_table_iter_init(&it->it, r->nets); }
+
+gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net)
+{
+    gpointer k, v;
+    if (!g_hash_table_iter_next(&it->it, &k, &v))
+        return FALSE;
+    *key = rib_ptr_key(k);
+    *net = v;
+    return TRUE;
+}
+
 static gint key_cmp(gconstpointer a, gconstpointer b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
@@ -162,4 +176,130 @@ GArray *rib_sorted_keys(const ArRib *r)
     }
     g_array_sort(keys, key_cmp);
     return keys;
+}
+
+/* ---- ArKeyMap ------------------------------------------------------------------------------- */
+
+/* Fibonacci hashing: the top bits of key * 2^64 / phi, so that nearby prefixes spread out. */
+static inline guint keymap_home(const ArKeyMap *m, uint64_t key)
+{
+    return (guint)((key * 0x9E3779B97F4A7C15ull) >> (64 - m->bits));
+}
+
+void keymap_init(ArKeyMap *m) { *m = (ArKeyMap){ 0 }; }
+
+void keymap_clear(ArKeyMap *m)
+{
+    g_free(m->slots);
+    *m = (ArKeyMap){ 0 };
+}
+
+gpointer keymap_lookup(const ArKeyMap *m, uint64_t key)
+{
+    if (!m->len)
+        return NULL;
+    guint mask = (1u << m->bits) - 1;
+    for (guint i = keymap_home(m, key);; i = (i + 1) & mask) {
+        const ArKeyMapSlot *s = &m->slots[i];
+        if (s->key == key)
+            return s->value;
+        if (s->key == KEYMAP_EMPTY)
+            return NULL;
+    }
+}
+
+static void keymap_resize(ArKeyMap *m, guint bits)
+{
+    ArKeyMapSlot *old = m->slots;
+    guint n_old = old ? 1u << m->bits : 0;
+    m->bits = bits;
+    m->slots = g_new(ArKeyMapSlot, 1u << bits);
+    for (guint i = 0; i < 1u << bits; i++)
+        m->slots[i].key = KEYMAP_EMPTY;
+    guint mask = (1u << bits) - 1;
+    for (guint k = 0; k < n_old; k++) {
+        if (old[k].key == KEYMAP_EMPTY)
+            continue;
+        guint i = keymap_home(m, old[k].key);
+        while (m->slots[i].key != KEYMAP_EMPTY)
+            i = (i + 1) & mask;
+        m->slots[i] = old[k];
+    }
+    g_free(old);
+}
+
+/* Smallest table (at least 8 slots) that holds n keys at most 7/8 full. */
+static guint keymap_bits_for(guint n)
+{
+    guint bits = 3;
+    while (((guint64)1 << bits) * 7 / 8 < n)
+        bits++;
+    return bits;
+}
+
+void keymap_reserve(ArKeyMap *m, guint n)
+{
+    guint bits = keymap_bits_for(n);
+    if (!m->slots || bits > m->bits)
+        keymap_resize(m, bits);
+}
+
+void keymap_insert(ArKeyMap *m, uint64_t key, gpointer value)
+{
+    g_assert(key != KEYMAP_EMPTY && value);
+    if (!m->slots || ((guint64)m->len + 1) > ((guint64)1 << m->bits) * 7 / 8)
+        keymap_resize(m, m->slots ? m->bits + 1 : 3);
+    guint mask = (1u << m->bits) - 1;
+    guint i = keymap_home(m, key);
+    for (; m->slots[i].key != KEYMAP_EMPTY; i = (i + 1) & mask) {
+        if (m->slots[i].key == key) {
+            m->slots[i].value = value;
+            return;
+        }
+    }
+    m->slots[i] = (ArKeyMapSlot){ key, value };
+    m->len++;
+}
+
+gboolean keymap_remove(ArKeyMap *m, uint64_t key)
+{
+    if (!m->len)
+        return FALSE;
+    guint mask = (1u << m->bits) - 1;
+    guint i = keymap_home(m, key);
+    while (m->slots[i].key != key) {
+        if (m->slots[i].key == KEYMAP_EMPTY)
+            return FALSE;
+        i = (i + 1) & mask;
+    }
+    /* Backward shift: move later entries of the cluster into the hole when their home allows. */
+    for (guint j = (i + 1) & mask;; j = (j + 1) & mask) {
+        if (m->slots[j].key == KEYMAP_EMPTY)
+            break;
+        guint home = keymap_home(m, m->slots[j].key);
+        /* j's entry may move to i when i lies cyclically in [home, j). */
+        if (((j - home) & mask) >= ((j - i) & mask)) {
+            m->slots[i] = m->slots[j];
+            i = j;
+        }
+    }
+    m->slots[i].key = KEYMAP_EMPTY;
+    m->slots[i].value = NULL;
+    m->len--;
+    return TRUE;
+}
+
+gboolean keymap_next(const ArKeyMap *m, guint *pos, uint64_t *key, gpointer *value)
+{
+    guint n = m->slots ? 1u << m->bits : 0;
+    for (; *pos < n; (*pos)++) {
+        const ArKeyMapSlot *s = &m->slots[*pos];
+        if (s->key != KEYMAP_EMPTY) {
+            *key = s->key;
+            *value = s->value;
+            (*pos)++;
+            return TRUE;
+        }
+    }
+    return FALSE;
 }

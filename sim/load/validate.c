@@ -582,12 +582,95 @@ static Src *add_src(Ctx *c, int kind, const Src *sr, int at)
 
 /* ---- vnets ------------------------------------------------------------------------------- */
 
-enum { VN_NAME, VN_PREFIXES, VN_PEERINGS, VN_N };
+enum { VN_NAME, VN_PREFIXES, VN_PEERINGS, VN_SUBNETS, VN_N };
 static const KeySpec vnet_keys[VN_N] = {
     { "name", J_STRING, TRUE },
     { "addressPrefixes", J_ARRAY, TRUE },
     { "peerings", J_ARRAY, FALSE },
+    { "subnets", J_ARRAY, FALSE },
 };
+
+enum { SN_NAME, SN_PREFIX, SN_RT, SN_N };
+static const KeySpec subnet_keys[SN_N] = {
+    { "name", J_STRING, TRUE },
+    { "addressPrefix", J_STRING, TRUE },
+    { "routeTable", J_OBJECT, FALSE },
+};
+enum { RT_NAME, RT_DISABLE, RT_ROUTES, RT_N };
+static const KeySpec rt_keys[RT_N] = {
+    { "name", J_STRING, FALSE },
+    { "disableBgpRoutePropagation", J_BOOL, FALSE },
+    { "routes", J_ARRAY, FALSE },
+};
+enum { UR_NAME, UR_PREFIX, UR_TYPE, UR_IP, UR_N };
+static const KeySpec udr_keys[UR_N] = {
+    { "name", J_STRING, FALSE },
+    { "addressPrefix", J_STRING, TRUE },
+    { "nextHopType", J_STRING, TRUE },
+    { "nextHopIpAddress", J_STRING, FALSE },
+};
+static const char *const udr_types[] = { "VirtualAppliance", "VirtualNetworkGateway", "VnetLocal", "Internet", "None" };
+
+/* Subnets of VNet v, with their route tables (user-defined routes, BGP propagation). */
+static void do_subnets(Ctx *c, const cJSON *arr, const char *base, ArVnet *vn)
+{
+    g_autoptr(GHashTable) names = g_hash_table_new(g_str_hash, g_str_equal);
+    int i = 0;
+    for (const cJSON *el = arr->child; el; el = el->next, i++) {
+        const char *ptr = PI(c, base, i);
+        Src sr;
+        if (!check_object(c, el, ptr, subnet_keys, SN_N, &sr))
+            continue;
+        const char *name = check_name(c, sr.f[SN_NAME], PK(c, ptr, "name"));
+        if (name && !g_hash_table_add(names, (gpointer)name))
+            ERR(c, sr.f[SN_NAME], PK(c, ptr, "name"), "VNet '%s' already has a subnet named %s", vn->name, Q(c, name));
+        ArSubnet *sn = scn_add_subnet(vn, name ? name : "");
+        const char *pp = PK(c, ptr, "addressPrefix");
+        if (sr.f[SN_PREFIX] && get_prefix(c, sr.f[SN_PREFIX], pp, &sn->prefix)) {
+            gboolean inside = FALSE;
+            for (guint k = 0; k < vn->prefixes->len; k++)
+                inside |= pfx_within(sn->prefix, g_array_index(vn->prefixes, ArPrefix, k));
+            if (!inside && vn->prefixes->len) {
+                char b[PFX_STRLEN];
+                ERR(c, sr.f[SN_PREFIX], pp, "%s is outside VNet '%s' (%s)", pfx_format(sn->prefix, b), vn->name,
+                    vnet_space(c, (int)c->s->vnets->len - 1));
+            }
+        }
+        const char *rp = PK(c, ptr, "routeTable");
+        Src rt;
+        if (!sr.f[SN_RT] || !check_object(c, sr.f[SN_RT], rp, rt_keys, RT_N, &rt))
+            continue;
+        sn->has_route_table = TRUE;
+        sn->disable_bgp = get_bool(rt.f[RT_DISABLE], FALSE);
+        if (!rt.f[RT_ROUTES])
+            continue;
+        const char *rb = PK(c, rp, "routes");
+        int j = 0;
+        for (const cJSON *ue = rt.f[RT_ROUTES]->child; ue; ue = ue->next, j++) {
+            const char *up = PI(c, rb, j);
+            Src ur;
+            if (!check_object(c, ue, up, udr_keys, UR_N, &ur))
+                continue;
+            ArUdr u = { 0 };
+            gboolean ok = ur.f[UR_PREFIX] && get_prefix(c, ur.f[UR_PREFIX], PK(c, up, "addressPrefix"), &u.prefix);
+            int t = ur.f[UR_TYPE] ? get_enum(c, ur.f[UR_TYPE], PK(c, up, "nextHopType"), "nextHopType", udr_types, 5) : -1;
+            ok = ok && t >= 0;
+            if (t >= 0)
+                u.type = (ArUdrNextHop)t;
+            if (t == UDR_VIRTUAL_APPLIANCE && !ur.f[UR_IP]) {
+                ERR(c, ue, up, "a VirtualAppliance route needs \"nextHopIpAddress\" (the firewall's or NVA's address)");
+                ok = FALSE;
+            } else if (t >= 0 && t != UDR_VIRTUAL_APPLIANCE && ur.f[UR_IP]) {
+                ERR(c, ur.f[UR_IP], PK(c, up, "nextHopIpAddress"), "\"nextHopIpAddress\" goes with nextHopType VirtualAppliance only");
+                ok = FALSE;
+            } else if (ur.f[UR_IP] && !get_ip(c, ur.f[UR_IP], PK(c, up, "nextHopIpAddress"), &u.ip)) {
+                ok = FALSE;
+            }
+            if (ok)
+                g_array_append_val(sn->routes, u);
+        }
+    }
+}
 
 static int range_cmp(const void *a, const void *b)
 {
@@ -672,6 +755,8 @@ static void do_vnets(Ctx *c, const cJSON *arr)
             g_array_append_val(rs, r);
         }
         check_own_overlap(c, rs);
+        if (sr.f[VN_SUBNETS])
+            do_subnets(c, sr.f[VN_SUBNETS], PK(c, ptr, "subnets"), vn);
     }
 }
 
@@ -1312,13 +1397,14 @@ static const KeySpec site_keys[ST_N] = {
     { "policies", J_ARRAY, FALSE },
 };
 
-enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_N };
+enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_CIRCUIT, CN_N };
 static const KeySpec conn_keys[CN_N] = {
     { "nva", J_STRING, FALSE },
     { "expressRouteGateway", J_STRING, FALSE },
     { "vpnGateway", J_STRING, FALSE },
     { "circuitSku", J_STRING, FALSE },
     { "bgp", J_BOOL, FALSE },
+    { "circuit", J_STRING, FALSE },
 };
 static const char *const sku_names[] = { "Standard", "Premium" };
 
@@ -1327,7 +1413,8 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
     Src sr;
     if (!check_object(c, el, ptr, conn_keys, CN_N, &sr))
         return;
-    ArConnection cn = { CONN_NVA, AR_NO_INDEX, SKU_STANDARD, false };
+    ArConnection cn = { .kind = CONN_NVA, .target = AR_NO_INDEX, .sku = SKU_STANDARD,
+                        .circuit_of = (int)st->connections->len };
     int kinds = 0, kind = -1;
     for (const cJSON *ch = el->child; ch; ch = ch->next) {
         int k = spec_find(conn_keys, CN_N, ch->string);
@@ -1345,7 +1432,7 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
         return;
     }
     /* Attribute keys of another kind of connection; not judged when the kind itself is unclear. */
-    static const struct { int key, kind; } owner[] = { { CN_SKU, CN_ER }, { CN_BGP, CN_VPN } };
+    static const struct { int key, kind; } owner[] = { { CN_SKU, CN_ER }, { CN_BGP, CN_VPN }, { CN_CIRCUIT, CN_ER } };
     for (size_t i = 0; i < G_N_ELEMENTS(owner) && kinds == 1; i++) {
         if ((sr.present & (1u << owner[i].key)) && kind != owner[i].kind) {
             const cJSON *kn = cJSON_GetObjectItemCaseSensitive(el, conn_keys[owner[i].key].key);
@@ -1390,6 +1477,21 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
     }
     if (kind == CN_VPN)
         cn.bgp = get_bool(sr.f[CN_BGP], FALSE);
+    if (kind == CN_ER && sr.f[CN_CIRCUIT]) {
+        cn.circuit = g_strdup(check_name(c, sr.f[CN_CIRCUIT], PK(c, ptr, "circuit")) ? sr.f[CN_CIRCUIT]->valuestring : "");
+        /* Connections of this site naming the same circuit share it (one MSEE, several gateways). */
+        for (guint k = 0; k < st->connections->len; k++) {
+            const ArConnection *o = &g_array_index(st->connections, ArConnection, k);
+            if (o->kind == CONN_EXPRESSROUTE && o->circuit && strcmp(o->circuit, cn.circuit) == 0 && o->circuit_of == (int)k) {
+                cn.circuit_of = (int)k;
+                if (o->sku != cn.sku && sr.f[CN_SKU])
+                    ERR(c, sr.f[CN_SKU], PK(c, ptr, "circuitSku"), "circuit '%s' is already %s (an earlier connection says so)",
+                        cn.circuit, sku_names[o->sku]);
+                cn.sku = o->sku;
+                break;
+            }
+        }
+    }
     g_array_append_val(st->connections, cn);
 }
 
@@ -1599,16 +1701,11 @@ static GHashTable *event_node_names(Ctx *c)
     for (guint i = 0; i < s->sites->len; i++) {
         const ArSite *st = g_ptr_array_index(s->sites, i);
         g_hash_table_add(t, g_strdup(st->name));
-        guint circuits = 0;
-        for (guint k = 0; k < st->connections->len; k++)
-            circuits += g_array_index(st->connections, ArConnection, k).kind == CONN_EXPRESSROUTE;
         for (guint k = 0; k < st->connections->len; k++) {
             const ArConnection *cn = &g_array_index(st->connections, ArConnection, k);
-            if (cn->kind != CONN_EXPRESSROUTE || cn->target < 0)
-                continue;
-            const ArGateway *g = g_ptr_array_index(s->gateways, cn->target);
-            g_hash_table_add(t, circuits > 1 ? g_strdup_printf("msee/%s/%s", st->name, g->name)
-                                             : g_strdup_printf("msee/%s", st->name));
+            const ArConnection *owner = &g_array_index(st->connections, ArConnection, cn->circuit_of);
+            if (cn->kind == CONN_EXPRESSROUTE && owner->target >= 0)
+                g_hash_table_add(t, scn_msee_name(s, st, k));
         }
     }
     return t;

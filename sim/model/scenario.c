@@ -3,10 +3,28 @@
 
 #include <string.h>
 
+static void subnet_free(gpointer p)
+{
+    ArSubnet *sn = p;
+    g_free(sn->name);
+    g_array_free(sn->routes, TRUE);
+    g_free(sn);
+}
+
+ArSubnet *scn_add_subnet(ArVnet *v, const char *name)
+{
+    ArSubnet *sn = g_new0(ArSubnet, 1);
+    sn->name = g_strdup(name);
+    sn->routes = g_array_new(FALSE, FALSE, sizeof(ArUdr));
+    g_ptr_array_add(v->subnets, sn);
+    return sn;
+}
+
 static void vnet_free(gpointer p)
 {
     ArVnet *v = p;
     g_free(v->name);
+    g_ptr_array_free(v->subnets, TRUE);
     g_array_free(v->prefixes, TRUE);
     g_array_free(v->peerings, TRUE);
     g_free(v);
@@ -58,6 +76,11 @@ static void nva_free(gpointer p)
     g_array_free(n->policies, TRUE);
     g_array_free(n->bgp_peers, TRUE);
     g_free(n);
+}
+
+static void connection_clear(gpointer p)
+{
+    g_free(((ArConnection *)p)->circuit);
 }
 
 static void site_free(gpointer p)
@@ -131,6 +154,7 @@ ArVnet *scn_add_vnet(ArScenario *s, const char *name)
     v->name = g_strdup(name);
     v->prefixes = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
     v->peerings = g_array_new(FALSE, FALSE, sizeof(ArPeering));
+    v->subnets = g_ptr_array_new_with_free_func(subnet_free);
     g_ptr_array_add(s->vnets, v);
     return v;
 }
@@ -177,6 +201,7 @@ ArSite *scn_add_site(ArScenario *s, const char *name)
     st->name = g_strdup(name);
     st->prefixes = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
     st->connections = g_array_new(FALSE, TRUE, sizeof(ArConnection));
+    g_array_set_clear_func(st->connections, connection_clear);
     st->policies = rules_new();
     g_ptr_array_add(s->sites, st);
     return st;
@@ -215,6 +240,22 @@ int scn_hub_of(const ArScenario *s, int v)
             return p->remote;
     }
     return AR_NO_INDEX;
+}
+
+char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k)
+{
+    guint circuits = 0;
+    for (guint i = 0; i < st->connections->len; i++) {
+        const ArConnection *c = &g_array_index(st->connections, ArConnection, i);
+        circuits += c->kind == CONN_EXPRESSROUTE && c->circuit_of == (int)i;
+    }
+    const ArConnection *cn = &g_array_index(st->connections, ArConnection, k);
+    const ArConnection *owner = &g_array_index(st->connections, ArConnection, cn->circuit_of);
+    if (circuits <= 1)
+        return g_strdup_printf("msee/%s", st->name);
+    if (owner->circuit)
+        return g_strdup_printf("msee/%s/%s", st->name, owner->circuit);
+    return g_strdup_printf("msee/%s/%s", st->name, ((const ArGateway *)g_ptr_array_index(s->gateways, owner->target))->name);
 }
 
 bool scn_vnets_peered(const ArScenario *s, int a, int b)

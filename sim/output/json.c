@@ -126,9 +126,10 @@ cJSON *out_run_json(const ArRun *run, const char *node_filter)
     cJSON *eff = cJSON_AddObjectToObject(doc, "effectiveRoutes");
     for (guint i = 0; i < run->eff->len; i++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        g_autofree char *name = eff_table_name(scn, t);
         const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
-        if (!node_filter || strcmp(node_filter, vn->name) == 0)
-            cJSON_AddItemToObject(eff, vn->name, eff_json(t));
+        if (!node_filter || strcmp(node_filter, name) == 0 || strcmp(node_filter, vn->name) == 0)
+            cJSON_AddItemToObject(eff, name, eff_json(t));
     }
     return doc;
 }

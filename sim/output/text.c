@@ -39,9 +39,9 @@ static void node_text(const ArSpeaker *sp, GString *out)
 
 static void eff_text(const ArScenario *scn, const ArEffTable *t, GString *out)
 {
-    const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
     char pfx[PFX_STRLEN], ip[IP_STRLEN];
-    g_string_append_printf(out, "Effective routes of VMs in VNet %s", vn->name);
+    g_autofree char *name = eff_table_name(scn, t);
+    g_string_append_printf(out, "Effective routes of VMs in %s %s", t->subnet == AR_NO_INDEX ? "VNet" : "subnet", name);
     if (t->hub != AR_NO_INDEX && t->hub != t->vnet)
         g_string_append_printf(out, " (uses the gateways of %s)",
                                ((ArVnet *)g_ptr_array_index(scn->vnets, t->hub))->name);
@@ -89,7 +89,8 @@ void out_run_text(const ArRun *run, const char *node_filter, GString *out)
     for (guint i = 0; i < run->eff->len; i++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, i);
         const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
-        if (!node_filter || strcmp(node_filter, vn->name) == 0)
+        g_autofree char *name = eff_table_name(scn, t);
+        if (!node_filter || strcmp(node_filter, vn->name) == 0 || strcmp(node_filter, name) == 0)
             eff_text(scn, t, out);
     }
 }

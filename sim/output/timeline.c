@@ -59,7 +59,7 @@ static void append_next_hops(GString *s, const ArEffRoute *r)
 typedef struct TextCtx {
     const ArScenario *scn;  /* for VNet names */
     GString *out;           /* where the line goes */
-    int last_vnet;          /* VNet of the previous change, to group by VNet */
+    const ArEffTable *last; /* table of the previous change, to group by VNet (or subnet) */
 } TextCtx;
 
 static void text_change(void *user, const ArEffTable *t, EffChange what, const ArEffRoute *before,
@@ -67,10 +67,10 @@ static void text_change(void *user, const ArEffTable *t, EffChange what, const A
 {
     TextCtx *c = user;
     char pfx[PFX_STRLEN];
-    if (c->last_vnet != t->vnet) {
-        g_string_append_printf(c->out, "%s%s:", c->last_vnet == AR_NO_INDEX ? "" : "; ",
-                               ((ArVnet *)g_ptr_array_index(c->scn->vnets, t->vnet))->name);
-        c->last_vnet = t->vnet;
+    if (c->last != t) {
+        g_autofree char *name = eff_table_name(c->scn, t);
+        g_string_append_printf(c->out, "%s%s:", c->last ? "; " : "", name);
+        c->last = t;
     }
     const ArEffRoute *r = after ? after : before;
     g_string_append_printf(c->out, " %c%s", what == EFF_ADDED ? '+' : what == EFF_REMOVED ? '-' : '~',
@@ -116,7 +116,7 @@ void out_timeline_text(const ArRun *run, GString *out)
                                    e + 1 < net->epochs->len ? "the next event came" : "the run stopped", ep->messages);
         const GPtrArray *prev = e ? g_array_index(net->epochs, ArEpoch, e - 1).eff : NULL;
         if (prev && ep->eff) {
-            TextCtx c = { net->scn, g_string_new(NULL), AR_NO_INDEX };
+            TextCtx c = { net->scn, g_string_new(NULL), NULL };
             eff_changes(prev, ep->eff, text_change, &c);
             g_string_append_printf(out, "  %10s    VMs' effective routes: %s\n", "", c.out->len ? c.out->str : "unchanged");
             g_string_free(c.out, TRUE);
@@ -187,7 +187,7 @@ static void json_change(void *user, const ArEffTable *t, EffChange what, const A
                         const ArEffRoute *after)
 {
     JsonCtx *c = user;
-    const char *name = ((ArVnet *)g_ptr_array_index(c->scn->vnets, t->vnet))->name;
+    g_autofree char *name = eff_table_name(c->scn, t);
     cJSON *v = cJSON_GetObjectItemCaseSensitive(c->vnets, name);
     if (!v) {
         v = cJSON_AddObjectToObject(c->vnets, name);

@@ -250,31 +250,39 @@ static void cmp_vnet_free(gpointer p)
     g_free(v);
 }
 
-/* VNet name -> ArEffTable* of a run. */
-static GHashTable *cmp_vnet_tables(const ArRun *run)
+/* Name of a table ("VNET" or "VNET/SUBNET"), kept alive by the comparison. */
+static const char *cmp_table_name(ArCompare *c, const ArRun *run, const ArEffTable *t)
+{
+    char *n = eff_table_name(run->net->scn, t);
+    g_ptr_array_add(c->names, n);
+    return n;
+}
+
+/* Table name -> ArEffTable* of a run. */
+static GHashTable *cmp_vnet_tables(ArCompare *c, const ArRun *run)
 {
     GHashTable *h = g_hash_table_new(g_str_hash, g_str_equal);
     for (guint i = 0; i < run->eff->len; i++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, i);
-        const ArVnet *vn = g_ptr_array_index(run->net->scn->vnets, t->vnet);
-        if (!g_hash_table_contains(h, vn->name))
-            g_hash_table_insert(h, vn->name, (gpointer)t);
+        const char *name = cmp_table_name(c, run, t);
+        if (!g_hash_table_contains(h, name))
+            g_hash_table_insert(h, (gpointer)name, (gpointer)t);
     }
     return h;
 }
 
 static void cmp_vnets(ArCompare *c)
 {
-    g_autoptr(GHashTable) tb = cmp_vnet_tables(c->before);
-    g_autoptr(GHashTable) ta = cmp_vnet_tables(c->after);
+    g_autoptr(GHashTable) tb = cmp_vnet_tables(c, c->before);
+    g_autoptr(GHashTable) ta = cmp_vnet_tables(c, c->after);
     for (guint i = 0; i < c->before->eff->len; i++) {
         const ArEffTable *t = g_ptr_array_index(c->before->eff, i);
-        const char *name = ((const ArVnet *)g_ptr_array_index(c->before->net->scn->vnets, t->vnet))->name;
+        const char *name = cmp_table_name(c, c->before, t);
         g_ptr_array_add(c->vnets, cmp_vnet(name, t, g_hash_table_lookup(ta, name)));
     }
     for (guint i = 0; i < c->after->eff->len; i++) {
         const ArEffTable *t = g_ptr_array_index(c->after->eff, i);
-        const char *name = ((const ArVnet *)g_ptr_array_index(c->after->net->scn->vnets, t->vnet))->name;
+        const char *name = cmp_table_name(c, c->after, t);
         if (!g_hash_table_contains(tb, name))
             g_ptr_array_add(c->vnets, cmp_vnet(name, NULL, t));
     }
@@ -394,6 +402,7 @@ ArCompare *cmp_runs(const ArRun *before, const ArRun *after, const char *descrip
     c->description = g_strdup(description);
     c->nodes = g_ptr_array_new_with_free_func(cmp_node_free);
     c->vnets = g_ptr_array_new_with_free_func(cmp_vnet_free);
+    c->names = g_ptr_array_new_with_free_func(g_free);
     c->reach_changes = g_array_new(FALSE, FALSE, sizeof(ArCmpReach));
     g_array_set_clear_func(c->reach_changes, cmp_reach_clear);
     cmp_nodes(c);
@@ -414,6 +423,7 @@ void cmp_free(ArCompare *c)
     reach_matrix_free(c->reach_after);
     g_array_free(c->reach_changes, TRUE);
     g_free(c->summary);
+    g_ptr_array_free(c->names, TRUE);
     g_free(c);
 }
 

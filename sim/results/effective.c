@@ -32,11 +32,23 @@ const char *eff_nh_type_name(ArNextHopType t)
     case NH_GATEWAY: return "VirtualNetworkGateway";
     case NH_INTERNET: return "Internet";
     case NH_NONE: return "None";
+    case NH_VIRTUAL_APPLIANCE: return "VirtualAppliance";
     }
     return "?";
 }
 
-const char *eff_source_name(const ArEffRoute *r) { return r->cls == CLASS_SYSTEM ? "Default" : "VirtualNetworkGateway"; }
+const char *eff_source_name(const ArEffRoute *r)
+{
+    return r->cls == CLASS_SYSTEM ? "Default" : r->cls == CLASS_USER ? "User" : "VirtualNetworkGateway";
+}
+
+char *eff_table_name(const ArScenario *scn, const ArEffTable *t)
+{
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
+    if (t->subnet == AR_NO_INDEX)
+        return g_strdup(vn->name);
+    return g_strdup_printf("%s/%s", vn->name, ((const ArSubnet *)g_ptr_array_index(vn->subnets, t->subnet))->name);
+}
 
 /* The next-hop and via arrays of every route of one eff_compute, interned: routes with the same
  * next hops share one pair of arrays (read-only), so a route costs its ArEffRoute alone. The pool
@@ -128,21 +140,24 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref)
 {
     const ArScenario *scn = net->scn;
     *pref = HUBPREF_EXPRESSROUTE; /* without a Route Server, ExpressRoute wins (coexistence default) */
+    bool has_rs = false;
     for (guint r = 0; r < scn->route_servers->len; r++) {
         const ArRouteServer *rs = &net->rs_cfg[r]; /* the settings in force (events may change them) */
         if (rs->vnet != hub)
             continue;
         *pref = rs->hub_pref;
+        has_rs = true;
         for (int k = 0; k < 2; k++) {
             ArSpeaker *sp = net->rs[r][k];
-            GHashTableIter it;
-            gpointer key, val;
-            g_hash_table_iter_init(&it, sp->rib.nets);
-            while (g_hash_table_iter_next(&it, &key, &val))
-                for (ArRoute *rt = ((ArRibNet *)val)->routes; rt; rt = rt->next) {
+            ArRibIter it;
+            uint64_t key;
+            ArRibNet *n;
+            rib_iter_init(&it, &sp->rib);
+            while (rib_iter_next(&it, &key, &n))
+                for (ArRoute *rt = n->routes; rt; rt = rt->next) {
                     ArSpeaker *src = bgp_route_source(sp, rt);
                     if (src && src->kind == NODE_NVA) {
-                        Cand c = { rib_ptr_key(key), rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
+                        Cand c = { key, rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
                         g_array_append_val(cands, c);
                     }
                 }
@@ -154,15 +169,20 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref)
             continue;
         for (int k = 0; k < 2 && net->gw[g][k]; k++) {
             ArSpeaker *sp = net->gw[g][k];
-            GHashTableIter it;
-            gpointer key, val;
-            g_hash_table_iter_init(&it, sp->rib.nets);
-            while (g_hash_table_iter_next(&it, &key, &val)) {
-                const ArRoute *best = ((ArRibNet *)val)->best;
+            ArRibIter it;
+            uint64_t key;
+            ArRibNet *n;
+            rib_iter_init(&it, &sp->rib);
+            while (rib_iter_next(&it, &key, &n)) {
+                const ArRoute *best = n->best;
                 if (!best)
                     continue;
                 ArSpeaker *src = bgp_route_source(sp, best);
-                Cand c = { rib_ptr_key(key), best->attrs->path, sp, 0, CLASS_SYSTEM };
+                Cand c = { key, best->attrs->path, sp, 0, CLASS_SYSTEM };
+                /* Transit prevention: another hub's Route Server tagged it; this hub's Route Server
+                 * drops it and its VMs do not get it (FAQ). */
+                if (has_rs && attr_comms_has(best->attrs->comms, COMM_ARS_TRANSIT))
+                    continue;
                 if (gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE) {
                     c.cls = CLASS_EXPRESSROUTE;
                     c.next_hop = best->attrs->next_hop;
@@ -356,6 +376,7 @@ static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, cons
     pool->refs++;
     ArEffTable *t = &priv->pub;
     t->vnet = v;
+    t->subnet = AR_NO_INDEX;
     t->hub = scn_hub_of(scn, v);
 
     /* System routes: the VNet and its peerings win over any BGP route inside them (FAQ). */
@@ -433,6 +454,50 @@ static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, cons
     return t;
 }
 
+/* Effective routes of a subnet with a route table, from its VNet's (vt): without the gateway and
+ * Route Server routes when BGP propagation is disabled (INJ), then each user-defined route
+ * replacing any route for the same prefix (user routes win over system and BGP routes for an
+ * equal prefix; the longest prefix still matches first). O(R + U log R). */
+static ArEffTable *subnet_table(const ArEffTable *vt, int sn_index, const ArSubnet *sn, EffPool *pool)
+{
+    EffTablePriv *priv = g_new0(EffTablePriv, 1);
+    priv->pool = pool;
+    pool->refs++;
+    ArEffTable *t = &priv->pub;
+    t->vnet = vt->vnet;
+    t->subnet = sn_index;
+    t->hub = vt->hub;
+    g_autoptr(GHashTable) user = g_hash_table_new(rib_key_hash, g_direct_equal);
+    for (guint i = 0; i < sn->routes->len; i++)
+        g_hash_table_add(user, rib_key_ptr(pfx_key(g_array_index(sn->routes, ArUdr, i).prefix)));
+    t->routes = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), vt->routes->len + sn->routes->len);
+    for (guint i = 0; i < vt->routes->len; i++) {
+        const ArEffRoute *r = &g_array_index(vt->routes, ArEffRoute, i);
+        if (sn->disable_bgp && r->cls != CLASS_SYSTEM)
+            continue;
+        if (g_hash_table_contains(user, rib_key_ptr(pfx_key(r->prefix))))
+            continue;
+        g_array_append_vals(t->routes, r, 1);
+    }
+    static const ArNextHopType types[] = { [UDR_VIRTUAL_APPLIANCE] = NH_VIRTUAL_APPLIANCE, [UDR_GATEWAY] = NH_GATEWAY,
+                                           [UDR_VNET_LOCAL] = NH_VNET_LOCAL, [UDR_INTERNET] = NH_INTERNET,
+                                           [UDR_NONE] = NH_NONE };
+    g_autoptr(GArray) nh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    g_autoptr(GPtrArray) via = g_ptr_array_new();
+    for (guint i = 0; i < sn->routes->len; i++) {
+        const ArUdr *u = &g_array_index(sn->routes, ArUdr, i);
+        g_array_set_size(nh, 0);
+        if (u->type == UDR_VIRTUAL_APPLIANCE)
+            g_array_append_val(nh, u->ip);
+        guint h = pool_hops(pool, nh, via);
+        ArEffRoute r = { .prefix = u->prefix, .type = types[u->type], .cls = CLASS_USER, .peer_vnet = AR_NO_INDEX,
+                         .next_hops = g_ptr_array_index(pool->nh, h), .via = g_ptr_array_index(pool->via, h) };
+        g_array_append_val(t->routes, r);
+    }
+    g_array_sort(t->routes, route_cmp);
+    return t;
+}
+
 GPtrArray *eff_compute(const ArNet *net)
 {
     const ArScenario *scn = net->scn;
@@ -470,6 +535,15 @@ GPtrArray *eff_compute(const ArNet *net)
         if (h != AR_NO_INDEX && !hub[h])
             hub[h] = hub_routes(net, h, pool);
         g_ptr_array_add(tables, vnet_table(net, (int)v, peers[v], h != AR_NO_INDEX ? hub[h] : NULL, pool));
+    }
+    /* Subnets with a route table, after all the VNets (so index v is still VNet v). */
+    for (guint v = 0; v < nv; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        for (guint k = 0; k < vn->subnets->len; k++) {
+            const ArSubnet *sn = g_ptr_array_index(vn->subnets, k);
+            if (sn->has_route_table)
+                g_ptr_array_add(tables, subnet_table(g_ptr_array_index(tables, v), (int)k, sn, pool));
+        }
     }
     for (guint v = 0; v < nv; v++) {
         g_array_free(peers[v], TRUE);

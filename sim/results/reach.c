@@ -7,7 +7,10 @@
 struct ArReach {
     const ArRun *run;           /* the converged run (borrowed) */
     GHashTable *sp_fib;         /* const ArSpeaker* -> ArFib* of its best routes (values: ArRoute*) */
-    ArFib **vnet_fib;           /* per VNet: ArFib of its effective routes (values: ArEffRoute*) */
+    ArFib **vnet_fib;           /* per effective-route table (VNets, then subnets with a route table):
+                                 * ArFib of its routes (values: ArEffRoute*) */
+    guint ntables;              /* number of tables: run->eff->len */
+    char **table_name;          /* per table: "VNET" or "VNET/SUBNET" */
     ArFib *vnet_space;          /* every VNet's addressPrefixes -> VNet index + 1 */
     ArFib *site_space;          /* every site's addressPrefixes -> site index + 1 */
     GHashTable *ip_owner;       /* next hop address -> speaker owning it (NVA ip / nextHopIp, gateway ip) */
@@ -66,7 +69,20 @@ ArReach *reach_new(const ArRun *run)
             g_hash_table_insert(r->ip_owner, GUINT_TO_POINTER(nva->next_hop), net->nva[i]);
     }
 
-    r->vnet_fib = g_new0(ArFib *, scn->vnets->len + 1);
+    r->ntables = run->eff->len;
+    r->vnet_fib = g_new0(ArFib *, r->ntables + 1);
+    r->table_name = g_new0(char *, r->ntables + 1);
+    /* Subnets with a route table walk their own routes (a walk starts there with --from VNET/SUBNET). */
+    for (guint i = scn->vnets->len; i < r->ntables; i++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        ArFib *f = fib_new(NULL);
+        for (guint k = 0; k < t->routes->len; k++) {
+            ArEffRoute *e = &g_array_index(t->routes, ArEffRoute, k);
+            fib_insert_new(f, e->prefix, e);
+        }
+        r->vnet_fib[i] = f;
+        r->table_name[i] = eff_table_name(scn, t);
+    }
     r->vnet_space = fib_new(NULL);
     r->endpoints = g_array_new(FALSE, FALSE, sizeof(ArReachEndpoint));
     g_array_set_clear_func(r->endpoints, reach_endpoint_clear);
@@ -78,6 +94,7 @@ ArReach *reach_new(const ArRun *run)
             fib_insert_new(f, e->prefix, e); /* a prefix listed twice: the first entry wins */
         }
         r->vnet_fib[t->vnet] = f;
+        r->table_name[v] = eff_table_name(scn, t);
         const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
         for (guint k = 0; k < vn->prefixes->len; k++) {
             ArPrefix p = g_array_index(vn->prefixes, ArPrefix, k);
@@ -108,9 +125,12 @@ void reach_free(ArReach *r)
     if (!r)
         return;
     g_hash_table_destroy(r->sp_fib);
-    for (guint v = 0; v < r->run->net->scn->vnets->len; v++)
+    for (guint v = 0; v < r->ntables; v++) {
         fib_free(r->vnet_fib[v]);
+        g_free(r->table_name[v]);
+    }
     g_free(r->vnet_fib);
+    g_free(r->table_name);
     fib_free(r->vnet_space);
     fib_free(r->site_space);
     g_hash_table_destroy(r->ip_owner);
@@ -123,7 +143,7 @@ void reach_free(ArReach *r)
 
 static const char *reach_vnet_name(const ArReach *r, int v)
 {
-    return ((const ArVnet *)g_ptr_array_index(r->run->net->scn->vnets, v))->name;
+    return r->table_name[v];
 }
 
 static const char *reach_node_name(const ArReach *r, ArReachNode n)
@@ -158,7 +178,7 @@ gboolean reach_find_start(const ArReach *r, const char *name, ArReachNode *out)
             *out = reach_sp_node(r->run->net->site[s]);
             return TRUE;
         }
-    for (guint v = 0; v < scn->vnets->len; v++)
+    for (guint v = 0; v < r->ntables; v++)
         if (strcmp(reach_vnet_name(r, (int)v), name) == 0) {
             *out = reach_vnet_node((int)v);
             return TRUE;
@@ -172,7 +192,7 @@ char *reach_start_names(const ArReach *r)
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < scn->sites->len; i++)
         g_string_append_printf(s, "%s%s", s->len ? ", " : "", ((const ArSite *)g_ptr_array_index(scn->sites, i))->name);
-    for (guint v = 0; v < scn->vnets->len; v++)
+    for (guint v = 0; v < r->ntables; v++)
         g_string_append_printf(s, "%s%s", s->len ? ", " : "", reach_vnet_name(r, (int)v));
     return g_string_free(s, FALSE);
 }
@@ -283,6 +303,18 @@ static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h
         return step_end(REACH_INTERNET);
     case NH_NONE:
         return step_end(REACH_DROPPED);
+    case NH_VIRTUAL_APPLIANCE: {
+        /* A user-defined route: to whatever node owns the address (an NVA, a firewall). */
+        h->has_next_hop = true;
+        h->next_hop = g_array_index(e->next_hops, uint32_t, 0);
+        const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(h->next_hop));
+        if (!owner) {
+            h->note = g_strdup_printf("user-defined route to %s, which no node owns", ip_format(h->next_hop, ip));
+            return step_end(REACH_NO_ROUTE);
+        }
+        h->note = g_strdup_printf("user-defined route to %s", owner->name);
+        return step_to(reach_sp_node(owner));
+    }
     case NH_GATEWAY:
         break;
     }
@@ -330,6 +362,12 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
 {
     const ArFib *f = g_hash_table_lookup(r->sp_fib, sp);
     const ArRoute *best = f ? fib_lookup(f, dst, &h->prefix) : NULL;
+    if (!best && sp->kind == NODE_NVA) {
+        /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
+         * which forwards it by the effective routes of the NVA's VNet. */
+        h->note = g_strdup("no BGP route here: to the Azure fabric (the NVA's VNet's effective routes)");
+        return step_to(reach_vnet_node(((const ArNva *)sp->cfg)->vnet));
+    }
     if (!best)
         return step_end(REACH_NO_ROUTE);
     char ip[IP_STRLEN];
