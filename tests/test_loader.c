@@ -775,13 +775,19 @@ static void test_large_scenario_is_fast(void)
 
 /* ---- docs ------------------------------------------------------------------------------- */
 
-/* Collects the property names of every object schema; checks each closes additionalProperties. */
+/* Collects the property names of every object schema; checks each closes additionalProperties.
+ * Keys named only in conditional subschemas (if/then, not, dependentSchemas: no "type") count too,
+ * so that none escapes the documentation check. */
 static void collect_properties(const cJSON *node, GHashTable *keys)
 {
     if (cJSON_IsObject(node)) {
         const cJSON *props = cJSON_GetObjectItemCaseSensitive(node, "properties");
-        if (cJSON_IsObject(props) && cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "type"))) {
-            g_assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node, "additionalProperties")));
+        if (cJSON_IsObject(props)) {
+            if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "type"))) {
+                if (!cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node, "additionalProperties")))
+                    g_printerr("schema object \"%s\" does not set additionalProperties to false\n", node->string);
+                g_assert_true(cJSON_IsFalse(cJSON_GetObjectItemCaseSensitive(node, "additionalProperties")));
+            }
             for (const cJSON *p = props->child; p; p = p->next)
                 g_hash_table_add(keys, p->string);
         }
@@ -790,15 +796,31 @@ static void collect_properties(const cJSON *node, GHashTable *keys)
         collect_properties(ch, keys);
 }
 
-/* Every key of a reference scenario's objects is one the schema knows. */
-static void assert_keys_known(const cJSON *node, GHashTable *keys)
+/* Collects the string values of every "enum" and "const" of the schema (the words a scenario may
+ * write: "ExpressRoute", "graceful", "deny", ...). */
+static void collect_enum_values(const cJSON *node, GHashTable *values)
+{
+    for (const cJSON *ch = node->child; ch; ch = ch->next) {
+        if (ch->string && strcmp(ch->string, "enum") == 0 && cJSON_IsArray(ch)) {
+            for (const cJSON *v = ch->child; v; v = v->next)
+                if (cJSON_IsString(v))
+                    g_hash_table_add(values, v->valuestring);
+        } else if (ch->string && strcmp(ch->string, "const") == 0 && cJSON_IsString(ch)) {
+            g_hash_table_add(values, ch->valuestring);
+        }
+        collect_enum_values(ch, values);
+    }
+}
+
+/* Every key of a scenario's objects is one the schema knows. */
+static void assert_keys_known(const cJSON *node, GHashTable *keys, const char *file)
 {
     for (const cJSON *ch = node->child; ch; ch = ch->next) {
         if (cJSON_IsObject(node) && !g_hash_table_contains(keys, ch->string))
-            g_printerr("key \"%s\" is not in docs/scenario.schema.json\n", ch->string);
+            g_printerr("%s: key \"%s\" is not in docs/scenario.schema.json\n", file, ch->string);
         if (cJSON_IsObject(node))
             g_assert_true(g_hash_table_contains(keys, ch->string));
-        assert_keys_known(ch, keys);
+        assert_keys_known(ch, keys, file);
     }
 }
 
@@ -824,6 +846,17 @@ static void test_schema_and_doc_agree(void)
             g_printerr("%s is not documented in docs/scenario-format.md\n", quoted);
         g_assert_nonnull(strstr(doc, quoted));
     }
+    /* Each enum or const word is documented, written as `"word"` or inside such a list. */
+    g_autoptr(GHashTable) words = g_hash_table_new(g_str_hash, g_str_equal);
+    collect_enum_values(schema, words);
+    g_assert_cmpuint(g_hash_table_size(words), >=, 10);
+    g_hash_table_iter_init(&it, words);
+    while (g_hash_table_iter_next(&it, &k, NULL)) {
+        g_autofree char *quoted = g_strdup_printf("\"%s\"", (const char *)k);
+        if (!strstr(doc, quoted))
+            g_printerr("%s is not documented in docs/scenario-format.md\n", quoted);
+        g_assert_nonnull(strstr(doc, quoted));
+    }
     const char *refs[] = { "seed-er-sdwan.json", "seed-er-vpn.json", "seed-same-prefix.json" };
     for (size_t i = 0; i < G_N_ELEMENTS(refs); i++) {
         g_autofree char *rel = g_strconcat("scenarios/", refs[i], NULL);
@@ -832,9 +865,33 @@ static void test_schema_and_doc_agree(void)
         g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
         cJSON *scn = cJSON_Parse(text);
         g_assert_nonnull(scn);
-        assert_keys_known(scn, keys);
+        assert_keys_known(scn, keys, refs[i]);
         cJSON_Delete(scn);
     }
+    /* Every scenario in scenarios/, not only the references, uses only keys of the schema. */
+    g_autofree char *dir_path = src_path("scenarios");
+    g_autoptr(GError) err = NULL;
+    GDir *dir = g_dir_open(dir_path, 0, &err);
+    g_assert_no_error(err);
+    guint checked = 0, seeds = 0;
+    for (const char *name; (name = g_dir_read_name(dir)) != NULL;) {
+        if (!g_str_has_suffix(name, ".json"))
+            continue;
+        g_autofree char *path = g_build_filename(dir_path, name, NULL);
+        g_autofree char *text = NULL;
+        g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+        cJSON *scn = cJSON_Parse(text);
+        if (!scn)
+            g_printerr("scenarios/%s is not JSON\n", name);
+        g_assert_nonnull(scn);
+        assert_keys_known(scn, keys, name);
+        cJSON_Delete(scn);
+        checked++;
+        seeds += g_str_has_prefix(name, "seed-");
+    }
+    g_dir_close(dir);
+    g_assert_cmpuint(seeds, >=, G_N_ELEMENTS(refs));
+    g_assert_cmpuint(checked, >, seeds); /* the timed-event and policy scenarios too */
     cJSON_Delete(schema);
 }
 

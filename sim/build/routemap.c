@@ -29,7 +29,7 @@ static bool rule_matches(const ArRmRule *r, const ArPeer *peer, uint64_t key, co
 
 /* The rule's "set" on a: on export position 0 of the path is our own ASN (already prepended), kept
  * in front by removePrivateAs, repeated by prepend. O(path length). */
-static const ArAttrs *rule_apply(ArSpeaker *sp, const ArRmRule *r, bool export_side, const ArAttrs *a)
+static const ArAttrs *rule_apply(ArSpeaker *sp, const ArRmRule *r, bool export_side, bool ebgp, const ArAttrs *a)
 {
     ArAttrCache *cache = sp->sim->attrs;
     ArAttrs c = *a;
@@ -54,8 +54,8 @@ static const ArAttrs *rule_apply(ArSpeaker *sp, const ArRmRule *r, bool export_s
     }
     for (guint i = 0; r->add_comms && i < r->add_comms->len; i++)
         c.comms = attr_comms_add(cache, c.comms, g_array_index(r->add_comms, uint32_t, i));
-    if (r->has_local_pref)
-        c.local_pref = r->local_pref;
+    if (r->has_local_pref && !(export_side && ebgp))
+        c.local_pref = r->local_pref; /* LOCAL_PREF is not sent over eBGP (RFC 4271 5.1.5) */
     if (r->has_next_hop)
         c.next_hop = r->next_hop;
     return attr_intern(cache, &c);
@@ -74,7 +74,7 @@ static const ArAttrs *rm_eval(ArSpeaker *sp, ArPeer *peer, bool import, uint64_t
             *why = import ? "denied by an import policy" : "denied by an export policy";
             return NULL;
         }
-        return rule_apply(sp, r, !import, a);
+        return rule_apply(sp, r, !import, !peer->session->ibgp, a);
     }
     return a;
 }

@@ -666,10 +666,29 @@ static void do_subnets(Ctx *c, const cJSON *arr, const char *base, ArVnet *vn)
             } else if (ur.f[UR_IP] && !get_ip(c, ur.f[UR_IP], PK(c, up, "nextHopIpAddress"), &u.ip)) {
                 ok = FALSE;
             }
+            for (guint k = 0; ok && k < sn->routes->len; k++)
+                if (pfx_key(g_array_index(sn->routes, ArUdr, k).prefix) == pfx_key(u.prefix)) {
+                    char b[PFX_STRLEN];
+                    ERR(c, ur.f[UR_PREFIX], PK(c, up, "addressPrefix"), "route table already has a route for %s (%s/%u)",
+                        pfx_format(u.prefix, b), rb, k);
+                    ok = FALSE;
+                }
             if (ok)
                 g_array_append_val(sn->routes, u);
         }
     }
+    /* Subnets of one VNet never overlap (Azure refuses it). O(n^2) in the subnets of one VNet,
+     * which are few. */
+    for (guint a = 0; a < vn->subnets->len; a++)
+        for (guint b = a + 1; b < vn->subnets->len; b++) {
+            const ArSubnet *x = g_ptr_array_index(vn->subnets, a), *y = g_ptr_array_index(vn->subnets, b);
+            if (x->prefix.len && y->prefix.len && pfx_overlap(x->prefix, y->prefix)) {
+                char pa[PFX_STRLEN], pb[PFX_STRLEN];
+                const cJSON *node = cJSON_GetObjectItemCaseSensitive(cJSON_GetArrayItem(arr, (int)b), "addressPrefix");
+                ERR(c, node, PK(c, PI(c, base, (int)b), "addressPrefix"), "%s overlaps subnet '%s' (%s) of VNet '%s'",
+                    pfx_format(y->prefix, pb), x->name, pfx_format(x->prefix, pa), vn->name);
+            }
+        }
 }
 
 static int range_cmp(const void *a, const void *b)
@@ -1646,8 +1665,14 @@ static void do_settings(Ctx *c, const cJSON *obj)
             get_time(c, sr.f[k], PK(c, "/settings", settings_keys[k].key), dst[k]);
     if (sr.f[SET_HOLD] && st->hold_time && st->hold_time < 3000000ull)
         ERR(c, sr.f[SET_HOLD], "/settings/holdTime", "a BGP hold time is 0 (no hold timer) or at least 3 s (RFC 4271 4.2)");
-    if (sr.f[SET_LINK] && st->link_delay == 0)
-        ERR(c, sr.f[SET_LINK], "/settings/linkDelay", "linkDelay must be greater than 0");
+    /* These are used as given: 0 would mean "instantly" or "never", which the model cannot honour. */
+    static const int positive[] = { SET_LINK, SET_PROC, SET_SETUP, SET_RETRY, SET_MAXT };
+    for (size_t k = 0; k < G_N_ELEMENTS(positive); k++) {
+        int f = positive[k];
+        if (sr.f[f] && *dst[f] == 0)
+            ERR(c, sr.f[f], PK(c, "/settings", settings_keys[f].key), "%s must be greater than 0 (at least 1 microsecond)",
+                settings_keys[f].key);
+    }
 }
 
 /* ---- timed events ------------------------------------------------------------------------ */
@@ -1877,7 +1902,7 @@ static void do_events(Ctx *c, const cJSON *arr)
         ArScnEvent e = { .rs = AR_NO_INDEX, .order = i };
         int actions = 0, which = -1;
         for (size_t k = 0; k < G_N_ELEMENTS(action_keys); k++)
-            if (sr.f[action_keys[k]]) {
+            if (sr.present & (1u << action_keys[k])) { /* present, even with a wrong type (reported) */
                 actions++;
                 which = (int)k;
             }
@@ -1891,6 +1916,10 @@ static void do_events(Ctx *c, const cJSON *arr)
             get_time(c, sr.f[EV_AT], PK(c, ptr, "at"), &e.at);
         e.kind = (ArScnEventKind)which;
         const cJSON *v = sr.f[action_keys[which]];
+        if (!v) { /* the action's value had the wrong type: already reported */
+            g_free(e.label);
+            continue;
+        }
         const char *vp = PK(c, ptr, event_keys[action_keys[which]].key);
         if (sr.f[EV_MODE] && e.kind != SEV_FAIL && e.kind != SEV_FAIL_SESSION && e.kind != SEV_FAIL_CONNECTION)
             ERR(c, sr.f[EV_MODE], PK(c, ptr, "mode"), "\"mode\" goes with fail, failSession or failConnection");
