@@ -1,5 +1,6 @@
 /* test_compare.c - diffs of two runs (seed-er-sdwan with branch-to-branch off and on), the compare
  * and trace commands' output and exit statuses. */
+#include "testlib.h"
 #include "arsim/cli.h"
 #include "arsim/compare.h"
 #include "arsim/loader.h"
@@ -8,24 +9,6 @@
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
-
-static char *scenario_path(const char *name)
-{
-    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
-    return g_build_filename(root ? root : ".", "scenarios", name, NULL);
-}
-
-static ArScenario *load(const char *name, const char *const *sets)
-{
-    g_autofree char *path = scenario_path(name);
-    g_autoptr(ArDiagList) diags = diag_list_new();
-    ArLoadOptions opts = { .sets = sets };
-    ArScenario *scn = load_file(path, &opts, diags);
-    if (!scn)
-        diag_print(diags, stderr);
-    g_assert_nonnull(scn);
-    return scn;
-}
 
 static const char *const b2b_on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
 
@@ -65,8 +48,8 @@ static void run_trace(const ArTraceArgs *a, Captured *c)
 
 static void test_b2b_gains(void)
 {
-    g_autoptr(ArScenario) sa = load("seed-er-sdwan.json", NULL);
-    g_autoptr(ArScenario) sb = load("seed-er-sdwan.json", b2b_on);
+    g_autoptr(ArScenario) sa = test_load_scenario("seed-er-sdwan.json", NULL);
+    g_autoptr(ArScenario) sb = test_load_scenario("seed-er-sdwan.json", b2b_on);
     g_autoptr(ArRun) ra = run_scenario(sa, NULL);
     g_autoptr(ArRun) rb = run_scenario(sb, NULL);
     g_autoptr(ArCompare) c = cmp_runs(ra, rb, "enabling branch-to-branch");
@@ -122,7 +105,7 @@ static void test_b2b_gains(void)
 
 static void test_same_run_no_difference(void)
 {
-    g_autoptr(ArScenario) sa = load("seed-er-vpn.json", NULL);
+    g_autoptr(ArScenario) sa = test_load_scenario("seed-er-vpn.json", NULL);
     g_autoptr(ArRun) ra = run_scenario(sa, NULL);
     g_autoptr(ArRun) rb = run_scenario(sa, NULL);
     g_autoptr(ArCompare) c = cmp_runs(ra, rb, "same");
@@ -135,8 +118,8 @@ static void test_same_run_no_difference(void)
 static void test_effective_change(void)
 {
     const char *const aspath[] = { "routeServers.ars.hubRoutingPreference=ASPath", NULL };
-    g_autoptr(ArScenario) sa = load("seed-same-prefix.json", NULL);
-    g_autoptr(ArScenario) sb = load("seed-same-prefix.json", aspath);
+    g_autoptr(ArScenario) sa = test_load_scenario("seed-same-prefix.json", NULL);
+    g_autoptr(ArScenario) sb = test_load_scenario("seed-same-prefix.json", aspath);
     g_autoptr(ArRun) ra = run_scenario(sa, NULL);
     g_autoptr(ArRun) rb = run_scenario(sb, NULL);
     g_autoptr(ArCompare) c = cmp_runs(ra, rb, NULL);
@@ -177,7 +160,7 @@ static void test_describe(void)
 
 static void test_cmd_compare_statuses(void)
 {
-    g_autofree char *path = scenario_path("seed-er-sdwan.json");
+    g_autofree char *path = test_scenario_path("seed-er-sdwan.json");
     /* 1: differences; the summary is the first line. */
     {
         char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
@@ -247,7 +230,7 @@ static void test_cmd_compare_statuses(void)
 
 static void test_cmd_compare_json_and_output(void)
 {
-    g_autofree char *path = scenario_path("seed-er-sdwan.json");
+    g_autofree char *path = test_scenario_path("seed-er-sdwan.json");
     char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
     ArCompareArgs a = { .file_a = path, .sets = sets, .json = TRUE };
     g_auto(Captured) c = { 0 };
@@ -291,7 +274,7 @@ static void test_cmd_compare_json_and_output(void)
 
 static void test_cmd_trace(void)
 {
-    g_autofree char *path = scenario_path("seed-er-sdwan.json");
+    g_autofree char *path = test_scenario_path("seed-er-sdwan.json");
     {
         ArTraceArgs a = { .file = path, .from = "spoke1", .to = "10.100.0.4" };
         g_auto(Captured) c = { 0 };

@@ -1,24 +1,13 @@
 /* test_graph.c - diagrams: the DOT read back with cgraph, SVG/PNG rendering, determinism. */
 #include "arsim/graph.h"
-#include "arsim/loader.h"
+#include "testlib.h"
 
 #include <string.h>
-
-static ArScenario *load_seed(const char *name, const char *const *sets)
-{
-    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
-    g_autofree char *path = g_build_filename(root ? root : ".", "scenarios", name, NULL);
-    g_autoptr(ArDiagList) diags = diag_list_new();
-    ArLoadOptions opts = { .sets = sets };
-    ArScenario *scn = load_file(path, &opts, diags);
-    g_assert_nonnull(scn);
-    return scn;
-}
 
 /* Builds the diagram of a reference scenario and returns its DOT text. */
 static char *dot_of(const char *name, const char *const *sets, const char *prefix)
 {
-    g_autoptr(ArScenario) scn = load_seed(name, sets);
+    g_autoptr(ArScenario) scn = test_load_scenario(name, sets);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     ArPrefix p;
     if (prefix)
@@ -123,7 +112,7 @@ static void test_deterministic(void)
 
 static void test_render_svg_png(void)
 {
-    g_autoptr(ArScenario) scn = load_seed("seed-same-prefix.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("seed-same-prefix.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     Agraph_t *g = graph_build(run, NULL);
     g_autofree char *svg = NULL, *png = NULL;

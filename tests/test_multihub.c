@@ -1,23 +1,10 @@
 /* test_multihub.c - several hubs: multi-region with and without the AS-path rewrite, a circuit
  * shared by two hubs (transit prevention), subnets with route tables, traces across hubs. */
-#include "arsim/loader.h"
+#include "testlib.h"
 #include "arsim/output.h"
 #include "arsim/reach.h"
 
 #include <string.h>
-
-static ArScenario *load_scn(const char *name, const char *const *sets)
-{
-    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
-    g_autofree char *path = g_build_filename(root ? root : ".", "scenarios", name, NULL);
-    g_autoptr(ArDiagList) diags = diag_list_new();
-    ArLoadOptions opts = { .sets = sets };
-    ArScenario *scn = load_file(path, &opts, diags);
-    if (!scn)
-        diag_print(diags, stderr);
-    g_assert_nonnull(scn);
-    return scn;
-}
 
 /* The effective-route table named "VNET" or "VNET/SUBNET". */
 static const ArEffTable *table(const ArRun *run, const char *name)
@@ -69,7 +56,7 @@ static char *trace(const ArRun *run, const char *from, const char *to)
 
 static void test_multi_region_rewrite(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("multi-region.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("multi-region.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
     g_autofree char *a = vm_route(run, "spoke1", "10.21.0.0/16");
@@ -94,7 +81,7 @@ static void test_multi_region_rewrite(void)
 
 static void test_multi_region_no_rewrite(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("multi-region-no-rewrite.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("multi-region-no-rewrite.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
     g_autofree char *a = vm_route(run, "spoke1", "10.21.0.0/16");
@@ -115,7 +102,7 @@ static void test_multi_region_no_rewrite(void)
 
 static void test_shared_circuit(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("shared-circuit.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("shared-circuit.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
     /* One MSEE for the circuit, peering with both gateways. */
@@ -140,7 +127,7 @@ static void test_shared_circuit(void)
 
 static void test_subnet_route_table(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("spoke-firewall.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("spoke-firewall.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
     /* disableBgpRoutePropagation: no gateway or Route Server routes in the subnet. */
@@ -167,7 +154,7 @@ static void test_subnet_route_table(void)
     const char *sets[] = { "vnets.spoke1.subnets.workload.routeTable.routes=[{\"addressPrefix\":\"0.0.0.0/0\","
                            "\"nextHopType\":\"VirtualAppliance\",\"nextHopIpAddress\":\"10.1.2.4\"}]",
                            NULL };
-    g_autoptr(ArScenario) s2 = load_scn("spoke-firewall.json", sets);
+    g_autoptr(ArScenario) s2 = test_load_scenario("spoke-firewall.json", sets);
     g_autoptr(ArRun) r2 = run_scenario(s2, NULL);
     g_autofree char *t2 = trace(r2, "spoke1/workload", "10.200.0.4");
     g_assert_nonnull(strstr(t2, "dropped at spoke1/workload (None)"));

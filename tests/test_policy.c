@@ -1,16 +1,12 @@
 /* test_policy.c - neighbour policies (route maps) of NVAs and sites, NVA-to-NVA sessions, oscillation. */
-#include "arsim/loader.h"
+#include "testlib.h"
 #include "arsim/output.h"
 
 #include <string.h>
 
 static ArScenario *load_j(const char *text, ArDiagList *d)
 {
-    g_autofree char *json = g_strdup(text);
-    for (char *p = json; *p; p++)
-        if (*p == '\'')
-            *p = '"';
-    return load_text("p.json", json, strlen(json), NULL, d);
+    return test_load_quoted(text, NULL, d);
 }
 
 typedef struct Case {

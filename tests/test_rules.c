@@ -1,19 +1,14 @@
 /* test_rules.c - one test per Azure rule in docs/azure-rules.md, each on a small inline scenario. */
-#include "arsim/loader.h"
+#include "testlib.h"
 #include "arsim/output.h"
 
 #include <string.h>
 
-/* Scenario text with single quotes for readability; they become double quotes. */
+/* Scenario text with single quotes; must load. */
 static ArScenario *load_j(const char *text, const char *const *sets)
 {
-    g_autofree char *json = g_strdup(text);
-    for (char *p = json; *p; p++)
-        if (*p == '\'')
-            *p = '"';
     g_autoptr(ArDiagList) diags = diag_list_new();
-    ArLoadOptions opts = { .sets = sets };
-    ArScenario *scn = load_text("inline.json", json, strlen(json), &opts, diags);
+    ArScenario *scn = test_load_quoted(text, sets, diags);
     if (!scn)
         diag_print(diags, stderr);
     g_assert_nonnull(scn);

@@ -1,26 +1,14 @@
 /* test_scenarios.c - the outcomes ../shared/scenarios/README.md requires, through the same JSON
  * `arsim run --json` prints, with and without --set. */
-#include "arsim/loader.h"
+#include "testlib.h"
 #include "arsim/output.h"
 
 #include <string.h>
 
-static char *scenario_path(const char *name)
-{
-    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
-    return g_build_filename(root ? root : ".", "scenarios", name, NULL);
-}
-
 /* Loads, runs and returns the run document; sets is NULL-terminated or NULL. */
 static cJSON *run_json(const char *name, const char *const *sets)
 {
-    g_autofree char *path = scenario_path(name);
-    g_autoptr(ArDiagList) diags = diag_list_new();
-    ArLoadOptions opts = { .sets = sets };
-    g_autoptr(ArScenario) scn = load_file(path, &opts, diags);
-    if (!scn)
-        diag_print(diags, stderr);
-    g_assert_nonnull(scn);
+    g_autoptr(ArScenario) scn = test_load_scenario(name, sets);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
     cJSON *doc = out_run_json(run, NULL);

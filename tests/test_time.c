@@ -1,21 +1,8 @@
 /* test_time.c - simulated time: timed events, hold timers, flaps, MRAI, jitter, the timeline. */
-#include "arsim/loader.h"
+#include "testlib.h"
 #include "arsim/output.h"
 
 #include <string.h>
-
-static ArScenario *load_scn(const char *name, const char *const *sets)
-{
-    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
-    g_autofree char *path = g_build_filename(root ? root : ".", "scenarios", name, NULL);
-    g_autoptr(ArDiagList) diags = diag_list_new();
-    ArLoadOptions opts = { .sets = sets };
-    ArScenario *scn = load_file(path, &opts, diags);
-    if (!scn)
-        diag_print(diags, stderr);
-    g_assert_nonnull(scn);
-    return scn;
-}
 
 static ArRun *run_until(const ArScenario *scn, double until_s)
 {
@@ -41,7 +28,7 @@ static const ArEpoch *epoch(const ArRun *run, guint i)
 /* A silent NVA crash: Route Server keeps the routes until its hold timer expires 180 s later. */
 static void test_silent_crash(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", NULL);
     {
         g_autoptr(ArRun) run = run_until(scn, 239.9);
         g_assert_true(vm_has(run, "hub", "10.100.0.0/16"));
@@ -69,7 +56,7 @@ static void test_silent_crash(void)
 static void test_graceful_shutdown(void)
 {
     const char *sets[] = { "events=[{\"at\": \"60s\", \"fail\": \"sdwan\", \"mode\": \"graceful\"}]", NULL };
-    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", sets);
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", sets);
     g_autoptr(ArRun) run = run_until(scn, 60.5);
     g_assert_false(vm_has(run, "hub", "10.100.0.0/16"));
     const ArEpoch *e = epoch(run, 1);
@@ -80,9 +67,9 @@ static void test_graceful_shutdown(void)
 /* Enabling branch-to-branch at 10 minutes ends where branch-to-branch on from the start does. */
 static void test_b2b_later_equals_from_start(void)
 {
-    g_autoptr(ArScenario) later = load_scn("enable-b2b-at-10m.json", NULL);
+    g_autoptr(ArScenario) later = test_load_scenario("enable-b2b-at-10m.json", NULL);
     const char *on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", "events=[]", NULL };
-    g_autoptr(ArScenario) start = load_scn("enable-b2b-at-10m.json", on);
+    g_autoptr(ArScenario) start = test_load_scenario("enable-b2b-at-10m.json", on);
     g_autoptr(ArRun) a = run_scenario(later, NULL);
     g_autoptr(ArRun) b = run_scenario(start, NULL);
     g_assert_cmpint(a->end, ==, RUN_CONVERGED);
@@ -106,7 +93,7 @@ static void test_b2b_later_equals_from_start(void)
 /* 1,200 routes from one NVA: the sessions drop, come back after 60 s, drop again. */
 static void test_route_leak_flaps(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("nva-route-leak.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-route-leak.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_UNTIL); /* never settles: settings.maxTime ends it */
     ArSpeaker *ars = bgp_speaker_find(run->net->sim, "ars/0");
@@ -125,7 +112,7 @@ static void test_route_leak_flaps(void)
 /* Creating the Route Server takes the ExpressRoute gateway down for 10 minutes (FAQ). */
 static void test_create_route_server(void)
 {
-    g_autoptr(ArScenario) scn = load_scn("create-route-server.json", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("create-route-server.json", NULL);
     {
         g_autoptr(ArRun) run = run_until(scn, 299);
         g_assert_true(vm_has(run, "hub", "10.200.0.0/16"));
@@ -148,7 +135,7 @@ static void test_create_route_server(void)
 static void test_maintenance(void)
 {
     const char *sets[] = { "events=[{\"at\": \"60s\", \"maintenance\": \"ars/0\", \"duration\": \"5m\"}]", NULL };
-    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", sets);
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", sets);
     g_autoptr(ArRun) during = run_until(scn, 120);
     g_assert_true(vm_has(during, "hub", "10.100.0.0/16"));
     g_assert_true(bgp_speaker_find(during->net->sim, "ars/0")->down);
@@ -164,8 +151,8 @@ static void test_mrai(void)
      * (learned 10 ms later from the gateway): that second UPDATE waits for the interval. */
     const char *fast[] = { "events=[]", "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
     const char *slow[] = { "events=[]", "routeServers.ars.allowBranchToBranchTraffic=true", "settings={\"mrai\": \"30s\"}", NULL };
-    g_autoptr(ArScenario) a = load_scn("nva-silent-failure.json", fast);
-    g_autoptr(ArScenario) b = load_scn("nva-silent-failure.json", slow);
+    g_autoptr(ArScenario) a = test_load_scenario("nva-silent-failure.json", fast);
+    g_autoptr(ArScenario) b = test_load_scenario("nva-silent-failure.json", slow);
     g_autoptr(ArRun) ra = run_scenario(a, NULL);
     g_autoptr(ArRun) rb = run_scenario(b, NULL);
     g_assert_cmpuint(epoch(ra, 0)->settled, <, AR_SEC);
@@ -196,7 +183,7 @@ static char *trace_of(const ArScenario *scn, uint32_t seed)
 static void test_seeded_jitter(void)
 {
     const char *sets[] = { "settings={\"jitter\": \"20ms\"}", NULL };
-    g_autoptr(ArScenario) scn = load_scn("nva-silent-failure.json", sets);
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", sets);
     g_autofree char *a = trace_of(scn, 7), *b = trace_of(scn, 7), *c = trace_of(scn, 8);
     g_assert_cmpstr(a, ==, b);
     g_assert_cmpstr(a, !=, c);

@@ -1,0 +1,32 @@
+/* testlib.c - scenario helpers shared by the test programs. */
+#include "testlib.h"
+
+#include <string.h>
+
+char *test_scenario_path(const char *name)
+{
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    return g_build_filename(root ? root : ".", "scenarios", name, NULL);
+}
+
+ArScenario *test_load_scenario(const char *name, const char *const *sets)
+{
+    g_autofree char *path = test_scenario_path(name);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    ArScenario *scn = load_file(path, &opts, diags);
+    if (!scn)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    return scn;
+}
+
+ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagList *d)
+{
+    g_autofree char *json = g_strdup(text);
+    for (char *p = json; *p; p++)
+        if (*p == '\'')
+            *p = '"';
+    ArLoadOptions opts = { .sets = sets };
+    return load_text("inline.json", json, strlen(json), &opts, d);
+}

@@ -1,0 +1,18 @@
+/* testlib.h - what several test programs share: finding and loading scenarios. */
+#ifndef ARSIM_TESTLIB_H
+#define ARSIM_TESTLIB_H
+
+#include "arsim/loader.h"
+
+/* scenarios/NAME under the source root (ARSIM_SOURCE_ROOT). g_free it. */
+char *test_scenario_path(const char *name);
+
+/* Loads scenarios/NAME with the --set overrides (NULL-terminated, may be NULL); fails the test,
+ * printing the diagnostics, when it does not load. */
+ArScenario *test_load_scenario(const char *name, const char *const *sets);
+
+/* Loads scenario text written with single quotes for readability (they become double quotes).
+ * Returns NULL with the diagnostics in d when it does not load. */
+ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagList *d);
+
+#endif
