@@ -8,6 +8,8 @@
 
 /* Loads one scenario, printing its diagnostics to err. NULL on errors. */
 ArScenario *cli_load(const char *file, char **sets, FILE *err);
+/* Same, keeping the diagnostics in diags (for a report that shows the warnings). */
+ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE *err);
 
 /* Draws run (options as given) to path in format (NULL: from path's extension), never over
  * protect. Returns an exit status; messages go to err. */

@@ -1,8 +1,107 @@
-/* cmd_report.c - placeholder until the HTML report lands (owned by the report work). */
-#include "arsim/cli.h"
+/* cmd_report.c - `arsim report`: load, run (and compare), write one self-contained HTML page. */
+#include "cli_priv.h"
+#include "arsim/compare.h"
+#include "arsim/loader.h"
+#include "arsim/output.h"
+#include "arsim/report.h"
+
+#include <string.h>
+
+/* FALSE (with a message on err) when run stopped with routing still changing. */
+static gboolean report_check_converged(const ArRun *run, const char *file, FILE *err)
+{
+    if (run->end == RUN_EVENT_CAP) {
+        fprintf(err, "arsim report: %s: stopped after %" G_GUINT64_FORMAT " events without converging (event cap)\n",
+                file, run->net->sim->cfg.max_events);
+        return FALSE;
+    }
+    if (run->end == RUN_UNTIL) {
+        fprintf(err, "arsim report: %s: routing was still changing %.0f s after the last event (settings.maxTime)\n",
+                file, (double)run->net->scn->settings.max_time / AR_SEC);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+/* True when both paths name the same file. */
+static gboolean report_same_file(const char *x, const char *y)
+{
+    g_autofree char *cx = g_canonicalize_filename(x, NULL);
+    g_autofree char *cy = g_canonicalize_filename(y, NULL);
+    return strcmp(cx, cy) == 0;
+}
 
 int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
 {
-    fprintf(err, "arsim report: not available in this build\n");
-    return EXIT_BAD_INPUT;
+    if (!a->file || !a->output) {
+        fprintf(err, "arsim report: a scenario FILE and -o report.html are required\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (a->compare_file && a->compare_sets) {
+        fprintf(err, "arsim report: --compare and --compare-set exclude each other\n");
+        return EXIT_BAD_INPUT;
+    }
+    if (a->compare_file && report_same_file(a->output, a->compare_file)) {
+        fprintf(err, "arsim report: %s: refusing to write over the input scenario\n", a->output);
+        return EXIT_BAD_INPUT;
+    }
+
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    g_autoptr(ArScenario) scn = cli_load_keep(a->file, a->sets, diags, err);
+    if (!scn)
+        return EXIT_BAD_INPUT;
+
+    /* The "after" side: another file as written, or this file with --set then --compare-set. */
+    g_autoptr(ArDiagList) diags_after = diag_list_new();
+    g_autoptr(ArScenario) scn_after = NULL;
+    if (a->compare_file) {
+        scn_after = cli_load_keep(a->compare_file, NULL, diags_after, err);
+    } else if (a->compare_sets && a->compare_sets[0]) {
+        g_autoptr(GPtrArray) sets = g_ptr_array_new();
+        for (char **s = a->sets; s && *s; s++)
+            g_ptr_array_add(sets, *s);
+        for (char **s = a->compare_sets; *s; s++)
+            g_ptr_array_add(sets, *s);
+        g_ptr_array_add(sets, NULL);
+        scn_after = cli_load_keep(a->file, (char **)sets->pdata, diags_after, err);
+    }
+    gboolean comparing = a->compare_file || (a->compare_sets && a->compare_sets[0]);
+    if (comparing && !scn_after)
+        return EXIT_BAD_INPUT;
+
+    ArChart *chart = out_chart_new();
+    g_autoptr(ArRun) run = run_scenario_traced(scn, NULL, out_chart_record, chart);
+    gboolean converged = report_check_converged(run, a->file, err);
+    g_autoptr(ArRun) run_after = NULL;
+    g_autoptr(ArCompare) cmp = NULL;
+    if (scn_after) {
+        run_after = run_scenario(scn_after, NULL);
+        converged = report_check_converged(run_after, a->compare_file ? a->compare_file : a->file, err) && converged;
+        g_autofree char *desc = cmp_describe(a->file, a->compare_file, a->compare_file ? NULL : a->compare_sets);
+        cmp = cmp_runs(run, run_after, desc);
+    }
+
+    ArReportInput in = {
+        .run = run,
+        .source = a->file,
+        .sets = a->sets,
+        .warnings = diags,
+        .chart = chart,
+        .compare = cmp,
+        .compare_warnings = scn_after ? diags_after : NULL,
+    };
+    GString *page = g_string_new(NULL);
+    report_html(&in, page);
+    out_chart_free(chart);
+
+    g_autoptr(GError) e = NULL;
+    gboolean ok = out_write_file(a->output, page->str, page->len, a->file, &e);
+    if (ok)
+        fprintf(out, "%s: %" G_GSIZE_FORMAT " bytes\n", a->output, page->len);
+    else
+        fprintf(err, "arsim report: %s\n", e->message);
+    g_string_free(page, TRUE);
+    if (!ok)
+        return EXIT_BAD_INPUT;
+    return converged ? EXIT_OK : EXIT_NO_CONVERGE;
 }

@@ -6,15 +6,20 @@
 
 #include <string.h>
 
-ArScenario *cli_load(const char *file, char **sets, FILE *err)
+ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE *err)
 {
-    g_autoptr(ArDiagList) diags = diag_list_new();
     ArLoadOptions opts = { .sets = (const char *const *)sets };
     ArScenario *scn = load_file(file, &opts, diags);
     diag_print(diags, err);
     if (!scn && diags->errors == 0)
         fprintf(err, "%s: could not be loaded\n", file);
     return scn;
+}
+
+ArScenario *cli_load(const char *file, char **sets, FILE *err)
+{
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    return cli_load_keep(file, sets, diags, err);
 }
 
 /* Emits text to -o FILE (atomically) or to out. */

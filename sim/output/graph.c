@@ -466,6 +466,17 @@ static char *copy_out(const char *buf, size_t n)
     return d;
 }
 
+/* One Graphviz context for the process: its plugins keep pointers into it (the pango plugin's
+ * font names), so freeing it between two renders made the second read freed memory. Created on
+ * first use, thread-safe, never freed. */
+static GVC_t *shared_gvc(void)
+{
+    static GVC_t *gvc;
+    if (g_once_init_enter(&gvc))
+        g_once_init_leave(&gvc, gvContext());
+    return gvc;
+}
+
 gboolean graph_render(Agraph_t *g, const char *format, char **data, gsize *len, GError **error)
 {
     if (strcmp(format, "dot") == 0) {
@@ -486,9 +497,8 @@ gboolean graph_render(Agraph_t *g, const char *format, char **data, gsize *len, 
         free(buf);
         return TRUE;
     }
-    GVC_t *gvc = gvContext();
+    GVC_t *gvc = shared_gvc();
     if (gvLayout(gvc, g, "dot") != 0) {
-        gvFreeContext(gvc);
         g_set_error(error, AR_ERROR, AR_ERROR_IO, "Graphviz could not lay out the diagram (is libgvc's dot plugin installed?)");
         return FALSE;
     }
@@ -505,6 +515,5 @@ gboolean graph_render(Agraph_t *g, const char *format, char **data, gsize *len, 
     if (buf)
         gvFreeRenderData(buf);
     gvFreeLayout(gvc, g);
-    gvFreeContext(gvc);
     return ok;
 }

@@ -16,7 +16,8 @@ static bool same_route(const ArEffRoute *a, const ArEffRoute *b)
 {
     if (a->type != b->type || a->next_hops->len != b->next_hops->len)
         return false;
-    return memcmp(a->next_hops->data, b->next_hops->data, a->next_hops->len * sizeof(uint32_t)) == 0;
+    return a->next_hops->len == 0 ||
+           memcmp(a->next_hops->data, b->next_hops->data, a->next_hops->len * sizeof(uint32_t)) == 0;
 }
 
 /* Walks two snapshots of the same VNets (tables sorted by prefix): O(routes). */

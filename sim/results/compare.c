@@ -199,7 +199,7 @@ static unsigned cmp_eff_attrs(const ArEffRoute *a, const ArEffRoute *b)
     if (a->type != b->type)
         d |= CMP_ATTR_NH_TYPE;
     if (a->next_hops->len != b->next_hops->len ||
-        memcmp(a->next_hops->data, b->next_hops->data, a->next_hops->len * sizeof(uint32_t)) != 0)
+        (a->next_hops->len && memcmp(a->next_hops->data, b->next_hops->data, a->next_hops->len * sizeof(uint32_t)) != 0))
         d |= CMP_ATTR_NH_IPS;
     bool via_same = a->via->len == b->via->len;
     for (guint i = 0; via_same && i < a->via->len; i++)

@@ -95,13 +95,16 @@ static guint pool_hops(EffPool *p, const GArray *nh, const GPtrArray *via)
 {
     const GArray *ln = g_ptr_array_index(p->nh, p->last);
     const GPtrArray *lv = g_ptr_array_index(p->via, p->last);
-    if (ln->len == nh->len && memcmp(ln->data, nh->data, nh->len * sizeof(uint32_t)) == 0 &&
-        memcmp(lv->pdata, via->pdata, via->len * sizeof(gpointer)) == 0)
+    /* memcmp/memcpy with a NULL pointer are undefined even for 0 bytes: empty arrays may have one. */
+    if (ln->len == nh->len && lv->len == via->len && (!nh->len || memcmp(ln->data, nh->data, nh->len * sizeof(uint32_t)) == 0) &&
+        (!via->len || memcmp(lv->pdata, via->pdata, via->len * sizeof(gpointer)) == 0))
         return p->last;
     gsize nb = nh->len * sizeof(uint32_t), vb = via->len * sizeof(gpointer);
-    guint8 *buf = g_malloc(nb + vb);
-    memcpy(buf, nh->data, nb);
-    memcpy(buf + nb, via->pdata, vb);
+    guint8 *buf = g_malloc(nb + vb + 1);
+    if (nb)
+        memcpy(buf, nh->data, nb);
+    if (vb)
+        memcpy(buf + nb, via->pdata, vb);
     GBytes *key = g_bytes_new_take(buf, nb + vb);
     guint idx = GPOINTER_TO_UINT(g_hash_table_lookup(p->index, key));
     if (idx) {

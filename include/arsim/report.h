@@ -1,0 +1,41 @@
+/* report.h - one self-contained HTML page of a run (and optionally a comparison) to share in a review. */
+#ifndef ARSIM_REPORT_H
+#define ARSIM_REPORT_H
+
+#include "arsim/compare.h"
+#include "arsim/diag.h"
+#include "arsim/output.h"
+#include "arsim/results.h"
+
+#include <glib.h>
+
+/* Everything the page shows. Only run is required; the rest may be NULL. Borrowed, not owned. */
+typedef struct ArReportInput {
+    const ArRun *run;                   /* the run shown: tables, diagram, reachability, timeline */
+    const char *source;                 /* scenario file name, for the summary */
+    char *const *sets;                  /* NULL-terminated --set overrides applied to it, for the summary */
+    const ArDiagList *warnings;         /* validation diagnostics of the scenario (warnings are listed) */
+    ArChart *chart;                     /* routes over time recorded during run (out_chart_record); drawn
+                                         * when the run had events (more than one epoch) */
+    const ArCompare *compare;           /* comparison whose before side is run: diff, diff diagram, grids */
+    const ArDiagList *compare_warnings; /* validation diagnostics of the "after" scenario */
+} ArReportInput;
+
+/* Appends the whole page to out: <!DOCTYPE html> and an XHTML-compatible (well-formed XML)
+ * document with inline CSS (screen and print), inline SVG diagrams and a small inline script that
+ * filters the route tables. No external assets, no timestamps: the same input gives the same
+ * bytes. Every value taken from the scenario or the run is escaped. Element ids tests rely on:
+ * "summary", "diagram", "reachability", "reach-grid" (the run's grid; "reach-grid-after" with a
+ * comparison), "routes", "effective", "filter", "f-prefix", "f-node", "f-count", and with a
+ * comparison "comparison" (which then holds "reachability"), "diff-nodes", "diff-vnets",
+ * "diff-diagram"; with events "timeline", "timeline-table", "chart". Table rows of the route tables
+ * carry data-n (node or VNet) and data-p (prefix); the script sets data-js="ready" on <body> and
+ * reads #prefix=P&node=N&best=1 from the URL. Inline SVG ids become FIGURE-ID-N. A diagram Graphviz
+ * cannot draw becomes a note in the page. */
+void report_html(const ArReportInput *in, GString *out);
+
+/* Appends text to out escaped for HTML text and attribute values (& < > " '), invalid UTF-8
+ * repaired and control characters other than tab and newline replaced by U+FFFD. */
+void report_escape(GString *out, const char *text);
+
+#endif

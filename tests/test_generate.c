@@ -1,0 +1,297 @@
+/* test_generate.c - `arsim generate`: generated scenarios load, have the asked size, are
+ * deterministic, respect Azure's limits unless lifted, and converge. */
+#include "arsim/cli.h"
+#include "arsim/generate.h"
+#include "arsim/loader.h"
+#include "arsim/results.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* A small scenario with every part: spokes, NVAs and their sites, ExpressRoute, VPN sites. */
+static ArGenParams small_params(void)
+{
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 3;
+    p.nvas = 3;
+    p.routes_per_nva = 4;
+    p.er_prefixes = 5;
+    p.vpn_sites = 2;
+    p.prefixes_per_site = 3;
+    p.branch_to_branch = true;
+    return p;
+}
+
+/* The document as text (unformatted), or NULL with *code set when gen_scenario refuses. */
+static char *gen_text(const ArGenParams *p, int *code, char **message)
+{
+    g_autoptr(GError) e = NULL;
+    cJSON *doc = gen_scenario(p, &e);
+    if (!doc) {
+        if (code)
+            *code = e->code;
+        if (message)
+            *message = g_strdup(e->message);
+        return NULL;
+    }
+    char *raw = cJSON_PrintUnformatted(doc);
+    char *text = g_strdup(raw);
+    cJSON_free(raw);
+    cJSON_Delete(doc);
+    return text;
+}
+
+/* Loads text; fails the test on any error (warnings are allowed and counted in *warnings). */
+static ArScenario *load_ok(const char *text, int *warnings)
+{
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArScenario *scn = load_text("generated", text, strlen(text), NULL, diags);
+    if (!scn || diags->errors)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    g_assert_cmpint(diags->errors, ==, 0);
+    if (warnings)
+        *warnings = diags->warnings;
+    return scn;
+}
+
+static const ArSite *site_named(const ArScenario *scn, const char *name)
+{
+    int i = scn_find(scn->sites, name);
+    g_assert_cmpint(i, >=, 0);
+    return g_ptr_array_index(scn->sites, i);
+}
+
+static void test_counts(void)
+{
+    ArGenParams p = small_params();
+    g_autofree char *text = gen_text(&p, NULL, NULL);
+    g_assert_nonnull(text);
+    int warnings = -1;
+    g_autoptr(ArScenario) scn = load_ok(text, &warnings);
+    g_assert_cmpint(warnings, ==, 0);
+    g_assert_cmpuint(scn->vnets->len, ==, 1 + 3);
+    g_assert_cmpuint(scn->route_servers->len, ==, 1);
+    g_assert_cmpuint(scn->gateways->len, ==, 2);
+    g_assert_cmpuint(scn->nvas->len, ==, 3);
+    g_assert_cmpuint(scn->sites->len, ==, 1 + 3 + 2);
+    g_assert_false(scn->settings.lift_limits);
+    const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, 0);
+    g_assert_true(rs->branch_to_branch);
+    g_assert_cmpuint(site_named(scn, "onprem-er")->prefixes->len, ==, 5);
+    g_assert_cmpuint(site_named(scn, "branch1")->prefixes->len, ==, 4);
+    g_assert_cmpuint(site_named(scn, "branch3")->prefixes->len, ==, 4);
+    g_assert_cmpuint(site_named(scn, "vpnsite2")->prefixes->len, ==, 3);
+    for (guint v = 1; v < scn->vnets->len; v++)
+        g_assert_cmpint(scn_hub_of(scn, (int)v), ==, 0);
+    g_assert_cmpuint(gen_total_prefixes(&p), ==, 5 + 3 * 4 + 2 * 3);
+
+    /* Without ExpressRoute prefixes or VPN sites, no such gateway. */
+    p.er_prefixes = 0;
+    p.vpn_sites = 0;
+    g_autofree char *bare = gen_text(&p, NULL, NULL);
+    g_autoptr(ArScenario) s2 = load_ok(bare, NULL);
+    g_assert_cmpuint(s2->gateways->len, ==, 0);
+    g_assert_cmpuint(s2->sites->len, ==, 3);
+}
+
+/* Azure's maximum (B2) loads as is, without lifting any limit. */
+static void test_azure_max(void)
+{
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 500;
+    p.nvas = 8;
+    p.routes_per_nva = 1000;
+    p.er_prefixes = 10000;
+    p.sku = GEN_SKU_PREMIUM;
+    p.vpn_sites = 4;
+    p.prefixes_per_site = 100;
+    p.branch_to_branch = true;
+    g_autofree char *text = gen_text(&p, NULL, NULL);
+    g_assert_nonnull(text);
+    g_autoptr(ArScenario) scn = load_ok(text, NULL);
+    g_assert_cmpuint(scn->vnets->len, ==, 501);
+    g_assert_cmpuint(scn->sites->len, ==, 1 + 8 + 4);
+    g_assert_cmpuint(site_named(scn, "onprem-er")->prefixes->len, ==, 10000);
+    g_assert_false(scn->settings.lift_limits);
+}
+
+static void test_deterministic(void)
+{
+    ArGenParams p = small_params();
+    g_autofree char *a = gen_text(&p, NULL, NULL);
+    g_autofree char *b = gen_text(&p, NULL, NULL);
+    g_assert_cmpstr(a, ==, b);
+    p.seed = 2;
+    g_autofree char *c = gen_text(&p, NULL, NULL);
+    g_assert_cmpstr(a, !=, c);
+    g_autoptr(ArScenario) scn = load_ok(c, NULL);
+    g_assert_cmpuint(scn->sites->len, ==, 6);
+}
+
+/* Expects gen_scenario to refuse p with code, the message containing want. */
+static void assert_refused(const ArGenParams *p, int code, const char *want)
+{
+    int got = -1;
+    g_autofree char *msg = NULL;
+    g_autofree char *text = gen_text(p, &got, &msg);
+    g_assert_null(text);
+    g_assert_cmpint(got, ==, code);
+    if (!strstr(msg, want))
+        g_test_message("message: %s", msg);
+    g_assert_nonnull(strstr(msg, want));
+}
+
+static void test_limits(void)
+{
+    ArGenParams p = small_params();
+    p.nvas = 9;
+    assert_refused(&p, GEN_ERROR_LIMIT, "--lift-limits");
+    p = small_params();
+    p.routes_per_nva = 1001;
+    assert_refused(&p, GEN_ERROR_LIMIT, "1000 routes");
+    p = small_params();
+    p.er_prefixes = 4001;
+    assert_refused(&p, GEN_ERROR_LIMIT, "--circuit-sku Premium");
+    p.sku = GEN_SKU_PREMIUM;
+    p.er_prefixes = 10001;
+    assert_refused(&p, GEN_ERROR_LIMIT, "--lift-limits");
+    p = small_params();
+    p.prefixes_per_site = 4001;
+    assert_refused(&p, GEN_ERROR_LIMIT, "--lift-limits");
+
+    /* Lifted: the same sizes load (a warning for the 9th NVA), with settings.liftLimits. */
+    p = small_params();
+    p.nvas = 9;
+    p.routes_per_nva = 1001;
+    p.er_prefixes = 10001;
+    p.prefixes_per_site = 4001;
+    p.lift_limits = true;
+    g_autofree char *text = gen_text(&p, NULL, NULL);
+    g_assert_nonnull(text);
+    g_assert_nonnull(strstr(text, "\"liftLimits\":true"));
+    int warnings = 0;
+    g_autoptr(ArScenario) scn = load_ok(text, &warnings);
+    g_assert_true(scn->settings.lift_limits);
+    g_assert_cmpuint(scn->nvas->len, ==, 9);
+    g_assert_cmpint(warnings, >=, 1);
+}
+
+static void test_invalid(void)
+{
+    ArGenParams p = small_params();
+    p.spokes = -1;
+    assert_refused(&p, GEN_ERROR_INVALID, "--spokes must not be negative");
+    p = small_params();
+    p.prefixes_per_site = -5;
+    assert_refused(&p, GEN_ERROR_INVALID, "negative");
+    p = small_params();
+    p.spokes = GEN_MAX_SPOKES + 1;
+    assert_refused(&p, GEN_ERROR_INVALID, "address plan");
+    p = small_params();
+    p.lift_limits = true;
+    p.er_prefixes = GEN_MAX_PREFIXES + 1;
+    assert_refused(&p, GEN_ERROR_INVALID, "64 MiB");
+    ArGenSku sku;
+    g_assert_true(gen_sku_parse("premium", &sku) && sku == GEN_SKU_PREMIUM);
+    g_assert_true(gen_sku_parse("Standard", &sku) && sku == GEN_SKU_STANDARD);
+    g_assert_false(gen_sku_parse("Ultra", &sku));
+}
+
+/* True when node holds a path to the prefix. */
+static gboolean holds(const ArRun *run, const char *node, ArPrefix p)
+{
+    const ArSpeaker *sp = bgp_speaker_find(run->net->sim, node);
+    g_assert_nonnull(sp);
+    const ArRibNet *n = rib_find(&sp->rib, pfx_key(p));
+    return n && n->best;
+}
+
+static void test_converges(void)
+{
+    ArGenParams p = small_params();
+    g_autofree char *text = gen_text(&p, NULL, NULL);
+    g_autoptr(ArScenario) scn = load_ok(text, NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_cmpint(run->end, ==, RUN_CONVERGED);
+    for (guint i = 0; i < run->net->sim->sessions->len; i++) {
+        const ArSession *s = g_ptr_array_index(run->net->sim->sessions, i);
+        g_assert_cmpint(s->state, ==, SESS_ESTABLISHED);
+    }
+    /* Every NVA and every NVA site learns the other NVA sites' prefixes (through the Route
+     * Server) and, with branch-to-branch on, the ExpressRoute and VPN sites' prefixes. */
+    const ArSite *er = site_named(scn, "onprem-er");
+    const ArSite *vpn = site_named(scn, "vpnsite1");
+    for (int i = 1; i <= 3; i++) {
+        g_autofree char *nva = g_strdup_printf("nva%d", i);
+        g_autofree char *branch = g_strdup_printf("branch%d", i);
+        for (int k = 1; k <= 3; k++) {
+            g_autofree char *other = g_strdup_printf("branch%d", k);
+            const ArSite *st = site_named(scn, other);
+            for (guint j = 0; j < st->prefixes->len; j++) {
+                ArPrefix q = g_array_index(st->prefixes, ArPrefix, j);
+                g_assert_true(holds(run, nva, q));
+                g_assert_true(holds(run, branch, q));
+            }
+        }
+        g_assert_true(holds(run, nva, g_array_index(er->prefixes, ArPrefix, 0)));
+        g_assert_true(holds(run, branch, g_array_index(vpn->prefixes, ArPrefix, 0)));
+    }
+    /* The spokes see the NVA sites' and ExpressRoute prefixes as effective routes. */
+    const ArEffTable *spoke = g_ptr_array_index(run->eff, 1);
+    g_assert_nonnull(eff_find(spoke, g_array_index(er->prefixes, ArPrefix, 0)));
+    g_assert_nonnull(eff_find(spoke, g_array_index(site_named(scn, "branch2")->prefixes, ArPrefix, 0)));
+}
+
+/* cmd_generate: -o writes a file that loads; bad parameters exit 2 with a message. */
+static void test_cli(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-gen-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_autofree char *path = g_build_filename(dir, "g.json", NULL);
+    ArGenerateArgs a = { .spokes = 2, .nvas = 2, .routes_per_nva = 3, .er_prefixes = 4, .circuit_sku = "Standard",
+                         .vpn_sites = 1, .prefixes_per_site = 2, .seed = 5, .output = path };
+    FILE *out = tmpfile(), *err = tmpfile();
+    g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_OK);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    g_autoptr(ArScenario) scn = load_file(path, NULL, diags);
+    g_assert_nonnull(scn);
+    g_assert_cmpint(diags->errors, ==, 0);
+    g_assert_cmpuint(scn->sites->len, ==, 1 + 2 + 1);
+
+    a.output = NULL;
+    a.circuit_sku = "Gold";
+    g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_BAD_INPUT);
+    a.circuit_sku = "Premium";
+    a.nvas = -3;
+    g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_BAD_INPUT);
+    a.nvas = 20;
+    g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_BAD_INPUT);
+    fflush(err);
+    rewind(err);
+    char buf[4096];
+    size_t n = fread(buf, 1, sizeof buf - 1, err);
+    buf[n] = '\0';
+    g_assert_nonnull(strstr(buf, "unknown circuit SKU \"Gold\""));
+    g_assert_nonnull(strstr(buf, "--nvas must not be negative"));
+    g_assert_nonnull(strstr(buf, "add --lift-limits"));
+    fclose(out);
+    fclose(err);
+    g_remove(path);
+    g_rmdir(dir);
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/generate/counts", test_counts);
+    g_test_add_func("/generate/azure-max", test_azure_max);
+    g_test_add_func("/generate/deterministic", test_deterministic);
+    g_test_add_func("/generate/limits", test_limits);
+    g_test_add_func("/generate/invalid", test_invalid);
+    g_test_add_func("/generate/converges", test_converges);
+    g_test_add_func("/generate/cli", test_cli);
+    return g_test_run();
+}
