@@ -179,6 +179,9 @@ static void apply(ArNet *net, const ArScnEvent *se)
     case SEV_FAIL_SESSION:
     case SEV_RESTORE_SESSION:
         sessions_between(net, se->node, se->peer, sessions);
+        if (!sessions->len)
+            bgp_log(sim, TR_SCENARIO, NULL, NULL, "no BGP session between %s and %s: the event changes nothing",
+                    se->node, se->peer);
         for (guint i = 0; i < sessions->len; i++) {
             if (se->kind == SEV_FAIL_SESSION)
                 bgp_session_fail(sim, g_ptr_array_index(sessions, i), se->graceful, "session failed");
