@@ -104,7 +104,7 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
 #define Y(v) (T + ph - (double)(v) / (double)ymax * ph)
     cairo_set_font_size(cr, 11);
     cairo_set_line_width(cr, 1);
-    double xs = nice_step(tmax, 8), ys = nice_step((double)ymax, 6);
+    double xs = nice_step(tmax, 8), ys = MAX(1.0, nice_step((double)ymax, 6)); /* route counts are whole */
     char buf[64];
     for (double t = 0; t <= tmax + 1e-9; t += xs) {
         cairo_set_source_rgb(cr, 0.9, 0.9, 0.9);
@@ -145,8 +145,8 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
     cairo_set_font_size(cr, 10);
     for (guint e = 0; e < net->epochs->len; e++) {
         const ArEpoch *ep = &g_array_index(net->epochs, ArEpoch, e);
-        if (!ep->se)
-            continue;
+        if (e == 0)
+            continue; /* the start */
         double x = X((double)ep->start / (double)AR_SEC);
         cairo_set_source_rgb(cr, 0.6, 0.1, 0.1);
         cairo_set_dash(cr, dash, 2, 0);
@@ -154,8 +154,12 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
         cairo_line_to(cr, x, T + ph);
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
-        cairo_move_to(cr, x + 3, T + 12 + 12 * (double)(e % 3));
-        cairo_show_text(cr, ep->se->label);
+        /* Labels stay inside the plot: near the right edge they go left of their line. */
+        cairo_text_extents_t ext;
+        cairo_text_extents(cr, ep->label, &ext);
+        double lx = x + 3 + ext.x_advance > L + pw ? x - 3 - ext.x_advance : x + 3;
+        cairo_move_to(cr, MAX(L + 2, lx), T + 12 + 12 * (double)(e % 3));
+        cairo_show_text(cr, ep->label);
     }
 
     /* One step line per node, legend on the right. */
