@@ -1759,21 +1759,25 @@ static void event_set(Ctx *c, const Src *sr, const char *ptr, ArScnEvent *e)
 {
     const cJSON *path = sr->f[EV_SET], *val = sr->f[EV_VALUE];
     const char *pp = PK(c, ptr, "set");
-    g_auto(GStrv) parts = g_strsplit(path->valuestring, ".", 3);
+    /* routeServers.NAME.FIELD, where NAME may itself hold dots: the field is the last segment. */
+    const char *ps = path->valuestring, *last = strrchr(ps, '.');
+    g_autofree char *rs_name = NULL;
     int field = -1;
-    if (g_strv_length(parts) == 3 && strcmp(parts[0], "routeServers") == 0)
+    if (g_str_has_prefix(ps, "routeServers.") && last && last > ps + strlen("routeServers.")) {
+        rs_name = g_strndup(ps + strlen("routeServers."), (gsize)(last - ps - (long)strlen("routeServers.")));
         for (int i = 0; i < (int)G_N_ELEMENTS(rs_fields); i++)
-            if (strcmp(parts[2], rs_fields[i]) == 0)
+            if (strcmp(last + 1, rs_fields[i]) == 0)
                 field = i;
+    }
     if (field < 0) {
         ERR(c, path, pp, "%s cannot change during a run; events can set routeServers.NAME.allowBranchToBranchTraffic, "
                          ".hubRoutingPreference, .nvaToNvaReflection or .routeLimitPerPeer (other changes: use "
                          "fail/restore, announce/withdraw, or compare two scenarios)", Q(c, path->valuestring));
         return;
     }
-    int rs = scn_find(c->s->route_servers, parts[1]);
+    int rs = scn_find(c->s->route_servers, rs_name);
     if (rs < 0) {
-        ERR(c, path, pp, "no Route Server named %s; known: %s", Q(c, parts[1]), known(c, K_RS));
+        ERR(c, path, pp, "no Route Server named %s; known: %s", Q(c, rs_name), known(c, K_RS));
         return;
     }
     e->rs = rs;
