@@ -10,7 +10,12 @@
 #
 # Environment:
 #   ARSIM_WERROR=1      configure with -Dwerror=true (CI sets it); anything else means werror=false
-#   ARSIM_BUILD_DIR     alternative build directory, e.g. for a sanitizer build
+#   ARSIM_BUILD_DIR     alternative build directory, e.g. build-asan for the sanitizer build
+#   ARSIM_SANITIZE=1    configure the build directory with AddressSanitizer + UndefinedBehaviorSanitizer
+#                       (-Db_sanitize=address,undefined -Db_lundef=false, buildtype debug), and export the
+#                       sanitizer options every test process inherits (see arsim_sanitizer_env). Use it
+#                       with its own ARSIM_BUILD_DIR: .ci/run's second pass is
+#                       ARSIM_SANITIZE=1 ARSIM_BUILD_DIR=build-asan tools/test.sh
 
 # Packages needed to build and test arsim on Debian 12 (bookworm).
 ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libcjson-dev libgraphviz-dev libcairo2-dev)
@@ -77,35 +82,77 @@ ensure_packages() {
     done
 }
 
-# Prints the werror value (true/false) the build directory was configured with, or nothing if unknown.
-_arsim_configured_werror() {
+# _arsim_configured OPTION: prints the value a scalar meson option (werror, b_sanitize, buildtype)
+# was configured with, or nothing if unknown.
+_arsim_configured() {
     local info="$ARSIM_BUILD/meson-info/intro-buildoptions.json"
     [[ -r "$info" ]] || return 0
-    # One JSON array of option objects: split it into objects, keep werror's, print its value.
-    tr '{}' '\n' <"$info" | grep -E '"name": *"werror"' | grep -oE '"value": *(true|false)' |
-        sed -E 's/.*(true|false)$/\1/' | head -n 1 || true
+    # One JSON array of option objects: split it into objects, keep the option's, print its value.
+    tr '{}' '\n' <"$info" | grep -E "\"name\": *\"$1\"" | grep -oE '"value": *("[^"]*"|true|false)' |
+        sed -E 's/^"value": *//; s/^"(.*)"$/\1/' | head -n 1 || true
+}
+_arsim_configured_werror() { _arsim_configured werror; }
+
+# Meson options of a sanitizer build (ARSIM_SANITIZE=1). b_lundef=false: the sanitizer runtimes
+# resolve some symbols at load time, which -Wl,--no-undefined would refuse.
+# shellcheck disable=SC2054 # the comma belongs to the meson value
+ARSIM_SANITIZE_OPTS=(-Db_sanitize=address,undefined -Db_lundef=false -Dbuildtype=debug)
+
+# arsim_sanitizer_env: exports what a process built with sanitizers needs to fail loudly and usefully.
+#   ASAN_OPTIONS / UBSAN_OPTIONS  stop at the first error (exit non-zero) with a stack trace; UBSan's
+#                                 checks are recoverable by default and would only print otherwise
+#   LSAN_OPTIONS                  leaks are errors, except Graphviz/fontconfig internals (tools/lsan.supp)
+#   G_SLICE=always-malloc         GLib 2.74's slice allocator would hide leaked GHashTable, GArray,
+#                                 GString... headers inside its magazines
+# Options already in the environment are kept and win (they come last).
+arsim_sanitizer_env() {
+    export ASAN_OPTIONS="halt_on_error=1:print_stacktrace=1:detect_leaks=1:strict_string_checks=1${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+    export UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1${UBSAN_OPTIONS:+:$UBSAN_OPTIONS}"
+    export LSAN_OPTIONS="suppressions=$ARSIM_ROOT/tools/lsan.supp:print_suppressions=0${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+    export G_SLICE=always-malloc
 }
 
-# ensure_build: configure the build directory if needed (honouring ARSIM_WERROR), then compile.
-# Build output goes to stderr. Exits on any failure.
+# ensure_build: configure the build directory if needed (honouring ARSIM_WERROR and ARSIM_SANITIZE),
+# then compile. Build output goes to stderr. Exits on any failure. With ARSIM_SANITIZE=1 it also
+# exports the sanitizer options (arsim_sanitizer_env).
 ensure_build() {
-    local werror=false current
+    local werror=false current sanitize=none what
+    local -a opts
     [[ "${ARSIM_WERROR:-0}" == 1 ]] && werror=true
+    opts=(-Dwerror="$werror")
+    if [[ "${ARSIM_SANITIZE:-0}" == 1 ]]; then
+        sanitize=address,undefined
+        opts+=("${ARSIM_SANITIZE_OPTS[@]}")
+        arsim_sanitizer_env
+    fi
+    what="werror=$werror, sanitize=$sanitize"
 
     if [[ ! -f "$ARSIM_BUILD/meson-private/coredata.dat" ]]; then
-        arsim_log "configuring $ARSIM_BUILD (werror=$werror)"
-        meson setup -Dwerror="$werror" "$ARSIM_BUILD" "$ARSIM_ROOT" >&2 ||
+        arsim_log "configuring $ARSIM_BUILD ($what)"
+        meson setup "${opts[@]}" "$ARSIM_BUILD" "$ARSIM_ROOT" >&2 ||
             arsim_die "meson setup failed (see above)"
     elif [[ ! -f "$ARSIM_BUILD/build.ninja" ]]; then
-        arsim_log "reconfiguring $ARSIM_BUILD (werror=$werror): its previous setup did not finish"
-        meson setup --reconfigure -Dwerror="$werror" "$ARSIM_BUILD" "$ARSIM_ROOT" >&2 ||
+        arsim_log "reconfiguring $ARSIM_BUILD ($what): its previous setup did not finish"
+        meson setup --reconfigure "${opts[@]}" "$ARSIM_BUILD" "$ARSIM_ROOT" >&2 ||
             arsim_die "meson setup --reconfigure failed (see above)"
     else
-        current="$(_arsim_configured_werror)"
+        current="$(_arsim_configured werror)"
         if [[ "$current" != "$werror" ]]; then
             arsim_log "reconfiguring $ARSIM_BUILD: werror=${current:-unknown} -> werror=$werror"
             meson configure -Dwerror="$werror" "$ARSIM_BUILD" >&2 ||
                 arsim_die "meson configure failed (see above)"
+        fi
+        current="$(_arsim_configured b_sanitize)"
+        if [[ "${current:-none}" != "$sanitize" ]]; then
+            # Only a tree this script would configure that way is switched: never strip the
+            # sanitizers from a tree someone configured with them by hand.
+            if [[ "$sanitize" == none ]]; then
+                arsim_log "note: $ARSIM_BUILD is configured with b_sanitize=$current; set ARSIM_SANITIZE=1 for its options"
+            else
+                arsim_log "reconfiguring $ARSIM_BUILD: b_sanitize=${current:-unknown} -> $sanitize"
+                meson configure "${ARSIM_SANITIZE_OPTS[@]}" "$ARSIM_BUILD" >&2 ||
+                    arsim_die "meson configure failed (see above)"
+            fi
         fi
     fi
 

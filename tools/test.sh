@@ -8,8 +8,8 @@ set -euo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-# shellcheck disable=SC2119 # no extra packages needed
-ensure_packages
+# Chromium runs the HTML report's browser test (tests/test_report.c skips it without).
+ensure_packages chromium
 ensure_build
 cd -- "$ARSIM_ROOT"
 

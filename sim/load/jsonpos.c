@@ -179,15 +179,28 @@ void jpos_line_col_of(const char *text, size_t len, size_t offset, int *line, in
     *col = (int)(offset - start) + 1;
 }
 
+/* A pointer is only ever shown in a message, and a key can be megabytes long or hold control bytes
+ * (an unknown key is reported with its pointer): tokens are cut after this many bytes, at a UTF-8
+ * character boundary, with "...", and control bytes are shown as \u00XX. Every key and name the
+ * format allows is shorter (names: 80 bytes), so their pointers are exact RFC 6901. */
+#define JPOS_TOKEN_MAX 80
+
 void jpos_pointer_append(GString *ptr, const char *token)
 {
     g_string_append_c(ptr, '/');
-    for (const char *p = token; *p; p++) {
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)token; *p; p++, n++) {
+        if (n >= JPOS_TOKEN_MAX && (*p & 0xC0) != 0x80) {
+            g_string_append(ptr, "...");
+            break;
+        }
         if (*p == '~')
             g_string_append(ptr, "~0");
         else if (*p == '/')
             g_string_append(ptr, "~1");
+        else if (*p < 0x20 || *p == 0x7f)
+            g_string_append_printf(ptr, "\\u%04x", *p);
         else
-            g_string_append_c(ptr, *p);
+            g_string_append_c(ptr, (char)*p);
     }
 }

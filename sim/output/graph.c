@@ -73,32 +73,77 @@ static void declare_defaults(Agraph_t *g)
 /* ---- stable object order ------------------------------------------------------------------ */
 
 /* cgraph orders subgraphs by object ID, and its default IDs for named objects are string
- * addresses, which differ from run to run. This ID discipline declines to map names (cgraph
- * then keeps them in its own table) and hands out sequential IDs, so order = creation order
- * and the DOT text is byte-identical for the same scenario. */
+ * addresses, which differ from run to run. This ID discipline hands out sequential IDs, so order
+ * = creation order and the DOT text is byte-identical for the same scenario. */
 typedef struct SeqIds {
-    IDTYPE next; /* last ID handed out */
+    Agraph_t *g;            /* the root graph: names live in its string pool */
+    IDTYPE next;            /* last ID handed out */
+    GHashTable *by_name[3]; /* per AGRAPH/AGNODE/AGEDGE: name -> ID */
+    GHashTable *by_id;      /* ID -> name */
 } SeqIds;
 
 static void *seq_open(Agraph_t *g, Agdisc_t *disc)
 {
-    return g_new0(SeqIds, 1);
+    SeqIds *s = g_new0(SeqIds, 1);
+    s->g = g;
+    for (int i = 0; i < 3; i++)
+        s->by_name[i] = g_hash_table_new(g_str_hash, g_str_equal);
+    s->by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    return s;
 }
 
+/* Maps names too, so that cgraph never falls back to its internal name map: Graphviz 2.42 closes
+ * that map (shared by the root graph and its subgraphs) when it closes the first subgraph, without
+ * freeing its entries, which leaked every named object's entry on each agclose. Names are kept in
+ * cgraph's string pool (agstrdup), as cgraph's own maps keep them: agwrite reads a flag stored in
+ * front of a pooled string to decide whether a name is HTML-like (<...>). */
 static long seq_map(void *state, int objtype, char *str, IDTYPE *id, int createflag)
 {
     SeqIds *s = state;
-    if (str || !createflag)
+    int t = objtype == AGINEDGE ? AGEDGE : objtype;
+    if (str) {
+        gpointer v;
+        if (g_hash_table_lookup_extended(s->by_name[t], str, NULL, &v)) {
+            *id = (IDTYPE)GPOINTER_TO_SIZE(v);
+            return 1;
+        }
+    }
+    if (!createflag)
         return 0;
     s->next += 2; /* odd IDs are cgraph's anonymous ones in the default discipline: keep even */
     *id = s->next;
+    if (str) {
+        char *name = agstrdup(s->g, str);
+        g_hash_table_insert(s->by_name[t], name, GSIZE_TO_POINTER((gsize)s->next));
+        IDTYPE *key = g_new(IDTYPE, 1);
+        *key = s->next;
+        g_hash_table_insert(s->by_id, key, name);
+    }
     return 1;
 }
 
 static long seq_alloc(void *state, int objtype, IDTYPE id) { return 0; }
+/* Names stay mapped until the graph closes: an edge name may be shared by several edges. */
 static void seq_free(void *state, int objtype, IDTYPE id) {}
-static char *seq_print(void *state, int objtype, IDTYPE id) { return NULL; }
-static void seq_close(void *state) { g_free(state); }
+static char *seq_print(void *state, int objtype, IDTYPE id)
+{
+    SeqIds *s = state;
+    return g_hash_table_lookup(s->by_id, &id);
+}
+/* agclose() calls this before it closes the string pool. */
+static void seq_close(void *state)
+{
+    SeqIds *s = state;
+    GHashTableIter it;
+    gpointer name;
+    g_hash_table_iter_init(&it, s->by_id);
+    while (g_hash_table_iter_next(&it, NULL, &name))
+        agstrfree(s->g, name);
+    g_hash_table_destroy(s->by_id);
+    for (int i = 0; i < 3; i++)
+        g_hash_table_destroy(s->by_name[i]);
+    g_free(s);
+}
 static void seq_register(void *state, int objtype, void *obj) {}
 
 static Agiddisc_t seq_id_disc = { seq_open, seq_map, seq_alloc, seq_free, seq_print, seq_close, seq_register };

@@ -1,0 +1,507 @@
+/* test_limits.c - input that would exhaust memory or time ends with a clear message and exit status
+ * 2 (3 for a run that does not settle), never an out-of-memory kill, a crash or a hang: huge files
+ * (regular and piped), deep nesting, binary garbage, empty files, directories, devices, and the
+ * simulation's event cap. The analysis behind these limits is in docs/testing.md. */
+#include "arsim/loader.h"
+#include "arsim/results.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEFAULT_MAX_BYTES ((size_t)64 << 20) /* the loader's default, LOAD_DEFAULT_MAX_BYTES */
+
+/* ---- helpers ----------------------------------------------------------------------------- */
+
+static char *src_path(const char *rel)
+{
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    return g_build_filename(root ? root : ".", rel, NULL);
+}
+
+typedef struct Result {
+    int status;   /* exit status, or 128 + signal */
+    char *out;
+    char *err;
+} Result;
+
+static void result_clear(Result *r)
+{
+    g_free(r->out);
+    g_free(r->err);
+}
+
+/* Runs arsim with a NULL-terminated argument list from the source root. */
+static Result arsim_argv(const char *const *args)
+{
+    const char *bin = g_getenv("ARSIM_BIN");
+    g_assert_nonnull(bin);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bin);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    g_autofree char *root = src_path("");
+    Result r = { 0 };
+    int wait = 0;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(g_spawn_sync(root, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e));
+    g_assert_no_error(e);
+    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : 128 + WTERMSIG(wait);
+    return r;
+}
+
+#define arsim(...) arsim_argv((const char *const[]){ __VA_ARGS__, NULL })
+
+/* Asserts the load failed with exactly one error whose message holds phrase. */
+static void assert_load_error(ArScenario *s, const ArDiagList *d, const char *phrase)
+{
+    if (s || d->errors != 1 || !strstr(((ArDiag *)g_ptr_array_index(d->items, 0))->message, phrase)) {
+        g_printerr("want one error with \"%s\", got %d:\n", phrase, d->errors);
+        diag_print(d, stderr);
+    }
+    g_assert_null(s);
+    g_assert_cmpint(d->errors, ==, 1);
+    g_assert_nonnull(strstr(((ArDiag *)g_ptr_array_index(d->items, 0))->message, phrase));
+}
+
+/* Asserts a CLI failure: status 2, the phrase on stderr, nothing on stdout, a short message. */
+static void assert_cli_error(Result *r, const char *phrase)
+{
+    if (r->status != 2 || !strstr(r->err, phrase))
+        g_printerr("status %d, stderr:\n%s\n", r->status, r->err);
+    g_assert_cmpint(r->status, ==, 2);
+    g_assert_nonnull(strstr(r->err, phrase));
+    g_assert_cmpstr(r->out, ==, "");
+    g_assert_cmpuint(strlen(r->err), <, 2048); /* a clear message, not a flood */
+}
+
+static char *temp_dir(void)
+{
+    g_autoptr(GError) e = NULL;
+    char *dir = g_dir_make_tmp("arsim-limits-XXXXXX", &e);
+    g_assert_no_error(e);
+    return dir;
+}
+
+static void remove_dir(const char *dir)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *f;
+    while (d && (f = g_dir_read_name(d))) {
+        g_autofree char *p = g_build_filename(dir, f, NULL);
+        g_remove(p);
+    }
+    g_rmdir(dir);
+}
+
+static void write_file(const char *path, const char *data, gssize len)
+{
+    g_autoptr(GError) e = NULL;
+    g_assert_true(g_file_set_contents(path, data, len, &e));
+    g_assert_no_error(e);
+}
+
+/* ---- file size --------------------------------------------------------------------------- */
+
+/* A 100 MB file is refused from its size alone: nothing is read, so it costs no memory or time. */
+static void test_file_100mb(void)
+{
+    g_autofree char *dir = temp_dir();
+    g_autofree char *path = g_build_filename(dir, "huge.json", NULL);
+    int fd = g_open(path, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    g_assert_cmpint(fd, >=, 0);
+    g_assert_cmpint(ftruncate(fd, (off_t)100 * 1000 * 1000), ==, 0); /* sparse: no disk used */
+    close(fd);
+
+    gint64 t0 = g_get_monotonic_time();
+    g_autoptr(ArDiagList) d = diag_list_new();
+    ArScenario *s = load_file(path, NULL, d);
+    assert_load_error(s, d, "file is larger than the limit of 67108864 bytes");
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC / 2);
+
+    /* The limit is settable: the same file under a limit of 200 MB is read (and is then only NULs). */
+    ArLoadOptions big = { .max_file_bytes = (size_t)200 * 1000 * 1000 };
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    s = load_file(path, &big, d2);
+    assert_load_error(s, d2, "NUL byte");
+
+    Result r = arsim("validate", path);
+    assert_cli_error(&r, "file is larger than the limit of 67108864 bytes");
+    result_clear(&r);
+    r = arsim("run", path);
+    assert_cli_error(&r, "file is larger than the limit");
+    result_clear(&r);
+    r = arsim("graph", path, "-o", "x.svg");
+    assert_cli_error(&r, "file is larger than the limit");
+    result_clear(&r);
+    remove_dir(dir);
+}
+
+/* A stream of 10^8 prefixes (about 1.6 GB of JSON) through a pipe: arsim stops reading at the limit,
+ * so it holds at most 64 MiB, and says why. A pipe has no size to check in advance. */
+static void test_pipe_1e8_prefixes(void)
+{
+    const char *bin = g_getenv("ARSIM_BIN");
+    g_assert_nonnull(bin);
+    char *argv[] = { (char *)bin, "validate", "/dev/stdin", NULL };
+    GPid pid;
+    int in = -1, err = -1;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL, NULL,
+                                           NULL, &pid, &in, NULL, &err, &e));
+    g_assert_no_error(e);
+
+    /* SIGPIPE would kill this test when arsim closes the pipe: it is how the writer learns to stop. */
+    struct sigaction ign = { .sa_handler = SIG_IGN }, old;
+    sigaction(SIGPIPE, &ign, &old);
+    GString *chunk = g_string_sized_new(1 << 16);
+    g_string_append(chunk, "{ \"vnets\": [ { \"name\": \"hub\", \"addressPrefixes\": [\"10.0.0.0/8\"] } ],\n"
+                           "  \"nvas\": [ { \"name\": \"n\", \"vnet\": \"hub\", \"ipAddress\": \"10.0.0.4\", "
+                           "\"asn\": 65001, \"advertisedPrefixes\": [\n");
+    guint64 sent = 0;
+    gboolean closed = FALSE;
+    for (guint32 i = 0; i < 100000000u && !closed; i++) {
+        guint32 a = 0x0B000000u + i; /* 11.0.0.0 onwards, all distinct /32s */
+        g_string_append_printf(chunk, "\"%u.%u.%u.%u/32\",\n", a >> 24, (a >> 16) & 255, (a >> 8) & 255, a & 255);
+        if (chunk->len < (1 << 16) - 32)
+            continue;
+        for (gsize off = 0; off < chunk->len;) {
+            ssize_t n = write(in, chunk->str + off, chunk->len - off);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0) {
+                g_assert_cmpint(errno, ==, EPIPE);
+                closed = TRUE;
+                break;
+            }
+            off += (gsize)n;
+            sent += (guint64)n;
+        }
+        g_string_truncate(chunk, 0);
+    }
+    close(in);
+    sigaction(SIGPIPE, &old, NULL);
+    g_string_free(chunk, TRUE);
+
+    g_autoptr(GIOChannel) ch = g_io_channel_unix_new(err);
+    g_io_channel_set_close_on_unref(ch, TRUE);
+    g_autofree char *msg = NULL;
+    g_io_channel_read_to_end(ch, &msg, NULL, NULL);
+    int wait = 0;
+    g_assert_cmpint(waitpid(pid, &wait, 0), ==, pid);
+    g_spawn_close_pid(pid);
+
+    g_test_message("arsim read %" G_GUINT64_FORMAT " bytes before refusing", sent);
+    g_assert_true(closed); /* it stopped reading: the writer did not get to the end */
+    g_assert_cmpuint(sent, <=, DEFAULT_MAX_BYTES + (16u << 20)); /* the limit plus pipe and read buffers */
+    g_assert_true(WIFEXITED(wait));
+    g_assert_cmpint(WEXITSTATUS(wait), ==, 2);
+    g_assert_nonnull(strstr(msg, "/dev/stdin: file is larger than the limit of 67108864 bytes"));
+}
+
+/* Devices: /dev/zero never ends (read up to the limit, then refused); /dev/null is empty. */
+static void test_devices(void)
+{
+    ArLoadOptions small = { .max_file_bytes = 1 << 20 };
+    g_autoptr(ArDiagList) d = diag_list_new();
+    ArScenario *s = load_file("/dev/zero", &small, d);
+    assert_load_error(s, d, "file is larger than the limit of 1048576 bytes");
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    s = load_file("/dev/null", NULL, d2);
+    assert_load_error(s, d2, "empty file");
+    Result r = arsim("validate", "/dev/zero");
+    assert_cli_error(&r, "/dev/zero: file is larger than the limit of 67108864 bytes");
+    result_clear(&r);
+}
+
+/* ---- nesting ------------------------------------------------------------------------------ */
+
+static char *nested(int depth, const char *open, const char *inner, const char *close)
+{
+    GString *t = g_string_new(NULL);
+    for (int i = 0; i < depth; i++)
+        g_string_append(t, open);
+    g_string_append(t, inner);
+    for (int i = 0; i < depth; i++)
+        g_string_append(t, close);
+    return g_string_free(t, FALSE);
+}
+
+/* 10,000 levels: cJSON stops at 1,000, so no recursion goes deeper (the parser, the position index,
+ * the validator and cJSON_Delete all recurse). */
+static void test_nesting_10000(void)
+{
+    const char *shapes[][3] = {
+        { "[", "0", "]" },
+        { "{\"a\":", "0", "}" },
+        { "{\"vnets\":", "[]", "}" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(shapes); i++) {
+        g_autofree char *t = nested(10000, shapes[i][0], shapes[i][1], shapes[i][2]);
+        g_autoptr(ArDiagList) d = diag_list_new();
+        ArScenario *s = load_text("deep.json", t, strlen(t), NULL, d);
+        assert_load_error(s, d, "nested deeper than cJSON's limit of 1000 levels");
+    }
+    /* Just within the limit, under keys the validator does not know: an error, not a crash. */
+    g_autofree char *inner = nested(990, "[", "0", "]");
+    g_autofree char *ok = g_strdup_printf("{ \"vnets\": [ { \"name\": \"hub\", \"addressPrefixes\": [\"10.1.0.0/16\"] } ], "
+                                          "\"deep\": %s }", inner);
+    g_autoptr(ArDiagList) d = diag_list_new();
+    ArScenario *s = load_text("deep.json", ok, strlen(ok), NULL, d);
+    assert_load_error(s, d, "unknown key \"deep\"");
+
+    /* The same through --set: a value that does not parse as JSON (here: too deep) is taken as a
+     * string, which addressPrefixes refuses. */
+    g_autofree char *deep_value = nested(10000, "[", "0", "]");
+    g_autofree char *set = g_strconcat("vnets.hub.addressPrefixes=", deep_value, NULL);
+    const char *sets[] = { set, NULL };
+    ArLoadOptions o = { .sets = sets };
+    const char *base = "{ \"vnets\": [ { \"name\": \"hub\", \"addressPrefixes\": [\"10.1.0.0/16\"] } ] }";
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    s = load_text("t.json", base, strlen(base), &o, d2);
+    assert_load_error(s, d2, "expected an array, got a string");
+
+    g_autofree char *dir = temp_dir();
+    g_autofree char *path = g_build_filename(dir, "deep.json", NULL);
+    g_autofree char *t = nested(10000, "[", "0", "]");
+    write_file(path, t, -1);
+    Result r = arsim("run", path);
+    assert_cli_error(&r, "nested deeper than cJSON's limit of 1000 levels");
+    result_clear(&r);
+    remove_dir(dir);
+}
+
+/* ---- garbage, empty, not a file ---------------------------------------------------------- */
+
+/* A megabyte of random bytes, of random non-NUL bytes, of random printable text, of a byte order
+ * mark and then text: one short error each, at a position. */
+static void test_binary_garbage(void)
+{
+    const gsize n = 1 << 20;
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(20260101);
+    g_autofree char *buf = g_malloc(n);
+    const struct {
+        guint lo, hi; /* byte range [lo, hi) */
+        const char *phrase;
+    } kinds[] = {
+        { 0, 256, "NUL byte" },
+        { 1, 256, "invalid UTF-8" },
+        { 32, 127, "JSON syntax error" },
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(kinds); k++) {
+        for (gsize i = 0; i < n; i++)
+            buf[i] = (char)g_rand_int_range(rnd, (gint32)kinds[k].lo, (gint32)kinds[k].hi);
+        if (kinds[k].lo == 32)
+            buf[0] = '#'; /* never a valid start of JSON */
+        g_autoptr(ArDiagList) d = diag_list_new();
+        ArScenario *s = load_text("garbage.bin", buf, n, NULL, d);
+        assert_load_error(s, d, kinds[k].phrase);
+        g_autofree char *m = diag_format(g_ptr_array_index(d->items, 0));
+        g_assert_cmpuint(strlen(m), <, 200);
+    }
+    /* A byte order mark and nothing else; a byte order mark and garbage. */
+    g_autoptr(ArDiagList) d = diag_list_new();
+    ArScenario *s = load_text("bom.json", "\xEF\xBB\xBF", 3, NULL, d);
+    g_assert_null(s);
+    g_assert_cmpint(d->errors, ==, 1);
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    s = load_text("bom.json", "\xEF\xBB\xBF\x01\x02", 5, NULL, d2);
+    g_assert_null(s);
+    g_assert_cmpint(d2->errors, ==, 1);
+
+    /* Through the executable: a megabyte of random bytes. */
+    for (gsize i = 0; i < n; i++)
+        buf[i] = (char)g_rand_int_range(rnd, 0, 256);
+    g_autofree char *dir = temp_dir();
+    g_autofree char *path = g_build_filename(dir, "garbage.json", NULL);
+    write_file(path, buf, (gssize)n);
+    Result r = arsim("run", path);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_cmpuint(strlen(r.err), <, 512);
+    g_assert_true(strstr(r.err, "NUL byte") || strstr(r.err, "invalid UTF-8"));
+    result_clear(&r);
+    remove_dir(dir);
+}
+
+/* 4 MiB strings: a key, a name, a value, a number. Every message stays short: keys and
+ * names are quoted and cut, and so are the JSON pointers that hold a key (sim/load/jsonpos.c). */
+static void test_huge_tokens(void)
+{
+    const gsize n = 4 << 20;
+    g_autofree char *big = g_malloc(n + 1);
+    memset(big, 'k', n);
+    big[n] = '\0';
+    const char *vnet = "\"vnets\": [ { \"name\": \"hub\", \"addressPrefixes\": [\"10.1.0.0/16\"] } ]";
+    struct {
+        char *text;
+        const char *phrase;
+    } cases[] = {
+        { g_strdup_printf("{ %s, \"%s\": 1 }", vnet, big), "unknown key \"kkkk" },
+        { g_strdup_printf("{ %s, \"routeServers\": [ { \"name\": \"%s\", \"vnet\": \"hub\" } ] }", vnet, big), "invalid name" },
+        { g_strdup_printf("{ %s, \"routeServers\": [ { \"name\": \"a\", \"vnet\": \"%s\" } ] }", vnet, big), "no VNet named" },
+        { NULL, "routeLimitPerPeer" }, /* 4 MiB of digits, below */
+        { g_strdup_printf("{ %s, \"a\\u0001\\n\\u001b[31m\": 1 }", vnet), "unknown key" },
+    };
+    GString *num = g_string_new(NULL);
+    g_string_printf(num, "{ %s, \"routeServers\": [ { \"name\": \"a\", \"vnet\": \"hub\", \"routeLimitPerPeer\": ", vnet);
+    for (gsize i = 0; i < n; i++)
+        g_string_append_c(num, '7');
+    g_string_append(num, " } ] }");
+    cases[3].text = g_string_free(num, FALSE);
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(ArDiagList) d = diag_list_new();
+        ArScenario *s = load_text("t.json", cases[i].text, strlen(cases[i].text), NULL, d);
+        g_assert_null(s);
+        g_assert_cmpint(d->errors, ==, 1);
+        g_autofree char *m = diag_format(g_ptr_array_index(d->items, 0));
+        if (strlen(m) > 400 || !strstr(m, cases[i].phrase))
+            g_printerr("case %zu: %.400s... (%zu bytes)\n", i, m, strlen(m));
+        g_assert_cmpuint(strlen(m), <=, 400);
+        g_assert_nonnull(strstr(m, cases[i].phrase));
+        for (const char *p = m; *p; p++)
+            g_assert_cmpint((unsigned char)*p, >=, 0x20); /* no raw control byte reaches a terminal */
+        g_free(cases[i].text);
+    }
+}
+
+static void test_empty_and_directory(void)
+{
+    g_autofree char *dir = temp_dir();
+    g_autofree char *empty = g_build_filename(dir, "empty.json", NULL);
+    write_file(empty, "", 0);
+    g_autoptr(ArDiagList) d = diag_list_new();
+    ArScenario *s = load_file(empty, NULL, d);
+    assert_load_error(s, d, "empty file");
+    Result r = arsim("run", empty);
+    assert_cli_error(&r, "empty file");
+    result_clear(&r);
+
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    s = load_file(dir, NULL, d2);
+    assert_load_error(s, d2, "cannot read: Is a directory");
+    r = arsim("run", dir);
+    assert_cli_error(&r, "cannot read: Is a directory");
+    result_clear(&r);
+    r = arsim("validate", dir, empty);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "Is a directory"));
+    g_assert_nonnull(strstr(r.err, "empty file"));
+    result_clear(&r);
+    remove_dir(dir);
+}
+
+/* ---- time -------------------------------------------------------------------------------- */
+
+/* A session that flaps for ever (route limit exceeded, retried, exceeded...): the library stops at
+ * the event cap it is given, at once; the executable stops at settings.maxTime with status 3 and
+ * says why. */
+static void test_event_cap(void)
+{
+    g_autofree char *path = src_path("tests/data/limits/route-limit-flap.json");
+    g_autoptr(ArDiagList) d = diag_list_new();
+    g_autoptr(ArScenario) scn = load_file(path, NULL, d);
+    g_assert_nonnull(scn);
+    gint64 t0 = g_get_monotonic_time();
+    g_autoptr(ArRun) run = run_scenario(scn, &(ArSimConfig){ .max_events = 1000 });
+    g_assert_cmpint(run->end, ==, RUN_EVENT_CAP);
+    g_assert_cmpuint(run->net->sim->stats.events, <=, 1000);
+    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+
+    Result r = arsim("run", "tests/data/limits/route-limit-flap.json");
+    g_assert_cmpint(r.status, ==, 3);
+    g_assert_nonnull(strstr(r.err, "route-limit-flap.json: routing was still changing"));
+    g_assert_cmpstr(r.out, !=, ""); /* the state where it stopped is still printed */
+    result_clear(&r);
+    r = arsim("run", "--json", "tests/data/limits/route-limit-flap.json");
+    g_assert_cmpint(r.status, ==, 3);
+    g_assert_nonnull(strstr(r.out, "\"converged\":\tfalse"));
+    result_clear(&r);
+}
+
+/* ---- crash regressions ------------------------------------------------------------------ */
+
+/* Every file of tests/data/crash and the status `arsim run` gives it (tests/data/crash/README.md). */
+static const struct {
+    const char *file;
+    int status;
+} crash_cases[] = {
+    { "graph-name-map-leak.json", 0 },
+};
+
+/* Runs arsim with leak checking and without tools/lsan.supp: the commands used here draw DOT only
+ * (no Graphviz layout, no fonts), so nothing may leak at all. Outside the sanitizer pass the
+ * variables are inert. */
+static Result arsim_no_suppressions(const char *const *args)
+{
+    const char *bin = g_getenv("ARSIM_BIN");
+    g_auto(GStrv) env = g_get_environ();
+    env = g_environ_setenv(env, "LSAN_OPTIONS", "print_suppressions=0", TRUE);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bin);
+    for (const char *const *a = args; *a; a++)
+        g_ptr_array_add(argv, (gpointer)*a);
+    g_ptr_array_add(argv, NULL);
+    g_autofree char *root = src_path("");
+    Result r = { 0 };
+    int wait = 0;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(g_spawn_sync(root, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e));
+    g_assert_no_error(e);
+    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : 128 + WTERMSIG(wait);
+    return r;
+}
+
+static void test_crash_regressions(void)
+{
+    g_autofree char *dir = src_path("tests/data/crash");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    guint n = 0;
+    const char *f;
+    while ((f = g_dir_read_name(d))) {
+        if (!g_str_has_suffix(f, ".json"))
+            continue;
+        n++;
+        int want = -1;
+        for (size_t i = 0; i < G_N_ELEMENTS(crash_cases); i++)
+            if (strcmp(crash_cases[i].file, f) == 0)
+                want = crash_cases[i].status;
+        if (want < 0)
+            g_printerr("tests/data/crash/%s has no line in crash_cases (tests/test_limits.c)\n", f);
+        g_assert_cmpint(want, >=, 0);
+        g_autofree char *rel = g_strconcat("tests/data/crash/", f, NULL);
+        g_autofree char *tmp = temp_dir();
+        g_autofree char *dot = g_build_filename(tmp, "x.dot", NULL);
+        const char *run_args[] = { "run", "--json", rel, NULL };
+        const char *graph_args[] = { "graph", rel, "-o", dot, NULL };
+        for (int k = 0; k < 2; k++) {
+            Result r = arsim_no_suppressions(k == 0 ? run_args : graph_args);
+            if (r.status != want)
+                g_printerr("%s: arsim %s: status %d, want %d\n%s\n", f, k == 0 ? "run" : "graph", r.status, want, r.err);
+            g_assert_cmpint(r.status, ==, want);
+            result_clear(&r);
+        }
+        remove_dir(tmp);
+    }
+    g_assert_cmpuint(n, ==, G_N_ELEMENTS(crash_cases));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/limits/size/100mb-file", test_file_100mb);
+    g_test_add_func("/limits/size/pipe-1e8-prefixes", test_pipe_1e8_prefixes);
+    g_test_add_func("/limits/size/devices", test_devices);
+    g_test_add_func("/limits/nesting-10000", test_nesting_10000);
+    g_test_add_func("/limits/binary-garbage", test_binary_garbage);
+    g_test_add_func("/limits/huge-tokens", test_huge_tokens);
+    g_test_add_func("/limits/empty-and-directory", test_empty_and_directory);
+    g_test_add_func("/limits/event-cap", test_event_cap);
+    g_test_add_func("/limits/crash-regressions", test_crash_regressions);
+    return g_test_run();
+}
