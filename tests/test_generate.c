@@ -283,6 +283,123 @@ static void test_cli(void)
     g_rmdir(dir);
 }
 
+/* ---- the engine structures the scale work changed ----------------------------------------- */
+
+typedef struct StressEv {
+    ArEvent ev;   /* queued node */
+    int id;       /* index in the test's array */
+} StressEv;
+
+/* The event queue pops in (time, scheduling order) against a brute-force reference, with ties,
+ * cancellations (then reuse of the same events) and pushes at the current time. */
+static void test_evq_stress(void)
+{
+    enum { N = 600 };
+    StressEv evs[N];
+    uint64_t seq_of[N];  /* reference: scheduling order of each queued event */
+    ArTime time_of[N];   /* reference: its time */
+    bool queued[N] = { false };
+    uint64_t next = 0;
+    ArEvq q;
+    evq_init(&q);
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(7);
+    for (int i = 0; i < N; i++) {
+        evs[i].id = i;
+        evq_event_init(&evs[i].ev, NULL);
+    }
+    ArTime now = 0;
+    for (int step = 0; step < 20000; step++) {
+        int i = g_rand_int_range(rnd, 0, N);
+        int op = g_rand_int_range(rnd, 0, 10);
+        if (op < 5 && !queued[i]) {
+            /* A few fixed delays (many ties), sometimes now itself, sometimes far away. */
+            static const ArTime delays[] = { 0, 1, 1000, 1000, 10000, 70000, 5000000 };
+            ArTime t = now + delays[g_rand_int_range(rnd, 0, G_N_ELEMENTS(delays))];
+            evq_push(&q, &evs[i].ev, t);
+            queued[i] = true;
+            seq_of[i] = next++;
+            time_of[i] = t;
+        } else if (op < 6 && queued[i]) {
+            evq_cancel(&q, &evs[i].ev);
+            queued[i] = false;
+        } else {
+            int best = -1;
+            for (int k = 0; k < N; k++)
+                if (queued[k] && (best < 0 || time_of[k] < time_of[best] ||
+                                  (time_of[k] == time_of[best] && seq_of[k] < seq_of[best])))
+                    best = k;
+            ArEvent *peek = evq_peek(&q);
+            ArEvent *ev = evq_pop(&q);
+            g_assert_true(peek == ev);
+            if (best < 0) {
+                g_assert_null(ev);
+                continue;
+            }
+            g_assert_nonnull(ev);
+            g_assert_cmpint(((StressEv *)ev)->id, ==, best);
+            g_assert_false(evq_scheduled(ev));
+            queued[best] = false;
+            now = time_of[best];
+        }
+        guint live = 0;
+        for (int k = 0; k < N; k++)
+            live += queued[k];
+        g_assert_cmpuint(q.len, ==, live);
+    }
+    evq_clear(&q);
+    for (int k = 0; k < N; k++)
+        g_assert_false(evq_scheduled(&evs[k].ev));
+
+    /* A push before the last popped time (never done by the engine) is still ordered. */
+    evq_init(&q);
+    evq_push(&q, &evs[0].ev, 100);
+    evq_push(&q, &evs[1].ev, 300);
+    g_assert_true(evq_pop(&q) == &evs[0].ev);
+    evq_push(&q, &evs[2].ev, 50);
+    evq_push(&q, &evs[3].ev, 300);
+    g_assert_true(evq_pop(&q) == &evs[2].ev);
+    g_assert_true(evq_pop(&q) == &evs[1].ev);
+    g_assert_true(evq_pop(&q) == &evs[3].ev);
+    g_assert_null(evq_pop(&q));
+    evq_clear(&q);
+}
+
+/* ArKeyMap against a GHashTable: inserts, replacements, removals, lookups, iteration. */
+static void test_keymap(void)
+{
+    ArKeyMap m;
+    keymap_init(&m);
+    g_autoptr(GHashTable) ref = g_hash_table_new(rib_key_hash, g_direct_equal);
+    g_autoptr(GRand) rnd = g_rand_new_with_seed(3);
+    for (int step = 0; step < 200000; step++) {
+        /* /24 prefix keys from a small range, so that keys repeat and clusters form. */
+        uint64_t key = pfx_key((ArPrefix){ 0x20000000u + (uint32_t)g_rand_int_range(rnd, 0, 5000) * 256u, 24 });
+        int op = g_rand_int_range(rnd, 0, 3);
+        if (op == 0) {
+            gpointer v = GINT_TO_POINTER(step + 1);
+            keymap_insert(&m, key, v);
+            g_hash_table_insert(ref, rib_key_ptr(key), v);
+        } else if (op == 1) {
+            g_assert_cmpint(keymap_remove(&m, key), ==, g_hash_table_remove(ref, rib_key_ptr(key)));
+        } else {
+            g_assert_true(keymap_lookup(&m, key) == g_hash_table_lookup(ref, rib_key_ptr(key)));
+        }
+        g_assert_cmpuint(keymap_size(&m), ==, g_hash_table_size(ref));
+    }
+    guint pos = 0, n = 0;
+    uint64_t key;
+    gpointer v;
+    while (keymap_next(&m, &pos, &key, &v)) {
+        g_assert_true(g_hash_table_lookup(ref, rib_key_ptr(key)) == v);
+        n++;
+    }
+    g_assert_cmpuint(n, ==, g_hash_table_size(ref));
+    keymap_reserve(&m, 100000);
+    g_assert_cmpuint(keymap_size(&m), ==, n);
+    keymap_clear(&m);
+    g_assert_null(keymap_lookup(&m, key));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -293,5 +410,7 @@ int main(int argc, char **argv)
     g_test_add_func("/generate/invalid", test_invalid);
     g_test_add_func("/generate/converges", test_converges);
     g_test_add_func("/generate/cli", test_cli);
+    g_test_add_func("/scale/evq-stress", test_evq_stress);
+    g_test_add_func("/scale/keymap", test_keymap);
     return g_test_run();
 }

@@ -155,6 +155,24 @@ static void test_route_limit(void)
     }
 }
 
+/* R3b: what loop prevention drops as a whole is not counted: an NVA handing ars/0's VNet routes
+ * (65515 in the path) to ars/1 does not push ars/1 over a limit of exactly its own routes. */
+static void test_route_limit_ignores_loops(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB ",{'name':'spoke','addressPrefixes':['10.2.0.0/16'],'peerings':[{'remoteVnet':'hub',"
+                 "'useRemoteGateways':true}]}],'routeServers':[{'name':'ars','vnet':'hub','routeLimitPerPeer':1}],"
+                 "'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+                 "'advertisedPrefixes':['10.100.0.0/16']}]}", NULL);
+    for (int k = 0; k < 2; k++) {
+        const ArSession *ss = session(&c, k ? "ars/1" : "ars/0", "nva");
+        g_assert_cmpint(ss->state, ==, SESS_ESTABLISHED);
+        g_assert_cmpuint(ss->flaps, ==, 0);
+    }
+    g_assert_cmpuint(node(&c, "ars/1")->rejected, >, 0); /* the 65515 routes were dropped, not counted */
+    case_free(&c);
+}
+
 /* R4: one circuit's routes never reach another circuit on the same gateway (ERVPN). */
 static void test_circuit_to_circuit(void)
 {
@@ -379,6 +397,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R1-two-instances", test_two_instances);
     g_test_add_func("/rules/R2-gateway-ibgp", test_gateway_ibgp);
     g_test_add_func("/rules/R3-route-limit", test_route_limit);
+    g_test_add_func("/rules/R3b-route-limit-ignores-loops", test_route_limit_ignores_loops);
     g_test_add_func("/rules/R4-circuit-to-circuit", test_circuit_to_circuit);
     g_test_add_func("/rules/R5-transit-community", test_transit_community);
     g_test_add_func("/rules/R6-nva-reflection", test_nva_reflection);

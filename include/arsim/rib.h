@@ -60,6 +60,9 @@ ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, u
  * recomputed by the caller. O(paths). */
 gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
 
+/* Starts loading what rib_find(r, key) will read, for batch loops (see keymap_prefetch). */
+void rib_prefetch(const ArRib *r, uint64_t key);
+
 /* Number of prefixes with an entry. O(1). */
 guint rib_size(const ArRib *r);
 
@@ -77,9 +80,9 @@ gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net);
  * O(n log n); the caller frees the array. */
 GArray *rib_sorted_keys(const ArRib *r);
 
-/* A map from 64-bit keys (prefix keys) to pointers: open addressing with linear probing over one
- * array of 16-byte slots (key beside value, so a lookup touches one or two cache lines where a
- * GHashTable touches three arrays), Fibonacci hashing, deletion by backward shift (no
+/* A map from 64-bit keys (prefix keys) to pointers: open addressing (Robin Hood, linear probing)
+ * over one array of 16-byte slots (key beside value, so a lookup touches one or two cache lines
+ * where a GHashTable touches three arrays), MurmurHash3-finaliser hashing, deletion by backward shift (no
  * tombstones), at most 7/8 full. Meant for the big per-peer and per-speaker tables (Adj-RIB-Out).
  * Values must not be NULL. */
 #define KEYMAP_EMPTY UINT64_MAX /* no prefix key has this value (length byte 0xff) */
@@ -104,6 +107,9 @@ void keymap_insert(ArKeyMap *m, uint64_t key, gpointer value);
 gboolean keymap_remove(ArKeyMap *m, uint64_t key);
 /* Makes room for n keys in all without growing again. */
 void keymap_reserve(ArKeyMap *m, guint n);
+/* Starts loading the slot where key would be, so that a lookup a few keys later does not wait for
+ * memory: batch loops call it for the key some 8-16 iterations ahead. Changes nothing. */
+void keymap_prefetch(const ArKeyMap *m, uint64_t key);
 /* Iteration in slot order: start with *pos = 0; FALSE at the end. The map must not change. */
 gboolean keymap_next(const ArKeyMap *m, guint *pos, uint64_t *key, gpointer *value);
 

@@ -4,10 +4,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Slots of the memo caches below (a power of two). */
+#define ATTR_MEMO 256u
+
 struct ArAttrCache {
     GHashTable *paths;  /* ArAsPath* set, content hash */
     GHashTable *comms;  /* ArComms* set, content hash */
     GHashTable *attrs;  /* ArAttrs* set, content hash */
+    /* Exports ask for the same few results once per prefix and peer: small direct-mapped memos
+     * answer the repeats without hashing a path or probing a table. Interned objects never
+     * change, so a pointer identifies its content. */
+    const ArAttrs *recent[ATTR_MEMO];          /* interned sets, by their hash */
+    const ArAsPath *prep_in[ATTR_MEMO];        /* attr_path_prepend: path given ... */
+    uint32_t prep_asn[ATTR_MEMO];              /* ... ASN given ... */
+    const ArAsPath *prep_out[ATTR_MEMO];       /* ... and the result */
 };
 
 /* FNV-1a over 32-bit words: cheap, deterministic across runs (no per-process seed). */
@@ -125,16 +135,23 @@ const ArAttrs *attr_intern(ArAttrCache *c, const ArAttrs *cand)
     g_assert(cand->path && cand->comms);
     ArAttrs key = *cand;
     key.hash = attrs_hash_of(&key);
+    const ArAttrs **memo = &c->recent[key.hash & (ATTR_MEMO - 1)];
+    if (*memo && (*memo)->hash == key.hash && attrs_equal(*memo, &key))
+        return *memo;
     ArAttrs *found = g_hash_table_lookup(c->attrs, &key);
-    if (found)
-        return found;
-    found = g_memdup2(&key, sizeof key);
-    g_hash_table_add(c->attrs, found);
+    if (!found) {
+        found = g_memdup2(&key, sizeof key);
+        g_hash_table_add(c->attrs, found);
+    }
+    *memo = found;
     return found;
 }
 
 const ArAsPath *attr_path_prepend(ArAttrCache *c, const ArAsPath *p, uint32_t asn)
 {
+    guint slot = (guint)((((guintptr)p >> 4) ^ asn) * 2654435761u) >> 24 & (ATTR_MEMO - 1);
+    if (c->prep_in[slot] == p && c->prep_asn[slot] == asn)
+        return c->prep_out[slot];
     uint32_t stackbuf[64];
     uint32_t *buf = p->len + 1 <= 64 ? stackbuf : g_new(uint32_t, p->len + 1);
     buf[0] = asn;
@@ -142,6 +159,9 @@ const ArAsPath *attr_path_prepend(ArAttrCache *c, const ArAsPath *p, uint32_t as
     const ArAsPath *r = attr_path(c, buf, p->len + 1);
     if (buf != stackbuf)
         g_free(buf);
+    c->prep_in[slot] = p;
+    c->prep_asn[slot] = asn;
+    c->prep_out[slot] = r;
     return r;
 }
 

@@ -650,20 +650,26 @@ static void on_deliver(ArEvent *ev, void *ctx)
     sim->stats.last_change = sim->now;
     peer->updates_in++;
 
+    /* Attribute-level import first: an UPDATE its loop prevention drops as a whole (an NVA
+     * handing one Route Server instance's routes to the other, 65515 in the path) brings
+     * nothing to count. */
+    const char *why = NULL;
+    const ArAttrs *a = NULL;
+    if (m->n_announce)
+        a = sp->policy->import ? sp->policy->import(sp, peer, m->attrs, &why) : m->attrs;
+    uint32_t counted = a ? m->n_announce : 0;
     /* Route limit: what is learned already plus what this UPDATE brings (LIM, FAQ). */
-    if (peer->route_limit && (uint64_t)peer->routes_in + m->n_announce > peer->route_limit) {
-        g_autofree char *why = g_strdup_printf("route limit exceeded: %u learned + %u in one UPDATE > %u",
-                                               peer->routes_in, m->n_announce, peer->route_limit);
+    if (peer->route_limit && (uint64_t)peer->routes_in + counted > peer->route_limit) {
+        g_autofree char *reason = g_strdup_printf("route limit exceeded: %u learned + %u in one UPDATE > %u",
+                                                  peer->routes_in, counted, peer->route_limit);
         g_free(m);
         s->retry = true; /* comes back after the idle time, and may flap */
-        bgp_session_down(sim, s, why);
+        bgp_session_down(sim, s, reason);
         return;
     }
     for (uint32_t i = 0; i < m->n_withdraw; i++)
         rib_update(sp, m->keys[i], peer->index, NULL, 0);
     if (m->n_announce) {
-        const char *why = NULL;
-        const ArAttrs *a = sp->policy->import ? sp->policy->import(sp, peer, m->attrs, &why) : m->attrs;
         for (uint32_t i = 0; i < m->n_announce; i++) {
             uint64_t key = m->keys[m->n_withdraw + i];
             bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));

@@ -43,6 +43,9 @@ cJSON *out_stats_json(const ArRunStats *st)
     cJSON_AddNumberToObject(o, "speakers", (double)st->speakers);
     cJSON_AddNumberToObject(o, "sessions", (double)st->sessions);
     cJSON_AddNumberToObject(o, "peakRssKiB", (double)st->peak_rss_kib);
+    /* Whole-process peak memory over stored paths: an upper bound of what one route costs. */
+    cJSON_AddNumberToObject(o, "bytesPerStoredRoute",
+                            st->routes ? (double)st->peak_rss_kib * 1024.0 / (double)st->routes : 0.0);
     cJSON_AddNumberToObject(o, "simulatedSeconds", st->sim_seconds);
     return o;
 }
@@ -56,8 +59,9 @@ void out_stats_text(const ArRunStats *st, GString *out)
                            " (%" G_GUINT64_FORMAT " prefixes announced, %" G_GUINT64_FORMAT " withdrawn)\n"
                            "  routes stored %" G_GUINT64_FORMAT ", Adj-RIB-Out entries %" G_GUINT64_FORMAT "\n"
                            "  interned attribute sets %" G_GUINT64_FORMAT ", AS paths %" G_GUINT64_FORMAT "\n"
-                           "  converged at %.3f s simulated; peak memory %.1f MiB\n",
+                           "  converged at %.3f s simulated; peak memory %.1f MiB (%.0f bytes per stored route)\n",
                            st->speakers, st->sessions, st->events, st->peak_events, st->messages, st->announced,
                            st->withdrawn, st->routes, st->adj_out, st->attr_sets, st->as_paths, st->sim_seconds,
-                           (double)st->peak_rss_kib / 1024.0);
+                           (double)st->peak_rss_kib / 1024.0,
+                           st->routes ? (double)st->peak_rss_kib * 1024.0 / (double)st->routes : 0.0);
 }

@@ -1,0 +1,130 @@
+#!/usr/bin/env bash
+# tools/bench.sh - runs the benchmarks of issue 7 (B1-B5) on a release build, prints one table and
+# writes the same rows as JSON.
+#
+#   tools/bench.sh [-o FILE] [-r N] [--only B1,B2,...]
+#     -o FILE      write the JSON there (default: BUILD/bench-results.json)
+#     -r N         timed runs per scenario; medians are reported (default 5)
+#     --only LIST  run only these benchmarks (B1..B5, comma-separated; B3 is B5's 1M row)
+#
+# Builds in build-release (ARSIM_BENCH_BUILD_DIR overrides it), never in build/, so tools/test.sh's
+# tree is left alone. Inputs come from `arsim generate` into a temporary folder. Needs bash,
+# coreutils, grep, sed and awk. Columns: scenario, wall seconds (load + run to convergence,
+# including effective routes; median), events, UPDATE messages, routes stored, peak RSS of that
+# run in MiB, bytes per stored route (peak RSS / routes stored).
+set -euo pipefail
+
+export ARSIM_BUILD_DIR="${ARSIM_BENCH_BUILD_DIR:-build-release}"
+# shellcheck source=tools/lib.sh
+source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
+
+out=""
+repeat=5
+only="B1,B2,B3,B4,B5"
+while (($#)); do
+    case "$1" in
+    -o) out="$2"; shift 2 ;;
+    -r) repeat="$2"; shift 2 ;;
+    --only) only="$2"; shift 2 ;;
+    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) arsim_die "unknown argument: $1 (try --help)" ;;
+    esac
+done
+[[ "$repeat" =~ ^[1-9][0-9]*$ ]] || arsim_die "-r needs a positive number"
+wants() { [[ ",$only," == *",$1,"* ]]; }
+
+# shellcheck disable=SC2119 # no extra packages needed
+ensure_packages
+if [[ ! -f "$ARSIM_BUILD/meson-private/coredata.dat" ]]; then
+    arsim_log "configuring $ARSIM_BUILD (buildtype=release)"
+    meson setup -Dbuildtype=release "$ARSIM_BUILD" "$ARSIM_ROOT" >&2 || arsim_die "meson setup failed"
+fi
+ensure_build
+[[ -n "$out" ]] || out="$ARSIM_BUILD/bench-results.json"
+
+arsim="$ARSIM_BUILD/arsim"
+bench="$ARSIM_BUILD/tools/bench"
+bench_evq="$ARSIM_BUILD/tools/bench_evq"
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/arsim-bench.XXXXXX")"
+trap 'rm -rf -- "$tmp"' EXIT
+rows="$tmp/rows.jsonl"
+: >"$rows"
+
+# The value of a key in a one-line flat JSON object (numbers, booleans, strings without quotes).
+jget() { sed -E 's/.*"'"$2"'":("([^"]*)"|([^,}]*)).*/\2\3/' <<<"$1"; }
+
+# run_bench LABEL FILE: one row from tools/bench.
+run_bench() {
+    arsim_log "$1 ($(basename -- "$2"), $(wc -c <"$2") bytes, $repeat runs)"
+    local line status=0
+    line="$("$bench" --json --repeat "$repeat" --label "$1" "$2")" || status=$?
+    ((status == 0 || status == 3)) || arsim_die "bench failed on $1 (status $status)"
+    printf '%s\n' "$line" >>"$rows"
+}
+
+gen() { "$arsim" generate "$@"; }
+B3_ARGS=(--spokes 1 --nvas 8 --routes-per-nva 10 --circuit-sku Premium --branch-to-branch --lift-limits)
+
+if wants B1; then
+    for s in seed-er-sdwan seed-er-vpn seed-same-prefix; do
+        run_bench "B1 $s" "$ARSIM_ROOT/scenarios/$s.json"
+    done
+fi
+if wants B2; then
+    gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 --circuit-sku Premium \
+        --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+    run_bench "B2 Azure max" "$tmp/b2.json"
+fi
+for n in 10000 100000 1000000; do
+    label="B5 ${n} ER"
+    if ((n == 1000000)); then
+        wants B3 || wants B5 || continue
+        label="B3 1M ER (B5 1M)"
+    else
+        wants B5 || continue
+    fi
+    gen "${B3_ARGS[@]}" --er-prefixes "$n" -o "$tmp/er-$n.json"
+    run_bench "$label" "$tmp/er-$n.json"
+done
+if wants B4; then
+    arsim_log "B4 event queue hold model (1,000,000 pending)"
+    "$bench_evq" --json --repeat "$repeat" | while read -r line; do
+        printf '{"scenario":"B4 hold %s",%s\n' "$(jget "$line" distribution)" "${line#\{}" >>"$rows"
+    done
+fi
+
+# ---- table ----------------------------------------------------------------------------------
+printf '\n%-24s %12s %10s %10s %12s %10s %10s  %s\n' scenario "wall s" events messages routes "peak MiB" "B/route" note
+while read -r r; do
+    name="$(jget "$r" scenario)"
+    if [[ "$name" == B4* ]]; then
+        printf '%-24s %12.6f %10s %10s %12s %10s %10s  %s M events/s (%s pending)\n' "$name" "$(jget "$r" seconds)" \
+            "$(jget "$r" ops)" - - - - "$(jget "$r" millionEventsPerSecond)" "$(jget "$r" pending)"
+        continue
+    fi
+    note=""
+    [[ "$(jget "$r" converged)" == true ]] || note="NOT CONVERGED"
+    [[ "$(jget "$r" sessionsDown)" == 0 ]] || note="$note $(jget "$r" sessionsDown) sessions down"
+    printf '%-24s %12.6f %10s %10s %12s %10.1f %10.1f  %s\n' "$name" "$(jget "$r" wallSeconds)" \
+        "$(jget "$r" events)" "$(jget "$r" messages)" "$(jget "$r" routesStored)" "$(jget "$r" peakRssMiB)" \
+        "$(jget "$r" bytesPerStoredRoute)" "$note"
+done <"$rows"
+
+# B5: how the cost grows from 10k to 1M prefixes (target: at most 120x).
+w10k="$(grep -F '"B5 10000 ER"' "$rows" | head -n 1 || true)"
+w1m="$(grep -F '"B3 1M ER (B5 1M)"' "$rows" | head -n 1 || true)"
+growth=null
+if [[ -n "$w10k" && -n "$w1m" ]]; then
+    growth="$(awk -v a="$(jget "$w1m" wallSeconds)" -v b="$(jget "$w10k" wallSeconds)" 'BEGIN { printf "%.1f", a / b }')"
+    printf '\nB5 growth: 1M ER prefixes cost %sx the 10k run (target <= 120x)\n' "$growth"
+fi
+
+# ---- JSON -----------------------------------------------------------------------------------
+{
+    printf '{"machine":{"cores":%s,"cpu":"%s"},"repeats":%s,"b5Growth1MOver10k":%s,"rows":[\n' "$(nproc)" \
+        "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //; s/"/\\"/g')" "$repeat" "$growth"
+    sed '$!s/$/,/' "$rows"
+    printf ']}\n'
+} >"$tmp/results.json"
+mv -- "$tmp/results.json" "$out"
+arsim_log "wrote $out"
