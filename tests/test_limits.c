@@ -491,6 +491,24 @@ static void test_crash_regressions(void)
     g_assert_cmpuint(n, ==, G_N_ELEMENTS(crash_cases));
 }
 
+/* Millions of mistakes are counted, not all kept: memory stays bounded and the summary says so. */
+static void test_diagnostics_capped(void)
+{
+    g_autoptr(ArDiagList) l = diag_list_new();
+    for (int i = 0; i < 1500; i++)
+        diag_add(l, i % 3 ? DIAG_ERROR : DIAG_WARNING, "f.json", i + 1, 1, "/x", "problem %d", i);
+    g_assert_cmpuint(l->items->len, ==, DIAG_KEEP_MAX);
+    g_assert_cmpint(l->errors + l->warnings, ==, 1500);
+    g_assert_cmpint(l->warnings, ==, 500);
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&buf, &n);
+    diag_print(l, f);
+    fclose(f);
+    g_assert_nonnull(strstr(buf, "... and 500 more (1000 errors and 500 warnings in all; the first 1000 are shown)"));
+    free(buf);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -503,5 +521,6 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/empty-and-directory", test_empty_and_directory);
     g_test_add_func("/limits/event-cap", test_event_cap);
     g_test_add_func("/limits/crash-regressions", test_crash_regressions);
+    g_test_add_func("/limits/diagnostics-capped", test_diagnostics_capped);
     return g_test_run();
 }

@@ -35,10 +35,14 @@ typedef struct ArDiag {
 
 /* An ordered list of diagnostics; owns its entries. */
 typedef struct ArDiagList {
-    GPtrArray *items; /* ArDiag*, in the order found */
-    int errors;       /* count of DIAG_ERROR entries */
-    int warnings;     /* count of DIAG_WARNING entries */
+    GPtrArray *items; /* ArDiag*, in the order found, at most DIAG_KEEP_MAX of them */
+    int errors;       /* count of DIAG_ERROR diagnostics, kept or not */
+    int warnings;     /* count of DIAG_WARNING diagnostics, kept or not */
 } ArDiagList;
+
+/* Diagnostics kept per list: a generated file with millions of mistakes must not need gigabytes to
+ * say so. The rest are counted and summarised by diag_print. */
+#define DIAG_KEEP_MAX 1000
 
 ArDiagList *diag_list_new(void);
 void diag_list_free(ArDiagList *l);

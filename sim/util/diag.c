@@ -32,6 +32,12 @@ void diag_list_free(ArDiagList *l)
 void diag_add(ArDiagList *l, ArSeverity sev, const char *file, int line, int col, const char *pointer,
               const char *fmt, ...)
 {
+    if (sev == DIAG_ERROR)
+        l->errors++;
+    else
+        l->warnings++;
+    if (l->items->len >= DIAG_KEEP_MAX)
+        return; /* counted, not kept */
     ArDiag *d = g_new0(ArDiag, 1);
     va_list ap;
     d->severity = sev;
@@ -43,10 +49,6 @@ void diag_add(ArDiagList *l, ArSeverity sev, const char *file, int line, int col
     d->message = g_strdup_vprintf(fmt, ap);
     va_end(ap);
     g_ptr_array_add(l->items, d);
-    if (sev == DIAG_ERROR)
-        l->errors++;
-    else
-        l->warnings++;
 }
 
 static gint diag_cmp(gconstpointer a, gconstpointer b)
@@ -88,4 +90,8 @@ void diag_print(const ArDiagList *l, FILE *out)
         g_autofree char *line = diag_format(g_ptr_array_index(l->items, i));
         fprintf(out, "%s\n", line);
     }
+    guint total = (guint)(l->errors + l->warnings);
+    if (total > l->items->len)
+        fprintf(out, "... and %u more (%d errors and %d warnings in all; the first %u are shown)\n",
+                total - l->items->len, l->errors, l->warnings, l->items->len);
 }
