@@ -509,6 +509,31 @@ static void test_diagnostics_capped(void)
     free(buf);
 }
 
+/* A small file can ask for a huge run: refused up front with what to raise, never an OOM kill. */
+static void test_memory_estimate(void)
+{
+    GString *t = g_string_new("{\"settings\":{\"maxMemoryMiB\":1},\"vnets\":[{\"name\":\"hub\",\"addressPrefixes\":[\"10.0.0.0/16\"]}],"
+                              "\"gateways\":[{\"name\":\"er\",\"vnet\":\"hub\",\"type\":\"ExpressRoute\"}],"
+                              "\"sites\":[{\"name\":\"dc\",\"asn\":65020,\"connections\":[{\"expressRouteGateway\":\"er\"}],"
+                              "\"addressPrefixes\":[");
+    for (int i = 0; i < 3000; i++)
+        g_string_append_printf(t, "%s\"100.%d.%d.0/24\"", i ? "," : "", i / 256, i % 256);
+    g_string_append(t, "]}]}");
+    g_autoptr(ArDiagList) d = diag_list_new();
+    g_autoptr(ArScenario) s = load_text("m.json", t->str, t->len, NULL, d);
+    g_assert_null(s);
+    g_autofree char *msg = diag_format(g_ptr_array_index(d->items, 0));
+    g_assert_true(g_str_has_prefix(msg, "m.json:1:1: this scenario could need about"));
+    g_assert_nonnull(strstr(msg, "settings.maxMemoryMiB allows (1 MiB)"));
+    /* The same file with the default limit loads. */
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    const char *sets[] = { "settings.maxMemoryMiB=16384", NULL };
+    ArLoadOptions o = { .sets = sets };
+    g_autoptr(ArScenario) s2 = load_text("m.json", t->str, t->len, &o, d2);
+    g_assert_nonnull(s2);
+    g_string_free(t, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -522,5 +547,6 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/event-cap", test_event_cap);
     g_test_add_func("/limits/crash-regressions", test_crash_regressions);
     g_test_add_func("/limits/diagnostics-capped", test_diagnostics_capped);
+    g_test_add_func("/limits/memory-estimate", test_memory_estimate);
     return g_test_run();
 }

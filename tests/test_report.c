@@ -344,16 +344,16 @@ static void assert_holds_run(const Page *pg, const char *file)
     for (guint i = 0; i < sim->speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
         g_assert_nonnull(g_hash_table_lookup(pg->ids, "routes"));
-        GHashTableIter it;
-        gpointer k, v;
-        g_hash_table_iter_init(&it, sp->rib.nets);
-        while (g_hash_table_iter_next(&it, &k, &v)) {
-            const ArRibNet *n = v;
+        ArRibIter it;
+        uint64_t k;
+        ArRibNet *n;
+        rib_iter_init(&it, &sp->rib);
+        while (rib_iter_next(&it, &k, &n)) {
             for (const ArRoute *r = n->routes; r; r = r->next)
                 paths++;
             if (!n->best)
                 continue;
-            g_autofree char *key = g_strconcat(sp->name, "\x1f", pfx_format(pfx_from_key(rib_ptr_key(k)), pfx), NULL);
+            g_autofree char *key = g_strconcat(sp->name, "\x1f", pfx_format(pfx_from_key(k), pfx), NULL);
             const Row *row = g_hash_table_lookup(best, key);
             if (!row)
                 g_error("%s: no best row for %s %s", file, sp->name, pfx);

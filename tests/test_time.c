@@ -221,6 +221,24 @@ static void test_event_errors(void)
     }
 }
 
+/* A run that does not settle is run again for its diagnosis: a chart recorded during the first
+ * run must not point into the first network (it crashed once). */
+static void test_chart_of_unsettled_run(void)
+{
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-route-leak.json", NULL);
+    ArChart *chart = out_chart_new();
+    g_autoptr(ArRun) run = run_scenario_traced(scn, NULL, out_chart_record, chart);
+    g_assert_cmpint(run->end, ==, RUN_UNTIL);
+    g_assert_nonnull(run->net->flaps);
+    g_autofree char *svg = NULL;
+    gsize len = 0;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(out_chart_svg(chart, run, &svg, &len, &e));
+    g_assert_nonnull(strstr(svg, "<svg"));
+    g_assert_cmpuint(len, >, 1000);
+    out_chart_free(chart);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -233,5 +251,6 @@ int main(int argc, char **argv)
     g_test_add_func("/time/mrai", test_mrai);
     g_test_add_func("/time/seeded-jitter", test_seeded_jitter);
     g_test_add_func("/time/event-errors", test_event_errors);
+    g_test_add_func("/time/chart-of-unsettled-run", test_chart_of_unsettled_run);
     return g_test_run();
 }

@@ -30,60 +30,10 @@ typedef struct ArRibNet {
     ArRoute *best;     /* selected path, NULL when none (every path rejected or list empty) */
 } ArRibNet;
 
-/* Routes and nets come from per-table blocks (no per-route malloc header, no per-route free at
- * the end): a stored path costs sizeof(ArRoute) = 24 bytes, a prefix sizeof(ArRibNet) = 16 bytes
- * plus its hash-table slot. Freed ones are kept on free lists for reuse. */
-typedef struct ArRib {
-    GHashTable *nets;      /* prefix key (packed into the pointer) -> ArRibNet* */
-    uint64_t routes;       /* paths stored, for statistics */
-    ArRoute *free_routes;  /* unused routes, linked through next */
-    ArRibNet *free_nets;   /* unused nets, linked through their routes field (cast) */
-    GPtrArray *blocks;     /* memory blocks the routes and nets are carved from */
-    guint block_items;     /* items in the next block: doubles from 64 up to 65,536 */
-} ArRib;
-
-void rib_init(ArRib *r);
-void rib_clear(ArRib *r);
-
-/* Exact-match lookup, O(1). NULL when the prefix has no entry. */
-ArRibNet *rib_find(const ArRib *r, uint64_t key);
-/* Lookup, creating an empty entry. O(1) amortised. */
-ArRibNet *rib_get(ArRib *r, uint64_t key);
-/* Drops the entry when it holds no path. */
-void rib_prune(ArRib *r, uint64_t key, ArRibNet *n);
-
-/* Path from peer in n, NULL if none. O(paths). */
-ArRoute *rib_route_from(ArRibNet *n, uint16_t peer);
-/* Adds or replaces the path from peer; returns the route. O(paths). */
-ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags);
-/* Removes the path from peer; returns TRUE if there was one. The best pointer must be
- * recomputed by the caller. O(paths). */
-gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
-
-/* Starts loading what rib_find(r, key) will read, for batch loops (see keymap_prefetch). */
-void rib_prefetch(const ArRib *r, uint64_t key);
-
-/* Number of prefixes with an entry. O(1). */
-guint rib_size(const ArRib *r);
-
-/* Iteration over every entry, in no particular order (rib_sorted_keys gives the printing order).
- * The table must not change while iterating. Use this rather than the table itself: the table's
- * type is an implementation detail that is meant to change (docs/performance.md). */
-typedef struct ArRibIter {
-    GHashTableIter it;  /* position in the nets table */
-} ArRibIter;
-void rib_iter_init(ArRibIter *it, const ArRib *r);
-/* Next entry: TRUE with *key and *net set, FALSE at the end. */
-gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net);
-
-/* All prefix keys, ascending (address, then length): the order of every printed table.
- * O(n log n); the caller frees the array. */
-GArray *rib_sorted_keys(const ArRib *r);
-
 /* A map from 64-bit keys (prefix keys) to pointers: open addressing (Robin Hood, linear probing)
  * over one array of 16-byte slots (key beside value, so a lookup touches one or two cache lines
  * where a GHashTable touches three arrays), MurmurHash3-finaliser hashing, deletion by backward shift (no
- * tombstones), at most 7/8 full. Meant for the big per-peer and per-speaker tables (Adj-RIB-Out).
+ * tombstones), at most 7/8 full. Used for the big per-speaker tables (the RIB's nets).
  * Values must not be NULL. */
 #define KEYMAP_EMPTY UINT64_MAX /* no prefix key has this value (length byte 0xff) */
 typedef struct ArKeyMapSlot {
@@ -112,6 +62,59 @@ void keymap_reserve(ArKeyMap *m, guint n);
 void keymap_prefetch(const ArKeyMap *m, uint64_t key);
 /* Iteration in slot order: start with *pos = 0; FALSE at the end. The map must not change. */
 gboolean keymap_next(const ArKeyMap *m, guint *pos, uint64_t *key, gpointer *value);
+
+/* Routes and nets come from per-table blocks (no per-route malloc header, no per-route free at
+ * the end): a stored path costs sizeof(ArRoute) = 24 bytes, a prefix sizeof(ArRibNet) = 16 bytes
+ * plus its 16-byte slot in the nets map. Freed ones are kept on free lists for reuse. */
+typedef struct ArRib {
+    ArKeyMap nets;         /* prefix key -> ArRibNet* */
+    uint64_t routes;       /* paths stored, for statistics */
+    ArRoute *free_routes;  /* unused routes, linked through next */
+    ArRibNet *free_nets;   /* unused nets, linked through their routes field (cast) */
+    GPtrArray *blocks;     /* memory blocks the routes and nets are carved from */
+    guint block_items;     /* items in the next block: doubles from 64 up to 65,536 */
+} ArRib;
+
+void rib_init(ArRib *r);
+void rib_clear(ArRib *r);
+
+/* Exact-match lookup, O(1). NULL when the prefix has no entry. */
+ArRibNet *rib_find(const ArRib *r, uint64_t key);
+/* Lookup, creating an empty entry. O(1) amortised. */
+ArRibNet *rib_get(ArRib *r, uint64_t key);
+/* Drops the entry when it holds no path. */
+void rib_prune(ArRib *r, uint64_t key, ArRibNet *n);
+
+/* Path from peer in n, NULL if none. O(paths). */
+ArRoute *rib_route_from(ArRibNet *n, uint16_t peer);
+/* Adds or replaces the path from peer; returns the route. O(paths). */
+ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags);
+/* Removes the path from peer; returns TRUE if there was one. The best pointer must be
+ * recomputed by the caller. O(paths). */
+gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
+
+/* Makes room for n prefixes in all, so that a bulk insert does not grow the table step by step. */
+void rib_reserve(ArRib *r, guint n);
+/* Starts loading what rib_find(r, key) will read, for batch loops (see keymap_prefetch). */
+void rib_prefetch(const ArRib *r, uint64_t key);
+
+/* Number of prefixes with an entry. O(1). */
+guint rib_size(const ArRib *r);
+
+/* Iteration over every entry, in no particular order (rib_sorted_keys gives the printing order).
+ * The table must not change while iterating. Use this rather than the table itself: the table's
+ * type is an implementation detail that is meant to change (docs/performance.md). */
+typedef struct ArRibIter {
+    const ArKeyMap *m;  /* the nets table */
+    guint pos;          /* next slot to look at */
+} ArRibIter;
+void rib_iter_init(ArRibIter *it, const ArRib *r);
+/* Next entry: TRUE with *key and *net set, FALSE at the end. */
+gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net);
+
+/* All prefix keys, ascending (address, then length): the order of every printed table.
+ * O(n log n); the caller frees the array. */
+GArray *rib_sorted_keys(const ArRib *r);
 
 /* Prefix keys live in the pointer itself: the tables need 64-bit pointers. */
 G_STATIC_ASSERT(sizeof(gpointer) >= sizeof(uint64_t));

@@ -173,6 +173,7 @@ typedef struct ArSettings {
     uint64_t retry_after_limit; /* retryAfterLimit: idle time after a route-limit drop, default 60 s */
     uint64_t gateway_downtime;  /* gatewayDowntime: gateways down on Route Server create/delete, default 10 m (FAQ) */
     uint64_t max_time;          /* maxTime: stop when still changing this long after the last event, default 1 h */
+    uint64_t max_memory_mib;    /* maxMemoryMiB: refuse scenarios estimated to need more, default 16384 */
 } ArSettings;
 
 /* What a timed event does. */
@@ -249,6 +250,12 @@ int scn_hub_of(const ArScenario *s, int v);
 /* Name of the MSEE speaker of connection k of site st (an ExpressRoute connection): "msee/SITE"
  * when the site has one circuit, else "msee/SITE/CIRCUIT" or "msee/SITE/GATEWAY". g_free it. */
 char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
+
+/* An upper bound on the memory a run of s needs, in bytes: every originated prefix stored at
+ * most once per session end (Adj-RIB-In and Adj-RIB-Out) and once per VNet's effective routes.
+ * Loose (2-4x in practice) but linear and cheap: O(objects). The loader refuses a scenario above
+ * settings.maxMemoryMiB, so a small file cannot ask for more memory than the machine has. */
+uint64_t scn_estimate_bytes(const ArScenario *s);
 
 /* True when VNet a and b are peered (listed under either). */
 bool scn_vnets_peered(const ArScenario *s, int a, int b);

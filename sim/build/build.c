@@ -70,6 +70,24 @@ static ArSpeaker *new_instance(ArNet *net, const char *base, int inst, bool suff
     return sp;
 }
 
+/* The Route Server's NVA filter as rs_accept wants it: sorted by address, prefixes inside another
+ * one dropped, so the rest are disjoint and only the last one starting at or before a prefix's
+ * address can contain it (a binary search). Rejects the same prefixes as the full list. */
+static GArray *rs_filter(const GArray *space)
+{
+    GArray *sorted = g_array_copy((GArray *)space);
+    g_array_sort(sorted, (GCompareFunc)pfx_cmp);
+    GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(ArPrefix), sorted->len);
+    for (guint i = 0; i < sorted->len; i++) {
+        ArPrefix p = g_array_index(sorted, ArPrefix, i);
+        if (out->len && pfx_within(p, g_array_index(out, ArPrefix, out->len - 1)))
+            continue;
+        g_array_append_val(out, p);
+    }
+    g_array_free(sorted, TRUE);
+    return out;
+}
+
 static void build_route_servers(ArNet *net)
 {
     const ArScenario *scn = net->scn;
@@ -82,7 +100,7 @@ static void build_route_servers(ArNet *net)
             ArSpeaker *sp = new_instance(net, rs->name, k, true, NODE_ROUTE_SERVER, AR_ASN_ROUTE_SERVER, ip,
                                          &policy_route_server, rs);
             sp->cfg = &net->rs_cfg[i];
-            sp->filter = g_array_copy(space);
+            sp->filter = rs_filter(space);
             build_originate_all(sp, space, RT_VNET);
             net->rs[i][k] = sp;
         }

@@ -33,13 +33,22 @@ static bool rs_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
 {
     /* An NVA prefix equal to or longer than the VNet space is neither advertised nor injected;
      * supernets are accepted (INJ). */
-    if (from->remote->kind != NODE_NVA || !sp->filter)
+    if (from->remote->kind != NODE_NVA || !sp->filter || !sp->filter->len)
         return true;
-    for (guint i = 0; i < sp->filter->len; i++) {
-        if (pfx_within(p, g_array_index(sp->filter, ArPrefix, i))) {
-            *why = "prefix equal to or longer than the VNet address space";
-            return false;
-        }
+    /* The filter is sorted and disjoint (build.c): only the last prefix starting at or before
+     * p's address can contain p. O(log filter). */
+    const ArPrefix *f = (const ArPrefix *)(const void *)sp->filter->data;
+    guint lo = 0, hi = sp->filter->len; /* first index with f.addr > p.addr */
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (f[mid].addr <= p.addr)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo && pfx_within(p, f[lo - 1])) {
+        *why = "prefix equal to or longer than the VNet address space";
+        return false;
     }
     return true;
 }

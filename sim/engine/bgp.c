@@ -322,8 +322,10 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
 }
 
 /* Brings peer's Adj-RIB-Out up to date for the given prefixes and sends the difference, one
- * UPDATE per distinct attribute set, in order of first appearance. O(keys) hash operations. */
-static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint nkeys)
+ * UPDATE per distinct attribute set, in order of first appearance. O(keys) hash operations.
+ * best, when not NULL, holds each key's best route (NULL for none), looked up once by the caller
+ * for all peers; otherwise the keys are looked up here. */
+static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute *const *best, guint nkeys)
 {
     ArSim *sim = sp->sim;
     g_autoptr(GArray) wd = g_array_new(FALSE, FALSE, sizeof(uint64_t));
@@ -332,9 +334,17 @@ static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint n
                                                           (GDestroyNotify)g_array_unref);
     for (guint i = 0; i < nkeys; i++) {
         uint64_t key = keys[i];
-        ArRibNet *n = rib_find(&sp->rib, key);
+        ArRoute *b;
+        if (best) {
+            b = best[i];
+        } else {
+            if (i + 8 < nkeys)
+                rib_prefetch(&sp->rib, keys[i + 8]);
+            ArRibNet *n = rib_find(&sp->rib, key);
+            b = n ? n->best : NULL;
+        }
         const char *why = NULL;
-        const ArAttrs *now = n && n->best ? sp->policy->export(sp, peer, key, n->best, &why) : NULL;
+        const ArAttrs *now = b ? sp->policy->export(sp, peer, key, b, &why) : NULL;
         const ArAttrs *before = g_hash_table_lookup(peer->out, rib_key_ptr(key));
         if (now == before)
             continue;
@@ -366,7 +376,7 @@ static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint n
 
 /* MRAI (RFC 4271 9.2.1.1): when the interval since the last UPDATE to this peer has not passed,
  * the prefixes wait in the peer's held set until it has. Otherwise they go now. */
-static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint nkeys)
+static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute *const *best, guint nkeys)
 {
     ArSim *sim = sp->sim;
     if (sim->cfg.mrai && sim->now < peer->next_send) {
@@ -383,7 +393,7 @@ static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, guint n
         }
         return;
     }
-    if (peer_sync(sp, peer, keys, nkeys) && sim->cfg.mrai)
+    if (peer_sync(sp, peer, keys, best, nkeys) && sim->cfg.mrai)
         peer->next_send = sim->now + sim->cfg.mrai;
 }
 
@@ -411,7 +421,7 @@ static void on_mrai(ArEvent *ev, void *ctx)
     g_hash_table_remove_all(peer->held_set);
     if (sp->down || peer->session->state != SESS_ESTABLISHED)
         return;
-    if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len))
+    if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len))
         peer->next_send = sim->now + sim->cfg.mrai;
 }
 
@@ -429,10 +439,20 @@ static void on_flush(ArEvent *ev, void *ctx)
         return;
     if (sim->trace)
         sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_FLUSH, .time = sim->now, .from = sp });
+    /* Each key's best route, looked up once for all peers (exports never change this RIB). */
+    const uint64_t *kv = (const uint64_t *)(const void *)keys->data;
+    guint nk = keys->len;
+    g_autofree ArRoute **best = g_new(ArRoute *, MAX(nk, 1));
+    for (guint i = 0; i < nk; i++) {
+        if (i + 8 < nk)
+            rib_prefetch(&sp->rib, kv[i + 8]);
+        ArRibNet *n = rib_find(&sp->rib, kv[i]);
+        best[i] = n ? n->best : NULL;
+    }
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
         if (peer->session->state == SESS_ESTABLISHED)
-            peer_send(sp, peer, (uint64_t *)(void *)keys->data, keys->len);
+            peer_send(sp, peer, kv, best, nk);
     }
 }
 
@@ -477,7 +497,7 @@ static void on_session_up(ArEvent *ev, void *ctx)
         g_hash_table_remove_all(peer->out);
         peer_drop_held(sim, peer);
         g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-        if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, keys->len) && sim->cfg.mrai)
+        if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len) && sim->cfg.mrai)
             peer->next_send = sim->now + sim->cfg.mrai;
     }
 }
@@ -667,10 +687,20 @@ static void on_deliver(ArEvent *ev, void *ctx)
         bgp_session_down(sim, s, reason);
         return;
     }
-    for (uint32_t i = 0; i < m->n_withdraw; i++)
+    /* A bulk load (a session's first UPDATEs) grows the table once, not by doubling. */
+    if (a && m->n_announce > rib_size(&sp->rib))
+        rib_reserve(&sp->rib, m->n_announce);
+    /* Prefetching the entry 8 keys ahead hides most of each lookup's cache miss. */
+    uint32_t nkeys = m->n_withdraw + m->n_announce;
+    for (uint32_t i = 0; i < m->n_withdraw; i++) {
+        if (i + 8 < nkeys)
+            rib_prefetch(&sp->rib, m->keys[i + 8]);
         rib_update(sp, m->keys[i], peer->index, NULL, 0);
+    }
     if (m->n_announce) {
         for (uint32_t i = 0; i < m->n_announce; i++) {
+            if (m->n_withdraw + i + 8 < nkeys)
+                rib_prefetch(&sp->rib, m->keys[m->n_withdraw + i + 8]);
             uint64_t key = m->keys[m->n_withdraw + i];
             bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));
             const ArAttrs *pa = a;

@@ -65,28 +65,27 @@ static void net_release(ArRib *r, ArRibNet *n)
 void rib_init(ArRib *r)
 {
     *r = (ArRib){ 0 };
-    r->nets = g_hash_table_new(rib_key_hash, g_direct_equal);
+    keymap_init(&r->nets);
     r->blocks = g_ptr_array_new_with_free_func(g_free);
     r->block_items = 64;
 }
 
 void rib_clear(ArRib *r)
 {
-    if (r->nets)
-        g_hash_table_destroy(r->nets);
+    keymap_clear(&r->nets);
     if (r->blocks)
         g_ptr_array_free(r->blocks, TRUE);
     *r = (ArRib){ 0 };
 }
 
-ArRibNet *rib_find(const ArRib *r, uint64_t key) { return g_hash_table_lookup(r->nets, rib_key_ptr(key)); }
+ArRibNet *rib_find(const ArRib *r, uint64_t key) { return keymap_lookup(&r->nets, key); }
 
 ArRibNet *rib_get(ArRib *r, uint64_t key)
 {
-    ArRibNet *n = g_hash_table_lookup(r->nets, rib_key_ptr(key));
+    ArRibNet *n = keymap_lookup(&r->nets, key);
     if (!n) {
         n = net_alloc(r);
-        g_hash_table_insert(r->nets, rib_key_ptr(key), n);
+        keymap_insert(&r->nets, key, n);
     }
     return n;
 }
@@ -95,7 +94,7 @@ void rib_prune(ArRib *r, uint64_t key, ArRibNet *n)
 {
     if (n->routes == NULL) {
         g_assert(n->best == NULL);
-        g_hash_table_remove(r->nets, rib_key_ptr(key));
+        keymap_remove(&r->nets, key);
         net_release(r, n);
     }
 }
@@ -144,23 +143,22 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
     return FALSE;
 }
 
+void rib_reserve(ArRib *r, guint n) { keymap_reserve(&r->nets, n); }
+
 void rib_prefetch(const ArRib *r, uint64_t key)
 {
-    /* The nets table is a GHashTable: nothing to aim at from outside. */
-    (void)r;
-    (void)key;
+    keymap_prefetch(&r->nets, key);
 }
 
-guint rib_size(const ArRib *r) { return g_hash_table_size(r->nets); }
+guint rib_size(const ArRib *r) { return keymap_size(&r->nets); }
 
-void rib_iter_init(ArRibIter *it, const ArRib *r) { g_hash_table_iter_init(&it->it, r->nets); }
+void rib_iter_init(ArRibIter *it, const ArRib *r) { *it = (ArRibIter){ &r->nets, 0 }; }
 
 gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net)
 {
-    gpointer k, v;
-    if (!g_hash_table_iter_next(&it->it, &k, &v))
+    gpointer v;
+    if (!keymap_next(it->m, &it->pos, key, &v))
         return FALSE;
-    *key = rib_ptr_key(k);
     *net = v;
     return TRUE;
 }
@@ -173,14 +171,12 @@ static gint key_cmp(gconstpointer a, gconstpointer b)
 
 GArray *rib_sorted_keys(const ArRib *r)
 {
-    GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), g_hash_table_size(r->nets));
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init(&it, r->nets);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        uint64_t key = rib_ptr_key(k);
+    GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), keymap_size(&r->nets));
+    guint pos = 0;
+    uint64_t key;
+    gpointer v;
+    while (keymap_next(&r->nets, &pos, &key, &v))
         g_array_append_val(keys, key);
-    }
     g_array_sort(keys, key_cmp);
     return keys;
 }

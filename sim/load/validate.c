@@ -1,5 +1,6 @@
 /* validate.c - checks a scenario tree against format v1 and builds the model from it. */
 #include "load_priv.h"
+#include "arsim/rib.h"
 #include "arsim/timefmt.h"
 
 #include <math.h>
@@ -1158,15 +1159,13 @@ static void do_origination(Ctx *c, const cJSON *it, const char *ptr, ArNva *n, G
         ok = FALSE;
     }
     if (ok) {
-        guint64 key = pfx_key(o.prefix);
-        const char *first = g_hash_table_lookup(seen, &key);
+        gpointer key = rib_key_ptr(pfx_key(o.prefix));
+        const char *first = g_hash_table_lookup(seen, key);
         if (first) {
             char b[PFX_STRLEN];
             ERR(c, pnode, pptr, "%s is already advertised by %s", pfx_format(o.prefix, b), first);
         } else {
-            guint64 *k = g_new(guint64, 1);
-            *k = key;
-            g_hash_table_insert(seen, k, (gpointer)ptr);
+            g_hash_table_insert(seen, key, (gpointer)ptr);
         }
     }
     /* Appended even when invalid: the model is discarded then, and this frees the arrays. */
@@ -1338,7 +1337,7 @@ static void check_refs(Ctx *c)
 
 static void do_nvas(Ctx *c, const cJSON *arr)
 {
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new(rib_key_hash, g_direct_equal); /* prefix key packed in the pointer */
     int at = 0;
     for (const cJSON *el = arr->child; el; el = el->next, at++) {
         const char *ptr = PI(c, "/nvas", at);
@@ -1516,7 +1515,7 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
 
 static void do_sites(Ctx *c, const cJSON *arr)
 {
-    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    g_autoptr(GHashTable) seen = g_hash_table_new(rib_key_hash, g_direct_equal); /* prefix key packed in the pointer */
     int at = 0;
     for (const cJSON *el = arr->child; el; el = el->next, at++) {
         const char *ptr = PI(c, "/sites", at);
@@ -1542,16 +1541,14 @@ static void do_sites(Ctx *c, const cJSON *arr)
                 const char *pptr = PI(c, base, j);
                 if (!get_prefix(c, it, pptr, &p))
                     continue;
-                guint64 key = pfx_key(p);
-                const char *first = g_hash_table_lookup(seen, &key);
+                gpointer key = rib_key_ptr(pfx_key(p));
+                const char *first = g_hash_table_lookup(seen, key);
                 char b[PFX_STRLEN];
                 if (first) {
                     ERR(c, it, pptr, "%s is already listed at %s", pfx_format(p, b), first);
                     continue;
                 }
-                guint64 *k = g_new(guint64, 1);
-                *k = key;
-                g_hash_table_insert(seen, k, (gpointer)pptr);
+                g_hash_table_insert(seen, key, (gpointer)pptr);
                 g_array_append_val(st->prefixes, p);
             }
         }
@@ -1626,12 +1623,14 @@ static const KeySpec top_keys[TOP_N] = {
     { "settings", J_OBJECT, FALSE },
 };
 
-enum { SET_LIFT, SET_LINK, SET_PROC, SET_JITTER, SET_MRAI, SET_HOLD, SET_SETUP, SET_RETRY, SET_GWDOWN, SET_MAXT, SET_N };
+enum { SET_LIFT, SET_LINK, SET_PROC, SET_JITTER, SET_MRAI, SET_HOLD, SET_SETUP, SET_RETRY, SET_GWDOWN, SET_MAXT,
+       SET_MAXMEM, SET_N };
 static const KeySpec settings_keys[SET_N] = {
     { "liftLimits", J_BOOL, FALSE },      { "linkDelay", J_TIME, FALSE },   { "processingDelay", J_TIME, FALSE },
     { "jitter", J_TIME, FALSE },          { "mrai", J_TIME, FALSE },        { "holdTime", J_TIME, FALSE },
     { "sessionSetup", J_TIME, FALSE },    { "retryAfterLimit", J_TIME, FALSE },
     { "gatewayDowntime", J_TIME, FALSE }, { "maxTime", J_TIME, FALSE },
+    { "maxMemoryMiB", J_INT, FALSE },
 };
 
 #define TIME_MAX_US (365ull * 24 * 3600 * 1000000ull) /* a year of simulated time */
@@ -1659,8 +1658,11 @@ static void do_settings(Ctx *c, const cJSON *obj)
     if (sr.f[SET_LIFT])
         st->lift_limits = cJSON_IsTrue(sr.f[SET_LIFT]);
     uint64_t *dst[SET_N] = { NULL, &st->link_delay, &st->proc_delay, &st->jitter, &st->mrai, &st->hold_time,
-                             &st->session_setup, &st->retry_after_limit, &st->gateway_downtime, &st->max_time };
-    for (int k = SET_LINK; k < SET_N; k++)
+                             &st->session_setup, &st->retry_after_limit, &st->gateway_downtime, &st->max_time, NULL };
+    uint32_t mib;
+    if (sr.f[SET_MAXMEM] && get_uint_range(c, sr.f[SET_MAXMEM], "/settings/maxMemoryMiB", 1, 4194304, &mib))
+        st->max_memory_mib = mib;
+    for (int k = SET_LINK; k <= SET_MAXT; k++)
         if (sr.f[k])
             get_time(c, sr.f[k], PK(c, "/settings", settings_keys[k].key), dst[k]);
     if (sr.f[SET_HOLD] && st->hold_time && st->hold_time < 3000000ull)
@@ -2073,6 +2075,16 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
     check_refs(c);
     if (top.f[TOP_EVENTS])
         do_events(c, top.f[TOP_EVENTS]);
+    /* A small file can ask for more routes than the machine holds (thousands of VNets each
+     * receiving every hub route): refuse it up front rather than die out of memory. */
+    if (c->d->errors == 0) {
+        uint64_t need = scn_estimate_bytes(c->s), max = c->s->settings.max_memory_mib * 1024ull * 1024ull;
+        if (need > max)
+            ERR(c, root, "", "this scenario could need about %.1f GiB of memory (its prefixes times the sessions and VNets "
+                             "that would hold them), more than settings.maxMemoryMiB allows (%" G_GUINT64_FORMAT
+                             " MiB); raise it if the machine has the memory",
+                (double)need / (1024.0 * 1024 * 1024), c->s->settings.max_memory_mib);
+    }
 
     g_ptr_array_free(c->scratch, TRUE);
     g_hash_table_destroy(c->vnet_names);

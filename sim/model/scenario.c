@@ -115,6 +115,7 @@ void scn_settings_default(ArSettings *st)
         .retry_after_limit = 60 * 1000000ull,
         .gateway_downtime = 600 * 1000000ull,
         .max_time = 3600 * 1000000ull,
+        .max_memory_mib = 16384,
     };
 }
 
@@ -256,6 +257,112 @@ char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k)
     if (owner->circuit)
         return g_strdup_printf("msee/%s/%s", st->name, owner->circuit);
     return g_strdup_printf("msee/%s/%s", st->name, ((const ArGateway *)g_ptr_array_index(s->gateways, owner->target))->name);
+}
+
+/* Bytes per stored path (route, net, hash entry, Adj-RIB-Out entry) and per effective route,
+ * from docs/performance.md's measurements, rounded up. */
+#define EST_BYTES_PER_PATH 120u
+#define EST_BYTES_PER_EFFECTIVE 64u
+
+/* Union-find over the resources, so that routes are only counted where they can travel. */
+static guint uf_find(guint *parent, guint x)
+{
+    while (parent[x] != x)
+        x = parent[x] = parent[parent[x]];
+    return x;
+}
+
+static void uf_join(guint *parent, guint a, guint b)
+{
+    parent[uf_find(parent, a)] = uf_find(parent, b);
+}
+
+uint64_t scn_estimate_bytes(const ArScenario *s)
+{
+    /* Ids: route servers, gateways, NVAs, sites, VNets, in that order. */
+    guint nrs = s->route_servers->len, ngw = s->gateways->len, nnva = s->nvas->len, nst = s->sites->len,
+          nv = s->vnets->len;
+    guint o_gw = nrs, o_nva = o_gw + ngw, o_st = o_nva + nnva, o_v = o_st + nst, n = o_v + nv;
+    g_autofree guint *parent = g_new(guint, n + 1);
+    g_autofree uint64_t *prefixes = g_new0(uint64_t, n + 1), *sessions = g_new0(uint64_t, n + 1),
+                        *speakers = g_new0(uint64_t, n + 1), *vnets = g_new0(uint64_t, n + 1);
+    for (guint i = 0; i < n; i++)
+        parent[i] = i;
+    for (guint i = 0; i < nrs; i++) {
+        const ArRouteServer *r = g_ptr_array_index(s->route_servers, i);
+        if (r->vnet >= 0)
+            uf_join(parent, i, o_v + (guint)r->vnet);
+    }
+    for (guint i = 0; i < ngw; i++) {
+        const ArGateway *g = g_ptr_array_index(s->gateways, i);
+        if (g->vnet >= 0)
+            uf_join(parent, o_gw + i, o_v + (guint)g->vnet);
+    }
+    for (guint v = 0; v < nv; v++) {
+        int h = scn_hub_of(s, (int)v);
+        if (h >= 0)
+            uf_join(parent, o_v + v, o_v + (guint)h);
+    }
+    for (guint i = 0; i < nnva; i++) {
+        const ArNva *x = g_ptr_array_index(s->nvas, i);
+        if (x->route_server >= 0)
+            uf_join(parent, o_nva + i, (guint)x->route_server);
+        for (guint k = 0; k < x->bgp_peers->len; k++)
+            uf_join(parent, o_nva + i, o_nva + (guint)g_array_index(x->bgp_peers, int, k));
+    }
+    for (guint i = 0; i < nst; i++) {
+        const ArSite *st = g_ptr_array_index(s->sites, i);
+        for (guint k = 0; k < st->connections->len; k++) {
+            const ArConnection *c = &g_array_index(st->connections, ArConnection, k);
+            if (c->target >= 0)
+                uf_join(parent, o_st + i, (c->kind == CONN_NVA ? o_nva : o_gw) + (guint)c->target);
+        }
+    }
+    /* What each component holds: prefixes originated in it, its sessions, speakers and VNets. */
+    for (guint v = 0; v < nv; v++) {
+        guint r = uf_find(parent, o_v + v);
+        prefixes[r] += ((ArVnet *)g_ptr_array_index(s->vnets, v))->prefixes->len;
+        vnets[r]++;
+    }
+    for (guint i = 0; i < nrs; i++) {
+        guint r = uf_find(parent, i);
+        speakers[r] += 2;
+    }
+    for (guint i = 0; i < ngw; i++) {
+        guint r = uf_find(parent, o_gw + i);
+        speakers[r] += 2;
+        sessions[r] += 4; /* instances with both Route Server instances */
+    }
+    for (guint i = 0; i < nnva; i++) {
+        const ArNva *x = g_ptr_array_index(s->nvas, i);
+        guint r = uf_find(parent, o_nva + i);
+        prefixes[r] += x->originations->len;
+        speakers[r] += 1;
+        sessions[r] += (x->route_server >= 0 ? 2 : 0) + x->bgp_peers->len;
+    }
+    for (guint i = 0; i < nst; i++) {
+        const ArSite *st = g_ptr_array_index(s->sites, i);
+        guint r = uf_find(parent, o_st + i);
+        prefixes[r] += st->prefixes->len;
+        speakers[r] += 1 + st->connections->len; /* the site and its circuits */
+        sessions[r] += 2 * st->connections->len; /* a circuit is two sessions, a VPN link up to two */
+    }
+    uint64_t announced = 0; /* prefixes announced by events: counted everywhere, to stay an upper bound */
+    for (guint i = 0; i < s->events->len; i++) {
+        const ArScnEvent *e = &g_array_index(s->events, ArScnEvent, i);
+        if (e->kind == SEV_ANNOUNCE && e->prefixes)
+            announced += e->prefixes->len;
+    }
+    uint64_t bytes = 0;
+    for (guint i = 0; i < n; i++) {
+        if (uf_find(parent, i) != i)
+            continue;
+        uint64_t p = prefixes[i] + announced;
+        /* each path at both ends of every session it may cross, plus every speaker's Loc-RIB;
+         * every VNet of the component may carry every prefix as an effective route */
+        bytes += p * (2 * sessions[i] + speakers[i]) * EST_BYTES_PER_PATH + p * vnets[i] * EST_BYTES_PER_EFFECTIVE;
+    }
+    return bytes;
 }
 
 bool scn_vnets_peered(const ArScenario *s, int a, int b)

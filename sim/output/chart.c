@@ -12,16 +12,20 @@ typedef struct Point {
     guint routes;    /* prefixes with a best path */
 } Point;
 
+/* Series are keyed by speaker id and named by copies: a run that does not settle is run again
+ * for its diagnosis, and the speakers recorded here belong to the first network, since freed. */
 struct ArChart {
-    GHashTable *series;   /* const ArSpeaker* -> GArray of Point */
-    GPtrArray *order;     /* speakers in first-seen order */
+    GHashTable *series;   /* speaker id + 1 -> GArray of Point */
+    GArray *order;        /* speaker ids in first-seen order */
+    GPtrArray *names;     /* their names, same order, owned */
 };
 
 ArChart *out_chart_new(void)
 {
     ArChart *c = g_new0(ArChart, 1);
     c->series = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
-    c->order = g_ptr_array_new();
+    c->order = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    c->names = g_ptr_array_new_with_free_func(g_free);
     return c;
 }
 
@@ -30,7 +34,8 @@ void out_chart_free(ArChart *c)
     if (!c)
         return;
     g_hash_table_destroy(c->series);
-    g_ptr_array_free(c->order, TRUE);
+    g_array_free(c->order, TRUE);
+    g_ptr_array_free(c->names, TRUE);
     g_free(c);
 }
 
@@ -40,15 +45,17 @@ void out_chart_record(void *chart, const ArTraceRec *r)
     ArChart *c = chart;
     if (r->kind != TR_FLUSH || !r->from)
         return;
-    GArray *s = g_hash_table_lookup(c->series, r->from);
+    gpointer key = GUINT_TO_POINTER(r->from->id + 1);
+    GArray *s = g_hash_table_lookup(c->series, key);
     if (!s) {
         s = g_array_new(FALSE, FALSE, sizeof(Point));
-        g_hash_table_insert(c->series, (gpointer)r->from, s);
-        g_ptr_array_add(c->order, (gpointer)r->from);
+        g_hash_table_insert(c->series, key, s);
+        g_array_append_val(c->order, r->from->id);
+        g_ptr_array_add(c->names, g_strdup(r->from->name));
         Point zero = { 0.0, 0 };
         g_array_append_val(s, zero);
     }
-    Point p = { (double)r->time / (double)AR_SEC, g_hash_table_size(r->from->rib.nets) };
+    Point p = { (double)r->time / (double)AR_SEC, rib_size(&r->from->rib) };
     Point *last = &g_array_index(s, Point, s->len - 1);
     if (last->routes == p.routes)
         return;
@@ -84,7 +91,7 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
     double tmax = (double)net->sim->now / (double)AR_SEC;
     guint ymax = 1;
     for (guint i = 0; i < c->order->len; i++) {
-        GArray *s = g_hash_table_lookup(c->series, g_ptr_array_index(c->order, i));
+        GArray *s = g_hash_table_lookup(c->series, GUINT_TO_POINTER(g_array_index(c->order, uint32_t, i) + 1));
         for (guint k = 0; k < s->len; k++) {
             ymax = MAX(ymax, g_array_index(s, Point, k).routes);
             tmax = MAX(tmax, g_array_index(s, Point, k).t);
@@ -165,8 +172,8 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
     /* One step line per node, legend on the right. */
     cairo_set_line_width(cr, 2);
     for (guint i = 0; i < c->order->len; i++) {
-        const ArSpeaker *sp = g_ptr_array_index(c->order, i);
-        GArray *s = g_hash_table_lookup(c->series, sp);
+        const char *name = g_ptr_array_index(c->names, i);
+        GArray *s = g_hash_table_lookup(c->series, GUINT_TO_POINTER(g_array_index(c->order, uint32_t, i) + 1));
         const double *col = palette[i % G_N_ELEMENTS(palette)];
         cairo_set_source_rgb(cr, col[0], col[1], col[2]);
         const Point *p0 = &g_array_index(s, Point, 0);
@@ -185,7 +192,7 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
             cairo_stroke(cr);
             cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
             cairo_move_to(cr, W - R + 40, ly);
-            cairo_show_text(cr, sp->name);
+            cairo_show_text(cr, name);
         }
     }
 #undef X

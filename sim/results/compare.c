@@ -77,12 +77,13 @@ static GHashTable *cmp_best_keys(const ArSpeaker *sp)
     GHashTable *set = g_hash_table_new(rib_key_hash, g_direct_equal);
     if (!sp)
         return set;
-    GHashTableIter it;
-    gpointer k, v;
-    g_hash_table_iter_init(&it, sp->rib.nets);
-    while (g_hash_table_iter_next(&it, &k, &v))
-        if (((ArRibNet *)v)->best)
-            g_hash_table_add(set, k);
+    ArRibIter it;
+    uint64_t k;
+    ArRibNet *n;
+    rib_iter_init(&it, &sp->rib);
+    while (rib_iter_next(&it, &k, &n))
+        if (n->best)
+            g_hash_table_add(set, rib_key_ptr(k));
     return set;
 }
 

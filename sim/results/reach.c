@@ -33,14 +33,13 @@ static uint32_t reach_rep_addr(const GArray *prefixes)
 static ArFib *reach_speaker_fib(const ArSpeaker *sp)
 {
     ArFib *f = fib_new(NULL);
-    GHashTableIter it;
-    gpointer key, val;
-    g_hash_table_iter_init(&it, sp->rib.nets);
-    while (g_hash_table_iter_next(&it, &key, &val)) {
-        ArRoute *best = ((ArRibNet *)val)->best;
-        if (best)
-            fib_insert(f, pfx_from_key(rib_ptr_key(key)), best);
-    }
+    ArRibIter it;
+    uint64_t key;
+    ArRibNet *n;
+    rib_iter_init(&it, &sp->rib);
+    while (rib_iter_next(&it, &key, &n))
+        if (n->best)
+            fib_insert(f, pfx_from_key(key), n->best);
     return f;
 }
 
