@@ -35,8 +35,8 @@ static void result_clear(Result *r)
     g_free(r->err);
 }
 
-/* Runs arsim with a NULL-terminated argument list from the source root. */
-static Result arsim_argv(const char *const *args)
+/* Runs arsim with a NULL-terminated argument list from the source root, in env (NULL: ours). */
+static Result arsim_env(const char *const *args, char **env)
 {
     const char *bin = g_getenv("ARSIM_BIN");
     g_assert_nonnull(bin);
@@ -49,11 +49,13 @@ static Result arsim_argv(const char *const *args)
     Result r = { 0 };
     int wait = 0;
     g_autoptr(GError) e = NULL;
-    g_assert_true(g_spawn_sync(root, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e));
+    g_assert_true(g_spawn_sync(root, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e));
     g_assert_no_error(e);
     r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : 128 + WTERMSIG(wait);
     return r;
 }
+
+static Result arsim_argv(const char *const *args) { return arsim_env(args, NULL); }
 
 #define arsim(...) arsim_argv((const char *const[]){ __VA_ARGS__, NULL })
 
@@ -438,22 +440,9 @@ static const struct {
  * variables are inert. */
 static Result arsim_no_suppressions(const char *const *args)
 {
-    const char *bin = g_getenv("ARSIM_BIN");
     g_auto(GStrv) env = g_get_environ();
     env = g_environ_setenv(env, "LSAN_OPTIONS", "print_suppressions=0", TRUE);
-    g_autoptr(GPtrArray) argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)bin);
-    for (const char *const *a = args; *a; a++)
-        g_ptr_array_add(argv, (gpointer)*a);
-    g_ptr_array_add(argv, NULL);
-    g_autofree char *root = src_path("");
-    Result r = { 0 };
-    int wait = 0;
-    g_autoptr(GError) e = NULL;
-    g_assert_true(g_spawn_sync(root, (char **)argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e));
-    g_assert_no_error(e);
-    r.status = WIFEXITED(wait) ? WEXITSTATUS(wait) : 128 + WTERMSIG(wait);
-    return r;
+    return arsim_env(args, env);
 }
 
 static void test_crash_regressions(void)

@@ -29,7 +29,7 @@ meson test -C "$ARSIM_BUILD" --print-errorlogs "$@" || status=$?
 
 # Count TAP lines in the stdout of each test in the log:
 #   passed = "ok ..." lines, except "# SKIP"
-#   failed = "not ok ..." lines, except "# TODO" (expected failures, e.g. g_test_incomplete)
+#   failed = "not ok ..." lines, except expected failures (TAP's to-do directive, g_test_incomplete)
 # A test meson lists under "Summary of Failures" with no "not ok" line of its own (it crashed, e.g.
 # a GLib assertion's "Bail out!", timed out, or broke the TAP plan) counts as one failure.
 # Prints: passed failed skipped tests_run meson_failures
