@@ -17,7 +17,7 @@ static const char *const overview =
     "                   gained and lost, effective routes, who can reach whom (exit 1 if different)\n"
     "  graph FILE -o OUT  draw the topology and the results (svg, png, pdf, dot); --prefix P\n"
     "                   shows how one prefix propagates and why it stops\n"
-    "  trace FILE       follow a packet --from a site or VNet --to an address, hop by hop\n"
+    "  trace FILE       follow a packet --from a site, VNet or VNET/SUBNET --to an address, hop by hop\n"
     "  report FILE -o report.html  one self-contained HTML page: diagram, tables, reachability,\n"
     "                   comparison (--compare B.json or --compare-set PATH=VALUE), timeline\n"
     "  generate         write a scenario of a given size (spokes, NVAs, prefixes...)\n"
@@ -31,11 +31,15 @@ static const char *const overview =
     "  arsim run scenarios/seed-er-sdwan.json --learned-routes sdwan\n"
     "  arsim compare scenarios/seed-er-sdwan.json --set routeServers.ars.allowBranchToBranchTraffic=true\n"
     "  arsim trace scenarios/seed-er-sdwan.json --from onprem1 --to 10.200.0.4\n"
+    "  arsim run scenarios/nva-silent-failure.json --timeline\n"
+    "  arsim graph scenarios/seed-er-sdwan.json --prefix 10.200.0.0/16 -o why.svg\n"
+    "  arsim report scenarios/seed-er-sdwan.json --compare-set routeServers.ars.allowBranchToBranchTraffic=true -o r.html\n"
     "  arsim validate scenarios/*.json\n"
     "\n"
-    "Exit status: 0 success, 1 differences found (compare), 2 bad input or arguments,\n"
-    "3 the simulation did not converge.\n"
-    "The scenario format is described in docs/scenario-format.md.\n";
+    "Exit status: 0 success, 1 differences found (compare) or not delivered (trace), 2 bad input\n"
+    "or arguments, 3 routing did not settle.\n"
+    "The scenario format is described in docs/scenario-format.md, the JSON outputs in\n"
+    "docs/output-format.md, the Azure rules modelled in docs/azure-rules.md.\n";
 
 static const char *const set_help =
     "Override a scenario value before validation: dot path, array elements by name or index "
@@ -257,7 +261,8 @@ static int main_trace(int argc, char **argv)
     g_autofree char *from = NULL, *to = NULL;
     gboolean json = FALSE;
     GOptionEntry entries[] = {
-        { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Where the packet starts: a site or a VNet", "SITE|VNET" },
+        { "from", 0, 0, G_OPTION_ARG_STRING, &from, "Where the packet starts: a site, a VNet or a subnet with a route table",
+          "SITE|VNET|VNET/SUBNET" },
         { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Destination address, or a site/VNet (its first address)", "ADDRESS" },
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the hops as JSON", NULL },
