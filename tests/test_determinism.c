@@ -59,7 +59,7 @@ static char *dot_of(const ArRun *run, const ArPrefix *p)
     g_autoptr(GError) e = NULL;
     g_assert_true(graph_render(g, "dot", &data, &len, &e));
     g_assert_no_error(e);
-    agclose(g);
+    graph_free(g);
     g_assert_cmpuint(strlen(data), ==, len);
     return data;
 }

@@ -19,7 +19,7 @@ static char *dot_of(const char *name, const char *const *sets, const char *prefi
     g_autoptr(GError) e = NULL;
     g_assert_true(graph_render(g, "dot", &data, &len, &e));
     g_assert_cmpuint(strlen(data), ==, len);
-    agclose(g);
+    graph_free(g);
     return data;
 }
 
@@ -128,7 +128,7 @@ static void test_render_svg_png(void)
     gsize bad_len;
     g_assert_false(graph_render(g, "no-such-format", &bad, &bad_len, &e));
     g_assert_nonnull(e);
-    agclose(g);
+    graph_free(g);
     g_assert_cmpstr(graph_format_for("out/x.SVG"), ==, "svg");
     g_assert_null(graph_format_for("x.txt"));
 }

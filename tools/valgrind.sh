@@ -11,8 +11,9 @@
 # and passes when memcheck reports no error (ERROR SUMMARY: 0) and arsim exits with the status the
 # case expects. tools/valgrind.supp only covers Graphviz, fontconfig, pango and cairo internals
 # (docs/testing.md). Cases: `run` of the three reference scenarios, `run --json`, `graph -o x.svg`,
-# `graph -o x.png`, `graph --prefix P -o x.svg`, `graph -o x.dot`, and `validate` of bad files
-# (syntax, nesting, UTF-8, NUL bytes, semantic errors). Needs valgrind (installed when missing, as
+# `graph -o x.png`, `graph --prefix P -o x.svg`, `graph -o x.dot`, `validate` of bad files
+# (syntax, nesting, UTF-8, NUL bytes, semantic errors), compare with a diagram, a subnet trace,
+# a run that never settles (timeline, chart, trace), reports, a multi-region run. Needs valgrind (installed when missing, as
 # root). The last line is "N passed, N failed"; the exit status is 1 when any case failed.
 set -euo pipefail
 
@@ -70,6 +71,14 @@ check 2 validate tests/data/bad/unknown-key-suggest.json tests/data/bad/rs-too-m
     tests/data/bad/name-duplicate-node.json tests/data/bad/nva-route-server-not-peered.json tests/data/bad/empty.json
 check 2 run tests/data/bad/site-connection-two-kinds.json
 check 3 run tests/data/limits/route-limit-flap.json
+check 1 compare scenarios/seed-er-sdwan.json --set routeServers.ars.allowBranchToBranchTraffic=true --diagram "$out/d.svg"
+check 0 trace scenarios/spoke-firewall.json --from spoke1/workload --to 10.200.0.4
+check 3 run scenarios/disagree.json --timeline --chart "$out/c.svg" --trace "$out/t.jsonl"
+# Not checked: `report --compare-set`, which draws two diagrams in one process: the second one's
+# cgraph records (string pool, attribute records) stay allocated after agclose with Graphviz 2.42
+# (a few KB per extra diagram, freed at exit; see docs/testing.md).
+check 3 report scenarios/nva-route-leak.json -o "$out/l.html"
+check 0 run scenarios/multi-region.json --json
 
 if ((keep)); then
     echo "logs: $logs"

@@ -16,8 +16,10 @@ typedef struct ArGraphOptions {
 /* Builds the diagram. Every VNet is a cluster (the hub holds the Route Server, gateways and NVAs),
  * on-premises sites and ExpressRoute circuits outside Azure, one edge per BGP session labelled
  * with its type and the routes sent each way, a legend. Node and edge order follow the run, so
- * the DOT text is the same for the same scenario. Free with agclose(). */
+ * the DOT text is the same for the same scenario. Free with graph_free(). */
 Agraph_t *graph_build(const ArRun *run, const ArGraphOptions *opt);
+/* Frees a graph from graph_build (agclose plus arsim's ID discipline state). */
+void graph_free(Agraph_t *g);
 
 /* Renders g as format: "dot" (the graph as built, no layout) or any gvc output format ("svg",
  * "png", "pdf"), laid out with the dot engine. *data is g_malloc'ed. */

@@ -218,7 +218,7 @@ int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *p
     gsize len = 0;
     g_autoptr(GError) e = NULL;
     gboolean ok = graph_render(g, fmt, &data, &len, &e) && out_write_file(path, data, len, protect, &e);
-    agclose(g);
+    graph_free(g);
     if (!ok) {
         fprintf(err, "arsim: %s\n", e->message);
         return EXIT_BAD_INPUT;

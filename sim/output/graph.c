@@ -82,6 +82,10 @@ typedef struct SeqIds {
     GHashTable *by_id;      /* ID -> name */
 } SeqIds;
 
+/* The state of every graph this discipline opened, by root graph: Graphviz 2.42's agclose does
+ * not call the discipline's close, so graph_free finds and frees it. */
+static GHashTable *open_states;
+
 static void *seq_open(Agraph_t *g, Agdisc_t *disc)
 {
     SeqIds *s = g_new0(SeqIds, 1);
@@ -89,7 +93,27 @@ static void *seq_open(Agraph_t *g, Agdisc_t *disc)
     for (int i = 0; i < 3; i++)
         s->by_name[i] = g_hash_table_new(g_str_hash, g_str_equal);
     s->by_id = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    if (!open_states)
+        open_states = g_hash_table_new(g_direct_hash, g_direct_equal);
+    g_hash_table_insert(open_states, g, s);
     return s;
+}
+
+/* Frees the tables; the names themselves live in the graph's string pool. */
+static void seq_state_free(SeqIds *s, gboolean free_names)
+{
+    if (free_names) {
+        GHashTableIter it;
+        gpointer name;
+        g_hash_table_iter_init(&it, s->by_id);
+        while (g_hash_table_iter_next(&it, NULL, &name))
+            agstrfree(s->g, name);
+    }
+    g_hash_table_remove(open_states, s->g);
+    g_hash_table_destroy(s->by_id);
+    for (int i = 0; i < 3; i++)
+        g_hash_table_destroy(s->by_name[i]);
+    g_free(s);
 }
 
 /* Maps names too, so that cgraph never falls back to its internal name map: Graphviz 2.42 closes
@@ -130,19 +154,20 @@ static char *seq_print(void *state, int objtype, IDTYPE id)
     SeqIds *s = state;
     return g_hash_table_lookup(s->by_id, &id);
 }
-/* agclose() calls this before it closes the string pool. */
+/* Called by agclose() in Graphviz versions that do, before the string pool closes. */
 static void seq_close(void *state)
 {
-    SeqIds *s = state;
-    GHashTableIter it;
-    gpointer name;
-    g_hash_table_iter_init(&it, s->by_id);
-    while (g_hash_table_iter_next(&it, NULL, &name))
-        agstrfree(s->g, name);
-    g_hash_table_destroy(s->by_id);
-    for (int i = 0; i < 3; i++)
-        g_hash_table_destroy(s->by_name[i]);
-    g_free(s);
+    seq_state_free(state, TRUE);
+}
+
+void graph_free(Agraph_t *g)
+{
+    if (!g)
+        return;
+    SeqIds *s = open_states ? g_hash_table_lookup(open_states, g) : NULL;
+    agclose(g); /* closes the string pool: the names go with it */
+    if (s && open_states && g_hash_table_lookup(open_states, g) == s)
+        seq_state_free(s, FALSE); /* agclose did not call seq_close */
 }
 static void seq_register(void *state, int objtype, void *obj) {}
 

@@ -274,7 +274,7 @@ static void report_diagram_figure(GString *o, const char *id, const ArRun *run, 
     gsize len = 0;
     g_autoptr(GError) e = NULL;
     gboolean ok = graph_render(g, "svg", &svg, &len, &e);
-    agclose(g);
+    graph_free(g);
     g_string_append_printf(o, "<figure class=\"fig\" id=\"%s\">\n", id);
     if (ok) {
         report_inline_svg(o, svg, len, id);

@@ -24,7 +24,7 @@ static void draw(const ArRun *run, const ArPrefix *prefix)
     if (!graph_render(g, "dot", &dot, &len, &e))
         __builtin_trap(); /* the DOT writer needs no plugin: it cannot fail */
     g_free(dot);
-    agclose(g);
+    graph_free(g);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
