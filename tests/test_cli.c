@@ -100,6 +100,10 @@ static void test_run_json(void)
     r = arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", NULL);
     g_assert_cmpint(r.status, ==, 2);
     result_clear(&r);
+    r = arsim("run", "scenarios/disagree.json", "--max-events", "500", NULL);
+    g_assert_cmpint(r.status, ==, 3);
+    g_assert_nonnull(strstr(r.err, "stopped after 500 events"));
+    result_clear(&r);
 }
 
 static void test_learned_routes(void)

@@ -402,6 +402,25 @@ static void test_bgp_event_cap(void)
     bgp_sim_free(ch.sim);
 }
 
+/* Events alone do not bound the work: one UPDATE can carry a million prefixes. */
+static void test_bgp_prefix_cap(void)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    ch.sim->cfg.max_prefixes = 5;
+    for (int i = 0; i < 4; i++) {
+        g_autofree char *p = g_strdup_printf("10.%d.0.0/16", 100 + i);
+        originate(ch.a, p, NULL, 0);
+    }
+    bgp_session_up_at(ch.sim, ch.ab, 0);
+    bgp_session_up_at(ch.sim, ch.bc, 0);
+    g_assert_cmpint(bgp_run(ch.sim, AR_TIME_NEVER), ==, RUN_EVENT_CAP);
+    /* a->b carried 4 (under the cap), b->c 4 more: the run stops at the next event, work pending. */
+    g_assert_cmpuint(ch.sim->stats.announced, ==, 8);
+    g_assert_cmpuint(ch.sim->pending, >, 0);
+    bgp_sim_free(ch.sim);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -418,5 +437,6 @@ int main(int argc, char **argv)
     g_test_add_func("/bgp/route-limit", test_bgp_route_limit);
     g_test_add_func("/bgp/ibgp-split-horizon", test_bgp_ibgp_split_horizon);
     g_test_add_func("/bgp/event-cap", test_bgp_event_cap);
+    g_test_add_func("/bgp/prefix-cap", test_bgp_prefix_cap);
     return g_test_run();
 }

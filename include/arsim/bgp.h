@@ -116,6 +116,8 @@ typedef struct ArSimConfig {
     ArTime session_setup;     /* connect to Established, default 5 s */
     ArTime retry_after_limit; /* idle time after a route-limit drop, default 60 s */
     uint64_t max_events;      /* hard cap on events processed, default 50,000,000 */
+    uint64_t max_prefixes;    /* hard cap on prefixes carried by delivered UPDATEs, default 500,000,000:
+                               * an event can carry a million prefixes, so events alone do not bound time */
     uint32_t seed;            /* seed of the jitter generator */
     ArTime until;             /* stop at this time (--until); 0 = last event + settings.maxTime */
 } ArSimConfig;
@@ -220,7 +222,7 @@ typedef enum ArRunEnd {
 } ArRunEnd;
 
 /* Processes events in (time, sequence) order until none remain, the next is later than until,
- * or cfg.max_events have run. */
+ * or cfg.max_events have run, or UPDATEs have carried cfg.max_prefixes prefixes (RUN_EVENT_CAP). */
 ArRunEnd bgp_run(ArSim *sim, ArTime until);
 
 /* Decision process (decision.c). */

@@ -26,6 +26,7 @@ typedef struct ArRunArgs {
     int seed;                  /* --seed N: jitter seed */
     const char *trace;         /* --trace FILE.jsonl: every message and timer */
     const char *chart;         /* --chart FILE.svg: routes per node over time */
+    guint64 max_events;        /* --max-events N: stop after N events (0: default 50,000,000) */
 } ArRunArgs;
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);

@@ -268,6 +268,7 @@ ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override)
         if (override->mrai)
             c.mrai = override->mrai;
         c.max_events = override->max_events;
+        c.max_prefixes = override->max_prefixes;
         c.seed = override->seed;
         c.until = override->until;
     }

@@ -55,7 +55,7 @@ static void observe(void *user, const ArTraceRec *r)
 /* Runs with --until/--seed/--trace/--chart as asked. NULL (message printed) on a bad option. */
 static ArRun *run_with_options(const ArRunArgs *a, const ArScenario *scn, Observers *obs, FILE *err)
 {
-    ArSimConfig cfg = { .seed = (uint32_t)a->seed };
+    ArSimConfig cfg = { .seed = (uint32_t)a->seed, .max_events = a->max_events };
     if (a->until && !dur_parse(a->until, 365ull * 24 * 3600 * AR_SEC, &cfg.until)) {
         fprintf(err, "arsim run: --until expects a duration such as 90, \"90s\", \"10m\" or \"1h\", got \"%s\"\n", a->until);
         return NULL;
@@ -111,8 +111,11 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
      * changing is a failure to converge. */
     int status = EXIT_OK;
     if (run->end == RUN_EVENT_CAP) {
-        fprintf(err, "arsim: %s: stopped after %" G_GUINT64_FORMAT " events without converging (event cap); "
-                     "see --timeline for what keeps changing\n", a->file, run->net->sim->cfg.max_events);
+        fprintf(err, "arsim: %s: stopped after %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
+                     " prefix updates without converging (caps: %" G_GUINT64_FORMAT " events, --max-events; %"
+                     G_GUINT64_FORMAT " prefix updates); see --timeline for what keeps changing\n", a->file,
+                run->net->sim->stats.events, run->net->sim->stats.announced + run->net->sim->stats.withdrawn,
+                run->net->sim->cfg.max_events, run->net->sim->cfg.max_prefixes);
         status = EXIT_NO_CONVERGE;
     } else if (run->end == RUN_UNTIL && !run->net->until_given) {
         g_autofree char *flaps = out_flaps_summary(run, 6);

@@ -71,6 +71,7 @@ static int main_run(int argc, char **argv)
     gboolean json = FALSE, stats = FALSE, timeline = FALSE;
     g_autofree char *until = NULL, *trace = NULL, *chart = NULL;
     int seed = 1;
+    gint64 max_events = 0;
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON document (with the timeline)", NULL },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
@@ -88,6 +89,7 @@ static int main_run(int argc, char **argv)
         { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the message-delay jitter (settings.jitter)", "N" },
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every message and timer to FILE, one JSON object a line", "FILE.jsonl" },
         { "chart", 0, 0, G_OPTION_ARG_FILENAME, &chart, "Draw routes per node over time (SVG)", "FILE.svg" },
+        { "max-events", 0, 0, G_OPTION_ARG_INT64, &max_events, "Stop after N engine events (default 50,000,000; exit 3)", "N" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - simulate a scenario until it converges");
@@ -122,6 +124,9 @@ static int main_run(int argc, char **argv)
     a.seed = seed;
     a.trace = trace;
     a.chart = chart;
+    if (max_events < 0)
+        return usage_error("run", "--max-events takes a positive number");
+    a.max_events = (guint64)max_events;
     return cmd_run(&a, stdout, stderr);
 }
 

@@ -84,6 +84,8 @@ ArSim *bgp_sim_new(const ArSimConfig *cfg)
         sim->cfg.proc_delay = 1 * AR_MSEC;
     if (!sim->cfg.max_events)
         sim->cfg.max_events = 50000000ull;
+    if (!sim->cfg.max_prefixes)
+        sim->cfg.max_prefixes = 500000000ull;
     if (!sim->cfg.session_setup)
         sim->cfg.session_setup = 5 * AR_SEC;
     if (!sim->cfg.retry_after_limit)
@@ -721,7 +723,8 @@ ArRunEnd bgp_run(ArSim *sim, ArTime until)
     while ((ev = evq_peek(&sim->q)) != NULL) {
         if (ev->time > until)
             return RUN_UNTIL;
-        if (sim->stats.events >= sim->cfg.max_events)
+        if (sim->stats.events >= sim->cfg.max_events ||
+            sim->stats.announced + sim->stats.withdrawn >= sim->cfg.max_prefixes)
             return RUN_EVENT_CAP;
         evq_pop(&sim->q);
         g_assert(ev->time >= sim->now);
