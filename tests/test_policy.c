@@ -146,6 +146,23 @@ static void test_disagree_detected(void)
     g_assert_null(r2->net->flaps);
 }
 
+/* DISAGREE has stable solutions: random delays break the tie and it settles. BAD GADGET has none:
+ * it never settles, whatever the timing (Griffin, Shepherd, Wilfong). */
+static void test_gadgets_under_jitter(void)
+{
+    const char *jitter[] = { "settings={\"maxTime\": \"60s\", \"jitter\": \"7ms\"}", NULL };
+    for (uint32_t seed = 1; seed <= 3; seed++) {
+        ArSimConfig cfg = { .seed = seed };
+        g_autoptr(ArScenario) d = test_load_scenario("disagree.json", jitter);
+        g_autoptr(ArRun) rd = run_scenario(d, &cfg);
+        g_assert_cmpint(rd->end, ==, RUN_CONVERGED);
+        g_autoptr(ArScenario) b = test_load_scenario("bad-gadget.json", jitter);
+        g_autoptr(ArRun) rb = run_scenario(b, &cfg);
+        g_assert_cmpint(rb->end, ==, RUN_UNTIL);
+        g_assert_cmpuint(rb->net->flaps->len, ==, 3); /* 10.99.0.0/16 at all three NVAs */
+    }
+}
+
 static void test_policy_errors(void)
 {
     static const struct {
@@ -185,6 +202,7 @@ int main(int argc, char **argv)
     g_test_add_func("/policy/next-hop-community", test_next_hop_and_community);
     g_test_add_func("/policy/nva-peering-import-deny", test_nva_peering_and_import_deny);
     g_test_add_func("/policy/disagree-detected", test_disagree_detected);
+    g_test_add_func("/policy/gadgets-under-jitter", test_gadgets_under_jitter);
     g_test_add_func("/policy/errors", test_policy_errors);
     return g_test_run();
 }
