@@ -16,11 +16,24 @@ bool dur_from_seconds(double secs, uint64_t max_us, uint64_t *out_us)
 
 bool dur_parse(const char *s, uint64_t max_us, uint64_t *out_us)
 {
-    if (!s || !*s || g_ascii_isspace(*s))
+    if (!s)
         return false;
+    /* Plain decimals only (as the schema says): no sign, exponent, hex or spaces. */
+    const char *p = s;
+    while (g_ascii_isdigit(*p))
+        p++;
+    if (p == s)
+        return false;
+    if (*p == '.') {
+        const char *f = ++p;
+        while (g_ascii_isdigit(*p))
+            p++;
+        if (p == f)
+            return false;
+    }
     char *end = NULL;
     double x = g_ascii_strtod(s, &end);
-    if (end == s)
+    if (end != p)
         return false;
     double scale = strcmp(end, "ms") == 0 ? 1e-3
                  : strcmp(end, "s") == 0 || !*end ? 1.0
