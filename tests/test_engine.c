@@ -293,9 +293,9 @@ static void test_bgp_never_back_to_source(void)
     ArPeer *b_to_a = bgp_peer(ch.b, ch.ab->peer[1]);
     ArPrefix p;
     pfx_parse("10.100.0.0/16", &p);
-    g_assert_null(g_hash_table_lookup(b_to_a->out, rib_key_ptr(pfx_key(p))));
+    g_assert_null(keymap_lookup(&b_to_a->out, pfx_key(p)));
     ArPeer *b_to_c = bgp_peer(ch.b, ch.bc->peer[0]);
-    g_assert_nonnull(g_hash_table_lookup(b_to_c->out, rib_key_ptr(pfx_key(p))));
+    g_assert_nonnull(keymap_lookup(&b_to_c->out, pfx_key(p)));
     bgp_sim_free(ch.sim);
 }
 

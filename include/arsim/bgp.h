@@ -40,7 +40,7 @@ typedef struct ArPeer {
     uint32_t route_limit;    /* max routes (learned + in one UPDATE) before the session drops; 0 = none */
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
     uint64_t updates_in;     /* UPDATE messages received on this peer */
-    GHashTable *out;         /* Adj-RIB-Out: prefix key (packed pointer) -> const ArAttrs* last sent */
+    ArKeyMap out;            /* Adj-RIB-Out: prefix key -> const ArAttrs* last sent */
     ArTime next_send;        /* MRAI: no UPDATE to this peer before this time */
     GArray *held;            /* MRAI: prefix keys waiting for next_send, NULL when none */
     GHashTable *held_set;    /* the same keys, for de-duplication */

@@ -42,7 +42,7 @@ static void speaker_free(gpointer p)
     ArSpeaker *sp = p;
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
-        g_hash_table_destroy(peer->out);
+        keymap_clear(&peer->out);
         if (peer->held) {
             g_array_free(peer->held, TRUE);
             g_hash_table_destroy(peer->held_set);
@@ -159,7 +159,7 @@ static ArPeer *peer_new(ArSpeaker *sp, ArSession *s, uint8_t side, ArSpeaker *re
     p->index = (uint16_t)sp->peers->len;
     p->side = side;
     p->local_ip = local_ip;
-    p->out = g_hash_table_new(rib_key_hash, g_direct_equal);
+    keymap_init(&p->out);
     evq_event_init(&p->mrai_ev, on_mrai);
     g_ptr_array_add(sp->peers, p);
     return p;
@@ -336,6 +336,8 @@ static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute
                                                           (GDestroyNotify)g_array_unref);
     for (guint i = 0; i < nkeys; i++) {
         uint64_t key = keys[i];
+        if (i + 8 < nkeys)
+            keymap_prefetch(&peer->out, keys[i + 8]);
         ArRoute *b;
         if (best) {
             b = best[i];
@@ -347,15 +349,15 @@ static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute
         }
         const char *why = NULL;
         const ArAttrs *now = b ? sp->policy->export(sp, peer, key, b, &why) : NULL;
-        const ArAttrs *before = g_hash_table_lookup(peer->out, rib_key_ptr(key));
+        const ArAttrs *before = keymap_lookup(&peer->out, key);
         if (now == before)
             continue;
         if (!now) {
-            g_hash_table_remove(peer->out, rib_key_ptr(key));
+            keymap_remove(&peer->out, key);
             g_array_append_val(wd, key);
             continue;
         }
-        g_hash_table_insert(peer->out, rib_key_ptr(key), (gpointer)now);
+        keymap_insert(&peer->out, key, (gpointer)now);
         GArray *g = g_hash_table_lookup(groups, now);
         if (!g) {
             g = g_array_new(FALSE, FALSE, sizeof(uint64_t));
@@ -496,7 +498,7 @@ static void on_session_up(ArEvent *ev, void *ctx)
     for (int side = 0; side < 2; side++) {
         ArSpeaker *sp = s->sp[side];
         ArPeer *peer = bgp_peer(sp, s->peer[side]);
-        g_hash_table_remove_all(peer->out);
+        keymap_clear(&peer->out);
         peer_drop_held(sim, peer);
         g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
         if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len) && sim->cfg.mrai)
@@ -511,7 +513,7 @@ static void peer_flush_routes(ArSpeaker *sp, ArPeer *peer)
     for (guint i = 0; i < keys->len && peer->routes_in; i++)
         rib_update(sp, g_array_index(keys, uint64_t, i), peer->index, NULL, 0);
     g_assert(peer->routes_in == 0);
-    g_hash_table_remove_all(peer->out);
+    keymap_clear(&peer->out);
 }
 
 void bgp_session_down(ArSim *sim, ArSession *s, const char *reason)
