@@ -52,6 +52,33 @@ static void test_silent_crash(void)
     g_assert_true(vm_has(run, "hub", "10.100.0.0/16")); /* back after the restore */
 }
 
+/* Hold time per node: a session uses the smaller end's (RFC 4271 4.2); 0 means no hold timer. */
+static void test_hold_time_per_node(void)
+{
+    const char *h90[] = { "nvas.sdwan.holdTime=\"90s\"", NULL };
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", h90);
+    {
+        g_autoptr(ArRun) run = run_until(scn, 149.9);
+        g_assert_true(vm_has(run, "hub", "10.100.0.0/16"));
+    }
+    {
+        g_autoptr(ArRun) run = run_until(scn, 150.1);
+        g_assert_false(vm_has(run, "hub", "10.100.0.0/16"));
+    }
+    const char *h0[] = { "nvas.sdwan.holdTime=0", NULL };
+    g_autoptr(ArScenario) never = test_load_scenario("nva-silent-failure.json", h0);
+    g_autoptr(ArRun) run = run_until(never, 599);
+    g_assert_true(vm_has(run, "hub", "10.100.0.0/16")); /* never noticed: the dead NVA keeps its routes */
+    g_autoptr(ArDiagList) d = diag_list_new();
+    const char *bad[] = { "sites.onprem1.holdTime=\"2s\"", NULL };
+    g_autofree char *path = test_scenario_path("nva-silent-failure.json");
+    ArLoadOptions o = { .sets = bad };
+    g_autoptr(ArScenario) none = load_file(path, &o, d);
+    g_assert_null(none);
+    g_autofree char *msg = diag_format(g_ptr_array_index(d->items, 0));
+    g_assert_nonnull(strstr(msg, "/sites/0/holdTime: a BGP hold time is 0 (no hold timer) or at least 3 s"));
+}
+
 /* A graceful shutdown: NOTIFICATION, routes gone within milliseconds. */
 static void test_graceful_shutdown(void)
 {
@@ -244,6 +271,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/time/silent-crash-hold-timer", test_silent_crash);
     g_test_add_func("/time/graceful-shutdown", test_graceful_shutdown);
+    g_test_add_func("/time/hold-time-per-node", test_hold_time_per_node);
     g_test_add_func("/time/b2b-later-equals-from-start", test_b2b_later_equals_from_start);
     g_test_add_func("/time/route-leak-flaps", test_route_leak_flaps);
     g_test_add_func("/time/create-route-server", test_create_route_server);

@@ -81,6 +81,7 @@ struct ArSpeaker {
     ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
     bool down;                /* failed (or not deployed): receives, sends and originates nothing */
+    ArTime hold_time;         /* this speaker's configured hold time; AR_TIME_NEVER = the run's default */
     ArSim *sim;               /* owning simulation */
 };
 

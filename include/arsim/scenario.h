@@ -139,6 +139,7 @@ typedef struct ArNva {
     GArray *originations;     /* ArOrigination, advertisedPrefixes in file order */
     GArray *policies;         /* ArRmRule, in order */
     GArray *bgp_peers;        /* int: indexes of NVAs it also peers with (bgpPeers) */
+    uint64_t hold_time;       /* holdTime (microseconds); UINT64_MAX = settings.holdTime */
 } ArNva;
 
 typedef struct ArConnection {
@@ -159,6 +160,7 @@ typedef struct ArSite {
     GArray *connections;   /* ArConnection, in file order */
     uint32_t ip;           /* bgpPeeringAddress; 0 = let the build choose */
     GArray *policies;      /* ArRmRule, in order */
+    uint64_t hold_time;    /* holdTime (microseconds); UINT64_MAX = settings.holdTime */
 } ArSite;
 
 /* Timing and limits of the simulation (top-level "settings"). Times in microseconds. */

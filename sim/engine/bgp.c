@@ -143,6 +143,7 @@ ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32
     evq_event_init(&sp->flush_ev, on_flush);
     sp->sim = sim;
     sp->id = sim->speakers->len;
+    sp->hold_time = AR_TIME_NEVER;
     g_ptr_array_add(sim->speakers, sp);
     g_hash_table_insert(sim->by_name, sp->name, sp);
     return sp;
@@ -576,10 +577,17 @@ static void notice_failure(ArSim *sim, ArSession *s, bool graceful, const char *
     if (graceful) {
         g_autofree char *r = g_strdup_printf("%s (NOTIFICATION Cease)", why);
         bgp_session_down_after(sim, s, sim->cfg.link_delay, r);
-    } else if (sim->cfg.hold_time) {
-        g_autofree char *r = g_strdup_printf("hold timer expired (%s, no keepalive for %.0f s)", why,
-                                             (double)sim->cfg.hold_time / AR_SEC);
-        bgp_session_down_after(sim, s, sim->cfg.hold_time, r);
+    } else {
+        /* The session's hold time is the smaller of the two ends' (RFC 4271 4.2); 0 at either end
+         * means no hold timer, and the failure is never noticed. */
+        ArTime h0 = s->sp[0]->hold_time == AR_TIME_NEVER ? sim->cfg.hold_time : s->sp[0]->hold_time;
+        ArTime h1 = s->sp[1]->hold_time == AR_TIME_NEVER ? sim->cfg.hold_time : s->sp[1]->hold_time;
+        ArTime hold = h0 && h1 ? MIN(h0, h1) : 0;
+        if (hold) {
+            g_autofree char *r = g_strdup_printf("hold timer expired (%s, no keepalive for %.0f s)", why,
+                                                 (double)hold / AR_SEC);
+            bgp_session_down_after(sim, s, hold, r);
+        }
     }
 }
 

@@ -1061,7 +1061,7 @@ static void do_peerings(Ctx *c)
 
 /* ---- nvas -------------------------------------------------------------------------------- */
 
-enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_N };
+enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_HOLD, NV_N };
 static const KeySpec nva_keys[NV_N] = {
     { "name", J_STRING, TRUE },
     { "vnet", J_STRING, TRUE },
@@ -1072,6 +1072,7 @@ static const KeySpec nva_keys[NV_N] = {
     { "advertisedPrefixes", J_ARRAY, FALSE },
     { "policies", J_ARRAY, FALSE },
     { "bgpPeers", J_ARRAY, FALSE },
+    { "holdTime", J_TIME, FALSE },
 };
 
 enum { AP_PREFIX, AP_PATH, AP_COMM, AP_N };
@@ -1335,6 +1336,21 @@ static void check_refs(Ctx *c)
     }
 }
 
+static gboolean get_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out);
+
+/* A node's own hold time (RFC 4271 4.2: 0, or at least 3 s); the session uses the smaller end's. */
+static void get_hold_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out)
+{
+    uint64_t t;
+    if (!get_time(c, v, ptr, &t))
+        return;
+    if (t && t < 3000000ull) {
+        ERR(c, v, ptr, "a BGP hold time is 0 (no hold timer) or at least 3 s (RFC 4271 4.2)");
+        return;
+    }
+    *out = t;
+}
+
 static void do_nvas(Ctx *c, const cJSON *arr)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(rib_key_hash, g_direct_equal); /* prefix key packed in the pointer */
@@ -1386,6 +1402,8 @@ static void do_nvas(Ctx *c, const cJSON *arr)
         }
         if (sr.f[NV_POL])
             do_policies(c, sr.f[NV_POL], PK(c, ptr, "policies"), n->policies);
+        if (sr.f[NV_HOLD])
+            get_hold_time(c, sr.f[NV_HOLD], PK(c, ptr, "holdTime"), &n->hold_time);
         if (sr.f[NV_PEERS]) {
             const char *base = PK(c, ptr, "bgpPeers");
             int j = 0;
@@ -1405,7 +1423,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
 
 /* ---- sites ------------------------------------------------------------------------------- */
 
-enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_N };
+enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_HOLD, ST_N };
 static const KeySpec site_keys[ST_N] = {
     { "name", J_STRING, TRUE },
     { "asn", J_INT, TRUE },
@@ -1413,6 +1431,7 @@ static const KeySpec site_keys[ST_N] = {
     { "bgpPeeringAddress", J_STRING, FALSE },
     { "connections", J_ARRAY, TRUE },
     { "policies", J_ARRAY, FALSE },
+    { "holdTime", J_TIME, FALSE },
 };
 
 enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_CIRCUIT, CN_N };
@@ -1560,6 +1579,8 @@ static void do_sites(Ctx *c, const cJSON *arr)
         }
         if (sr.f[ST_POL])
             do_policies(c, sr.f[ST_POL], PK(c, ptr, "policies"), st->policies);
+        if (sr.f[ST_HOLD])
+            get_hold_time(c, sr.f[ST_HOLD], PK(c, ptr, "holdTime"), &st->hold_time);
     }
 }
 
