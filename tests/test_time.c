@@ -188,6 +188,15 @@ static void test_mrai(void)
     /* same end state */
     g_assert_true(vm_has(rb, "spoke1", "10.100.0.0/16"));
     g_assert_true(vm_has(rb, "spoke1", "10.200.0.0/16"));
+    /* MRAI set on one NVA only: sdwan tells onprem1 the VNets at once, onprem2's prefix 30 s later. */
+    const char *one[] = { "events=[]", "routeServers.ars.allowBranchToBranchTraffic=true", "nvas.sdwan.mrai=\"30s\"", NULL };
+    g_autoptr(ArScenario) c = test_load_scenario("nva-silent-failure.json", one);
+    g_autoptr(ArRun) rc = run_scenario(c, NULL);
+    g_assert_cmpuint(epoch(rc, 0)->settled, >=, 30 * AR_SEC);
+    g_assert_cmpuint(epoch(rc, 0)->settled, <, 31 * AR_SEC);
+    ArPrefix p;
+    pfx_parse("10.200.0.0/16", &p);
+    g_assert_nonnull(rib_find(&bgp_speaker_find(rc->net->sim, "onprem1")->rib, pfx_key(p)));
 }
 
 static void collect(void *user, const ArTraceRec *r)

@@ -82,6 +82,7 @@ struct ArSpeaker {
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
     bool down;                /* failed (or not deployed): receives, sends and originates nothing */
     ArTime hold_time;         /* this speaker's configured hold time; AR_TIME_NEVER = the run's default */
+    ArTime mrai;              /* this speaker's MRAI toward its peers; AR_TIME_NEVER = the run's */
     ArSim *sim;               /* owning simulation */
 };
 

@@ -140,6 +140,7 @@ typedef struct ArNva {
     GArray *policies;         /* ArRmRule, in order */
     GArray *bgp_peers;        /* int: indexes of NVAs it also peers with (bgpPeers) */
     uint64_t hold_time;       /* holdTime (microseconds); UINT64_MAX = settings.holdTime */
+    uint64_t mrai;            /* mrai (microseconds); UINT64_MAX = settings.mrai */
 } ArNva;
 
 typedef struct ArConnection {
@@ -161,6 +162,7 @@ typedef struct ArSite {
     uint32_t ip;           /* bgpPeeringAddress; 0 = let the build choose */
     GArray *policies;      /* ArRmRule, in order */
     uint64_t hold_time;    /* holdTime (microseconds); UINT64_MAX = settings.holdTime */
+    uint64_t mrai;         /* mrai (microseconds); UINT64_MAX = settings.mrai */
 } ArSite;
 
 /* Timing and limits of the simulation (top-level "settings"). Times in microseconds. */

@@ -139,6 +139,8 @@ static void build_nvas(ArNet *net)
         sp->route_maps = nva->policies->len ? nva->policies : NULL;
         if (nva->hold_time != UINT64_MAX)
             sp->hold_time = nva->hold_time;
+        if (nva->mrai != UINT64_MAX)
+            sp->mrai = nva->mrai;
         for (guint k = 0; k < nva->originations->len; k++) {
             const ArOrigination *o = &g_array_index(nva->originations, ArOrigination, k);
             bgp_originate(sp, o->prefix, build_local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
@@ -160,6 +162,8 @@ static void build_sites(ArNet *net)
         sp->route_maps = st->policies->len ? st->policies : NULL;
         if (st->hold_time != UINT64_MAX)
             sp->hold_time = st->hold_time;
+        if (st->mrai != UINT64_MAX)
+            sp->mrai = st->mrai;
         build_originate_all(sp, st->prefixes, 0);
         net->site[i] = sp;
     }

@@ -144,6 +144,7 @@ ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32
     sp->sim = sim;
     sp->id = sim->speakers->len;
     sp->hold_time = AR_TIME_NEVER;
+    sp->mrai = AR_TIME_NEVER;
     g_ptr_array_add(sim->speakers, sp);
     g_hash_table_insert(sim->by_name, sp->name, sp);
     return sp;
@@ -379,12 +380,19 @@ static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute
     return wd->len || order->len;
 }
 
+/* The speaker's MinRouteAdvertisementInterval: its own setting, else the run's. */
+static inline ArTime speaker_mrai(const ArSpeaker *sp)
+{
+    return sp->mrai == AR_TIME_NEVER ? sp->sim->cfg.mrai : sp->mrai;
+}
+
 /* MRAI (RFC 4271 9.2.1.1): when the interval since the last UPDATE to this peer has not passed,
  * the prefixes wait in the peer's held set until it has. Otherwise they go now. */
 static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute *const *best, guint nkeys)
 {
     ArSim *sim = sp->sim;
-    if (sim->cfg.mrai && sim->now < peer->next_send) {
+    ArTime mrai = speaker_mrai(sp);
+    if (mrai && sim->now < peer->next_send) {
         if (!peer->held) {
             peer->held = g_array_new(FALSE, FALSE, sizeof(uint64_t));
             peer->held_set = g_hash_table_new(rib_key_hash, g_direct_equal);
@@ -398,8 +406,8 @@ static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute
         }
         return;
     }
-    if (peer_sync(sp, peer, keys, best, nkeys) && sim->cfg.mrai)
-        peer->next_send = sim->now + sim->cfg.mrai;
+    if (peer_sync(sp, peer, keys, best, nkeys) && mrai)
+        peer->next_send = sim->now + mrai;
 }
 
 static void peer_drop_held(ArSim *sim, ArPeer *peer)
@@ -427,7 +435,7 @@ static void on_mrai(ArEvent *ev, void *ctx)
     if (sp->down || peer->session->state != SESS_ESTABLISHED)
         return;
     if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len))
-        peer->next_send = sim->now + sim->cfg.mrai;
+        peer->next_send = sim->now + speaker_mrai(sp);
 }
 
 static void on_flush(ArEvent *ev, void *ctx)
@@ -502,8 +510,8 @@ static void on_session_up(ArEvent *ev, void *ctx)
         keymap_clear(&peer->out);
         peer_drop_held(sim, peer);
         g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-        if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len) && sim->cfg.mrai)
-            peer->next_send = sim->now + sim->cfg.mrai;
+        if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len) && speaker_mrai(sp))
+            peer->next_send = sim->now + speaker_mrai(sp);
     }
 }
 

@@ -1061,7 +1061,7 @@ static void do_peerings(Ctx *c)
 
 /* ---- nvas -------------------------------------------------------------------------------- */
 
-enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_HOLD, NV_N };
+enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_HOLD, NV_MRAI, NV_N };
 static const KeySpec nva_keys[NV_N] = {
     { "name", J_STRING, TRUE },
     { "vnet", J_STRING, TRUE },
@@ -1073,6 +1073,7 @@ static const KeySpec nva_keys[NV_N] = {
     { "policies", J_ARRAY, FALSE },
     { "bgpPeers", J_ARRAY, FALSE },
     { "holdTime", J_TIME, FALSE },
+    { "mrai", J_TIME, FALSE },
 };
 
 enum { AP_PREFIX, AP_PATH, AP_COMM, AP_N };
@@ -1404,6 +1405,8 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             do_policies(c, sr.f[NV_POL], PK(c, ptr, "policies"), n->policies);
         if (sr.f[NV_HOLD])
             get_hold_time(c, sr.f[NV_HOLD], PK(c, ptr, "holdTime"), &n->hold_time);
+        if (sr.f[NV_MRAI])
+            get_time(c, sr.f[NV_MRAI], PK(c, ptr, "mrai"), &n->mrai);
         if (sr.f[NV_PEERS]) {
             const char *base = PK(c, ptr, "bgpPeers");
             int j = 0;
@@ -1423,7 +1426,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
 
 /* ---- sites ------------------------------------------------------------------------------- */
 
-enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_HOLD, ST_N };
+enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_HOLD, ST_MRAI, ST_N };
 static const KeySpec site_keys[ST_N] = {
     { "name", J_STRING, TRUE },
     { "asn", J_INT, TRUE },
@@ -1432,6 +1435,7 @@ static const KeySpec site_keys[ST_N] = {
     { "connections", J_ARRAY, TRUE },
     { "policies", J_ARRAY, FALSE },
     { "holdTime", J_TIME, FALSE },
+    { "mrai", J_TIME, FALSE },
 };
 
 enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_CIRCUIT, CN_N };
@@ -1581,6 +1585,8 @@ static void do_sites(Ctx *c, const cJSON *arr)
             do_policies(c, sr.f[ST_POL], PK(c, ptr, "policies"), st->policies);
         if (sr.f[ST_HOLD])
             get_hold_time(c, sr.f[ST_HOLD], PK(c, ptr, "holdTime"), &st->hold_time);
+        if (sr.f[ST_MRAI])
+            get_time(c, sr.f[ST_MRAI], PK(c, ptr, "mrai"), &st->mrai);
     }
 }
 

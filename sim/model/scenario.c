@@ -193,6 +193,7 @@ ArNva *scn_add_nva(ArScenario *s, const char *name)
     n->policies = rules_new();
     n->bgp_peers = g_array_new(FALSE, FALSE, sizeof(int));
     n->hold_time = UINT64_MAX;
+    n->mrai = UINT64_MAX;
     g_ptr_array_add(s->nvas, n);
     return n;
 }
@@ -206,6 +207,7 @@ ArSite *scn_add_site(ArScenario *s, const char *name)
     g_array_set_clear_func(st->connections, connection_clear);
     st->policies = rules_new();
     st->hold_time = UINT64_MAX;
+    st->mrai = UINT64_MAX;
     g_ptr_array_add(s->sites, st);
     return st;
 }
