@@ -467,6 +467,16 @@ static void test_timeline(void)
     report_clear(&r);
 }
 
+/* A subnet with a route table has its own table, named VNET/SUBNET, with its user routes. */
+static void test_subnet_table(void)
+{
+    Report r = make_report("scenarios/spoke-firewall.json", NULL, NULL, NULL);
+    g_assert_cmpint(r.status, ==, EXIT_OK);
+    g_assert_nonnull(strstr(r.html, "<h3>spoke1/workload <small>subnet with a route table</small>"));
+    g_assert_nonnull(strstr(r.html, "data-n=\"spoke1/workload\" data-p=\"0.0.0.0/0\"><td>User</td>"));
+    report_clear(&r);
+}
+
 /* Text from the scenario is escaped everywhere: name, description, event notes, warnings. */
 static void test_escaping(void)
 {
@@ -720,6 +730,7 @@ int main(int argc, char **argv)
     g_test_add_func("/report/seeds", test_seeds);
     g_test_add_func("/report/branch-to-branch", test_branch_to_branch);
     g_test_add_func("/report/timeline", test_timeline);
+    g_test_add_func("/report/subnet-table", test_subnet_table);
     g_test_add_func("/report/escaping", test_escaping);
     g_test_add_func("/report/deterministic", test_deterministic);
     g_test_add_func("/report/statuses", test_statuses);

@@ -911,11 +911,13 @@ static void report_node(GString *o, const ArSpeaker *sp)
 static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
 {
     char pfx[PFX_STRLEN];
-    const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
+    g_autofree char *name = eff_table_name(scn, t); /* "VNET", or "VNET/SUBNET" for a route table's subnet */
     g_string_append(o, "<div class=\"vnet filterable\" data-n=\"");
-    report_escape(o, vn->name);
+    report_escape(o, name);
     g_string_append(o, "\">\n<h3>");
-    report_escape(o, vn->name);
+    report_escape(o, name);
+    if (t->subnet != AR_NO_INDEX)
+        g_string_append(o, " <small>subnet with a route table</small>");
     if (t->hub != AR_NO_INDEX && t->hub != t->vnet) {
         g_string_append(o, " <small>uses the gateways of ");
         report_escape(o, ((const ArVnet *)g_ptr_array_index(scn->vnets, t->hub))->name);
@@ -927,7 +929,7 @@ static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
         const ArEffRoute *r = &g_array_index(t->routes, ArEffRoute, i);
         pfx_format(r->prefix, pfx);
         g_string_append(o, "<tr data-n=\"");
-        report_escape(o, vn->name);
+        report_escape(o, name);
         g_string_append(o, "\" data-p=\"");
         report_escape(o, pfx);
         g_string_append(o, "\"><td>");
