@@ -103,6 +103,27 @@ static void test_prefix_view(void)
     agclose(g);
 }
 
+static void test_subnet_route_table(void)
+{
+    /* spoke1/workload has a route table with BGP propagation off: drawn as its own node, and in
+     * the prefix view it sends on-premises traffic to the firewall, not to the gateway. */
+    g_autofree char *dot = dot_of("spoke-firewall.json", NULL, "10.200.0.0/16");
+    Agraph_t *g = read_back(dot);
+    Agnode_t *n = agnode(g, "vms/spoke1/workload", 0);
+    g_assert_nonnull(n);
+    g_assert_cmpstr(attr(n, "kind"), ==, "subnet");
+    g_assert_nonnull(strstr(attr(n, "label"), "BGP propagation off"));
+    g_assert_nonnull(strstr(attr(n, "label"), "10.1.2.4"));
+    g_assert_cmpint(count_edges(g, "subnet", NULL), ==, 1);
+    agclose(g);
+
+    /* a scenario without route tables draws no subnet node */
+    g_autofree char *plain = dot_of("seed-er-sdwan.json", NULL, NULL);
+    g = read_back(plain);
+    g_assert_cmpint(count_edges(g, "subnet", NULL), ==, 0);
+    agclose(g);
+}
+
 static void test_deterministic(void)
 {
     g_autofree char *a = dot_of("seed-er-vpn.json", NULL, NULL);
@@ -138,6 +159,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/graph/topology", test_topology);
     g_test_add_func("/graph/prefix-view", test_prefix_view);
+    g_test_add_func("/graph/subnet-route-table", test_subnet_route_table);
     g_test_add_func("/graph/deterministic", test_deterministic);
     g_test_add_func("/graph/render-svg-png", test_render_svg_png);
     return g_test_run();

@@ -52,6 +52,9 @@ const char *eff_source_name(const ArEffRoute *r); /* "Default", "VirtualNetworkG
 
 /* The route of table t whose prefix is exactly p, NULL if none. O(log n). */
 const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p);
+/* The route of table t with the longest prefix covering all of p (p itself included): where
+ * traffic to p goes. NULL if none. O(33 log n): one exact lookup per candidate length. */
+const ArEffRoute *eff_match(const ArEffTable *t, ArPrefix p);
 
 /* How one prefix crossed (or did not cross) one direction of one session. */
 typedef enum ArPropState {

@@ -311,6 +311,53 @@ static Agnode_t *vm_node(Builder *b, Agraph_t *where, int v)
     return n;
 }
 
+/* Subnets with a route table: their own effective routes differ from the VNet's (user routes,
+ * BGP propagation off), so they are drawn beside the VNet's VMs. O(tables). */
+static void subnet_nodes(Builder *b, Agraph_t *where, int v, Agnode_t *vms)
+{
+    const ArScenario *scn = b->run->net->scn;
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+    for (guint i = scn->vnets->len; i < b->run->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(b->run->eff, i);
+        if (t->vnet != v)
+            continue;
+        const ArSubnet *sn = g_ptr_array_index(vn->subnets, t->subnet);
+        g_autofree char *tname = eff_table_name(scn, t);
+        g_autofree char *name = g_strdup_printf("vms/%s", tname);
+        Agnode_t *n = node(where, name);
+        char pfx[PFX_STRLEN];
+        GString *label = g_string_new(NULL);
+        g_string_append_printf(label, "VMs in subnet %s (%s)\nroute table: %u user routes%s", sn->name,
+                               pfx_format(sn->prefix, pfx), sn->routes->len,
+                               sn->disable_bgp ? ", BGP propagation off" : "");
+        if (b->opt->prefix) {
+            /* longest match, not exact: a user route for 10.0.0.0/8 is where 10.200.0.0/16 goes */
+            const ArEffRoute *r = eff_match(t, *b->opt->prefix);
+            char ip[IP_STRLEN], via[PFX_STRLEN];
+            pfx_format(*b->opt->prefix, pfx);
+            if (!r)
+                g_string_append_printf(label, "\n%s: no route", pfx);
+            else if (r->next_hops->len)
+                g_string_append_printf(label, "\n%s → %s (%s %s)", pfx,
+                                       ip_format(g_array_index(r->next_hops, uint32_t, 0), ip),
+                                       eff_source_name(r), pfx_format(r->prefix, via));
+            else
+                g_string_append_printf(label, "\n%s: %s (%s %s)", pfx, eff_nh_type_name(r->type),
+                                       eff_source_name(r), pfx_format(r->prefix, via));
+        }
+        set(n, "shape", "tab");
+        set(n, "fillcolor", "#fffbe6");
+        set(n, "kind", "subnet");
+        set(n, "label", label->str);
+        g_string_free(label, TRUE);
+        g_autofree char *ename = g_strdup_printf("subnet/%s", tname);
+        Agedge_t *e = edge(b->g, vms, n, ename);
+        set(e, "style", "dotted");
+        set(e, "color", "#8c959f");
+        set(e, "kind", "subnet");
+    }
+}
+
 static void azure_clusters(Builder *b, Agraph_t *azure)
 {
     const ArNet *net = b->run->net;
@@ -350,6 +397,7 @@ static void azure_clusters(Builder *b, Agraph_t *azure)
             if (((ArNva *)g_ptr_array_index(scn->nvas, i))->vnet == (int)v)
                 speaker_node(b, c, net->nva[i]);
         vms[v] = vm_node(b, c, (int)v);
+        subnet_nodes(b, c, (int)v, vms[v]);
     }
     /* Peerings, as listed (each connects both VNets). */
     for (guint v = 0; v < scn->vnets->len; v++) {

@@ -577,6 +577,16 @@ const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p)
     return NULL;
 }
 
+const ArEffRoute *eff_match(const ArEffTable *t, ArPrefix p)
+{
+    for (int len = p.len; len >= 0; len--) {
+        const ArEffRoute *r = eff_find(t, (ArPrefix){ p.addr & pfx_mask((uint8_t)len), (uint8_t)len });
+        if (r)
+            return r;
+    }
+    return NULL;
+}
+
 /* Each epoch keeps the effective routes it ended with; the last are the run's. */
 static void snapshot_eff(ArNet *net, ArEpoch *ep)
 {
