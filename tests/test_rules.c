@@ -391,6 +391,61 @@ static void test_hrp_vpn_vs_nva(void)
     case_free(&c);
 }
 
+/* The reasons `graph --prefix` prints where a prefix stops are asked of the same policies the engine
+ * used: one direction of one session, its state and the reason's key words. */
+static void assert_why(const Case *c, const char *prefix, const char *from, const char *to, ArPropState state,
+                       const char *why_part)
+{
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    g_autoptr(GArray) edges = prop_explain(c->run, p);
+    for (guint i = 0; i < edges->len; i++) {
+        const ArPropEdge *e = &g_array_index(edges, ArPropEdge, i);
+        if (strcmp(e->from->name, from) != 0 || strcmp(e->to->name, to) != 0)
+            continue;
+        g_assert_cmpint(e->state, ==, state);
+        if (why_part) {
+            g_assert_nonnull(e->why);
+            if (!strstr(e->why, why_part))
+                g_error("%s %s->%s: reason '%s' lacks '%s'", prefix, from, to, e->why, why_part);
+        }
+        return;
+    }
+    g_error("%s: no explanation for %s->%s", prefix, from, to);
+}
+
+static void test_explain_reasons(void)
+{
+    Case c;
+    /* AS-path loop (65515 in the path), AS 0, and a path that crosses */
+    case_run(&c, "{'vnets':[" HUB "]," ARS_OFF ",'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
+                 "'routeServer':'ars','advertisedPrefixes':[{'prefix':'10.110.0.0/16','asPath':[65515]},"
+                 "{'prefix':'10.111.0.0/16','asPath':[0]},'10.112.0.0/16','10.1.5.0/24']}]}", NULL);
+    assert_why(&c, "10.110.0.0/16", "nva", "ars/0", PROP_REJECTED, "65515");
+    assert_why(&c, "10.111.0.0/16", "nva", "ars/1", PROP_REJECTED, "AS 0");
+    assert_why(&c, "10.112.0.0/16", "nva", "ars/0", PROP_SENT, NULL);
+    /* VNet-prefix filter */
+    assert_why(&c, "10.1.5.0/24", "nva", "ars/0", PROP_REJECTED, "VNet address space");
+    case_free(&c);
+
+    /* NO_ADVERTISE: ars/0 holds nva2's route but sends it to nobody; reflection off is its own reason */
+    case_run(&c, TWO_NVAS("true"), NULL);
+    assert_why(&c, "10.103.0.0/16", "ars/0", "nva1", PROP_NOT_SENT, "NO_ADVERTISE");
+    case_free(&c);
+    case_run(&c, TWO_NVAS("false"), NULL);
+    assert_why(&c, "10.102.0.0/16", "ars/1", "nva1", PROP_NOT_SENT, "nvaToNvaReflection");
+    case_free(&c);
+
+    /* route limit: the session is down and says why */
+    const char *limit = "{'settings':{'maxTime':'5m'},'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub',"
+                        "'routeLimitPerPeer':1}],'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
+                        "'routeServer':'ars','advertisedPrefixes':['10.200.0.0/24','10.200.1.0/24']}]}";
+    c.scn = load_j(limit, NULL);
+    c.run = run_scenario(c.scn, NULL);
+    assert_why(&c, "10.200.0.0/24", "nva", "ars/0", PROP_DOWN, "route limit exceeded");
+    case_free(&c);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -410,5 +465,6 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R14-ergw-weight", test_ergw_weight);
     g_test_add_func("/rules/R15-circuit-limit", test_circuit_limit);
     g_test_add_func("/rules/R16-hrp-vpn-vs-nva", test_hrp_vpn_vs_nva);
+    g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }
