@@ -167,6 +167,12 @@ static void test_output_files(void)
     g_autofree char *bad = g_build_filename(dir, "missing-dir", "t.svg", NULL);
     r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", bad, NULL);
     g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "cannot write: folder"));
+    g_assert_nonnull(strstr(r.err, "does not exist"));
+    result_clear(&r);
+    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", dir, "--format", "svg", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "it is a folder"));
     result_clear(&r);
     r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, "--prefix", "10.200.0.1/16", NULL);
     g_assert_cmpint(r.status, ==, 2);

@@ -209,5 +209,20 @@ gboolean out_write_file(const char *path, const char *data, gsize len, const cha
         }
     }
     /* GLib writes a temporary file beside the target and renames it over the target. */
-    return g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, error);
+    g_autoptr(GError) e = NULL;
+    if (g_file_set_contents_full(path, data, (gssize)len, G_FILE_SET_CONTENTS_CONSISTENT, 0644, &e))
+        return TRUE;
+    /* GLib's message names its temporary file; say what the user can fix about the file they named. */
+    g_autofree char *dir = g_path_get_dirname(path);
+    if (!g_file_test(dir, G_FILE_TEST_IS_DIR))
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: folder %s does not exist", path, dir);
+    else if (e->domain == G_FILE_ERROR && (e->code == G_FILE_ERROR_ACCES || e->code == G_FILE_ERROR_PERM))
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: permission denied in folder %s", path, dir);
+    else if (e->domain == G_FILE_ERROR && e->code == G_FILE_ERROR_ISDIR)
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: it is a folder", path);
+    else if (e->domain == G_FILE_ERROR && e->code == G_FILE_ERROR_NOSPC)
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: no space left on the device", path);
+    else
+        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: %s", path, e->message);
+    return FALSE;
 }
