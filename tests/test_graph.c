@@ -115,12 +115,15 @@ static void test_subnet_route_table(void)
     g_assert_nonnull(strstr(attr(n, "label"), "BGP propagation off"));
     g_assert_nonnull(strstr(attr(n, "label"), "10.1.2.4"));
     g_assert_cmpint(count_edges(g, "subnet", NULL), ==, 1);
+    g_assert_nonnull(agnode(agsubg(g, "cluster_legend", 0), "legend/subnet", 0));
     agclose(g);
 
     /* a scenario without route tables draws no subnet node */
     g_autofree char *plain = dot_of("seed-er-sdwan.json", NULL, NULL);
     g = read_back(plain);
     g_assert_cmpint(count_edges(g, "subnet", NULL), ==, 0);
+    g_assert_null(agnode(g, "legend/subnet", 0));
+    g_assert_nonnull(agnode(agsubg(g, "cluster_legend", 0), "legend/vms", 0));
     agclose(g);
 }
 

@@ -517,6 +517,22 @@ static void legend(Builder *b)
         }
         prev = n;
     }
+    /* the VM tabs: every VNet has one; subnets only when a route table exists */
+    static const struct { const char *name, *label, *fill; } tabs[] = {
+        { "legend/vms", "VMs of a VNet (effective routes)", "#ffffff" },
+        { "legend/subnet", "VMs of a subnet with a route table", "#fffbe6" },
+    };
+    bool has_subnet_tables = b->run->eff->len > b->run->net->scn->vnets->len;
+    for (guint t = 0; t < (has_subnet_tables ? 2u : 1u); t++) {
+        Agnode_t *n = node(l, tabs[t].name);
+        set(n, "label", tabs[t].label);
+        set(n, "shape", "tab");
+        set(n, "fillcolor", tabs[t].fill);
+        set(n, "kind", "legend");
+        if (prev)
+            set(edge(b->g, prev, n, NULL), "style", "invis");
+        prev = n;
+    }
     Agnode_t *note = node(l, "legend/edges");
     set(note, "shape", "note");
     set(note, "kind", "legend");
