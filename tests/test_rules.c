@@ -391,6 +391,33 @@ static void test_hrp_vpn_vs_nva(void)
     case_free(&c);
 }
 
+/* R17: a VPN gateway holds routes from its BGP site with the weight of every learned route (32768,
+ * LAB), so the AS path decides: its own site's 1-AS path beats the Route Server's ExpressRoute copy,
+ * and with VpnGateway preference an NVA and the site announcing the same path length are ECMP. */
+static void test_vpn_site_weight(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true}],"
+                 "'gateways':[" ERGW ",{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
+                 "'sites':[{'name':'branch','asn':65010,'addressPrefixes':['10.50.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]},"
+                 "{'name':'dc','asn':65020,'addressPrefixes':['10.50.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
+             NULL);
+    for (int k = 0; k < 2; k++) {
+        g_autofree char *p = best_path(&c, k ? "vpngw/1" : "vpngw/0", "10.50.0.0/16");
+        g_assert_cmpstr(p, ==, "65010");
+    }
+    case_free(&c);
+    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"
+                 "'hubRoutingPreference':'VpnGateway'}],'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
+                 "'nvas':[{'name':'sdwan','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+                 "'advertisedPrefixes':['10.50.0.0/16']}],"
+                 "'sites':[{'name':'onprem1','asn':65010,'addressPrefixes':['10.50.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]}]}",
+             NULL);
+    g_autofree char *ips = eff_ips(&c, "hub", "10.50.0.0/16");
+    g_assert_cmpstr(ips, ==, "10.1.1.4,10.1.255.230,10.1.255.231");
+    case_free(&c);
+}
+
 /* The reasons `graph --prefix` prints where a prefix stops are asked of the same policies the engine
  * used: one direction of one session, its state and the reason's key words. */
 static void assert_why(const Case *c, const char *prefix, const char *from, const char *to, ArPropState state,
@@ -465,6 +492,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R14-ergw-weight", test_ergw_weight);
     g_test_add_func("/rules/R15-circuit-limit", test_circuit_limit);
     g_test_add_func("/rules/R16-hrp-vpn-vs-nva", test_hrp_vpn_vs_nva);
+    g_test_add_func("/rules/R17-vpn-site-weight", test_vpn_site_weight);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }

@@ -248,6 +248,9 @@ static void connect_sites(ArNet *net)
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
                     ArSpeaker *vpn = net->gw[cn->target][k];
                     ArSession *s = bgp_session_new(net->sim, vpn, vpn->ip, site, site->ip);
+                    /* Every learned route has weight 32768 on a gateway (LAB): the site's own
+                     * path is not outweighed by the Route Server's, the AS path decides. */
+                    bgp_peer(vpn, s->peer[0])->import_weight = WEIGHT_IBGP;
                     if (!scn->settings.lift_limits)
                         bgp_peer(vpn, s->peer[0])->route_limit = LIMIT_VPN_SITE;
                 }
