@@ -189,6 +189,29 @@ static void test_subnet_errors(void)
     }
 }
 
+/* BGP propagation off brings Azure's defaults back: the VNet's table holds the NVA's 0.0.0.0/0 and
+ * 10.0.0.0/8 instead of the defaults, the subnet without BGP routes has Internet and None again. */
+static void test_propagation_off_defaults(void)
+{
+    g_autoptr(ArDiagList) d = diag_list_new();
+    g_autoptr(ArScenario) scn = test_load_quoted(
+        "{'vnets':[{'name':'hub','addressPrefixes':['10.1.0.0/16'],'subnets':[{'name':'mgmt','addressPrefix':'10.1.2.0/24',"
+        "'routeTable':{'disableBgpRoutePropagation':true}}]}],'routeServers':[{'name':'ars','vnet':'hub'}],"
+        "'nvas':[{'name':'fw','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+        "'advertisedPrefixes':['0.0.0.0/0','10.0.0.0/8']}]}",
+        NULL, d);
+    g_assert_nonnull(scn);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_autofree char *a = vm_route(run, "hub", "0.0.0.0/0");
+    g_autofree char *b = vm_route(run, "hub/mgmt", "0.0.0.0/0");
+    g_autofree char *c = vm_route(run, "hub/mgmt", "10.0.0.0/8");
+    g_assert_cmpstr(a, ==, "10.1.1.4");
+    g_assert_cmpstr(b, ==, "Internet");
+    g_assert_cmpstr(c, ==, "None");
+    g_autofree char *t = trace(run, "hub/mgmt", "8.8.8.8");
+    g_assert_nonnull(strstr(t, "Internet"));
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -196,6 +219,7 @@ int main(int argc, char **argv)
     g_test_add_func("/multihub/multi-region-no-rewrite", test_multi_region_no_rewrite);
     g_test_add_func("/multihub/shared-circuit", test_shared_circuit);
     g_test_add_func("/multihub/subnet-route-table", test_subnet_route_table);
+    g_test_add_func("/multihub/propagation-off-defaults", test_propagation_off_defaults);
     g_test_add_func("/multihub/subnet-errors", test_subnet_errors);
     return g_test_run();
 }

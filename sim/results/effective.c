@@ -476,10 +476,18 @@ static ArEffTable *subnet_table(const ArEffTable *vt, int sn_index, const ArSubn
     t->routes = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), vt->routes->len + sn->routes->len);
     for (guint i = 0; i < vt->routes->len; i++) {
         const ArEffRoute *r = &g_array_index(vt->routes, ArEffRoute, i);
-        if (sn->disable_bgp && r->cls != CLASS_SYSTEM)
-            continue;
         if (g_hash_table_contains(user, rib_key_ptr(pfx_key(r->prefix))))
             continue;
+        if (sn->disable_bgp && r->cls != CLASS_SYSTEM) {
+            /* The VNet's table dropped Azure's default for this prefix in favour of the BGP
+             * route; without the BGP route the default applies again (0.0.0.0/0 -> Internet). */
+            for (guint d = 0; d < G_N_ELEMENTS(default_routes); d++)
+                if (r->prefix.addr == default_routes[d].addr && r->prefix.len == default_routes[d].len) {
+                    ArEffRoute def = system_route(pool, r->prefix, default_routes[d].type, AR_NO_INDEX);
+                    g_array_append_val(t->routes, def);
+                }
+            continue;
+        }
         g_array_append_vals(t->routes, r, 1);
     }
     static const ArNextHopType types[] = { [UDR_VIRTUAL_APPLIANCE] = NH_VIRTUAL_APPLIANCE, [UDR_GATEWAY] = NH_GATEWAY,
