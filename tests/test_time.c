@@ -275,6 +275,28 @@ static void test_chart_of_unsettled_run(void)
     out_chart_free(chart);
 }
 
+/* Each reason a node is down ends on its own: a maintenance window closing does not bring back a
+ * Route Server deleted meanwhile, the gateway outage of a deletion ending does not bring back a
+ * gateway the user failed; a restore event does, once nothing else holds it down. */
+static void test_down_reasons(void)
+{
+    const char *sets[] = { "events=[{\"at\": \"60s\", \"maintenance\": \"ars/0\", \"duration\": \"5m\"},"
+                           "{\"at\": \"90s\", \"fail\": \"ergw\"},"
+                           "{\"at\": \"2m\", \"deleteRouteServer\": \"ars\"},"
+                           "{\"at\": \"30m\", \"restore\": \"ergw\"}]",
+                           NULL };
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", sets);
+    g_autoptr(ArRun) mid = run_until(scn, 20 * 60);
+    /* past the maintenance (6 min) and the gateway outage (12 min) */
+    g_assert_true(bgp_speaker_find(mid->net->sim, "ars/0")->down);
+    g_assert_true(bgp_speaker_find(mid->net->sim, "ars/1")->down);
+    g_assert_true(bgp_speaker_find(mid->net->sim, "ergw")->down);
+    g_assert_false(vm_has(mid, "hub", "10.100.0.0/16"));
+    g_autoptr(ArRun) end = run_scenario(scn, NULL);
+    g_assert_false(bgp_speaker_find(end->net->sim, "ergw")->down);
+    g_assert_true(bgp_speaker_find(end->net->sim, "ars/0")->down);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -285,6 +307,7 @@ int main(int argc, char **argv)
     g_test_add_func("/time/route-leak-flaps", test_route_leak_flaps);
     g_test_add_func("/time/create-route-server", test_create_route_server);
     g_test_add_func("/time/maintenance", test_maintenance);
+    g_test_add_func("/time/down-reasons", test_down_reasons);
     g_test_add_func("/time/mrai", test_mrai);
     g_test_add_func("/time/seeded-jitter", test_seeded_jitter);
     g_test_add_func("/time/event-errors", test_event_errors);

@@ -81,6 +81,8 @@ struct ArSpeaker {
     ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
     bool down;                /* failed (or not deployed): receives, sends and originates nothing */
+    uint8_t held;             /* build layer: bitmask of the reasons events keep it down (events.c);
+                                 it comes back only when the last one ends */
     ArTime hold_time;         /* this speaker's configured hold time; AR_TIME_NEVER = the run's default */
     ArTime mrai;              /* this speaker's MRAI toward its peers; AR_TIME_NEVER = the run's */
     ArSim *sim;               /* owning simulation */

@@ -13,14 +13,24 @@ struct ArTimedEvent {
 /* Something an event scheduled for later: a gateway back after a Route Server change, the end
  * of a maintenance window. */
 typedef enum DeferredKind {
-    DEF_RESTORE_NODE = 0, /* restore sp */
+    DEF_RESTORE_NODE = 0, /* end one reason sp is down */
 } DeferredKind;
+
+/* Why events keep a node down (ArSpeaker.held). Each ends on its own: a maintenance window that
+ * closes does not bring back a Route Server deleted meanwhile, nor a gateway the user failed. */
+enum {
+    HOLD_FAILED = 1u << 0,      /* a fail event, until a restore event */
+    HOLD_ABSENT = 1u << 1,      /* a Route Server not created yet, or deleted */
+    HOLD_MAINTENANCE = 1u << 2, /* a maintenance window */
+    HOLD_OUTAGE = 1u << 3,      /* a gateway while its Route Server is created or deleted */
+};
 
 struct ArDeferred {
     ArEvent ev;         /* heap node */
     ArNet *net;         /* the network */
     DeferredKind kind;  /* what to do */
     ArSpeaker *sp;      /* on which node */
+    uint8_t cause;      /* DEF_RESTORE_NODE: the HOLD_ reason that ends */
     char *label;        /* what the timeline says when it happens */
 };
 
@@ -69,7 +79,32 @@ static void sessions_between(const ArNet *net, const char *a, const char *b, GPt
         }
 }
 
-static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at, const char *why);
+static void defer_restore(ArNet *net, ArSpeaker *sp, uint8_t cause, ArTime at, const char *why);
+
+/* Adds a reason for sp to be down; the first one takes it down. O(peers) then, O(1) after. */
+static void hold(ArSim *sim, ArSpeaker *sp, uint8_t cause, bool graceful, const char *why)
+{
+    bool was_up = sp->held == 0;
+    sp->held |= cause;
+    if (was_up)
+        bgp_node_fail(sim, sp, graceful, why);
+}
+
+/* Ends one reason; the node comes back when it was the last. */
+static void release(ArSim *sim, ArSpeaker *sp, uint8_t cause)
+{
+    if (!(sp->held & cause))
+        return;
+    sp->held &= (uint8_t)~cause;
+    if (!sp->held)
+        bgp_node_restore(sim, sp);
+    else
+        bgp_log(sim, TR_NODE, sp, NULL, "%s stays down: %s", sp->name,
+                sp->held & HOLD_ABSENT ? "its Route Server is deleted"
+                : sp->held & HOLD_FAILED ? "it is failed until a restore event"
+                : sp->held & HOLD_MAINTENANCE ? "still in maintenance"
+                                              : "its Route Server is still being created or deleted");
+}
 
 /* A Route Server created or deleted beside a gateway: the gateway is down for a while (FAQ). */
 static void gateways_outage(ArNet *net, int rs)
@@ -82,8 +117,8 @@ static void gateways_outage(ArNet *net, int rs)
         if (((ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet != net->rs_cfg[rs].vnet)
             continue;
         for (int k = 0; k < 2 && net->gw[g][k]; k++) {
-            bgp_node_fail(net->sim, net->gw[g][k], true, "down while the Route Server is created or deleted (FAQ)");
-            defer_restore(net, net->gw[g][k], net->sim->now + downtime, "back after the Route Server change");
+            hold(net->sim, net->gw[g][k], HOLD_OUTAGE, true, "down while the Route Server is created or deleted (FAQ)");
+            defer_restore(net, net->gw[g][k], HOLD_OUTAGE, net->sim->now + downtime, "back after the Route Server change");
         }
     }
 }
@@ -170,10 +205,10 @@ static void apply(ArNet *net, const ArScnEvent *se)
         build_resolve(net, se->node, nodes);
         for (guint i = 0; i < nodes->len; i++) {
             if (se->kind == SEV_FAIL)
-                bgp_node_fail(sim, g_ptr_array_index(nodes, i), se->graceful,
-                              se->graceful ? "shut down" : "failed silently");
+                hold(sim, g_ptr_array_index(nodes, i), HOLD_FAILED, se->graceful,
+                     se->graceful ? "shut down" : "failed silently");
             else
-                bgp_node_restore(sim, g_ptr_array_index(nodes, i));
+                release(sim, g_ptr_array_index(nodes, i), HOLD_FAILED);
         }
         break;
     case SEV_FAIL_SESSION:
@@ -211,17 +246,17 @@ static void apply(ArNet *net, const ArScnEvent *se)
     case SEV_DELETE_RS:
         for (int k = 0; k < 2; k++) {
             if (se->kind == SEV_CREATE_RS)
-                bgp_node_restore(sim, net->rs[se->rs][k]);
+                release(sim, net->rs[se->rs][k], HOLD_ABSENT);
             else
-                bgp_node_fail(sim, net->rs[se->rs][k], true, "deleted");
+                hold(sim, net->rs[se->rs][k], HOLD_ABSENT, true, "deleted");
         }
         gateways_outage(net, se->rs);
         break;
     case SEV_MAINTENANCE: {
         ArSpeaker *sp = bgp_speaker_find(sim, se->node);
         g_assert(sp);
-        bgp_node_fail(sim, sp, true, "in maintenance");
-        defer_restore(net, sp, sim->now + se->duration, "maintenance over");
+        hold(sim, sp, HOLD_MAINTENANCE, true, "in maintenance");
+        defer_restore(net, sp, HOLD_MAINTENANCE, sim->now + se->duration, "maintenance over");
         break;
     }
     }
@@ -271,18 +306,19 @@ static void on_deferred(ArEvent *ev, void *ctx)
     bgp_log(sim, TR_SCENARIO, d->sp, NULL, "%s", d->label);
     switch (d->kind) {
     case DEF_RESTORE_NODE:
-        bgp_node_restore(sim, d->sp);
+        release(sim, d->sp, d->cause);
         break;
     }
 }
 
 /* Follow-ups are not routing work: an epoch can settle while one is due, and it opens its own. */
-static void defer_restore(ArNet *net, ArSpeaker *sp, ArTime at, const char *why)
+static void defer_restore(ArNet *net, ArSpeaker *sp, uint8_t cause, ArTime at, const char *why)
 {
     ArDeferred *d = g_new0(ArDeferred, 1);
     d->net = net;
     d->kind = DEF_RESTORE_NODE;
     d->sp = sp;
+    d->cause = cause;
     d->label = g_strdup_printf("%s %s", sp->name, why);
     evq_event_init(&d->ev, on_deferred);
     evq_push(&net->sim->q, &d->ev, at);
@@ -310,8 +346,10 @@ void build_events(ArNet *net)
             const ArScnEvent *se = &g_array_index(scn->events, ArScnEvent, i);
             if ((se->kind == SEV_CREATE_RS || se->kind == SEV_DELETE_RS) && se->rs == (int)r) {
                 if (se->kind == SEV_CREATE_RS)
-                    for (int k = 0; k < 2; k++)
+                    for (int k = 0; k < 2; k++) {
                         net->rs[r][k]->down = true;
+                        net->rs[r][k]->held = HOLD_ABSENT;
+                    }
                 break;
             }
         }
