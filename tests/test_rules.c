@@ -391,6 +391,26 @@ static void test_hrp_vpn_vs_nva(void)
     case_free(&c);
 }
 
+/* R10b: a VPN gateway drops what its BGP site announces inside the VNet space (rule book 5):
+ * neither the Route Server nor, with branch-to-branch on, an NVA gets it; the rest passes. */
+static void test_vpn_vnet_filter(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true}],"
+                 "'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
+                 "'nvas':[{'name':'sdwan','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars'}],"
+                 "'sites':[{'name':'branch','asn':65010,'addressPrefixes':['10.1.5.0/24','10.60.0.0/16'],"
+                 "'connections':[{'vpnGateway':'vpngw','bgp':true}]}]}",
+             NULL);
+    g_assert_null(best(&c, "vpngw/0", "10.1.5.0/24"));
+    g_assert_null(best(&c, "ars/0", "10.1.5.0/24"));
+    g_assert_null(best(&c, "sdwan", "10.1.5.0/24"));
+    g_assert_nonnull(best(&c, "sdwan", "10.60.0.0/16"));
+    g_assert_cmpint(eff(&c, "hub", "10.60.0.0/16")->type, ==, NH_GATEWAY);
+    g_assert_cmpuint(node(&c, "vpngw/0")->rejected, ==, 1);
+    case_free(&c);
+}
+
 /* R17: a VPN gateway holds routes from its BGP site with the weight of every learned route (32768,
  * LAB), so the AS path decides: its own site's 1-AS path beats the Route Server's ExpressRoute copy,
  * and with VpnGateway preference an NVA and the site announcing the same path length are ECMP. */
@@ -492,6 +512,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R14-ergw-weight", test_ergw_weight);
     g_test_add_func("/rules/R15-circuit-limit", test_circuit_limit);
     g_test_add_func("/rules/R16-hrp-vpn-vs-nva", test_hrp_vpn_vs_nva);
+    g_test_add_func("/rules/R10b-vpn-vnet-filter", test_vpn_vnet_filter);
     g_test_add_func("/rules/R17-vpn-site-weight", test_vpn_site_weight);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();

@@ -121,6 +121,8 @@ static void build_gateways(ArNet *net)
             ArSpeaker *sp = new_instance(net, gw->name, k, n > 1, vpn ? NODE_VPN_GATEWAY : NODE_ER_GATEWAY,
                                          gw->asn, ip, vpn ? &policy_vpn_gateway : &policy_er_gateway, gw);
             sp->cfg = gw;
+            if (vpn)
+                sp->filter = rs_filter(space); /* what sites announce inside it is dropped */
             build_originate_all(sp, space, RT_VNET);
             net->gw[i][k] = sp;
         }

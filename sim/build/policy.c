@@ -29,14 +29,12 @@ static const ArAttrs *rs_import(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, 
     return bgp_import_standard(sp, from, in, why);
 }
 
-static bool rs_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
+/* True when p lies within one of sp's VNet-space prefixes. The filter is sorted and disjoint
+ * (build.c): only the last prefix starting at or before p's address can contain p. O(log filter). */
+static bool in_vnet_space(const ArSpeaker *sp, ArPrefix p)
 {
-    /* An NVA prefix equal to or longer than the VNet space is neither advertised nor injected;
-     * supernets are accepted (INJ). */
-    if (from->remote->kind != NODE_NVA || !sp->filter || !sp->filter->len)
-        return true;
-    /* The filter is sorted and disjoint (build.c): only the last prefix starting at or before
-     * p's address can contain p. O(log filter). */
+    if (!sp->filter || !sp->filter->len)
+        return false;
     const ArPrefix *f = (const ArPrefix *)(const void *)sp->filter->data;
     guint lo = 0, hi = sp->filter->len; /* first index with f.addr > p.addr */
     while (lo < hi) {
@@ -46,7 +44,14 @@ static bool rs_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
         else
             hi = mid;
     }
-    if (lo && pfx_within(p, f[lo - 1])) {
+    return lo && pfx_within(p, f[lo - 1]);
+}
+
+static bool rs_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
+{
+    /* An NVA prefix equal to or longer than the VNet space is neither advertised nor injected;
+     * supernets are accepted (INJ). */
+    if (from->remote->kind == NODE_NVA && in_vnet_space(sp, p)) {
         *why = "prefix equal to or longer than the VNet address space";
         return false;
     }
@@ -184,7 +189,17 @@ static const ArAttrs *vpngw_export(ArSpeaker *sp, ArPeer *to, uint64_t key, cons
     return bgp_export_standard(sp, to, key, r, why); /* toward sites: plain eBGP, transit between sites */
 }
 
-const ArPolicy policy_vpn_gateway = { .import = bgp_import_standard, .export = vpngw_export };
+/* VPN gateways filter what their sites announce inside the VNet space (rule book 5). */
+static bool vpngw_accept(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why)
+{
+    if (from->remote->kind == NODE_SITE && in_vnet_space(sp, p)) {
+        *why = "prefix equal to or longer than the VNet address space (VPN gateway filter)";
+        return false;
+    }
+    return true;
+}
+
+const ArPolicy policy_vpn_gateway = { .import = bgp_import_standard, .accept = vpngw_accept, .export = vpngw_export };
 
 /* ---- MSEE ------------------------------------------------------------------------------------ */
 
