@@ -3,6 +3,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <unistd.h>
 
 typedef struct Result {
     int status;   /* exit status */
@@ -178,6 +179,48 @@ static void test_output_files(void)
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "did you mean 10.200.0.0/16"));
     result_clear(&r);
+    /* A symbolic link: its target is replaced, the link stays; a link to the input is refused. */
+    g_autofree char *link = g_build_filename(dir, "link.json", NULL);
+    g_assert_cmpint(symlink("run.json", link), ==, 0);
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "-o", link, NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    result_clear(&r);
+    g_assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
+    g_autofree char *via_link = NULL;
+    g_assert_true(g_file_get_contents(out, &via_link, NULL, NULL));
+    g_assert_nonnull(strstr(via_link, "SD-WAN"));
+    g_autofree char *in_link = g_build_filename(dir, "in-link.json", NULL);
+    g_assert_cmpint(symlink("in.json", in_link), ==, 0);
+    r = arsim("run", input, "-o", in_link, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "refusing to write over the input"));
+    result_clear(&r);
+    /* A device is written into, not replaced; its errors are reported. */
+    if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+        r = arsim("run", "scenarios/seed-er-sdwan.json", "-o", "/dev/full", NULL);
+        g_assert_cmpint(r.status, ==, 2);
+        g_assert_nonnull(strstr(r.err, "/dev/full: cannot write"));
+        result_clear(&r);
+    }
+    /* Standard output that cannot be written is a failure, not a silent success. */
+    if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+        g_autofree char *q = g_shell_quote(g_getenv("ARSIM_BIN"));
+        g_autofree char *scn = g_build_filename(g_getenv("ARSIM_SOURCE_ROOT"), "scenarios", "seed-er-vpn.json", NULL);
+        g_autofree char *qs = g_shell_quote(scn);
+        g_autofree char *cmd = g_strdup_printf("/bin/sh -c \"%s run %s > /dev/full\"", q, qs);
+        g_autofree char *o = NULL, *er = NULL;
+        int wait = 0;
+        g_assert_true(g_spawn_command_line_sync(cmd, &o, &er, &wait, NULL));
+        g_assert_true(WIFEXITED(wait));
+        g_assert_cmpint(WEXITSTATUS(wait), ==, 2);
+        g_assert_nonnull(strstr(er, "cannot write to standard output"));
+    }
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "-o", "", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "empty"));
+    result_clear(&r);
+    g_remove(link);
+    g_remove(in_link);
     g_remove(out);
     g_remove(input);
     g_remove(svg);

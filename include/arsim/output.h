@@ -75,7 +75,13 @@ void out_chart_free(ArChart *c);
 char *out_json_print(const cJSON *doc);
 
 /* Writes data to path through a temporary file in the same folder and a rename, so a reader
- * never sees half a file. Refuses to write over protect (the input scenario) when not NULL. */
+ * never sees half a file; a device or FIFO is written into, a symbolic link's target replaced.
+ * Refuses to write over protect (the input scenario) when not NULL. */
 gboolean out_write_file(const char *path, const char *data, gsize len, const char *protect, GError **error);
+/* True when both name one existing file (any link to it included). */
+gboolean out_same_file(const char *x, const char *y);
+/* Where an output to path really goes: a symbolic link's target, else path. g_free it. Sets
+ * *special when that is an existing device or FIFO, to be written into rather than replaced. */
+char *out_target(const char *path, gboolean *special);
 
 #endif

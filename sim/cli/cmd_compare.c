@@ -8,13 +8,6 @@
 #include <string.h>
 
 /* True when both paths name the same file. */
-static gboolean cmp_same_file(const char *x, const char *y)
-{
-    g_autofree char *cx = g_canonicalize_filename(x, NULL);
-    g_autofree char *cy = g_canonicalize_filename(y, NULL);
-    return strcmp(cx, cy) == 0;
-}
-
 /* Runs a scenario; warns on err when it did not converge. */
 static ArRun *cmp_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
 {
@@ -68,7 +61,7 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     if (a->output) {
         g_autoptr(GError) e = NULL;
         /* Never over either input scenario (out_write_file guards A, this guards B). */
-        if (a->file_b && cmp_same_file(a->output, a->file_b)) {
+        if (a->file_b && out_same_file(a->output, a->file_b)) {
             fprintf(err, "arsim: %s: refusing to write over the input scenario\n", a->output);
             return EXIT_BAD_INPUT;
         }

@@ -1,6 +1,7 @@
 /* main.c - the arsim executable: parses the command line and calls the library's commands. */
 #include "arsim/cli.h"
 
+#include <errno.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -345,9 +346,9 @@ static const Command commands[] = {
     { "report", main_report },
 };
 
-int main(int argc, char **argv)
+/* Picks the command; see main. */
+static int dispatch(int argc, char **argv)
 {
-    setlocale(LC_ALL, "");
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         (strcmp(argv[1], "help") == 0 && argc == 2)) {
         fputs(overview, argc < 2 ? stderr : stdout);
@@ -357,16 +358,30 @@ int main(int argc, char **argv)
         puts("arsim 0.1.0");
         return EXIT_OK;
     }
-    if (strcmp(argv[1], "help") == 0) {
-        char *args[] = { argv[2], "--help", NULL };
-        for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-            if (strcmp(argv[2], commands[i].name) == 0)
-                return commands[i].fn(2, args);
-        return usage_error(NULL, "unknown command; commands: run, graph, compare, trace, report, generate, validate");
+    const char *name = strcmp(argv[1], "help") == 0 ? argv[2] : argv[1];
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        if (strcmp(name, commands[i].name) != 0)
+            continue;
+        if (name == argv[2]) {
+            char *args[] = { argv[2], "--help", NULL };
+            return commands[i].fn(2, args);
+        }
+        return commands[i].fn(argc - 1, argv + 1);
     }
-    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
-            return commands[i].fn(argc - 1, argv + 1);
-    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, report, generate, validate, help", argv[1]);
+    g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, report, "
+                                           "generate, validate, help", name);
     return usage_error(NULL, msg);
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    int status = dispatch(argc, argv);
+    /* Output that never arrived (a full disk, a closed pipe) is a failure, whatever the command
+     * concluded: a script must not read a truncated table as the answer. */
+    if (fflush(stdout) != 0 || ferror(stdout)) {
+        fprintf(stderr, "arsim: cannot write to standard output: %s\n", g_strerror(errno));
+        return EXIT_BAD_INPUT;
+    }
+    return status;
 }

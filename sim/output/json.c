@@ -1,8 +1,13 @@
 /* json.c - run results as JSON documents (cJSON), in a fixed, deterministic order. */
 #include "arsim/output.h"
 
+#include <glib/gstdio.h>
+
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static cJSON *ip_json(uint32_t ip)
 {
@@ -198,15 +203,49 @@ char *out_json_print(const cJSON *doc)
     return r;
 }
 
+gboolean out_same_file(const char *x, const char *y)
+{
+    GStatBuf a, b;
+    return g_stat(x, &a) == 0 && g_stat(y, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+char *out_target(const char *path, gboolean *special)
+{
+    char *target = NULL;
+    GStatBuf st;
+    if (g_lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        target = realpath(path, NULL);
+    if (!target)
+        target = g_strdup(path);
+    *special = g_stat(target, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+    return target;
+}
+
 gboolean out_write_file(const char *path, const char *data, gsize len, const char *protect, GError **error)
 {
-    if (protect) {
-        g_autofree char *a = g_canonicalize_filename(path, NULL);
-        g_autofree char *b = g_canonicalize_filename(protect, NULL);
-        if (strcmp(a, b) == 0) {
-            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s: refusing to write over the input scenario", path);
-            return FALSE;
+    if (!*path) {
+        g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "the output file name is empty");
+        return FALSE;
+    }
+    if (protect && out_same_file(path, protect)) {
+        g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s: refusing to write over the input scenario", path);
+        return FALSE;
+    }
+    /* -o /dev/stdout or a FIFO is written into, never replaced; a link's target is replaced. */
+    gboolean special;
+    g_autofree char *target = out_target(path, &special);
+    path = target;
+    if (special) {
+        FILE *f = fopen(path, "wb");
+        bool ok = f && fwrite(data, 1, len, f) == len;
+        int err = errno;
+        if (f && fclose(f) != 0 && ok) {
+            ok = false;
+            err = errno;
         }
+        if (!ok)
+            g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: %s", path, g_strerror(err));
+        return ok;
     }
     /* GLib writes a temporary file beside the target and renames it over the target. */
     g_autoptr(GError) e = NULL;

@@ -8,7 +8,7 @@
 
 struct ArTraceWriter {
     char *path;      /* final name */
-    char *tmp;       /* temporary file beside it */
+    char *tmp;       /* temporary file beside it; NULL when writing into a device or FIFO */
     FILE *f;         /* open on tmp */
     GString *line;   /* reused line buffer */
     guint64 lines;   /* records written */
@@ -16,6 +16,21 @@ struct ArTraceWriter {
 
 ArTraceWriter *out_trace_open(const char *path, GError **error)
 {
+    gboolean special;
+    g_autofree char *target = out_target(path, &special);
+    if (special) { /* a device or FIFO: written into, nothing to rename */
+        FILE *f = fopen(target, "w");
+        if (!f) {
+            g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: %s", path, g_strerror(errno));
+            return NULL;
+        }
+        ArTraceWriter *w = g_new0(ArTraceWriter, 1);
+        w->path = g_steal_pointer(&target);
+        w->f = f;
+        w->line = g_string_sized_new(256);
+        return w;
+    }
+    path = target;
     g_autofree char *dir = g_path_get_dirname(path);
     g_autofree char *base = g_path_get_basename(path);
     g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
@@ -97,11 +112,12 @@ gboolean out_trace_close(ArTraceWriter *w, GError **error)
 {
     gboolean ok = fflush(w->f) == 0 && !ferror(w->f);
     ok = (fclose(w->f) == 0) && ok;
-    if (ok && g_rename(w->tmp, w->path) != 0)
+    if (ok && w->tmp && g_rename(w->tmp, w->path) != 0)
         ok = FALSE;
     if (!ok) {
         g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write the trace: %s", w->path, g_strerror(errno));
-        g_remove(w->tmp);
+        if (w->tmp)
+            g_remove(w->tmp);
     }
     g_string_free(w->line, TRUE);
     g_free(w->path);
