@@ -130,6 +130,11 @@ static void test_learned_routes(void)
     result_clear(&r);
     r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", NULL);
     g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "onprem1 is a site, not an NVA"));
+    result_clear(&r);
+    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", "x.svg", "--format", "jpg", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "--format jpg is not one of"));
     result_clear(&r);
 }
 

@@ -245,8 +245,11 @@ int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
     }
     g_autofree char *probe = a->format ? g_strconcat("x.", a->format, NULL) : NULL;
     if (!graph_format_for(probe ? probe : a->output)) {
-        fprintf(err, "arsim graph: cannot tell the format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
-                a->output);
+        if (a->format)
+            fprintf(err, "arsim graph: --format %s is not one of svg, png, pdf, dot\n", a->format);
+        else
+            fprintf(err, "arsim graph: cannot tell the format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
+                    a->output);
         return EXIT_BAD_INPUT;
     }
     g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);

@@ -159,7 +159,12 @@ cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean adver
 {
     const ArSpeaker *nsp = bgp_speaker_find(run->net->sim, nva);
     if (!nsp || nsp->kind != NODE_NVA) {
-        g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "no NVA named \"%s\" in the scenario", nva);
+        /* Route Server peers are NVAs (and bgpPeers): what Azure's peering commands list. */
+        if (nsp)
+            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s is a %s, not an NVA: Route Server peerings are NVAs "
+                        "(use --node %s for its routes)", nva, bgp_kind_name(nsp->kind), nva);
+        else
+            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "no NVA named \"%s\" in the scenario", nva);
         return NULL;
     }
     cJSON *doc = cJSON_CreateObject();
