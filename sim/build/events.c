@@ -93,12 +93,12 @@ static void hold(ArSim *sim, ArSpeaker *sp, uint8_t cause, bool graceful, const 
 /* Ends one reason; the node comes back when it was the last. */
 static void release(ArSim *sim, ArSpeaker *sp, uint8_t cause)
 {
-    if (!(sp->held & cause))
+    if (!(sp->held & cause) && !sp->held)
         return;
     sp->held &= (uint8_t)~cause;
     if (!sp->held)
         bgp_node_restore(sim, sp);
-    else
+    else /* still held, by this reason's end or by another: say why it does not come back */
         bgp_log(sim, TR_NODE, sp, NULL, "%s stays down: %s", sp->name,
                 sp->held & HOLD_ABSENT ? "its Route Server is deleted"
                 : sp->held & HOLD_FAILED ? "it is failed until a restore event"
