@@ -207,6 +207,21 @@ static void test_output_files(void)
         g_assert_nonnull(strstr(r.err, "/dev/full: cannot write"));
         result_clear(&r);
     }
+    /* A wrong --node is found before the trace and the chart are written: no file appears. */
+    g_autofree char *tr = g_build_filename(dir, "t.jsonl", NULL);
+    g_autofree char *ch = g_build_filename(dir, "c.svg", NULL);
+    g_autofree char *tr_opt = g_strconcat("--trace=", tr, NULL);
+    g_autofree char *ch_opt = g_strconcat("--chart=", ch, NULL);
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", tr_opt, ch_opt, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "no node, VNet or subnet named \"nope\""));
+    result_clear(&r);
+    g_assert_false(g_file_test(tr, G_FILE_TEST_EXISTS));
+    g_assert_false(g_file_test(ch, G_FILE_TEST_EXISTS));
+    GDir *left = g_dir_open(dir, 0, NULL);
+    for (const char *n; (n = g_dir_read_name(left));)
+        g_assert_false(g_str_has_prefix(n, ".t.jsonl")); /* no temporary file either */
+    g_dir_close(left);
     /* Standard output that cannot be written is a failure, not a silent success. */
     if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
         g_autofree char *q = g_shell_quote(g_getenv("ARSIM_BIN"));

@@ -60,6 +60,8 @@ cJSON *out_timeline_json(const ArRun *run);
  * file beside FILE and renamed over it by out_trace_close. */
 typedef struct ArTraceWriter ArTraceWriter;
 ArTraceWriter *out_trace_open(const char *path, GError **error);
+/* Drops the trace: the temporary file is removed, the target left as it was. */
+void out_trace_discard(ArTraceWriter *w);
 void out_trace_record(void *writer, const ArTraceRec *rec); /* an ArTraceFn */
 gboolean out_trace_close(ArTraceWriter *w, GError **error);   /* frees w */
 

@@ -96,6 +96,21 @@ static gboolean finish_observers(const ArRunArgs *a, const ArRun *run, Observers
     return ok;
 }
 
+/* --node names a speaker, a VNet or a subnet table; FALSE (message printed) when it does not. */
+static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const ArRun *run, FILE *err)
+{
+    if (!a->node || bgp_speaker_find(run->net->sim, a->node))
+        return TRUE;
+    for (guint i = 0; i < run->eff->len; i++) {
+        g_autofree char *tn = eff_table_name(scn, g_ptr_array_index(run->eff, i));
+        if (strcmp(tn, a->node) == 0)
+            return TRUE;
+    }
+    fprintf(err, "arsim: no node, VNet or subnet named \"%s\" (node names: scenario names, plus \"ars/0\"-style "
+                 "instances and \"msee/SITE\" circuits; subnets with a route table: VNET/SUBNET)\n", a->node);
+    return FALSE;
+}
+
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
 {
     g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
@@ -105,6 +120,13 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     g_autoptr(ArRun) run = run_with_options(a, scn, &obs, err);
     if (!run)
         return EXIT_BAD_INPUT;
+    if (!node_name_ok(a, scn, run, err)) { /* a usage error writes no file */
+        if (obs.trace)
+            out_trace_discard(obs.trace);
+        if (obs.chart)
+            out_chart_free(obs.chart);
+        return EXIT_BAD_INPUT;
+    }
     if (!finish_observers(a, run, &obs, err))
         return EXIT_BAD_INPUT;
     /* Stopping at --until is what the user asked for; any other stop with routing still
@@ -143,16 +165,6 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
         cJSON_Delete(doc);
         int st = emit(text, a, out, err);
         return st ? st : status;
-    }
-    gboolean table_named = FALSE;
-    for (guint i = 0; a->node && i < run->eff->len && !table_named; i++) {
-        g_autofree char *tn = eff_table_name(scn, g_ptr_array_index(run->eff, i));
-        table_named = strcmp(tn, a->node) == 0;
-    }
-    if (a->node && !bgp_speaker_find(run->net->sim, a->node) && !table_named) {
-        fprintf(err, "arsim: no node, VNet or subnet named \"%s\" (node names: scenario names, plus \"ars/0\"-style "
-                     "instances and \"msee/SITE\" circuits; subnets with a route table: VNET/SUBNET)\n", a->node);
-        return EXIT_BAD_INPUT;
     }
     ArRunStats cost;
     if (a->stats)

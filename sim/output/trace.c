@@ -108,6 +108,17 @@ void out_trace_record(void *writer, const ArTraceRec *r)
     w->lines++;
 }
 
+void out_trace_discard(ArTraceWriter *w)
+{
+    fclose(w->f);
+    if (w->tmp)
+        g_remove(w->tmp);
+    g_string_free(w->line, TRUE);
+    g_free(w->path);
+    g_free(w->tmp);
+    g_free(w);
+}
+
 gboolean out_trace_close(ArTraceWriter *w, GError **error)
 {
     gboolean ok = fflush(w->f) == 0 && !ferror(w->f);
