@@ -108,15 +108,21 @@ void out_trace_record(void *writer, const ArTraceRec *r)
     w->lines++;
 }
 
-void out_trace_discard(ArTraceWriter *w)
+/* The one cleanup path: the file is closed already; drops the temporary file unless kept. */
+static void trace_free(ArTraceWriter *w, gboolean keep)
 {
-    fclose(w->f);
-    if (w->tmp)
+    if (!keep && w->tmp)
         g_remove(w->tmp);
     g_string_free(w->line, TRUE);
     g_free(w->path);
     g_free(w->tmp);
     g_free(w);
+}
+
+void out_trace_discard(ArTraceWriter *w)
+{
+    fclose(w->f);
+    trace_free(w, FALSE);
 }
 
 gboolean out_trace_close(ArTraceWriter *w, GError **error)
@@ -125,14 +131,8 @@ gboolean out_trace_close(ArTraceWriter *w, GError **error)
     ok = (fclose(w->f) == 0) && ok;
     if (ok && w->tmp && g_rename(w->tmp, w->path) != 0)
         ok = FALSE;
-    if (!ok) {
+    if (!ok)
         g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write the trace: %s", w->path, g_strerror(errno));
-        if (w->tmp)
-            g_remove(w->tmp);
-    }
-    g_string_free(w->line, TRUE);
-    g_free(w->path);
-    g_free(w->tmp);
-    g_free(w);
+    trace_free(w, ok);
     return ok;
 }
