@@ -218,6 +218,10 @@ static void test_output_files(void)
     result_clear(&r);
     g_assert_false(g_file_test(tr, G_FILE_TEST_EXISTS));
     g_assert_false(g_file_test(ch, G_FILE_TEST_EXISTS));
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", tr_opt, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    result_clear(&r);
+    g_assert_false(g_file_test(tr, G_FILE_TEST_EXISTS));
     GDir *left = g_dir_open(dir, 0, NULL);
     for (const char *n; (n = g_dir_read_name(left));)
         g_assert_false(g_str_has_prefix(n, ".t.jsonl")); /* no temporary file either */

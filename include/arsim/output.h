@@ -17,6 +17,8 @@ cJSON *out_run_json(const ArRun *run, const char *node_filter);
  * communities. */
 cJSON *out_route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r);
 
+/* FALSE with the reason when nva does not name an NVA (what --learned-routes takes). */
+gboolean out_peering_check(const ArRun *run, const char *nva, GError **error);
 /* The view of `az network routeserver peering list-learned-routes` (advertised = FALSE) or
  * list-advertised-routes (TRUE) for the NVA named nva: {"RouteServiceRole_IN_0": [...], ...}.
  * NULL with error set when nva is not an NVA peering a Route Server. */

@@ -96,9 +96,16 @@ static gboolean finish_observers(const ArRunArgs *a, const ArRun *run, Observers
     return ok;
 }
 
-/* --node names a speaker, a VNet or a subnet table; FALSE (message printed) when it does not. */
+/* --node names a speaker, a VNet or a subnet table, --learned-routes/--advertised-routes an NVA;
+ * FALSE (message printed) when not. */
 static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const ArRun *run, FILE *err)
 {
+    const char *nva = a->learned ? a->learned : a->advertised;
+    g_autoptr(GError) e = NULL;
+    if (nva && !out_peering_check(run, nva, &e)) {
+        fprintf(err, "arsim: %s\n", e->message);
+        return FALSE;
+    }
     if (!a->node || bgp_speaker_find(run->net->sim, a->node))
         return TRUE;
     for (guint i = 0; i < run->eff->len; i++) {

@@ -155,7 +155,7 @@ static cJSON *az_route_json(const ArSpeaker *ars, const ArPeer *peer, uint64_t k
     return o;
 }
 
-cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean advertised, GError **error)
+gboolean out_peering_check(const ArRun *run, const char *nva, GError **error)
 {
     const ArSpeaker *nsp = bgp_speaker_find(run->net->sim, nva);
     if (!nsp || nsp->kind != NODE_NVA) {
@@ -165,8 +165,16 @@ cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean adver
                         "(use --node %s for its routes)", nva, bgp_kind_name(nsp->kind), nva);
         else
             g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "no NVA named \"%s\" in the scenario", nva);
-        return NULL;
+        return FALSE;
     }
+    return TRUE;
+}
+
+cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean advertised, GError **error)
+{
+    if (!out_peering_check(run, nva, error))
+        return NULL;
+    const ArSpeaker *nsp = bgp_speaker_find(run->net->sim, nva);
     cJSON *doc = cJSON_CreateObject();
     int found = 0;
     for (guint i = 0; i < nsp->peers->len; i++) {
