@@ -3,9 +3,9 @@
 
 #include <string.h>
 
-/* Weights as Azure's ExpressRoute gateway shows them (LAB): its MSEE path beats iBGP routes. */
-#define WEIGHT_MSEE 32769u
-#define WEIGHT_IBGP 32768u
+/* Weights as Azure shows them (LAB): the ExpressRoute gateway's MSEE path beats other learned routes. */
+#define WEIGHT_MSEE 32769u    /* the ExpressRoute gateway's circuit path (LAB) */
+#define WEIGHT_LEARNED 32768u /* every learned route on Route Server and gateways (LAB) */
 #define LIMIT_VPN_SITE 4000u  /* prefixes a VPN gateway accepts from one site (LIM) */
 #define LIMIT_ER_STANDARD 4000u
 #define LIMIT_ER_PREMIUM 10000u
@@ -70,10 +70,11 @@ static ArSpeaker *new_instance(ArNet *net, const char *base, int inst, bool suff
     return sp;
 }
 
-/* The Route Server's NVA filter as rs_accept wants it: sorted by address, prefixes inside another
+/* The VNet-space filter as in_vnet_space (policy.c) wants it, for the Route Server's NVA routes
+ * and a VPN gateway's site routes: sorted by address, prefixes inside another
  * one dropped, so the rest are disjoint and only the last one starting at or before a prefix's
  * address can contain it (a binary search). Rejects the same prefixes as the full list. */
-static GArray *rs_filter(const GArray *space)
+static GArray *space_filter(const GArray *space)
 {
     GArray *sorted = g_array_copy((GArray *)space);
     g_array_sort(sorted, (GCompareFunc)pfx_cmp);
@@ -100,7 +101,7 @@ static void build_route_servers(ArNet *net)
             ArSpeaker *sp = new_instance(net, rs->name, k, true, NODE_ROUTE_SERVER, AR_ASN_ROUTE_SERVER, ip,
                                          &policy_route_server, rs);
             sp->cfg = &net->rs_cfg[i];
-            sp->filter = rs_filter(space);
+            sp->filter = space_filter(space);
             build_originate_all(sp, space, RT_VNET);
             net->rs[i][k] = sp;
         }
@@ -122,7 +123,7 @@ static void build_gateways(ArNet *net)
                                          gw->asn, ip, vpn ? &policy_vpn_gateway : &policy_er_gateway, gw);
             sp->cfg = gw;
             if (vpn)
-                sp->filter = rs_filter(space); /* what sites announce inside it is dropped */
+                sp->filter = space_filter(space); /* what sites announce inside it is dropped */
             build_originate_all(sp, space, RT_VNET);
             net->gw[i][k] = sp;
         }
@@ -184,7 +185,7 @@ static void connect_route_server_peers(ArNet *net)
             ArSession *s = bgp_session_new(net->sim, ars, ars->ip, net->nva[i], nva->next_hop);
             ArPeer *at_rs = bgp_peer(ars, s->peer[0]);
             at_rs->route_limit = scn->settings.lift_limits ? 0 : net->rs_cfg[nva->route_server].route_limit;
-            at_rs->import_weight = WEIGHT_IBGP; /* shown as weight 32768 by Azure (section 8) */
+            at_rs->import_weight = WEIGHT_LEARNED; /* shown as weight 32768 by Azure (section 8) */
         }
     }
     /* NVA-to-NVA sessions (bgpPeers): eBGP multihop, or iBGP between equal ASNs. */
@@ -206,8 +207,8 @@ static void connect_route_server_peers(ArNet *net)
                 for (int k = 0; k < 2; k++) {
                     ArSpeaker *gsp = net->gw[g][gi], *ars = net->rs[r][k];
                     ArSession *s = bgp_session_new(net->sim, ars, ars->ip, gsp, gsp->ip);
-                    bgp_peer(ars, s->peer[0])->import_weight = WEIGHT_IBGP;
-                    bgp_peer(gsp, s->peer[1])->import_weight = WEIGHT_IBGP;
+                    bgp_peer(ars, s->peer[0])->import_weight = WEIGHT_LEARNED;
+                    bgp_peer(gsp, s->peer[1])->import_weight = WEIGHT_LEARNED;
                 }
         }
     }
@@ -252,7 +253,7 @@ static void connect_sites(ArNet *net)
                     ArSession *s = bgp_session_new(net->sim, vpn, vpn->ip, site, site->ip);
                     /* Every learned route has weight 32768 on a gateway (LAB): the site's own
                      * path is not outweighed by the Route Server's, the AS path decides. */
-                    bgp_peer(vpn, s->peer[0])->import_weight = WEIGHT_IBGP;
+                    bgp_peer(vpn, s->peer[0])->import_weight = WEIGHT_LEARNED;
                     if (!scn->settings.lift_limits)
                         bgp_peer(vpn, s->peer[0])->route_limit = LIMIT_VPN_SITE;
                 }
