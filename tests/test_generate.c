@@ -251,8 +251,9 @@ static void test_cli(void)
     g_autofree char *dir = g_dir_make_tmp("arsim-gen-XXXXXX", NULL);
     g_assert_nonnull(dir);
     g_autofree char *path = g_build_filename(dir, "g.json", NULL);
-    ArGenerateArgs a = { .spokes = 2, .nvas = 2, .routes_per_nva = 3, .er_prefixes = 4, .circuit_sku = "Standard",
-                         .vpn_sites = 1, .prefixes_per_site = 2, .seed = 5, .output = path };
+    ArGenerateArgs a = { .params = { .spokes = 2, .nvas = 2, .routes_per_nva = 3, .er_prefixes = 4, .vpn_sites = 1,
+                                     .prefixes_per_site = 2, .seed = 5 },
+                         .circuit_sku = "Standard", .output = path };
     FILE *out = tmpfile(), *err = tmpfile();
     g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_OK);
     g_autoptr(ArDiagList) diags = diag_list_new();
@@ -265,9 +266,9 @@ static void test_cli(void)
     a.circuit_sku = "Gold";
     g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_BAD_INPUT);
     a.circuit_sku = "Premium";
-    a.nvas = -3;
+    a.params.nvas = -3;
     g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_BAD_INPUT);
-    a.nvas = 20;
+    a.params.nvas = 20;
     g_assert_cmpint(cmd_generate(&a, out, err), ==, EXIT_BAD_INPUT);
     fflush(err);
     rewind(err);

@@ -163,20 +163,13 @@ int main(int argc, char **argv)
         { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Row name (default: the file name, or \"generated\")", "NAME" },
         { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed runs; medians are reported (default 5)", "N" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a text line", NULL },
-        { "spokes", 0, 0, G_OPTION_ARG_INT, &gp.spokes, "Without FILE: as arsim generate", "N" },
-        { "nvas", 0, 0, G_OPTION_ARG_INT, &gp.nvas, "Without FILE: as arsim generate", "N" },
-        { "routes-per-nva", 0, 0, G_OPTION_ARG_INT, &gp.routes_per_nva, "Without FILE: as arsim generate", "N" },
-        { "er-prefixes", 0, 0, G_OPTION_ARG_INT, &gp.er_prefixes, "Without FILE: as arsim generate", "N" },
-        { "circuit-sku", 0, 0, G_OPTION_ARG_STRING, &sku, "Without FILE: as arsim generate", "SKU" },
-        { "vpn-sites", 0, 0, G_OPTION_ARG_INT, &gp.vpn_sites, "Without FILE: as arsim generate", "N" },
-        { "prefixes-per-site", 0, 0, G_OPTION_ARG_INT, &gp.prefixes_per_site, "Without FILE: as arsim generate", "N" },
-        { "branch-to-branch", 0, 0, G_OPTION_ARG_NONE, &gp.branch_to_branch, "Without FILE: as arsim generate", NULL },
-        { "lift-limits", 0, 0, G_OPTION_ARG_NONE, &gp.lift_limits, "Without FILE: as arsim generate", NULL },
-        { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Without FILE: as arsim generate", "N" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
+    g_autofree GOptionEntry *sizes = gen_option_entries(&gp, &sku, &seed);
     g_autoptr(GOptionContext) ctx = g_option_context_new("[FILE] - load and run a scenario N times, report medians and costs");
     g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_add_main_entries(ctx, sizes, NULL);
+    g_option_context_set_description(ctx, "Without FILE, the scenario is generated in memory from the size options, as by arsim generate.\n");
     g_autoptr(GError) e = NULL;
     if (!g_option_context_parse(ctx, &argc, &argv, &e) || argc > 2 || repeats < 1) {
         fprintf(stderr, "bench: %s\n", e ? e->message : "one FILE at most, and --repeat must be positive");

@@ -2,6 +2,7 @@
 #ifndef ARSIM_CLI_H
 #define ARSIM_CLI_H
 
+#include "arsim/generate.h"
 #include <glib.h>
 #include <stdio.h>
 
@@ -46,16 +47,8 @@ int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err);
 
 /* Arguments of `arsim generate`: a valid scenario from size parameters (benchmarks, what-ifs). */
 typedef struct ArGenerateArgs {
-    int spokes;              /* --spokes: spoke VNets peered with the hub (useRemoteGateways) */
-    int nvas;                /* --nvas: NVAs peering with the Route Server (each with one site behind it) */
-    int routes_per_nva;      /* --routes-per-nva: prefixes each NVA's site originates */
-    int er_prefixes;         /* --er-prefixes: prefixes of the ExpressRoute site (0: no circuit) */
-    const char *circuit_sku; /* --circuit-sku Standard|Premium */
-    int vpn_sites;           /* --vpn-sites: BGP sites on an active-active VPN gateway */
-    int prefixes_per_site;   /* --prefixes-per-site: prefixes of each VPN site */
-    gboolean branch_to_branch; /* --branch-to-branch */
-    gboolean lift_limits;    /* --lift-limits: settings.liftLimits for what-if runs */
-    int seed;                /* --seed: varies AS paths and prefix order deterministically */
+    ArGenParams params;      /* sizes and seed (gen_option_entries); the SKU comes from circuit_sku */
+    const char *circuit_sku; /* --circuit-sku Standard|Premium, NULL for Standard */
     const char *output;      /* -o FILE (default stdout) */
 } ArGenerateArgs;
 

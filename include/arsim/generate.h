@@ -35,8 +35,8 @@ typedef struct ArGenParams {
     ArGenSku sku;            /* circuit SKU of that site */
     int vpn_sites;           /* BGP sites on an active-active VPN gateway; 0: no VPN gateway */
     int prefixes_per_site;   /* prefixes of each VPN site */
-    bool branch_to_branch;   /* Route Server allowBranchToBranchTraffic */
-    bool lift_limits;        /* allow sizes past Azure's limits: sets settings.liftLimits */
+    gboolean branch_to_branch; /* Route Server allowBranchToBranchTraffic (gboolean: a GOption flag) */
+    gboolean lift_limits;    /* allow sizes past Azure's limits: sets settings.liftLimits */
     uint32_t seed;           /* varies site ASNs and prefix order; same seed, same document */
 } ArGenParams;
 
@@ -53,6 +53,10 @@ typedef enum ArGenError {
 void gen_params_default(ArGenParams *p);
 /* "Standard" or "Premium" (case-insensitive); FALSE for anything else. */
 bool gen_sku_parse(const char *s, ArGenSku *out);
+/* The size options of `arsim generate` (and tools/bench) bound to p: --spokes ... --lift-limits,
+ * with --circuit-sku into *sku and --seed into *seed (GOption takes strings and gint; the caller
+ * converts them after parsing). NULL-terminated; g_free it. */
+GOptionEntry *gen_option_entries(ArGenParams *p, char **sku, gint *seed);
 /* Total site prefixes the parameters describe (ExpressRoute + NVA sites + VPN sites). */
 uint64_t gen_total_prefixes(const ArGenParams *p);
 

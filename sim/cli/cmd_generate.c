@@ -11,17 +11,7 @@
 
 int cmd_generate(const ArGenerateArgs *a, FILE *out, FILE *err)
 {
-    ArGenParams p;
-    gen_params_default(&p);
-    p.spokes = a->spokes;
-    p.nvas = a->nvas;
-    p.routes_per_nva = a->routes_per_nva;
-    p.er_prefixes = a->er_prefixes;
-    p.vpn_sites = a->vpn_sites;
-    p.prefixes_per_site = a->prefixes_per_site;
-    p.branch_to_branch = a->branch_to_branch;
-    p.lift_limits = a->lift_limits;
-    p.seed = (uint32_t)a->seed;
+    ArGenParams p = a->params;
     if (a->circuit_sku && !gen_sku_parse(a->circuit_sku, &p.sku)) {
         fprintf(err, "arsim generate: unknown circuit SKU \"%s\"; use Standard or Premium\n", a->circuit_sku);
         return EXIT_BAD_INPUT;

@@ -297,24 +297,17 @@ static int main_trace(int argc, char **argv)
 
 static int main_generate(int argc, char **argv)
 {
-    ArGenerateArgs a = { .spokes = 1, .nvas = 1, .routes_per_nva = 10, .er_prefixes = 10, .vpn_sites = 0,
-                         .prefixes_per_site = 10, .seed = 1 };
+    ArGenerateArgs a = { 0 };
+    gen_params_default(&a.params);
+    gint seed = (gint)a.params.seed;
     g_autofree char *sku = NULL, *output = NULL;
+    g_autofree GOptionEntry *sizes = gen_option_entries(&a.params, &sku, &seed);
     GOptionEntry entries[] = {
-        { "spokes", 0, 0, G_OPTION_ARG_INT, &a.spokes, "Spoke VNets using the hub's gateways (default 1)", "N" },
-        { "nvas", 0, 0, G_OPTION_ARG_INT, &a.nvas, "NVAs peering with the Route Server, each with a site (default 1)", "N" },
-        { "routes-per-nva", 0, 0, G_OPTION_ARG_INT, &a.routes_per_nva, "Prefixes behind each NVA (default 10)", "N" },
-        { "er-prefixes", 0, 0, G_OPTION_ARG_INT, &a.er_prefixes, "Prefixes over ExpressRoute, 0 for no circuit (default 10)", "N" },
-        { "circuit-sku", 0, 0, G_OPTION_ARG_STRING, &sku, "Standard or Premium (default Standard)", "SKU" },
-        { "vpn-sites", 0, 0, G_OPTION_ARG_INT, &a.vpn_sites, "BGP sites on an active-active VPN gateway (default 0)", "N" },
-        { "prefixes-per-site", 0, 0, G_OPTION_ARG_INT, &a.prefixes_per_site, "Prefixes of each VPN site (default 10)", "N" },
-        { "branch-to-branch", 0, 0, G_OPTION_ARG_NONE, &a.branch_to_branch, "Enable branch-to-branch", NULL },
-        { "lift-limits", 0, 0, G_OPTION_ARG_NONE, &a.lift_limits, "Set settings.liftLimits (what-if past Azure's limits)", NULL },
-        { "seed", 0, 0, G_OPTION_ARG_INT, &a.seed, "Seed for AS paths and prefix order (default 1)", "N" },
         { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write to FILE (atomically) instead of stdout", "FILE" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("- write a valid scenario of a given size");
+    g_option_context_add_main_entries(ctx, sizes, NULL);
     g_option_context_add_main_entries(ctx, entries, NULL);
     g_option_context_set_description(ctx,
         "Builds a hub with a Route Server, an ExpressRoute gateway (when --er-prefixes > 0) and a VPN\n"
@@ -326,7 +319,8 @@ static int main_generate(int argc, char **argv)
         return status;
     if (argc != 1)
         return usage_error("generate", "takes no FILE argument; use -o FILE");
-    a.circuit_sku = sku ? sku : "Standard";
+    a.params.seed = (uint32_t)seed;
+    a.circuit_sku = sku;
     a.output = output;
     return cmd_generate(&a, stdout, stderr);
 }

@@ -34,6 +34,24 @@ void gen_params_default(ArGenParams *p)
                         .vpn_sites = 0, .prefixes_per_site = 10, .seed = 1 };
 }
 
+GOptionEntry *gen_option_entries(ArGenParams *p, char **sku, gint *seed)
+{
+    const GOptionEntry entries[] = {
+        { "spokes", 0, 0, G_OPTION_ARG_INT, &p->spokes, "Spoke VNets using the hub's gateways (default 1)", "N" },
+        { "nvas", 0, 0, G_OPTION_ARG_INT, &p->nvas, "NVAs peering with the Route Server, each with a site (default 1)", "N" },
+        { "routes-per-nva", 0, 0, G_OPTION_ARG_INT, &p->routes_per_nva, "Prefixes behind each NVA (default 10)", "N" },
+        { "er-prefixes", 0, 0, G_OPTION_ARG_INT, &p->er_prefixes, "Prefixes over ExpressRoute, 0 for no circuit (default 10)", "N" },
+        { "circuit-sku", 0, 0, G_OPTION_ARG_STRING, sku, "Standard or Premium (default Standard)", "SKU" },
+        { "vpn-sites", 0, 0, G_OPTION_ARG_INT, &p->vpn_sites, "BGP sites on an active-active VPN gateway (default 0)", "N" },
+        { "prefixes-per-site", 0, 0, G_OPTION_ARG_INT, &p->prefixes_per_site, "Prefixes of each VPN site (default 10)", "N" },
+        { "branch-to-branch", 0, 0, G_OPTION_ARG_NONE, &p->branch_to_branch, "Enable branch-to-branch", NULL },
+        { "lift-limits", 0, 0, G_OPTION_ARG_NONE, &p->lift_limits, "Set settings.liftLimits (what-if past Azure's limits)", NULL },
+        { "seed", 0, 0, G_OPTION_ARG_INT, seed, "Seed for AS paths and prefix order (default 1)", "N" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    return g_memdup2(entries, sizeof entries);
+}
+
 bool gen_sku_parse(const char *s, ArGenSku *out)
 {
     if (s && g_ascii_strcasecmp(s, "Standard") == 0) {
