@@ -438,6 +438,93 @@ static void test_vpn_site_weight(void)
     case_free(&c);
 }
 
+/* Names of the nodes an effective route leads to, comma-separated, in next-hop order. */
+static char *eff_vias(const Case *c, const char *vnet, const char *prefix)
+{
+    const ArEffRoute *r = eff(c, vnet, prefix);
+    if (!r)
+        return g_strdup("(none)");
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < r->via->len; i++)
+        g_string_append_printf(s, "%s%s", i ? "," : "", ((const ArSpeaker *)g_ptr_array_index(r->via, i))->name);
+    return g_string_free(s, FALSE);
+}
+
+/* The first effective route for prefix anywhere in a JSON document (an object with "prefix" and
+ * "nextHopIps"), depth first: independent of how the document groups its tables. */
+static const cJSON *find_eff_json(const cJSON *j, const char *prefix)
+{
+    if (cJSON_IsObject(j) && cJSON_GetObjectItemCaseSensitive(j, "nextHopIps") &&
+        g_strcmp0(cJSON_GetStringValue(cJSON_GetObjectItemCaseSensitive(j, "prefix")), prefix) == 0)
+        return j;
+    for (const cJSON *e = j ? j->child : NULL; e; e = e->next) {
+        const cJSON *f = find_eff_json(e, prefix);
+        if (f)
+            return f;
+    }
+    return NULL;
+}
+
+/* R18: ECMP between an NVA and both instances of a VPN gateway names every next hop: the model
+ * (one node per next hop), the text table, the JSON document and the report all print it. */
+static void test_ecmp_names_every_hop(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"
+                 "'hubRoutingPreference':'VpnGateway'}],'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
+                 "'nvas':[{'name':'sdwan','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+                 "'advertisedPrefixes':['10.50.0.0/16']}],"
+                 "'sites':[{'name':'onprem1','asn':65010,'addressPrefixes':['10.50.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]}]}",
+             NULL);
+    g_autofree char *ips = eff_ips(&c, "hub", "10.50.0.0/16");
+    g_assert_cmpstr(ips, ==, "10.1.1.4,10.1.255.230,10.1.255.231");
+    g_autofree char *vias = eff_vias(&c, "hub", "10.50.0.0/16");
+    g_assert_cmpstr(vias, ==, "sdwan,vpngw/0,vpngw/1");
+    /* text */
+    g_autoptr(GString) text = g_string_new(NULL);
+    out_run_text(c.run, NULL, text);
+    g_assert_nonnull(strstr(text->str, "10.1.1.4, 10.1.255.230, 10.1.255.231 (sdwan, vpngw/0, vpngw/1)"));
+    /* JSON: the effective route's "nextHop" names all three, wherever the document keeps it */
+    cJSON *doc = out_run_json(c.run, NULL);
+    const cJSON *er = find_eff_json(doc, "10.50.0.0/16");
+    g_assert_nonnull(er);
+    g_autofree char *names = cJSON_PrintUnformatted(cJSON_GetObjectItemCaseSensitive(er, "nextHop"));
+    g_assert_cmpstr(names, ==, "[\"sdwan\",\"vpngw/0\",\"vpngw/1\"]");
+    cJSON_Delete(doc);
+    case_free(&c);
+}
+
+/* R19: under hubRoutingPreference ASPath, an ExpressRoute path and an NVA path of equal length are
+ * decided once, by the Route Server's decision process (HRP: BGP attributes break the tie; RFC
+ * 4271 9.1.2.2 (d): the NVA's eBGP path beats the gateway's iBGP one), and the VMs get the path the
+ * Route Server advertises. A shorter ExpressRoute path still wins alone. */
+static void test_aspath_tie_one_decision(void)
+{
+    const char *text = "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','hubRoutingPreference':'ASPath'}],"
+                       "'gateways':[" ERGW "],'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
+                       "'routeServer':'ars','advertisedPrefixes':[{'prefix':'10.50.0.0/16','asPath':[65100]}]}],"
+                       "'sites':[{'name':'dc','asn':65020,'addressPrefixes':['10.50.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}";
+    Case c;
+    case_run(&c, text, NULL);
+    /* Both paths are 2 ASes long at the Route Server: 12076-65020 and 65001-65100. */
+    for (int k = 0; k < 2; k++) {
+        const char *rs = k ? "ars/1" : "ars/0";
+        g_autofree char *p = best_path(&c, rs, "10.50.0.0/16");
+        g_assert_cmpstr(p, ==, "65001-65100");
+    }
+    g_assert_cmpint(eff(&c, "hub", "10.50.0.0/16")->cls, ==, CLASS_NVA);
+    g_autofree char *ips = eff_ips(&c, "hub", "10.50.0.0/16");
+    g_assert_cmpstr(ips, ==, "10.1.1.4");
+    case_free(&c);
+    /* One AS more on the NVA's path: ExpressRoute is shorter and wins, at the Route Server and in VMs. */
+    const char *longer[] = { "nvas.nva.advertisedPrefixes=[{\"prefix\":\"10.50.0.0/16\",\"asPath\":[65100,65101]}]", NULL };
+    case_run(&c, text, longer);
+    g_autofree char *p0 = best_path(&c, "ars/0", "10.50.0.0/16");
+    g_assert_cmpstr(p0, ==, "12076-65020");
+    g_assert_cmpint(eff(&c, "hub", "10.50.0.0/16")->cls, ==, CLASS_EXPRESSROUTE);
+    case_free(&c);
+}
+
 /* The reasons `graph --prefix` prints where a prefix stops are asked of the same policies the engine
  * used: one direction of one session, its state and the reason's key words. */
 static void assert_why(const Case *c, const char *prefix, const char *from, const char *to, ArPropState state,
@@ -514,6 +601,8 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R16-hrp-vpn-vs-nva", test_hrp_vpn_vs_nva);
     g_test_add_func("/rules/R10b-vpn-vnet-filter", test_vpn_vnet_filter);
     g_test_add_func("/rules/R17-vpn-site-weight", test_vpn_site_weight);
+    g_test_add_func("/rules/R18-ecmp-names-every-hop", test_ecmp_names_every_hop);
+    g_test_add_func("/rules/R19-aspath-tie-one-decision", test_aspath_tie_one_decision);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }

@@ -138,9 +138,11 @@ static ArEffRoute system_route(EffPool *pool, ArPrefix p, ArNextHopType type, in
 
 /* Collects what the hub's injectors offer: the Route Server's NVA-learned paths (both instances),
  * the ExpressRoute gateway's circuit routes, the VPN gateway's site routes. O(R). For one prefix,
- * candidates come in speaker order, then path order. */
-static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref)
+ * candidates come in speaker order, then path order. rs receives the hub's Route Server instances
+ * (NULL, NULL without one): their decision settles ties the preference leaves open (choose). */
+static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, const ArSpeaker *rs_out[2])
 {
+    rs_out[0] = rs_out[1] = NULL;
     const ArScenario *scn = net->scn;
     *pref = HUBPREF_EXPRESSROUTE; /* without a Route Server, ExpressRoute wins (coexistence default) */
     bool has_rs = false;
@@ -152,6 +154,7 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref)
         has_rs = true;
         for (int k = 0; k < 2; k++) {
             ArSpeaker *sp = net->rs[r][k];
+            rs_out[k] = sp;
             ArRibIter it;
             uint64_t key;
             ArRibNet *n;
@@ -263,36 +266,60 @@ static int ip_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
+/* TRUE when the hub's Route Server, for prefix key, selected the ExpressRoute gateway's path: its
+ * decision process (weight, preference, AS path, then RFC 4271 9.1.2.2's tie breakers, HRP) is the
+ * one answer for what the preference leaves tied. The first instance holding a best path speaks
+ * (both hold the same inputs); O(1). */
+static bool rs_prefers_er(const ArSpeaker *const rs[2], uint64_t key)
+{
+    for (int k = 0; k < 2; k++) {
+        const ArRibNet *n = rs[k] ? rib_find(&rs[k]->rib, key) : NULL;
+        if (n && n->best) {
+            const ArSpeaker *src = bgp_route_source(rs[k], n->best);
+            return src && src->kind == NODE_ER_GATEWAY;
+        }
+    }
+    return true; /* no Route Server decision: ExpressRoute wins, as in coexistence without one */
+}
+
 /* Picks the winning candidates c[0 .. n) for one prefix into r: best class rank, then shortest AS
  * path; NVA and VPN paths that tie are ECMP (FAQ); an ExpressRoute winner is alone (TS: one
- * ExpressRoute path once a Route Server is deployed) and, under ASPath, wins a tie (documented).
- * nh and via are scratch arrays. O(n^2) in the candidates of one prefix (a handful). */
-static void choose(const Cand *c, guint n, ArHubPref pref, EffPool *pool, GArray *nh, GPtrArray *via, ArEffRoute *r)
+ * ExpressRoute path once a Route Server is deployed). When ExpressRoute ties with VPN or NVA paths
+ * (only under ASPath), the Route Server's own best decides, so what VMs get is what it advertises
+ * (rs_prefers_er). Every next hop is named: via[k] is a node reached at next_hops[k]. nh and via
+ * are scratch arrays. O(n^2) in the candidates of one prefix (a handful). */
+static void choose(const Cand *c, guint n, ArHubPref pref, const ArSpeaker *const rs[2], EffPool *pool, GArray *nh,
+                   GPtrArray *via, ArEffRoute *r)
 {
     int best_rank = G_MAXINT;
     uint32_t best_len = G_MAXUINT32;
-    bool er_at_best = false;
+    bool er_tied = false, other_tied = false;
     for (guint i = 0; i < n; i++) {
         int rank = class_rank(pref, c[i].cls);
         if (rank < best_rank || (rank == best_rank && c[i].path->len < best_len)) {
             best_rank = rank;
             best_len = c[i].path->len;
-            er_at_best = false;
+            er_tied = other_tied = false;
         }
-        if (rank == best_rank && c[i].path->len == best_len && c[i].cls == CLASS_EXPRESSROUTE)
-            er_at_best = true;
+        if (rank == best_rank && c[i].path->len == best_len) {
+            if (c[i].cls == CLASS_EXPRESSROUTE)
+                er_tied = true;
+            else
+                other_tied = true;
+        }
     }
+    bool er_wins = er_tied && (!other_tied || rs_prefers_er(rs, c[0].key));
     const Cand *first = NULL;
     g_array_set_size(nh, 0);
     g_ptr_array_set_size(via, 0);
     for (guint i = 0; i < n; i++) {
         if (class_rank(pref, c[i].cls) != best_rank || c[i].path->len != best_len)
             continue;
-        if (er_at_best != (c[i].cls == CLASS_EXPRESSROUTE))
+        if (er_wins != (c[i].cls == CLASS_EXPRESSROUTE))
             continue;
         if (!first)
             first = &c[i];
-        if (er_at_best && &c[i] != first)
+        if (er_wins && &c[i] != first)
             break;
         bool dup = false;
         for (guint k = 0; k < nh->len; k++)
@@ -300,20 +327,24 @@ static void choose(const Cand *c, guint n, ArHubPref pref, EffPool *pool, GArray
         if (!dup)
             g_array_append_val(nh, c[i].next_hop);
     }
+    g_assert(first);
     r->cls = first->cls;
     r->path = first->path;
-    /* ECMP next hops in address order; via follows the same order. */
+    /* ECMP next hops in address order; via follows the same order, naming the node behind each hop
+     * whatever its class (an NVA and a VPN gateway's instances share one ECMP route). */
     if (nh->len > 1)
         g_array_sort(nh, (GCompareFunc)ip_cmp);
     for (guint k = 0; k < nh->len; k++) {
         uint32_t hop = g_array_index(nh, uint32_t, k);
         for (guint i = 0; i < n; i++) {
-            if (c[i].next_hop == hop && c[i].cls == r->cls) {
+            if (c[i].next_hop == hop && class_rank(pref, c[i].cls) == best_rank && c[i].path->len == best_len &&
+                er_wins == (c[i].cls == CLASS_EXPRESSROUTE)) {
                 g_ptr_array_add(via, (gpointer)c[i].via);
                 break;
             }
         }
     }
+    g_assert(via->len == nh->len);
     guint idx = pool_hops(pool, nh, via);
     r->next_hops = g_ptr_array_index(pool->nh, idx);
     r->via = g_ptr_array_index(pool->via, idx);
@@ -325,7 +356,8 @@ static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
 {
     g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(Cand));
     ArHubPref pref;
-    collect(net, hub, cands, &pref);
+    const ArSpeaker *rs[2];
+    collect(net, hub, cands, &pref, rs);
     cand_sort(cands);
     GArray *out = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
     g_autoptr(GArray) nh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -335,7 +367,7 @@ static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
         for (j = i + 1; j < cands->len && c[j].key == c[i].key; j++)
             ;
         ArEffRoute r = { .prefix = pfx_from_key(c[i].key), .type = NH_GATEWAY, .peer_vnet = AR_NO_INDEX };
-        choose(c + i, j - i, pref, pool, nh, via, &r);
+        choose(c + i, j - i, pref, rs, pool, nh, via, &r);
         g_array_append_val(out, r);
     }
     return out;
