@@ -251,6 +251,92 @@ static void test_output_files(void)
     g_rmdir(dir);
 }
 
+/* Asserts r failed with status 2 and phrase on stderr, and path still holds text. */
+static void assert_refused(Result *r, const char *phrase, const char *path, const char *text)
+{
+    if (r->status != 2 || !strstr(r->err, phrase))
+        g_printerr("status %d, stderr: %s\n", r->status, r->err);
+    g_assert_cmpint(r->status, ==, 2);
+    g_assert_nonnull(strstr(r->err, phrase));
+    g_autofree char *now = NULL;
+    g_assert_true(g_file_get_contents(path, &now, NULL, NULL));
+    g_assert_cmpstr(now, ==, text);
+    result_clear(r);
+}
+
+/* Every output of every command is checked against every input (any name or link for it) and
+ * against the other outputs, before any work: exit 2, nothing replaced, nothing lost. */
+static void test_outputs_never_over_inputs(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-cli-XXXXXX", NULL);
+    g_autofree char *seed = g_build_filename(g_getenv("ARSIM_SOURCE_ROOT"), "scenarios", "seed-er-sdwan.json", NULL);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(seed, &text, NULL, NULL));
+    g_autofree char *in = g_build_filename(dir, "in.json", NULL);
+    g_autofree char *b = g_build_filename(dir, "B.svg", NULL); /* an input scenario with a diagram's name */
+    g_autofree char *blink = g_build_filename(dir, "link", NULL);
+    g_autofree char *hard = g_build_filename(dir, "hard.json", NULL);
+    g_autofree char *dotted = g_build_filename(dir, ".", "sub", "..", "in.json", NULL);
+    g_autofree char *sub = g_build_filename(dir, "sub", NULL);
+    g_autofree char *x = g_build_filename(dir, "x.svg", NULL);
+    g_autofree char *x2 = g_build_filename(dir, "sub", "..", "x.svg", NULL);
+    g_autofree char *dangling = g_build_filename(dir, "dangling", NULL);
+    g_assert_true(g_file_set_contents(in, text, -1, NULL));
+    g_assert_true(g_file_set_contents(b, text, -1, NULL));
+    g_assert_cmpint(symlink("B.svg", blink), ==, 0);
+    g_assert_cmpint(link(in, hard), ==, 0);
+    g_assert_cmpint(g_mkdir(sub, 0755), ==, 0);
+    g_assert_cmpint(symlink("x.svg", dangling), ==, 0);
+
+    Result r = arsim("run", in, "--trace", in, NULL);
+    assert_refused(&r, "--trace", in, text);
+    r = arsim("run", in, "--trace", hard, NULL);
+    assert_refused(&r, "refusing to write over the input scenario", in, text);
+    r = arsim("run", in, "--chart", dotted, NULL);
+    assert_refused(&r, "refusing to write over the input scenario", in, text);
+    r = arsim("run", b, "--trace", blink, NULL);
+    assert_refused(&r, "refusing to write over the input scenario", b, text);
+    r = arsim("compare", in, b, "--diagram", b, NULL);
+    assert_refused(&r, "--diagram", b, text);
+    r = arsim("compare", in, b, "-o", blink, NULL);
+    assert_refused(&r, "refusing to write over the input scenario", b, text);
+    r = arsim("report", in, "--compare", blink, "-o", b, NULL);
+    assert_refused(&r, "refusing to write over the input --compare", b, text);
+    r = arsim("graph", in, "-o", hard, "--format", "svg", NULL);
+    assert_refused(&r, "refusing to write over the input scenario", in, text);
+    /* Two outputs on one file: one of them would be lost. */
+    r = arsim("run", in, "-o", x, "--trace", x, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "name the same file"));
+    result_clear(&r);
+    r = arsim("run", in, "--chart", x, "--trace", x2, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "name the same file"));
+    result_clear(&r);
+    r = arsim("compare", in, b, "--diagram", x, "-o", dangling, NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "name the same file"));
+    result_clear(&r);
+    g_assert_false(g_file_test(x, G_FILE_TEST_EXISTS));
+    /* Devices are written into, not replaced: sharing one loses nothing. */
+    r = arsim("run", in, "-o", "/dev/null", "--trace", "/dev/null", NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    result_clear(&r);
+    r = arsim("run", in, "--trace", "", NULL);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "--trace is empty"));
+    result_clear(&r);
+
+    const char *made[] = { in, b, blink, hard, dangling, x };
+    for (size_t i = 0; i < G_N_ELEMENTS(made); i++)
+        g_remove(made[i]);
+    g_rmdir(sub);
+    GDir *left = g_dir_open(dir, 0, NULL);
+    g_assert_null(g_dir_read_name(left)); /* no temporary file left either */
+    g_dir_close(left);
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -259,5 +345,6 @@ int main(int argc, char **argv)
     g_test_add_func("/cli/run-json", test_run_json);
     g_test_add_func("/cli/learned-routes", test_learned_routes);
     g_test_add_func("/cli/output-files", test_output_files);
+    g_test_add_func("/cli/outputs-never-over-inputs", test_outputs_never_over_inputs);
     return g_test_run();
 }

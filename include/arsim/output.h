@@ -82,6 +82,18 @@ char *out_json_print(const cJSON *doc);
  * never sees half a file; a device or FIFO is written into, a symbolic link's target replaced.
  * Refuses to write over protect (the input scenario) when not NULL. */
 gboolean out_write_file(const char *path, const char *data, gsize len, const char *protect, GError **error);
+/* A file named on the command line: how it was given, and its name. */
+typedef struct ArFileArg {
+    const char *option; /* how the user named it, for messages: "-o", "--trace", "scenario", "--compare" */
+    const char *path;   /* the name given; NULL when the option was not given */
+} ArFileArg;
+/* The check every command makes before any work: FALSE with the reason when an output names an
+ * input (same device and inode, through any link, hard link or "..") or another output (the same
+ * existing file, or the same place once links and folders are resolved). An output that is a
+ * device, FIFO or socket (-o /dev/stdout, /dev/null) is written into, never replaced, so it is
+ * exempt. Empty output names are refused. O(inputs x outputs + outputs^2): a handful each. */
+gboolean out_check_files(const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs, guint n_outputs,
+                         GError **error);
 /* True when both name one existing file (any link to it included). */
 gboolean out_same_file(const char *x, const char *y);
 /* Where an output to path really goes: a symbolic link's target, else path. g_free it. Sets

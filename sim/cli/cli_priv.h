@@ -5,11 +5,18 @@
 #include "arsim/cli.h"
 #include "arsim/graph.h"
 #include "arsim/loader.h"
+#include "arsim/output.h"
 
 /* Loads one scenario, printing its diagnostics to err. NULL on errors. */
 ArScenario *cli_load(const char *file, char **sets, FILE *err);
 /* Same, keeping the diagnostics in diags (for a report that shows the warnings). */
 ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE *err);
+
+/* The check of every command that writes files, before any work: no output over an input or
+ * another output (out_check_files). Returns an exit status; the message goes to err as
+ * "arsim CMD: ...". */
+int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs,
+                    guint n_outputs, FILE *err);
 
 /* Draws run (options as given) to path in format (NULL: from path's extension), never over
  * protect. Returns an exit status; messages go to err. */

@@ -7,7 +7,6 @@
 
 #include <string.h>
 
-/* True when both paths name the same file. */
 /* Runs a scenario; warns on err when it did not converge. */
 static ArRun *cmp_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
 {
@@ -26,6 +25,10 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
         fprintf(err, "arsim compare: cannot tell the format of \"%s\"; end it in .svg, .png, .pdf or .dot\n", a->diagram);
         return EXIT_BAD_INPUT;
     }
+    const ArFileArg in[] = { { "scenario", a->file_a }, { "scenario", a->file_b } };
+    const ArFileArg outs[] = { { "-o", a->output }, { "--diagram", a->diagram } };
+    if (cli_check_files("compare", in, G_N_ELEMENTS(in), outs, G_N_ELEMENTS(outs), err))
+        return EXIT_BAD_INPUT;
     /* Before: A as written (the --set list applies to the after side only). */
     g_autoptr(ArScenario) sa = cli_load(a->file_a, NULL, err);
     if (!sa)
@@ -60,11 +63,6 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     }
     if (a->output) {
         g_autoptr(GError) e = NULL;
-        /* Never over either input scenario (out_write_file guards A, this guards B). */
-        if (a->file_b && out_same_file(a->output, a->file_b)) {
-            fprintf(err, "arsim: %s: refusing to write over the input scenario\n", a->output);
-            return EXIT_BAD_INPUT;
-        }
         if (!out_write_file(a->output, text, strlen(text), a->file_a, &e)) {
             fprintf(err, "arsim: %s\n", e->message);
             return EXIT_BAD_INPUT;

@@ -23,14 +23,6 @@ static gboolean report_check_converged(const ArRun *run, const char *file, FILE 
     return TRUE;
 }
 
-/* True when both paths name the same file. */
-static gboolean report_same_file(const char *x, const char *y)
-{
-    g_autofree char *cx = g_canonicalize_filename(x, NULL);
-    g_autofree char *cy = g_canonicalize_filename(y, NULL);
-    return strcmp(cx, cy) == 0;
-}
-
 int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
 {
     if (!a->file || !a->output) {
@@ -41,10 +33,10 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
         fprintf(err, "arsim report: --compare and --compare-set exclude each other\n");
         return EXIT_BAD_INPUT;
     }
-    if (a->compare_file && report_same_file(a->output, a->compare_file)) {
-        fprintf(err, "arsim report: %s: refusing to write over the input scenario\n", a->output);
+    const ArFileArg inputs[] = { { "scenario", a->file }, { "--compare", a->compare_file } };
+    const ArFileArg outs[] = { { "-o", a->output } };
+    if (cli_check_files("report", inputs, G_N_ELEMENTS(inputs), outs, 1, err))
         return EXIT_BAD_INPUT;
-    }
 
     g_autoptr(ArDiagList) diags = diag_list_new();
     g_autoptr(ArScenario) scn = cli_load_keep(a->file, a->sets, diags, err);

@@ -22,6 +22,16 @@ ArScenario *cli_load(const char *file, char **sets, FILE *err)
     return cli_load_keep(file, sets, diags, err);
 }
 
+int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs,
+                    guint n_outputs, FILE *err)
+{
+    g_autoptr(GError) e = NULL;
+    if (out_check_files(inputs, n_inputs, outputs, n_outputs, &e))
+        return EXIT_OK;
+    fprintf(err, "arsim %s: %s\n", cmd, e->message);
+    return EXIT_BAD_INPUT;
+}
+
 /* Emits text to -o FILE (atomically) or to out. */
 static int emit(const char *text, const ArRunArgs *a, FILE *out, FILE *err)
 {
@@ -120,6 +130,10 @@ static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const Ar
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
 {
+    const ArFileArg in[] = { { "scenario", a->file } };
+    const ArFileArg outs[] = { { "-o", a->output }, { "--trace", a->trace }, { "--chart", a->chart } };
+    if (cli_check_files("run", in, G_N_ELEMENTS(in), outs, G_N_ELEMENTS(outs), err))
+        return EXIT_BAD_INPUT;
     g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
     if (!scn)
         return EXIT_BAD_INPUT;
@@ -271,6 +285,9 @@ int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
                     a->output);
         return EXIT_BAD_INPUT;
     }
+    const ArFileArg in[] = { { "scenario", a->file } }, outs[] = { { "-o", a->output } };
+    if (cli_check_files("graph", in, 1, outs, 1, err))
+        return EXIT_BAD_INPUT;
     g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
     if (!scn)
         return EXIT_BAD_INPUT;
