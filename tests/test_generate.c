@@ -245,6 +245,35 @@ static void test_converges(void)
     g_assert_nonnull(eff_find(spoke, g_array_index(site_named(scn, "branch2")->prefixes, ArPrefix, 0)));
 }
 
+/* Effective routes are computed once per equivalence class: every VNet of a generated hub and
+ * spoke scenario layers its own few routes over the one shared table of the hub, and storing
+ * them costs the shared table once plus the layers, not one full table per VNet. */
+static void test_shared_tables(void)
+{
+    ArGenParams p = small_params();
+    p.spokes = 40;
+    g_autofree char *text = gen_text(&p, NULL, NULL);
+    g_autoptr(ArScenario) scn = load_ok(text, NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
+    g_assert_cmpuint(shared->len, ==, 1);
+    const ArEffShared *sh = g_ptr_array_index(shared, 0);
+    g_assert_cmpint(sh->id, ==, 0);
+    g_assert_cmpuint(sh->members->len, ==, scn->vnets->len);
+    guint64 stored = sh->routes->len, full = 0;
+    for (guint v = 0; v < scn->vnets->len; v++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, v);
+        g_assert_true(t->shared == sh);
+        g_assert_cmpint(g_array_index(sh->members, int, v), ==, (int)v);
+        stored += t->own->len + t->hidden->len;
+        full += t->len;
+        g_assert_cmpuint(eff_table_routes(t)->len, ==, t->len);
+        if (v > 0) /* a spoke: its space and the hub's */
+            g_assert_cmpuint(t->own->len, ==, 2);
+    }
+    g_assert_cmpuint(stored * 4, <, full); /* one full table per VNet would store them all */
+}
+
 /* cmd_generate: -o writes a file that loads; bad parameters exit 2 with a message. */
 static void test_cli(void)
 {
@@ -411,6 +440,7 @@ int main(int argc, char **argv)
     g_test_add_func("/generate/invalid", test_invalid);
     g_test_add_func("/generate/converges", test_converges);
     g_test_add_func("/generate/cli", test_cli);
+    g_test_add_func("/generate/shared-tables", test_shared_tables);
     g_test_add_func("/scale/evq-stress", test_evq_stress);
     g_test_add_func("/scale/keymap", test_keymap);
     return g_test_run();

@@ -54,6 +54,62 @@ static char *trace(const ArRun *run, const char *from, const char *to)
     return g_string_free(s, FALSE);
 }
 
+/* The layered tables of a scenario with two hubs: one shared table per hub, each VNet on its
+ * hub's; a VNet's own routes are system routes, and every shared route it hides is a BGP route
+ * inside its own or a peered VNet's space; walking the layers gives a sorted table with as many
+ * routes as it says, the same as the flat array, and eff_find agrees with both. */
+static void test_shared_layers(void)
+{
+    g_autoptr(ArScenario) scn = test_load_scenario("multi-region.json", NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
+    g_assert_cmpuint(shared->len, ==, 2);
+    for (guint i = 0; i < run->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        if (t->subnet != AR_NO_INDEX) {
+            g_assert_null(t->shared);
+            continue;
+        }
+        g_assert_nonnull(t->shared);
+        g_assert_true(t->shared == g_ptr_array_index(shared, (guint)t->shared->id));
+        g_assert_cmpint(t->shared->hub, ==, t->hub);
+        gboolean member = FALSE;
+        for (guint k = 0; k < t->shared->members->len; k++)
+            member |= g_array_index(t->shared->members, int, k) == t->vnet;
+        g_assert_true(member);
+        for (guint k = 0; k < t->own->len; k++)
+            g_assert_cmpint(g_array_index(t->own, ArEffRoute, k).cls, ==, CLASS_SYSTEM);
+        for (guint k = 0; k < t->hidden->len; k++) {
+            const ArEffRoute *h = &g_array_index(t->shared->routes, ArEffRoute, g_array_index(t->hidden, guint, k));
+            g_assert_cmpint(h->cls, !=, CLASS_SYSTEM);
+            gboolean inside = FALSE;
+            for (guint o = 0; o < t->own->len; o++) {
+                ArPrefix sp = g_array_index(t->own, ArEffRoute, o).prefix;
+                inside |= sp.len <= h->prefix.len && (h->prefix.addr & pfx_mask(sp.len)) == sp.addr;
+            }
+            g_assert_true(inside);
+        }
+        const GArray *flat = eff_table_routes(t);
+        g_assert_cmpuint(flat->len, ==, t->len);
+        ArEffIter it;
+        eff_iter_init(&it, t);
+        guint n = 0;
+        for (const ArEffRoute *r; (r = eff_iter_next(&it)); n++) {
+            g_assert_true(memcmp(r, &g_array_index(flat, ArEffRoute, n), sizeof *r) == 0);
+            if (n)
+                g_assert_cmpint(pfx_cmp(&g_array_index(flat, ArEffRoute, n - 1).prefix, &r->prefix), <=, 0);
+            const ArEffRoute *f = eff_find(t, r->prefix);
+            g_assert_nonnull(f);
+            g_assert_cmpint(pfx_cmp(&f->prefix, &r->prefix), ==, 0);
+        }
+        g_assert_cmpuint(n, ==, t->len);
+    }
+    /* The two hubs' VNets see each other's prefixes differently: two classes, not one. */
+    const ArEffShared *a = g_ptr_array_index(shared, 0), *b = g_ptr_array_index(shared, 1);
+    g_assert_cmpint(a->hub, !=, b->hub);
+    g_assert_cmpuint(a->members->len + b->members->len, ==, scn->vnets->len);
+}
+
 static void test_multi_region_rewrite(void)
 {
     g_autoptr(ArScenario) scn = test_load_scenario("multi-region.json", NULL);
@@ -221,5 +277,6 @@ int main(int argc, char **argv)
     g_test_add_func("/multihub/subnet-route-table", test_subnet_route_table);
     g_test_add_func("/multihub/propagation-off-defaults", test_propagation_off_defaults);
     g_test_add_func("/multihub/subnet-errors", test_subnet_errors);
+    g_test_add_func("/multihub/shared-layers", test_shared_layers);
     return g_test_run();
 }

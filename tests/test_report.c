@@ -365,8 +365,9 @@ static void assert_holds_run(const Page *pg, const char *file)
     for (guint v = 0; v < run->eff->len; v++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, v);
         const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
-        for (guint i = 0; i < t->routes->len; i++, effs++) {
-            const ArEffRoute *r = &g_array_index(t->routes, ArEffRoute, i);
+        const GArray *routes = eff_table_routes(t);
+        for (guint i = 0; i < routes->len; i++, effs++) {
+            const ArEffRoute *r = &g_array_index(routes, ArEffRoute, i);
             g_autofree char *key = g_strconcat(vn->name, "\x1f", pfx_format(r->prefix, pfx), NULL);
             const Row *row = g_hash_table_lookup(eff, key);
             if (!row)

@@ -285,10 +285,12 @@ static Agnode_t *vm_node(Builder *b, Agraph_t *where, int v)
     g_autofree char *name = g_strdup_printf("vms/%s", vn->name);
     Agnode_t *n = node(where, name);
     guint bgp = 0;
-    for (guint i = 0; i < t->routes->len; i++)
-        bgp += g_array_index(t->routes, ArEffRoute, i).cls != CLASS_SYSTEM;
+    ArEffIter it;
+    eff_iter_init(&it, t);
+    for (const ArEffRoute *r; (r = eff_iter_next(&it));)
+        bgp += r->cls != CLASS_SYSTEM;
     GString *label = g_string_new(NULL);
-    g_string_append_printf(label, "VMs in %s\\n%u effective routes (%u via BGP)", vn->name, t->routes->len, bgp);
+    g_string_append_printf(label, "VMs in %s\\n%u effective routes (%u via BGP)", vn->name, t->len, bgp);
     if (b->opt->prefix) {
         const ArEffRoute *r = eff_find(t, *b->opt->prefix);
         char pfx[PFX_STRLEN];

@@ -92,8 +92,9 @@ static cJSON *eff_json(const ArEffTable *t)
 {
     cJSON *arr = cJSON_CreateArray();
     char buf[PFX_STRLEN];
-    for (guint i = 0; i < t->routes->len; i++) {
-        const ArEffRoute *r = &g_array_index(t->routes, ArEffRoute, i);
+    ArEffIter it;
+    eff_iter_init(&it, t);
+    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
         cJSON *o = cJSON_CreateObject();
         cJSON_AddStringToObject(o, "prefix", pfx_format(r->prefix, buf));
         cJSON_AddStringToObject(o, "source", eff_source_name(r));

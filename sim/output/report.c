@@ -925,8 +925,9 @@ static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
     }
     g_string_append(o, "</h3>\n<table class=\"eff\">\n<thead><tr><th>Source</th><th>Address prefix</th>"
                        "<th>Next hop type</th><th>Next hop IP</th><th>Via</th><th>AS path</th></tr></thead>\n<tbody>\n");
-    for (guint i = 0; i < t->routes->len; i++) {
-        const ArEffRoute *r = &g_array_index(t->routes, ArEffRoute, i);
+    ArEffIter it;
+    eff_iter_init(&it, t);
+    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
         pfx_format(r->prefix, pfx);
         g_string_append(o, "<tr data-n=\"");
         report_escape(o, name);

@@ -48,8 +48,9 @@ static void eff_text(const ArScenario *scn, const ArEffTable *t, GString *out)
     g_string_append(out, "\n");
     g_string_append_printf(out, "    %-22s %-18s %-22s %s\n", "Source", "Address prefix", "Next hop type",
                            "Next hop IP (via)");
-    for (guint i = 0; i < t->routes->len; i++) {
-        const ArEffRoute *r = &g_array_index(t->routes, ArEffRoute, i);
+    ArEffIter it;
+    eff_iter_init(&it, t);
+    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
         GString *nh = g_string_new(NULL);
         for (guint k = 0; k < r->next_hops->len; k++)
             g_string_append_printf(nh, "%s%s", k ? ", " : "", ip_format(g_array_index(r->next_hops, uint32_t, k), ip));

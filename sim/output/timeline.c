@@ -25,22 +25,23 @@ static void eff_changes(const GPtrArray *before, const GPtrArray *after, EffChan
 {
     for (guint v = 0; v < after->len; v++) {
         const ArEffTable *ta = g_ptr_array_index(before, v), *tb = g_ptr_array_index(after, v);
-        guint i = 0, j = 0;
-        while (i < ta->routes->len || j < tb->routes->len) {
-            const ArEffRoute *ra = i < ta->routes->len ? &g_array_index(ta->routes, ArEffRoute, i) : NULL;
-            const ArEffRoute *rb = j < tb->routes->len ? &g_array_index(tb->routes, ArEffRoute, j) : NULL;
+        ArEffIter ia, ib;
+        eff_iter_init(&ia, ta);
+        eff_iter_init(&ib, tb);
+        const ArEffRoute *ra = eff_iter_next(&ia), *rb = eff_iter_next(&ib);
+        while (ra || rb) {
             int c = !ra ? 1 : !rb ? -1 : pfx_cmp(&ra->prefix, &rb->prefix);
             if (c < 0) {
                 fn(user, tb, EFF_REMOVED, ra, NULL);
-                i++;
+                ra = eff_iter_next(&ia);
             } else if (c > 0) {
                 fn(user, tb, EFF_ADDED, NULL, rb);
-                j++;
+                rb = eff_iter_next(&ib);
             } else {
                 if (!same_route(ra, rb))
                     fn(user, tb, EFF_CHANGED, ra, rb);
-                i++;
-                j++;
+                ra = eff_iter_next(&ia);
+                rb = eff_iter_next(&ib);
             }
         }
     }

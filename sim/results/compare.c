@@ -182,10 +182,11 @@ static const ArEffRoute *cmp_eff_next(const ArEffTable *t, guint *i, uint64_t *k
 {
     if (!t)
         return NULL;
-    while (*i < t->routes->len) {
-        const ArEffRoute *e = &g_array_index(t->routes, ArEffRoute, *i);
+    const GArray *rs = eff_table_routes(t);
+    while (*i < rs->len) {
+        const ArEffRoute *e = &g_array_index(rs, ArEffRoute, *i);
         uint64_t k = pfx_key(e->prefix);
-        if (*i == 0 || pfx_key(g_array_index(t->routes, ArEffRoute, *i - 1).prefix) != k) {
+        if (*i == 0 || pfx_key(g_array_index(rs, ArEffRoute, *i - 1).prefix) != k) {
             *key = k;
             return e;
         }
@@ -629,7 +630,7 @@ void cmp_report_text(const ArCompare *c, GString *out)
 static cJSON *cmp_eff_json(const cJSON *doc, const char *vnet, const ArEffTable *t, const ArEffRoute *e)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "effectiveRoutes"), vnet);
-    int idx = (int)(e - (const ArEffRoute *)(const void *)t->routes->data);
+    int idx = (int)(e - (const ArEffRoute *)(const void *)eff_table_routes(t)->data);
     const cJSON *item = cJSON_GetArrayItem(arr, idx);
     return item ? cJSON_Duplicate(item, true) : cJSON_CreateNull();
 }

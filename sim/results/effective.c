@@ -55,6 +55,7 @@ char *eff_table_name(const ArScenario *scn, const ArEffTable *t)
  * lives as long as the tables of that computation. */
 typedef struct EffPool {
     guint refs;             /* tables still alive */
+    GPtrArray *shared;      /* ArEffShared* of the computation, by id, owned */
     GPtrArray *nh;          /* GArray* of uint32_t, owned */
     GPtrArray *via;         /* GPtrArray* of const ArSpeaker*, owned, same index as nh */
     GHashTable *index;      /* GBytes (next hops then via pointers) -> index + 1 */
@@ -64,8 +65,17 @@ typedef struct EffPool {
 /* An ArEffTable and the pool its routes point into. */
 typedef struct EffTablePriv {
     ArEffTable pub;         /* what callers see */
-    EffPool *pool;          /* shared arrays, one reference per table */
+    EffPool *pool;          /* shared arrays and tables, one reference per table */
+    GArray *full;           /* every route, built by eff_table_routes on first use; NULL until then */
 } EffTablePriv;
+
+static void shared_free(gpointer p)
+{
+    ArEffShared *sh = p;
+    g_array_free(sh->routes, TRUE);
+    g_array_free(sh->members, TRUE);
+    g_free(sh);
+}
 
 static EffPool *pool_new(void)
 {
@@ -73,6 +83,7 @@ static EffPool *pool_new(void)
     p->nh = g_ptr_array_new_with_free_func((GDestroyNotify)g_array_unref);
     p->via = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     p->index = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
+    p->shared = g_ptr_array_new_with_free_func(shared_free);
     /* Index 0: the empty pair of system routes. */
     g_ptr_array_add(p->nh, g_array_new(FALSE, FALSE, sizeof(uint32_t)));
     g_ptr_array_add(p->via, g_ptr_array_new());
@@ -86,6 +97,7 @@ static void pool_unref(EffPool *p)
     g_ptr_array_free(p->nh, TRUE);
     g_ptr_array_free(p->via, TRUE);
     g_hash_table_destroy(p->index);
+    g_ptr_array_free(p->shared, TRUE);
     g_free(p);
 }
 
@@ -125,7 +137,11 @@ static guint pool_hops(EffPool *p, const GArray *nh, const GPtrArray *via)
 static void eff_table_free(gpointer p)
 {
     EffTablePriv *t = p;
-    g_array_free(t->pub.routes, TRUE);
+    g_array_free(t->pub.own, TRUE);
+    if (t->pub.hidden)
+        g_array_free(t->pub.hidden, TRUE);
+    if (t->full)
+        g_array_free(t->full, TRUE);
     pool_unref(t->pool);
     g_free(t);
 }
@@ -400,22 +416,74 @@ static gint uint_cmp(gconstpointer a, gconstpointer b)
     return (x > y) - (x < y);
 }
 
-/* Effective routes of VNet v: system routes (its space, its peered VNets' spaces, Azure's
- * defaults) and the hub's BGP routes outside those spaces. peers: VNets peered with v, ascending.
- * bgp: the hub's routes, NULL without a hub. O(B + S log B) for B BGP and S system routes. */
-static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, const GArray *bgp, EffPool *pool)
+/* A new table of the computation using pool, for VNet v (subnet: AR_NO_INDEX for the VNet's). */
+static EffTablePriv *table_new(EffPool *pool, int v, int subnet, int hub)
 {
-    const ArScenario *scn = net->scn;
     EffTablePriv *priv = g_new0(EffTablePriv, 1);
     priv->pool = pool;
     pool->refs++;
+    priv->pub.vnet = v;
+    priv->pub.subnet = subnet;
+    priv->pub.hub = hub;
+    return priv;
+}
+
+/* The routes every VNet served by hub shares (hub AR_NO_INDEX: VNets without one): the hub's BGP
+ * routes, and Azure's defaults for the prefixes no BGP route has. bgp: the hub's routes, NULL
+ * without a hub. O(B) for B BGP routes. */
+static ArEffShared *shared_new(EffPool *pool, int hub, const GArray *bgp)
+{
+    ArEffShared *sh = g_new0(ArEffShared, 1);
+    sh->id = (int)pool->shared->len;
+    sh->hub = hub;
+    sh->members = g_array_new(FALSE, FALSE, sizeof(int));
+    guint nb = bgp ? bgp->len : 0;
+    g_autoptr(GArray) defs = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
+    for (guint i = 0; i < G_N_ELEMENTS(default_routes); i++) {
+        ArPrefix p = { default_routes[i].addr, default_routes[i].len };
+        guint at = nb ? lower_bound(bgp, pfx_key(p)) : 0;
+        if (at < nb && pfx_key(g_array_index(bgp, ArEffRoute, at).prefix) == pfx_key(p))
+            continue; /* a BGP route for it: the default comes back only where that route is shadowed */
+        ArEffRoute r = system_route(pool, p, default_routes[i].type, AR_NO_INDEX);
+        g_array_append_val(defs, r);
+    }
+    g_array_sort(defs, route_cmp);
+    /* Merge the defaults (a handful) into the BGP routes: runs of BGP routes are copied whole. */
+    sh->routes = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), nb + defs->len);
+    guint i = 0;
+    for (guint d = 0; d <= defs->len; d++) {
+        const ArEffRoute *y = d < defs->len ? &g_array_index(defs, ArEffRoute, d) : NULL;
+        guint upto = nb;
+        if (y && nb) {
+            upto = lower_bound(bgp, pfx_key(y->prefix));
+            while (upto < nb && route_cmp(&g_array_index(bgp, ArEffRoute, upto), y) < 0)
+                upto++;
+        }
+        if (upto > i)
+            g_array_append_vals(sh->routes, &g_array_index(bgp, ArEffRoute, i), upto - i);
+        i = MAX(i, upto);
+        if (y)
+            g_array_append_vals(sh->routes, y, 1);
+    }
+    g_ptr_array_add(pool->shared, sh);
+    return sh;
+}
+
+/* Effective routes of VNet v as a layer over its class's shared table sh: its own system routes
+ * (its space, its peered VNets' spaces), the shared BGP routes those spaces shadow (hidden), and
+ * the Azure default a hidden BGP route had replaced. peers: VNets peered with v, ascending.
+ * O(S log B) for S system routes over B shared routes, plus the shadowed routes. */
+static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, ArEffShared *sh, EffPool *pool)
+{
+    const ArScenario *scn = net->scn;
+    EffTablePriv *priv = table_new(pool, v, AR_NO_INDEX, scn_hub_of(scn, v));
     ArEffTable *t = &priv->pub;
-    t->vnet = v;
-    t->subnet = AR_NO_INDEX;
-    t->hub = scn_hub_of(scn, v);
+    t->shared = sh;
+    g_array_append_val(sh->members, v);
+    const GArray *bgp = sh->routes;
 
     /* System routes: the VNet and its peerings win over any BGP route inside them (FAQ). */
-    g_autoptr(GArray) sys = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
+    GArray *sys = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
     const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
     for (guint i = 0; i < vn->prefixes->len; i++) {
         ArEffRoute r = system_route(pool, g_array_index(vn->prefixes, ArPrefix, i), NH_VNET_LOCAL, AR_NO_INDEX);
@@ -430,84 +498,63 @@ static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, cons
         }
     }
 
-    /* BGP routes inside a system prefix are shadowed: per system prefix, the BGP routes whose
-     * address lies in it are found by binary search (they are contiguous), and those at least as
-     * long are dropped. */
-    g_autoptr(GArray) shadowed = g_array_new(FALSE, FALSE, sizeof(guint));
-    guint nb = bgp ? bgp->len : 0;
-    for (guint s = 0; s < sys->len && nb; s++) {
+    /* BGP routes inside a system prefix are shadowed: per system prefix, the shared routes whose
+     * address lies in it are found by binary search (they are contiguous), and the BGP ones at
+     * least as long are hidden (the shared defaults are not BGP routes and stay). */
+    t->hidden = g_array_new(FALSE, FALSE, sizeof(guint));
+    guint nb = bgp->len;
+    for (guint s = 0; s < sys->len; s++) {
         ArPrefix sp = g_array_index(sys, ArEffRoute, s).prefix;
         uint64_t end = (uint64_t)sp.addr + (sp.len ? (1ull << (32 - sp.len)) : (1ull << 32));
-        for (guint i = lower_bound(bgp, (uint64_t)sp.addr << 8), hi = lower_bound(bgp, end << 8); i < hi; i++)
-            if (g_array_index(bgp, ArEffRoute, i).prefix.len >= sp.len)
-                g_array_append_val(shadowed, i);
+        for (guint i = lower_bound(bgp, (uint64_t)sp.addr << 8), hi = lower_bound(bgp, end << 8); i < hi; i++) {
+            const ArEffRoute *b = &g_array_index(bgp, ArEffRoute, i);
+            if (b->cls != CLASS_SYSTEM && b->prefix.len >= sp.len)
+                g_array_append_val(t->hidden, i);
+        }
     }
-    g_array_sort(shadowed, uint_cmp);
+    g_array_sort(t->hidden, uint_cmp);
+    guint n = 0; /* two system prefixes may shadow the same route: keep it once */
+    for (guint k = 0; k < t->hidden->len; k++)
+        if (n == 0 || g_array_index(t->hidden, guint, n - 1) != g_array_index(t->hidden, guint, k))
+            g_array_index(t->hidden, guint, n++) = g_array_index(t->hidden, guint, k);
+    g_array_set_size(t->hidden, n);
 
-    /* Azure's defaults, unless a BGP route for the same prefix is kept. */
+    /* Azure's default for a prefix whose BGP route is hidden applies again. */
     for (guint i = 0; i < G_N_ELEMENTS(default_routes); i++) {
         ArPrefix p = { default_routes[i].addr, default_routes[i].len };
-        guint at = nb ? lower_bound(bgp, pfx_key(p)) : 0;
-        bool kept = at < nb && pfx_key(g_array_index(bgp, ArEffRoute, at).prefix) == pfx_key(p);
-        for (guint k = 0; kept && k < shadowed->len; k++)
-            kept = g_array_index(shadowed, guint, k) != at;
-        if (!kept) {
+        guint at = lower_bound(bgp, pfx_key(p));
+        if (at >= nb || pfx_key(g_array_index(bgp, ArEffRoute, at).prefix) != pfx_key(p) ||
+            g_array_index(bgp, ArEffRoute, at).cls == CLASS_SYSTEM)
+            continue; /* the shared table has the default itself */
+        bool hidden = false;
+        for (guint k = 0; k < t->hidden->len && !hidden; k++)
+            hidden = g_array_index(t->hidden, guint, k) == at;
+        if (hidden) {
             ArEffRoute r = system_route(pool, p, default_routes[i].type, AR_NO_INDEX);
             g_array_append_val(sys, r);
         }
     }
-    g_array_sort(sys, route_cmp);
-
-    /* Merge the two sorted lists, skipping the shadowed BGP routes: runs of BGP routes are copied
-     * whole, so the cost is one memcpy per run. */
-    t->routes = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), nb - shadowed->len + sys->len);
-    guint i = 0, sh = 0;
-    for (guint s = 0; s <= sys->len; s++) {
-        const ArEffRoute *y = s < sys->len ? &g_array_index(sys, ArEffRoute, s) : NULL;
-        guint upto = nb;
-        if (y && nb) {
-            /* BGP routes before y: keys below y's, or equal with a smaller type. */
-            upto = lower_bound(bgp, pfx_key(y->prefix));
-            while (upto < nb && route_cmp(&g_array_index(bgp, ArEffRoute, upto), y) < 0)
-                upto++;
-        }
-        while (i < upto) {
-            guint stop = upto;
-            if (sh < shadowed->len && g_array_index(shadowed, guint, sh) < upto)
-                stop = g_array_index(shadowed, guint, sh);
-            if (stop > i)
-                g_array_append_vals(t->routes, &g_array_index(bgp, ArEffRoute, i), stop - i);
-            i = stop;
-            if (i < upto) { /* at a shadowed route */
-                i++;
-                sh++;
-            }
-        }
-        if (y)
-            g_array_append_vals(t->routes, y, 1);
-    }
+    g_array_sort(sys, route_cmp); /* stable: equal routes keep the order above */
+    t->own = sys;
+    t->len = bgp->len - t->hidden->len + sys->len;
     return t;
 }
 
 /* Effective routes of a subnet with a route table, from its VNet's (vt): without the gateway and
  * Route Server routes when BGP propagation is disabled (INJ), then each user-defined route
  * replacing any route for the same prefix (user routes win over system and BGP routes for an
- * equal prefix; the longest prefix still matches first). O(R + U log R). */
+ * equal prefix; the longest prefix still matches first). A standalone table. O(R + U log R). */
 static ArEffTable *subnet_table(const ArEffTable *vt, int sn_index, const ArSubnet *sn, EffPool *pool)
 {
-    EffTablePriv *priv = g_new0(EffTablePriv, 1);
-    priv->pool = pool;
-    pool->refs++;
+    EffTablePriv *priv = table_new(pool, vt->vnet, sn_index, vt->hub);
     ArEffTable *t = &priv->pub;
-    t->vnet = vt->vnet;
-    t->subnet = sn_index;
-    t->hub = vt->hub;
     g_autoptr(GHashTable) user = g_hash_table_new(rib_key_hash, g_direct_equal);
     for (guint i = 0; i < sn->routes->len; i++)
         g_hash_table_add(user, rib_key_ptr(pfx_key(g_array_index(sn->routes, ArUdr, i).prefix)));
-    t->routes = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), vt->routes->len + sn->routes->len);
-    for (guint i = 0; i < vt->routes->len; i++) {
-        const ArEffRoute *r = &g_array_index(vt->routes, ArEffRoute, i);
+    t->own = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), vt->len + sn->routes->len);
+    ArEffIter it;
+    eff_iter_init(&it, vt);
+    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
         if (g_hash_table_contains(user, rib_key_ptr(pfx_key(r->prefix))))
             continue;
         if (sn->disable_bgp && r->cls != CLASS_SYSTEM) {
@@ -516,11 +563,11 @@ static ArEffTable *subnet_table(const ArEffTable *vt, int sn_index, const ArSubn
             for (guint d = 0; d < G_N_ELEMENTS(default_routes); d++)
                 if (r->prefix.addr == default_routes[d].addr && r->prefix.len == default_routes[d].len) {
                     ArEffRoute def = system_route(pool, r->prefix, default_routes[d].type, AR_NO_INDEX);
-                    g_array_append_val(t->routes, def);
+                    g_array_append_val(t->own, def);
                 }
             continue;
         }
-        g_array_append_vals(t->routes, r, 1);
+        g_array_append_vals(t->own, r, 1);
     }
     static const ArNextHopType types[] = { [UDR_VIRTUAL_APPLIANCE] = NH_VIRTUAL_APPLIANCE, [UDR_GATEWAY] = NH_GATEWAY,
                                            [UDR_VNET_LOCAL] = NH_VNET_LOCAL, [UDR_INTERNET] = NH_INTERNET,
@@ -535,9 +582,10 @@ static ArEffTable *subnet_table(const ArEffTable *vt, int sn_index, const ArSubn
         guint h = pool_hops(pool, nh, via);
         ArEffRoute r = { .prefix = u->prefix, .type = types[u->type], .cls = CLASS_USER, .peer_vnet = AR_NO_INDEX,
                          .next_hops = g_ptr_array_index(pool->nh, h), .via = g_ptr_array_index(pool->via, h) };
-        g_array_append_val(t->routes, r);
+        g_array_append_val(t->own, r);
     }
-    g_array_sort(t->routes, route_cmp);
+    g_array_sort(t->own, route_cmp);
+    t->len = t->own->len;
     return t;
 }
 
@@ -570,14 +618,18 @@ GPtrArray *eff_compute(const ArNet *net)
                 g_array_index(peers[v], int, n++) = g_array_index(peers[v], int, k);
         g_array_set_size(peers[v], n);
     }
-    /* Each hub's BGP routes, computed once for all the VNets it serves. */
-    GArray **hub = g_new0(GArray *, nv);
+    /* One shared table per class: per hub (its routes computed once for all the VNets it serves),
+     * and one for the VNets without a hub (slot nv). */
+    ArEffShared **cls = g_new0(ArEffShared *, nv + 1);
     GPtrArray *tables = g_ptr_array_new_with_free_func(eff_table_free);
     for (guint v = 0; v < nv; v++) {
         int h = scn_hub_of(scn, (int)v);
-        if (h != AR_NO_INDEX && !hub[h])
-            hub[h] = hub_routes(net, h, pool);
-        g_ptr_array_add(tables, vnet_table(net, (int)v, peers[v], h != AR_NO_INDEX ? hub[h] : NULL, pool));
+        guint slot = h != AR_NO_INDEX ? (guint)h : nv;
+        if (!cls[slot]) {
+            g_autoptr(GArray) bgp = h != AR_NO_INDEX ? hub_routes(net, h, pool) : NULL;
+            cls[slot] = shared_new(pool, h, bgp);
+        }
+        g_ptr_array_add(tables, vnet_table(net, (int)v, peers[v], cls[slot], pool));
     }
     /* Subnets with a route table, after all the VNets (so index v is still VNet v). */
     for (guint v = 0; v < nv; v++) {
@@ -588,33 +640,97 @@ GPtrArray *eff_compute(const ArNet *net)
                 g_ptr_array_add(tables, subnet_table(g_ptr_array_index(tables, v), (int)k, sn, pool));
         }
     }
-    for (guint v = 0; v < nv; v++) {
+    for (guint v = 0; v < nv; v++)
         g_array_free(peers[v], TRUE);
-        if (hub[v])
-            g_array_free(hub[v], TRUE);
-    }
     g_free(peers);
-    g_free(hub);
+    g_free(cls);
     pool_unref(pool);
     return tables;
 }
 
-const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p)
+GPtrArray *eff_shared_list(const GPtrArray *tables)
 {
-    guint lo = 0, hi = t->routes->len;
+    GPtrArray *out = g_ptr_array_new();
+    if (tables->len == 0)
+        return out;
+    const GPtrArray *all = ((const EffTablePriv *)g_ptr_array_index(tables, 0))->pool->shared;
+    for (guint i = 0; i < all->len; i++)
+        g_ptr_array_add(out, g_ptr_array_index(all, i));
+    return out;
+}
+
+void eff_iter_init(ArEffIter *it, const ArEffTable *t)
+{
+    *it = (ArEffIter){ .t = t };
+}
+
+const ArEffRoute *eff_iter_next(ArEffIter *it)
+{
+    const ArEffTable *t = it->t;
+    const GArray *sr = t->shared ? t->shared->routes : NULL;
+    /* Skip the hidden shared routes (both lists ascending). */
+    while (sr && it->h < t->hidden->len && it->s < sr->len && g_array_index(t->hidden, guint, it->h) == it->s) {
+        it->s++;
+        it->h++;
+    }
+    const ArEffRoute *s = sr && it->s < sr->len ? &g_array_index(sr, ArEffRoute, it->s) : NULL;
+    const ArEffRoute *o = it->o < t->own->len ? &g_array_index(t->own, ArEffRoute, it->o) : NULL;
+    if (o && (!s || route_cmp(o, s) <= 0)) {
+        it->o++;
+        return o;
+    }
+    if (s)
+        it->s++;
+    return s;
+}
+
+const GArray *eff_table_routes(const ArEffTable *t)
+{
+    EffTablePriv *priv = (EffTablePriv *)(void *)t; /* pub is the first member; the cache is not part of the value */
+    if (!t->shared)
+        return t->own;
+    if (!priv->full) {
+        priv->full = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), t->len);
+        ArEffIter it;
+        eff_iter_init(&it, t);
+        for (const ArEffRoute *r; (r = eff_iter_next(&it));)
+            g_array_append_vals(priv->full, r, 1);
+        g_assert(priv->full->len == t->len);
+    }
+    return priv->full;
+}
+
+/* First route of rs (ascending) whose prefix is exactly p and, with hidden, whose index is not
+ * hidden; NULL if none. O(log n + k) for k routes of that prefix. */
+static const ArEffRoute *find_in(const GArray *rs, const GArray *hidden, ArPrefix p)
+{
     uint64_t k = pfx_key(p);
-    while (lo < hi) {
-        guint mid = (lo + hi) / 2;
-        const ArEffRoute *r = &g_array_index(t->routes, ArEffRoute, mid);
-        uint64_t mk = pfx_key(r->prefix);
-        if (mk == k)
-            return r;
-        if (mk < k)
-            lo = mid + 1;
-        else
-            hi = mid;
+    for (guint i = lower_bound(rs, k); i < rs->len && pfx_key(g_array_index(rs, ArEffRoute, i).prefix) == k; i++) {
+        bool gone = false;
+        if (hidden) {
+            guint lo = 0, hi = hidden->len;
+            while (lo < hi) {
+                guint mid = lo + (hi - lo) / 2;
+                if (g_array_index(hidden, guint, mid) < i)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            gone = lo < hidden->len && g_array_index(hidden, guint, lo) == i;
+        }
+        if (!gone)
+            return &g_array_index(rs, ArEffRoute, i);
     }
     return NULL;
+}
+
+const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p)
+{
+    const ArEffRoute *o = find_in(t->own, NULL, p);
+    const ArEffRoute *s = t->shared ? find_in(t->shared->routes, t->hidden, p) : NULL;
+    if (o && s)
+        return route_cmp(o, s) <= 0 ? o : s; /* the first in table order */
+    return o ? o : s;
 }
 
 const ArEffRoute *eff_match(const ArEffTable *t, ArPrefix p)

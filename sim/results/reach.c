@@ -75,10 +75,10 @@ ArReach *reach_new(const ArRun *run)
     for (guint i = scn->vnets->len; i < r->ntables; i++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, i);
         ArFib *f = fib_new(NULL);
-        for (guint k = 0; k < t->routes->len; k++) {
-            ArEffRoute *e = &g_array_index(t->routes, ArEffRoute, k);
-            fib_insert_new(f, e->prefix, e);
-        }
+        ArEffIter it;
+        eff_iter_init(&it, t);
+        for (const ArEffRoute *e; (e = eff_iter_next(&it));)
+            fib_insert_new(f, e->prefix, (gpointer)e);
         r->vnet_fib[i] = f;
         r->table_name[i] = eff_table_name(scn, t);
     }
@@ -88,10 +88,10 @@ ArReach *reach_new(const ArRun *run)
     for (guint v = 0; v < scn->vnets->len; v++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, v);
         ArFib *f = fib_new(NULL);
-        for (guint k = 0; k < t->routes->len; k++) {
-            ArEffRoute *e = &g_array_index(t->routes, ArEffRoute, k);
-            fib_insert_new(f, e->prefix, e); /* a prefix listed twice: the first entry wins */
-        }
+        ArEffIter it;
+        eff_iter_init(&it, t);
+        for (const ArEffRoute *e; (e = eff_iter_next(&it));)
+            fib_insert_new(f, e->prefix, (gpointer)e); /* a prefix listed twice: the first entry wins */
         r->vnet_fib[t->vnet] = f;
         r->table_name[v] = eff_table_name(scn, t);
         const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
