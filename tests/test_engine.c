@@ -205,6 +205,134 @@ static void test_dp_hub_preference(void)
     scn_free(scn);
 }
 
+/* ---- decision process: set elimination, order independence (RFC 4271 9.1.2.2) ----------------- */
+
+#define DP_PERM_MAX 6
+
+/* One candidate path: neighbouring AS (first ASN of its path), MED, AS-path length. */
+typedef struct DpCand {
+    uint32_t nas;     /* neighbouring AS */
+    uint32_t med;     /* MULTI_EXIT_DISC */
+    uint32_t len;     /* AS-path length, 1 or more */
+} DpCand;
+
+typedef struct DpPermFix {
+    ArSim *sim;
+    ArSpeaker *me;                 /* the deciding speaker */
+    uint16_t peer[DP_PERM_MAX];    /* me's peer index toward candidate i's sender */
+    ArRoute routes[DP_PERM_MAX];   /* candidate i, sent by peer[i] */
+    ArRoute *order[DP_PERM_MAX];   /* the order being tried */
+    uint16_t winner;               /* peer index chosen by the first order tried, PEER_LOCAL before */
+    guint orders;                  /* orders tried */
+} DpPermFix;
+
+static void dp_perm_fix_init(DpPermFix *f)
+{
+    f->sim = bgp_sim_new(NULL);
+    f->me = bgp_speaker_new(f->sim, "me", NODE_SITE, 65100, 0x0A000001, &policy_standard);
+    /* Router IDs deliberately out of peer order, so that router ID and peer index disagree. */
+    static const uint32_t ids[DP_PERM_MAX] = { 0x0A000005, 0x0A000002, 0x0A000007, 0x0A000003, 0x0A000006, 0x0A000004 };
+    for (int i = 0; i < DP_PERM_MAX; i++) {
+        g_autofree char *name = g_strdup_printf("p%d", i);
+        ArSpeaker *p = bgp_speaker_new(f->sim, name, NODE_SITE, 65200u + (uint32_t)i, ids[i], &policy_standard);
+        f->peer[i] = bgp_session_new(f->sim, f->me, f->me->ip, p, p->ip)->peer[0];
+    }
+}
+
+/* Runs dp_best over every order of routes[k .. n) behind order[0 .. k) (Heap-free recursion by
+ * swapping), asserting that every order gives the same winner. */
+static void dp_perm_try(DpPermFix *f, ArRoute **pool, size_t k, size_t n)
+{
+    if (k == n) {
+        for (size_t i = 0; i < n; i++)
+            f->order[i]->next = i + 1 < n ? f->order[i + 1] : NULL;
+        ArRibNet net = { .routes = f->order[0] };
+        ArRoute *b = dp_best(f->me, &net);
+        g_assert_nonnull(b);
+        if (f->winner == PEER_LOCAL)
+            f->winner = b->peer;
+        g_assert_cmpuint(b->peer, ==, f->winner);
+        f->orders++;
+        return;
+    }
+    for (size_t i = k; i < n; i++) {
+        ArRoute *t = pool[k];
+        pool[k] = pool[i];
+        pool[i] = t;
+        f->order[k] = pool[k];
+        dp_perm_try(f, pool, k + 1, n);
+        pool[i] = pool[k];
+        pool[k] = t;
+    }
+}
+
+/* Sets up candidates c[0 .. n) and tries all n! orders; returns the winner's candidate index. */
+static int dp_perm_run(DpPermFix *f, const DpCand *c, size_t n)
+{
+    ArRoute *pool[DP_PERM_MAX];
+    for (size_t i = 0; i < n; i++) {
+        uint32_t path[4] = { c[i].nas, 65010, 65011, 65012 };
+        g_assert_cmpuint(c[i].len, >=, 1);
+        g_assert_cmpuint(c[i].len, <=, 4);
+        f->routes[i] = (ArRoute){ .attrs = mk(f->sim, path, c[i].len, 100, c[i].med, 0, 0), .peer = f->peer[i] };
+        pool[i] = &f->routes[i];
+    }
+    f->winner = PEER_LOCAL;
+    f->orders = 0;
+    dp_perm_try(f, pool, 0, n);
+    guint fact = 1;
+    for (guint i = 2; i <= n; i++)
+        fact *= i;
+    g_assert_cmpuint(f->orders, ==, fact);
+    for (size_t i = 0; i < n; i++)
+        if (f->peer[i] == f->winner)
+            return (int)i;
+    g_assert_not_reached();
+}
+
+static void test_dp_order_independent(void)
+{
+    DpPermFix f;
+    dp_perm_fix_init(&f);
+    /* The trap of issue 13. Router IDs: candidate 0 = .5, 1 = .2, 2 = .7. A = candidate 1 (AS
+     * 65001, MED 10), B = candidate 2 (AS 65001, MED 5), C = candidate 0 (AS 65002). Pairwise,
+     * B beats A (MED), C beats B (router ID), A beats C (router ID): a cycle, and a fold over the
+     * list returns whichever the order favours. RFC 4271 removes A (MED within AS 65001), then
+     * router ID picks C over B. */
+    DpCand trap[3] = { { 65002, 0, 1 }, { 65001, 10, 1 }, { 65001, 5, 1 } };
+    g_assert_cmpint(dp_perm_run(&f, trap, 3), ==, 0);
+    /* Same shape with the lone path's MED lower than both: still compared with neither. */
+    DpCand trap2[3] = { { 65002, 0, 1 }, { 65001, 10, 1 }, { 65001, 5, 1 } };
+    trap2[0].med = 100;
+    g_assert_cmpint(dp_perm_run(&f, trap2, 3), ==, 0);
+    /* A path eliminated by AS-path length no longer knocks out its AS's other paths by MED:
+     * candidate 2 (MED 0, path of 2) loses on length; candidate 1 (MED 50) stays and wins on
+     * router ID (.2) against candidate 0 (.5). */
+    DpCand len[3] = { { 65002, 0, 1 }, { 65001, 50, 1 }, { 65001, 0, 2 } };
+    g_assert_cmpint(dp_perm_run(&f, len, 3), ==, 1);
+
+    /* Random sets of 3 to 6 paths, every order of each. */
+    g_autoptr(GRand) rng = g_rand_new_with_seed(13);
+    static const uint32_t meds[] = { 0, 5, 10, 20 };
+    for (size_t n = 3; n <= DP_PERM_MAX; n++) {
+        for (int set = 0; set < (n == DP_PERM_MAX ? 8 : 40); set++) {
+            DpCand c[DP_PERM_MAX];
+            for (size_t i = 0; i < n; i++)
+                c[i] = (DpCand){ 65001u + (uint32_t)g_rand_int_range(rng, 0, 3), meds[g_rand_int_range(rng, 0, 4)],
+                                 g_rand_int_range(rng, 0, 4) ? 1u : 2u };
+            int w = dp_perm_run(&f, c, n);
+            /* The winner has the shortest path, and no path of its AS with as short a path has a
+             * lower MED. */
+            for (size_t i = 0; i < n; i++) {
+                g_assert_cmpuint(c[w].len, <=, c[i].len);
+                if (c[i].nas == c[w].nas && c[i].len == c[w].len)
+                    g_assert_cmpuint(c[w].med, <=, c[i].med);
+            }
+        }
+    }
+    bgp_sim_free(f.sim);
+}
+
 /* ---- BGP mechanics on a chain a - b - c ---------------------------------------------------------- */
 
 typedef struct Chain {
@@ -429,6 +557,7 @@ int main(int argc, char **argv)
     g_test_add_func("/attr/intern", test_attr_intern);
     g_test_add_func("/dp/rules", test_dp_rules);
     g_test_add_func("/dp/hub-preference", test_dp_hub_preference);
+    g_test_add_func("/dp/order-independent", test_dp_order_independent);
     g_test_add_func("/bgp/prepend-next-hop", test_bgp_prepend_and_next_hop);
     g_test_add_func("/bgp/loop-drop", test_bgp_loop_drop);
     g_test_add_func("/bgp/never-back-to-source", test_bgp_never_back_to_source);

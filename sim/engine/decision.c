@@ -4,7 +4,15 @@
 /* Each rule compares two paths to the same prefix and returns > 0 when a is better, < 0 when b is
  * better, 0 to defer to the next rule. The order follows what Azure's routers document: weight
  * first (LAB: the ExpressRoute gateway's MSEE path has weight 32769), the Route Server's hub
- * routing preference before AS-path length (HRP), then RFC 4271 9.1.2.2. */
+ * routing preference before AS-path length (HRP), then RFC 4271 9.1.2.2.
+ *
+ * dp_best applies the table as RFC 4271 9.1.2.2 describes: a set elimination. Each rule removes
+ * from the candidates every path that loses to another remaining one, then the next rule looks at
+ * what is left. A rule with a group function (MED: the neighbouring AS) compares only paths of the
+ * same group. Folding a pairwise comparison over the list would not do: MED makes that comparison
+ * non-transitive (A, B from one AS with B's MED lower, C from another AS: A < B, B < C by router
+ * ID, C < A by router ID), so the result would depend on arrival order (BIRD notes the same trap
+ * in bgp_rte_better). */
 
 #define PREFER_HIGHER(x, y) ((x) > (y) ? 1 : (x) < (y) ? -1 : 0)
 #define PREFER_LOWER(x, y) ((x) < (y) ? 1 : (x) > (y) ? -1 : 0)
@@ -63,12 +71,19 @@ static int dp_origin(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
     return PREFER_LOWER(a->attrs->origin, b->attrs->origin);
 }
 
-/* RFC 4271 9.1.2.2 (c): lower MULTI_EXIT_DISC wins, only between paths from the same neighbour AS. */
+/* The neighbouring AS a path was received from (its first ASN; ours for a local path): the group
+ * within which MEDs are compared. */
+static uint32_t dp_neighbour_as(const ArSpeaker *sp, const ArRoute *r)
+{
+    const ArAsPath *p = r->attrs->path;
+    return p->len ? p->asns[0] : sp->asn;
+}
+
+/* RFC 4271 9.1.2.2 (c): lower MULTI_EXIT_DISC wins, only between paths from the same neighbour AS
+ * (the rule's group, dp_neighbour_as). */
 static int dp_med(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
-    const ArAsPath *pa = a->attrs->path, *pb = b->attrs->path;
-    uint32_t na = pa->len ? pa->asns[0] : sp->asn, nb = pb->len ? pb->asns[0] : sp->asn;
-    if (na != nb)
+    if (dp_neighbour_as(sp, a) != dp_neighbour_as(sp, b))
         return 0;
     return PREFER_LOWER(a->attrs->med, b->attrs->med);
 }
@@ -87,7 +102,7 @@ static int dp_router_id(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
     return PREFER_LOWER(sa ? sa->ip : sp->ip, sb ? sb->ip : sp->ip);
 }
 
-/* RFC 4271 9.1.2.2 (g): lower peer address wins; then lower peer index, so the order is total. */
+/* RFC 4271 9.1.2.2 (g): lower peer address wins; then lower peer index, so that one path is left. */
 static int dp_peer_addr(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
     uint32_t ia = a->peer == PEER_LOCAL ? 0 : bgp_peer(sp, a->peer)->remote->ip;
@@ -97,16 +112,16 @@ static int dp_peer_addr(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 }
 
 const ArDpRule dp_rules[] = {
-    { "weight", "Azure/Cisco weight (LAB)", dp_weight },
-    { "local preference", "RFC 4271 9.1.1", dp_local_pref },
-    { "locally originated", "local policy (RFC 4271 9.1.1)", dp_local },
-    { "hub routing preference", "Azure hubRoutingPreference (HRP)", dp_hub_pref },
-    { "AS path length", "RFC 4271 9.1.2.2 (a)", dp_as_path },
-    { "origin", "RFC 4271 9.1.2.2 (b)", dp_origin },
-    { "MED", "RFC 4271 9.1.2.2 (c)", dp_med },
-    { "eBGP over iBGP", "RFC 4271 9.1.2.2 (d)", dp_ebgp },
-    { "router ID", "RFC 4271 9.1.2.2 (f)", dp_router_id },
-    { "peer address", "RFC 4271 9.1.2.2 (g)", dp_peer_addr },
+    { "weight", "Azure/Cisco weight (LAB)", dp_weight, NULL },
+    { "local preference", "RFC 4271 9.1.1", dp_local_pref, NULL },
+    { "locally originated", "local policy (RFC 4271 9.1.1)", dp_local, NULL },
+    { "hub routing preference", "Azure hubRoutingPreference (HRP)", dp_hub_pref, NULL },
+    { "AS path length", "RFC 4271 9.1.2.2 (a)", dp_as_path, NULL },
+    { "origin", "RFC 4271 9.1.2.2 (b)", dp_origin, NULL },
+    { "MED", "RFC 4271 9.1.2.2 (c)", dp_med, dp_neighbour_as },
+    { "eBGP over iBGP", "RFC 4271 9.1.2.2 (d)", dp_ebgp, NULL },
+    { "router ID", "RFC 4271 9.1.2.2 (f)", dp_router_id, NULL },
+    { "peer address", "RFC 4271 9.1.2.2 (g)", dp_peer_addr, NULL },
 };
 const size_t dp_rule_count = G_N_ELEMENTS(dp_rules);
 
@@ -125,11 +140,81 @@ int dp_compare(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b, size_t *
     return 0;
 }
 
+/* Orders candidates by their group under one rule (g_qsort_with_data). */
+typedef struct DpGroupCtx {
+    const ArSpeaker *sp;   /* the deciding speaker */
+    ArDpGroupFn group;     /* the rule's group function */
+} DpGroupCtx;
+
+static gint dp_group_order(gconstpointer a, gconstpointer b, gpointer user)
+{
+    const DpGroupCtx *g = user;
+    uint32_t x = g->group(g->sp, *(ArRoute *const *)a), y = g->group(g->sp, *(ArRoute *const *)b);
+    return (x > y) - (x < y);
+}
+
+/* Keeps, in c[0 .. n), the paths of c[from .. to) that tie with the best of them under rule; the
+ * others are eliminated. The rule orders these paths totally, so that is one pass to find the best
+ * and one to keep its equals. Returns the new n. O(to - from). */
+static size_t dp_keep_best(const ArSpeaker *sp, const ArDpRule *rule, ArRoute **c, size_t n, size_t from, size_t to)
+{
+    ArRoute *top = c[from];
+    for (size_t i = from + 1; i < to; i++)
+        if (rule->cmp(sp, c[i], top) > 0)
+            top = c[i];
+    for (size_t i = from; i < to; i++)
+        if (rule->cmp(sp, c[i], top) == 0)
+            c[n++] = c[i];
+    return n;
+}
+
+/* One rule's elimination over the candidates c[0 .. n): removes every path another candidate
+ * beats under the rule, within the rule's group when it has one. Returns how many are left (in
+ * c[0 ..)); which ones does not depend on the order of c. O(n) without a group, O(n log n) with
+ * one (candidates sorted by group, then each group's best kept). */
+static size_t dp_eliminate(const ArSpeaker *sp, const ArDpRule *rule, ArRoute **c, size_t n)
+{
+    if (!rule->group)
+        return dp_keep_best(sp, rule, c, 0, 0, n);
+    DpGroupCtx g = { sp, rule->group };
+    g_qsort_with_data(c, (gint)n, sizeof(ArRoute *), dp_group_order, &g);
+    size_t kept = 0;
+    for (size_t from = 0; from < n;) {
+        uint32_t id = rule->group(sp, c[from]);
+        size_t to = from + 1;
+        while (to < n && rule->group(sp, c[to]) == id)
+            to++;
+        kept = dp_keep_best(sp, rule, c, kept, from, to); /* kept <= from: writes behind the scan */
+        from = to;
+    }
+    return kept;
+}
+
+/* Candidates kept on the stack up to this many paths; more (a prefix announced by hundreds of
+ * NVAs) go to the heap. */
+#define DP_STACK_PATHS 32
+
 ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n)
 {
-    ArRoute *best = NULL;
+    /* One or two paths: the pairwise comparison is the set elimination (no third path to break
+     * transitivity), and it is the common case. */
+    ArRoute *r0 = n->routes;
+    if (!r0 || !r0->next)
+        return r0;
+    ArRoute *r1 = r0->next;
+    if (!r1->next)
+        return dp_compare(sp, r1, r0, NULL) > 0 ? r1 : r0;
+    size_t cnt = 0;
     for (ArRoute *r = n->routes; r; r = r->next)
-        if (!best || dp_compare(sp, r, best, NULL) > 0)
-            best = r;
-    return best;
+        cnt++;
+    ArRoute *stack[DP_STACK_PATHS];
+    g_autofree ArRoute **heap = cnt > DP_STACK_PATHS ? g_new(ArRoute *, cnt) : NULL;
+    ArRoute **c = heap ? heap : stack;
+    size_t k = 0;
+    for (ArRoute *r = n->routes; r; r = r->next)
+        c[k++] = r;
+    for (size_t i = 0; i < dp_rule_count && k > 1; i++)
+        k = dp_eliminate(sp, &dp_rules[i], c, k);
+    g_assert(k == 1); /* the last rule (peer index) tells any two paths apart */
+    return c[0];
 }
