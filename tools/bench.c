@@ -19,6 +19,7 @@ typedef struct BenchRow {
     bool converged;          /* the last run converged */
     guint sessions_down;     /* sessions not Established at the end (limits, events) */
     ArRunStats st;           /* counters of the last run; peak RSS of that run (load + run_scenario) */
+    char *checksum;          /* --checksum: SHA-256 (hex) of the engine's results, else NULL */
 } BenchRow;
 
 static int bench_dbl_cmp(const void *a, const void *b)
@@ -111,6 +112,32 @@ static void bench_measure(BenchRow *row, const char *file, const char *text, siz
     g_free(eff);
 }
 
+/* SHA-256 of `arsim run`'s text output (every router's paths and every VNet's effective routes),
+ * fed node by node so that a large run never holds its whole text: one more load and run, after
+ * the timed ones. The same input must give the same checksum on every tree that changes no
+ * behaviour (issue 13); tools/bench.sh prints it as a column. */
+static char *bench_checksum(const char *file, const char *text, size_t len)
+{
+    g_autoptr(ArScenario) scn = bench_load(file, text, len);
+    g_autoptr(ArRun) r = run_scenario(scn, NULL);
+    g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_autoptr(GString) t = g_string_new(NULL);
+    const ArSim *sim = r->net->sim;
+    for (guint i = 0; i < sim->speakers->len; i++) {
+        const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
+        g_string_truncate(t, 0);
+        out_run_text(r, sp->name, t);
+        g_checksum_update(sum, (const guchar *)t->str, (gssize)t->len);
+    }
+    for (guint i = 0; i < scn->vnets->len; i++) {
+        const ArVnet *v = g_ptr_array_index(scn->vnets, i);
+        g_string_truncate(t, 0);
+        out_run_text(r, v->name, t);
+        g_checksum_update(sum, (const guchar *)t->str, (gssize)t->len);
+    }
+    return g_strdup(g_checksum_get_string(sum));
+}
+
 static double bench_bytes_per_route(const BenchRow *row)
 {
     return row->st.routes ? (double)row->st.peak_rss_kib * 1024.0 / (double)row->st.routes : 0.0;
@@ -120,10 +147,11 @@ static void bench_print_text(const BenchRow *row)
 {
     printf("%-14s wall %10.6f s (load %.6f, run %.6f; eff_compute alone %.6f; median of %d)  events %" G_GUINT64_FORMAT
            "  messages %" G_GUINT64_FORMAT "  routes %" G_GUINT64_FORMAT "  adj-out %" G_GUINT64_FORMAT
-           "  peak RSS %.1f MiB  %.1f B/route%s%s\n",
+           "  peak RSS %.1f MiB  %.1f B/route%s%s%s%s\n",
            row->label, row->wall, row->load, row->run, row->eff, row->repeats, row->st.events, row->st.messages,
            row->st.routes, row->st.adj_out, (double)row->st.peak_rss_kib / 1024.0, bench_bytes_per_route(row),
-           row->converged ? "" : "  NOT CONVERGED", row->sessions_down ? "  (sessions down at the end)" : "");
+           row->converged ? "" : "  NOT CONVERGED", row->sessions_down ? "  (sessions down at the end)" : "",
+           row->checksum ? "  sha256 " : "", row->checksum ? row->checksum : "");
 }
 
 static void bench_print_json(const BenchRow *row)
@@ -146,6 +174,8 @@ static void bench_print_json(const BenchRow *row)
     cJSON_AddNumberToObject(o, "peakPendingEvents", (double)row->st.peak_events);
     cJSON_AddNumberToObject(o, "peakRssMiB", (double)row->st.peak_rss_kib / 1024.0);
     cJSON_AddNumberToObject(o, "bytesPerStoredRoute", bench_bytes_per_route(row));
+    if (row->checksum)
+        cJSON_AddStringToObject(o, "resultsSha256", row->checksum);
     char *s = cJSON_PrintUnformatted(o);
     puts(s);
     cJSON_free(s);
@@ -157,12 +187,14 @@ int main(int argc, char **argv)
     ArGenParams gp;
     gen_params_default(&gp);
     gint seed = 1, repeats = 5;
-    gboolean json = FALSE;
+    gboolean json = FALSE, checksum = FALSE;
     g_autofree char *label = NULL, *sku = NULL;
     GOptionEntry entries[] = {
         { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Row name (default: the file name, or \"generated\")", "NAME" },
         { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed runs; medians are reported (default 5)", "N" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a text line", NULL },
+        { "checksum", 0, 0, G_OPTION_ARG_NONE, &checksum,
+          "Also print the SHA-256 of the run's text output (one more, untimed run)", NULL },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autofree GOptionEntry *sizes = gen_option_entries(&gp, &sku, &seed);
@@ -194,10 +226,13 @@ int main(int argc, char **argv)
     g_autofree char *base = file ? g_path_get_basename(file) : NULL;
     BenchRow row = { .label = label ? label : file ? base : "generated", .repeats = repeats };
     bench_measure(&row, file, text, text ? strlen(text) : 0);
+    if (checksum)
+        row.checksum = bench_checksum(file, text, text ? strlen(text) : 0);
     cJSON_free(text);
     if (json)
         bench_print_json(&row);
     else
         bench_print_text(&row);
+    g_free(row.checksum);
     return row.converged ? 0 : 3;
 }

@@ -11,7 +11,10 @@
 # tree is left alone. Inputs come from `arsim generate` into a temporary folder. Needs bash,
 # coreutils, grep, sed and awk. Columns: scenario, wall seconds (load + run to convergence,
 # including effective routes; median), events, UPDATE messages, routes stored, peak RSS of that
-# run in MiB, bytes per stored route (peak RSS / routes stored).
+# run in MiB, bytes per stored route (peak RSS / routes stored), and for B1, B2 and B5 10k the
+# first 16 hex digits of the SHA-256 of the run's text output (`arsim run`: every router's paths and
+# every VNet's effective routes), which must not change when the engine changes no behaviour
+# (docs/performance.md lists the expected values).
 set -euo pipefail
 
 export ARSIM_BUILD_DIR="${ARSIM_BENCH_BUILD_DIR:-build-release}"
@@ -26,7 +29,7 @@ while (($#)); do
     -o) out="$2"; shift 2 ;;
     -r) repeat="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    -h | --help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) arsim_die "unknown argument: $1 (try --help)" ;;
     esac
 done
@@ -53,11 +56,11 @@ rows="$tmp/rows.jsonl"
 # The value of a key in a one-line flat JSON object (numbers, booleans, strings without quotes).
 jget() { sed -E 's/.*"'"$2"'":("([^"]*)"|([^,}]*)).*/\2\3/' <<<"$1"; }
 
-# run_bench LABEL FILE: one row from tools/bench.
+# run_bench LABEL FILE [--checksum]: one row from tools/bench.
 run_bench() {
     arsim_log "$1 ($(basename -- "$2"), $(wc -c <"$2") bytes, $repeat runs)"
     local line status=0
-    line="$("$bench" --json --repeat "$repeat" --label "$1" "$2")" || status=$?
+    line="$("$bench" --json --repeat "$repeat" --label "$1" "${@:3}" "$2")" || status=$?
     ((status == 0 || status == 3)) || arsim_die "bench failed on $1 (status $status)"
     printf '%s\n' "$line" >>"$rows"
 }
@@ -67,13 +70,13 @@ B3_ARGS=(--spokes 1 --nvas 8 --routes-per-nva 10 --circuit-sku Premium --branch-
 
 if wants B1; then
     for s in seed-er-sdwan seed-er-vpn seed-same-prefix; do
-        run_bench "B1 $s" "$ARSIM_ROOT/scenarios/$s.json"
+        run_bench "B1 $s" "$ARSIM_ROOT/scenarios/$s.json" --checksum
     done
 fi
 if wants B2; then
     gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 --circuit-sku Premium \
         --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
-    run_bench "B2 Azure max" "$tmp/b2.json"
+    run_bench "B2 Azure max" "$tmp/b2.json" --checksum
 fi
 for n in 10000 100000 1000000; do
     label="B5 ${n} ER"
@@ -84,7 +87,11 @@ for n in 10000 100000 1000000; do
         wants B5 || continue
     fi
     gen "${B3_ARGS[@]}" --er-prefixes "$n" -o "$tmp/er-$n.json"
-    run_bench "$label" "$tmp/er-$n.json"
+    if ((n == 10000)); then
+        run_bench "$label" "$tmp/er-$n.json" --checksum
+    else
+        run_bench "$label" "$tmp/er-$n.json"
+    fi
 done
 if wants B4; then
     arsim_log "B4 event queue hold model (1,000,000 pending)"
@@ -94,20 +101,23 @@ if wants B4; then
 fi
 
 # ---- table ----------------------------------------------------------------------------------
-printf '\n%-24s %12s %10s %10s %12s %10s %10s  %s\n' scenario "wall s" events messages routes "peak MiB" "B/route" note
+printf '\n%-24s %12s %10s %10s %12s %10s %10s %-16s  %s\n' scenario "wall s" events messages routes "peak MiB" "B/route" \
+    "results sha256" note
 while read -r r; do
     name="$(jget "$r" scenario)"
     if [[ "$name" == B4* ]]; then
-        printf '%-24s %12.6f %10s %10s %12s %10s %10s  %s M events/s (%s pending)\n' "$name" "$(jget "$r" seconds)" \
-            "$(jget "$r" ops)" - - - - "$(jget "$r" millionEventsPerSecond)" "$(jget "$r" pending)"
+        printf '%-24s %12.6f %10s %10s %12s %10s %10s %-16s  %s M events/s (%s pending)\n' "$name" \
+            "$(jget "$r" seconds)" "$(jget "$r" ops)" - - - - - "$(jget "$r" millionEventsPerSecond)" "$(jget "$r" pending)"
         continue
     fi
     note=""
     [[ "$(jget "$r" converged)" == true ]] || note="NOT CONVERGED"
     [[ "$(jget "$r" sessionsDown)" == 0 ]] || note="$note $(jget "$r" sessionsDown) sessions down"
-    printf '%-24s %12.6f %10s %10s %12s %10.1f %10.1f  %s\n' "$name" "$(jget "$r" wallSeconds)" \
+    sum="-"
+    [[ "$r" != *'"resultsSha256"'* ]] || sum="$(jget "$r" resultsSha256 | cut -c1-16)"
+    printf '%-24s %12.6f %10s %10s %12s %10.1f %10.1f %-16s  %s\n' "$name" "$(jget "$r" wallSeconds)" \
         "$(jget "$r" events)" "$(jget "$r" messages)" "$(jget "$r" routesStored)" "$(jget "$r" peakRssMiB)" \
-        "$(jget "$r" bytesPerStoredRoute)" "$note"
+        "$(jget "$r" bytesPerStoredRoute)" "$sum" "$note"
 done <"$rows"
 
 # B5: how the cost grows from 10k to 1M prefixes (target: at most 120x).
