@@ -80,6 +80,7 @@ static void test_b2b_gains(void)
                     "msee/onprem2 10.100.0.0/16 65515-65001-65010");
     g_string_free(s, TRUE);
     g_assert_cmpuint(c->gained, ==, 5);
+    g_assert_false(c->grouped); /* a small comparison lists every prefix */
     g_assert_cmpuint(c->gained_nodes, ==, 5);
     g_assert_cmpuint(c->lost, ==, 0);
     g_assert_cmpuint(c->changed, ==, 0);
@@ -317,6 +318,60 @@ static void test_cmd_trace(void)
     }
 }
 
+/* Past CMP_FULL_MAX differences: totals first, runs of prefixes with the same route as covering
+ * ranges that hold exactly their prefixes, spokes that reach alike on one grid row. */
+static void test_grouped(void)
+{
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 12;
+    p.nvas = 2;
+    p.routes_per_nva = 300;
+    p.er_prefixes = 100;
+    p.branch_to_branch = true;
+    const char *const off[] = { "routeServers.ars.allowBranchToBranchTraffic=false", NULL };
+    g_autoptr(ArScenario) sa = test_load_generated(&p, NULL);
+    g_autoptr(ArScenario) sb = test_load_generated(&p, off);
+    g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+    g_autoptr(ArRun) rb = run_scenario(sb, NULL);
+    g_autoptr(ArCompare) c = cmp_runs(ra, rb, "disabling branch-to-branch");
+    g_assert_true(c->grouped);
+    g_assert_cmpuint(c->lost, >, CMP_FULL_MAX);
+    guint lines = 0, diffs = 0;
+    for (guint i = 0; i < c->nodes->len; i++) {
+        const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
+        g_autoptr(GArray) ranges = cmp_node_ranges(n);
+        guint next = 0;
+        for (guint r = 0; r < ranges->len; r++) {
+            const ArPfxRange *rg = &g_array_index(ranges, ArPfxRange, r);
+            g_assert_cmpuint(rg->first, ==, next); /* in order, each diff once */
+            next += rg->count;
+            /* the cover holds its prefixes and none of another line */
+            for (guint k = 0; k < n->diffs->len; k++) {
+                bool mine = k >= rg->first && k < rg->first + rg->count;
+                ArPrefix pk = pfx_from_key(g_array_index(n->diffs, ArCmpDiff, k).key);
+                g_assert_true(pfx_within(pk, rg->cover) == mine || (!mine && pk.len < rg->cover.len));
+            }
+        }
+        g_assert_cmpuint(next, ==, n->diffs->len);
+        lines += ranges->len;
+        diffs += n->diffs->len;
+    }
+    g_assert_cmpuint(lines * 10, <, diffs); /* grouping shrinks the listing tenfold at least */
+
+    GString *s = g_string_new(NULL);
+    cmp_report_text(c, s);
+    const char *totals = strstr(s->str, "\nTotals: best routes 0 gained, ");
+    const char *best = strstr(s->str, "\nBest routes (");
+    g_assert_nonnull(totals);
+    g_assert_nonnull(best);
+    g_assert_true(totals < best);
+    g_assert_nonnull(strstr(s->str, " prefixes in "));
+    /* The twelve spokes reach and are reached alike: one row of the grid. */
+    g_assert_nonnull(strstr(s->str, "\n  spoke1-spoke12 "));
+    g_string_free(s, TRUE);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -327,5 +382,6 @@ int main(int argc, char **argv)
     g_test_add_func("/compare/cmd-statuses", test_cmd_compare_statuses);
     g_test_add_func("/compare/cmd-json-and-output", test_cmd_compare_json_and_output);
     g_test_add_func("/compare/cmd-trace", test_cmd_trace);
+    g_test_add_func("/compare/grouped", test_grouped);
     return g_test_run();
 }

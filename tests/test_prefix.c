@@ -1,4 +1,5 @@
 /* test_prefix.c - prefix and address parsing, formatting and containment. */
+#include "arsim/names.h"
 #include "arsim/prefix.h"
 
 static void test_parse_ok(void)
@@ -70,6 +71,78 @@ static void test_key_order(void)
     g_assert_cmpint(pfx_cmp(&a, &c), <, 0);
 }
 
+/* Keys of "a.b.c.0/24" for c = from..to-1 appended to keys. */
+static void add_24s(GArray *keys, unsigned a, unsigned b, unsigned from, unsigned to)
+{
+    for (unsigned c = from; c < to; c++) {
+        uint64_t k = pfx_key((ArPrefix){ (a << 24) | (b << 16) | (c << 8), 24 });
+        g_array_append_val(keys, k);
+    }
+}
+
+/* Ranges of keys lo..hi-1 as "first:count:cover" joined by spaces. */
+static char *ranges_text(GArray *keys, guint lo, guint hi)
+{
+    g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(ArPfxRange));
+    pfx_ranges(keys->data, sizeof(uint64_t), keys->len, lo, hi, out);
+    GString *s = g_string_new(NULL);
+    char buf[PFX_STRLEN];
+    for (guint i = 0; i < out->len; i++) {
+        const ArPfxRange *r = &g_array_index(out, ArPfxRange, i);
+        g_string_append_printf(s, "%s%u:%u:%s", i ? " " : "", r->first, r->count, pfx_format(r->cover, buf));
+    }
+    return g_string_free(s, FALSE);
+}
+
+static void test_ranges(void)
+{
+    g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    add_24s(keys, 128, 0, 0, 256); /* all of 128.0.0.0/16 */
+    add_24s(keys, 128, 1, 0, 100);
+    /* With no neighbour, one range: its cover holds 128.0.0.0/24 to 128.1.99.0/24. */
+    g_autofree char *all = ranges_text(keys, 0, keys->len);
+    g_assert_cmpstr(all, ==, "0:356:128.0.0.0/15");
+    /* With 128.1.100.0/24 after the run (another run's), the covers leave it out. */
+    g_autoptr(GArray) k2 = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    add_24s(k2, 128, 0, 0, 256);
+    add_24s(k2, 128, 1, 0, 101);
+    g_autofree char *apart = ranges_text(k2, 0, 356);
+    g_assert_cmpstr(apart, ==, "0:256:128.0.0.0/16 256:64:128.1.0.0/18 320:32:128.1.64.0/19 352:4:128.1.96.0/22");
+    /* Every item is in exactly one range, in order, and no cover holds the neighbour. */
+    g_autoptr(GArray) out = g_array_new(FALSE, FALSE, sizeof(ArPfxRange));
+    pfx_ranges(k2->data, sizeof(uint64_t), k2->len, 0, 356, out);
+    guint next = 0;
+    ArPrefix neighbour = pfx_from_key(g_array_index(k2, uint64_t, 356));
+    for (guint i = 0; i < out->len; i++) {
+        const ArPfxRange *r = &g_array_index(out, ArPfxRange, i);
+        g_assert_cmpuint(r->first, ==, next);
+        next += r->count;
+        g_assert_false(pfx_within(neighbour, r->cover));
+        for (guint k = r->first; k < r->first + r->count; k++)
+            g_assert_true(pfx_within(pfx_from_key(g_array_index(k2, uint64_t, k)), r->cover));
+    }
+    g_assert_cmpuint(next, ==, 356);
+    /* A run holding its own cover (10.0.0.0/8 then prefixes inside it) with a neighbour inside. */
+    g_autoptr(GArray) k3 = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    uint64_t k8 = pfx_key((ArPrefix){ 10u << 24, 8 });
+    g_array_append_val(k3, k8);
+    add_24s(k3, 10, 0, 0, 2);
+    add_24s(k3, 10, 0, 2, 3);
+    g_autofree char *own = ranges_text(k3, 0, 3);
+    g_assert_cmpstr(own, ==, "0:1:10.0.0.0/8 1:2:10.0.0.0/23");
+}
+
+static void test_names(void)
+{
+    const char *spokes[] = { "spoke1", "spoke2", "spoke3", "spoke4", "hub", "spoke7", "spoke8", "spoke01", "x" };
+    g_autofree char *all = names_ranges(spokes, G_N_ELEMENTS(spokes), 0);
+    g_assert_cmpstr(all, ==, "spoke1-spoke4, hub, spoke7, spoke8, spoke01, x");
+    g_autofree char *capped = names_ranges(spokes, G_N_ELEMENTS(spokes), 2);
+    g_assert_cmpstr(capped, ==, "spoke1-spoke4, hub, and 4 more");
+    g_autofree char *none = names_ranges(spokes, 0, 0);
+    g_assert_cmpstr(none, ==, "");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -78,5 +151,7 @@ int main(int argc, char **argv)
     g_test_add_func("/prefix/ip", test_ip);
     g_test_add_func("/prefix/within", test_within);
     g_test_add_func("/prefix/key-order", test_key_order);
+    g_test_add_func("/prefix/ranges", test_ranges);
+    g_test_add_func("/prefix/names", test_names);
     return g_test_run();
 }

@@ -30,3 +30,20 @@ ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagLi
     ArLoadOptions opts = { .sets = sets };
     return load_text("inline.json", json, strlen(json), &opts, d);
 }
+
+ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets)
+{
+    g_autoptr(GError) e = NULL;
+    cJSON *doc = gen_scenario(p, &e);
+    g_assert_no_error(e);
+    char *raw = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    ArLoadOptions opts = { .sets = sets };
+    ArScenario *scn = load_text("generated.json", raw, strlen(raw), &opts, diags);
+    cJSON_free(raw);
+    if (!scn)
+        diag_print(diags, stderr);
+    g_assert_nonnull(scn);
+    return scn;
+}

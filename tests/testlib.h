@@ -2,6 +2,7 @@
 #ifndef ARSIM_TESTLIB_H
 #define ARSIM_TESTLIB_H
 
+#include "arsim/generate.h"
 #include "arsim/loader.h"
 
 /* scenarios/NAME under the source root (ARSIM_SOURCE_ROOT). g_free it. */
@@ -14,5 +15,9 @@ ArScenario *test_load_scenario(const char *name, const char *const *sets);
 /* Loads scenario text written with single quotes for readability (they become double quotes).
  * Returns NULL with the diagnostics in d when it does not load. */
 ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagList *d);
+
+/* Loads the scenario `arsim generate` makes from p, with the --set overrides; fails the test when
+ * it does not load. */
+ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets);
 
 #endif

@@ -77,7 +77,14 @@ typedef struct ArCompare {
     guint eff_diffs;             /* effective routes added, removed or changed in all VNets */
     char *summary;               /* one line: description, counts, reachability changes */
     GPtrArray *names;            /* owned table names ("VNET", "VNET/SUBNET") the vnets point at */
+    GArray *vnet_class;          /* guint per vnets index: index of the first VNet with the same
+                                  * differences (itself when it is the first) */
+    bool grouped;                /* more than CMP_FULL_MAX differences: reports print the grouped form */
 } ArCompare;
+
+/* Up to this many differences (best routes and effective routes together) the text report lists
+ * every prefix; past it, it prints the grouped form (cmp_node_ranges, vnet_class). */
+#define CMP_FULL_MAX 200
 
 /* Compares two runs. description (may be NULL) heads the summary. O(R log R + E^2 x hops). */
 ArCompare *cmp_runs(const ArRun *before, const ArRun *after, const char *description);
@@ -95,6 +102,16 @@ char *cmp_describe(const char *file_a, const char *file_b, char *const *sets);
 /* Attribute names of a mask, in the JSON spelling ("asPath", "nextHop", "from", ...), joined by
  * sep. Caller frees. */
 char *cmp_attr_names(unsigned attrs, const char *sep);
+
+/* The differences of a node as the lines of the grouped form: each run of consecutive diffs of
+ * one kind whose routes are the same (as printed) is collapsed into covering ranges ("256
+ * prefixes in 128.0.0.0/16"). ArPfxRange over n->diffs, in order. O(diffs x 32). */
+GArray *cmp_node_ranges(const ArCmpNode *n);
+/* The same for a VNet's effective-route differences. */
+GArray *cmp_vnet_ranges(const ArCmpVnet *v);
+/* "spoke1-spoke500" for the VNets of c->vnets whose vnet_class is cls; *count receives how many.
+ * Caller frees. O(vnets). */
+char *cmp_vnet_class_names(const ArCompare *c, guint cls, guint *count);
 
 /* Report as text: summary line, routes per node, effective routes per VNet, reachability grids. */
 void cmp_report_text(const ArCompare *c, GString *out);

@@ -54,4 +54,19 @@ static inline bool pfx_overlap(ArPrefix a, ArPrefix b) { return pfx_within(a, b)
 /* Total order on prefixes (address, then length) for qsort. */
 int pfx_cmp(const void *a, const void *b);
 
+/* A covering range: count consecutive items of a sorted list, all inside cover ("256 prefixes in
+ * 128.0.0.0/16"). count 1 with cover equal to the item's own prefix is a plain prefix. */
+typedef struct ArPfxRange {
+    ArPrefix cover; /* smallest prefix holding every item of the range */
+    guint first;    /* index of the range's first item */
+    guint count;    /* items in the range */
+} ArPfxRange;
+
+/* Collapses the items lo..hi-1 of a list sorted by prefix key into covering ranges appended to
+ * out (ArPfxRange), in list order. Item i's key (pfx_key) is the uint64_t at items + i * stride.
+ * No cover holds the neighbours outside the run (items lo-1 and hi, when 0 <= them < n), so a
+ * range never claims a prefix that belongs to another run; a run with no neighbour inside its
+ * cover is one range. O((hi - lo) x 32): each split lengthens the cover by one bit. */
+void pfx_ranges(const void *items, gsize stride, guint n, guint lo, guint hi, GArray *out);
+
 #endif

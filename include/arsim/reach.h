@@ -111,6 +111,12 @@ cJSON *reach_trace_json(const ArTrace *t);
 /* Walks every pair of endpoints both ways. O(E^2 x hops x 32). */
 ArReachMatrix *reach_matrix(const ArReach *r);
 void reach_matrix_free(ArReachMatrix *m);
+/* Endpoints the matrix cannot tell apart: of one kind (VNet or site), with the same cell toward
+ * every other endpoint and one same cell between each other ("spoke1-spoke500" in a grouped
+ * grid). Per endpoint, the index of the first endpoint of its class (itself when it comes first);
+ * a class of fewer than min_members endpoints is left as single endpoints. g_free it. O(E^2) for
+ * E endpoints when classes are few (endpoints are bucketed by row counts). */
+guint *reach_matrix_classes(const ArReachMatrix *m, guint min_members);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArReachMatrix, reach_matrix_free)
 /* Cell for the pair of endpoints named a and b, NULL when either is not an endpoint. O(E). */
 const ArReachCell *reach_matrix_cell(const ArReachMatrix *m, const char *a, const char *b);

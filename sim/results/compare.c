@@ -1,6 +1,7 @@
 /* compare.c - differences between two runs: best routes per node, effective routes per VNet,
  * reachability; reported as text and as one JSON document. */
 #include "arsim/compare.h"
+#include "arsim/names.h"
 #include "arsim/output.h"
 
 #include <string.h>
@@ -273,6 +274,55 @@ static GHashTable *cmp_vnet_tables(ArCompare *c, const ArRun *run)
     return h;
 }
 
+/* Two effective routes that print the same apart from their prefix. */
+static bool cmp_eff_same(const ArEffRoute *a, const ArEffRoute *b)
+{
+    if (!a || !b)
+        return a == b;
+    return cmp_eff_attrs(a, b) == 0 && a->peer_vnet == b->peer_vnet && a->cls == b->cls;
+}
+
+/* Two VNets with the same differences: same prefixes, kinds and routes before and after. O(diffs). */
+static bool cmp_vnet_same(const ArCmpVnet *a, const ArCmpVnet *b)
+{
+    if (a->diffs->len != b->diffs->len || !a->before != !b->before || !a->after != !b->after)
+        return false;
+    for (guint k = 0; k < a->diffs->len; k++) {
+        const ArCmpDiff *x = &g_array_index(a->diffs, ArCmpDiff, k), *y = &g_array_index(b->diffs, ArCmpDiff, k);
+        if (x->key != y->key || x->kind != y->kind || x->attrs != y->attrs || !cmp_eff_same(x->before, y->before) ||
+            !cmp_eff_same(x->after, y->after))
+            return false;
+    }
+    return true;
+}
+
+/* c->vnet_class: VNets bucketed by a hash of their differences' prefixes and kinds, then compared
+ * with each earlier class of the bucket. O(diffs) when classes are few. */
+static void cmp_vnet_classes(ArCompare *c)
+{
+    g_autoptr(GHashTable) buckets = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)g_array_unref);
+    for (guint i = 0; i < c->vnets->len; i++) {
+        const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
+        guint h = v->diffs->len;
+        for (guint k = 0; k < v->diffs->len; k++) {
+            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
+            h = h * 31u + rib_key_hash(rib_key_ptr(d->key)) + (guint)d->kind;
+        }
+        GArray *leaders = g_hash_table_lookup(buckets, GUINT_TO_POINTER(h));
+        if (!leaders) {
+            leaders = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(buckets, GUINT_TO_POINTER(h), leaders);
+        }
+        guint cls = i;
+        for (guint l = 0; l < leaders->len && cls == i; l++)
+            if (cmp_vnet_same(g_ptr_array_index(c->vnets, g_array_index(leaders, guint, l)), v))
+                cls = g_array_index(leaders, guint, l);
+        if (cls == i)
+            g_array_append_val(leaders, i);
+        g_array_append_val(c->vnet_class, cls);
+    }
+}
+
 static void cmp_vnets(ArCompare *c)
 {
     g_autoptr(GHashTable) tb = cmp_vnet_tables(c, c->before);
@@ -296,6 +346,7 @@ static void cmp_vnets(ArCompare *c)
         else
             g_ptr_array_remove_index(c->vnets, i);
     }
+    cmp_vnet_classes(c);
 }
 
 /* ---- reachability -------------------------------------------------------------------------- */
@@ -407,9 +458,11 @@ ArCompare *cmp_runs(const ArRun *before, const ArRun *after, const char *descrip
     c->names = g_ptr_array_new_with_free_func(g_free);
     c->reach_changes = g_array_new(FALSE, FALSE, sizeof(ArCmpReach));
     g_array_set_clear_func(c->reach_changes, cmp_reach_clear);
+    c->vnet_class = g_array_new(FALSE, FALSE, sizeof(guint));
     cmp_nodes(c);
     cmp_vnets(c);
     cmp_reach(c);
+    c->grouped = c->gained + c->lost + c->changed + c->eff_diffs > CMP_FULL_MAX;
     c->summary = cmp_summary(c);
     return c;
 }
@@ -426,6 +479,7 @@ void cmp_free(ArCompare *c)
     g_array_free(c->reach_changes, TRUE);
     g_free(c->summary);
     g_ptr_array_free(c->names, TRUE);
+    g_array_free(c->vnet_class, TRUE);
     g_free(c);
 }
 
@@ -473,6 +527,100 @@ char *cmp_describe(const char *file_a, const char *file_b, char *const *sets)
     return g_steal_pointer(&joined);
 }
 
+/* ---- grouped form ---------------------------------------------------------------------------- */
+
+G_STATIC_ASSERT(G_STRUCT_OFFSET(ArCmpDiff, key) == 0); /* pfx_ranges reads the key at offset 0 */
+
+/* Two diffs in one run: same kind, same changed attributes, same routes apart from the prefix. */
+typedef bool (*CmpSameFn)(const void *ctx, const ArCmpDiff *a, const ArCmpDiff *b);
+
+static bool cmp_node_same(const void *ctx, const ArCmpDiff *a, const ArCmpDiff *b)
+{
+    const ArCmpNode *n = ctx;
+    if (a->kind != b->kind || a->attrs != b->attrs)
+        return false;
+    if (a->before && cmp_route_attrs(n->before, a->before, n->before, b->before))
+        return false;
+    return !a->after || !cmp_route_attrs(n->after, a->after, n->after, b->after);
+}
+
+static bool cmp_vnet_diff_same(const void *ctx, const ArCmpDiff *a, const ArCmpDiff *b)
+{
+    (void)ctx;
+    return a->kind == b->kind && a->attrs == b->attrs && cmp_eff_same(a->before, b->before) &&
+           cmp_eff_same(a->after, b->after);
+}
+
+#define CMP_RANGE_MIN 4 /* fewer prefixes than this in a covering range are listed one by one */
+
+/* Runs of diffs that print the same, each collapsed into covering ranges of at least
+ * CMP_RANGE_MIN prefixes (the others one per line). O(diffs x 32). */
+static GArray *cmp_ranges(const GArray *diffs, CmpSameFn same, const void *ctx)
+{
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(ArPfxRange));
+    for (guint i = 0; i < diffs->len;) {
+        guint j = i + 1;
+        while (j < diffs->len && same(ctx, &g_array_index(diffs, ArCmpDiff, i), &g_array_index(diffs, ArCmpDiff, j)))
+            j++;
+        guint from = out->len;
+        pfx_ranges(diffs->data, sizeof(ArCmpDiff), diffs->len, i, j, out);
+        /* A range of a few prefixes reads better as those prefixes. */
+        for (guint r = from; r < out->len; r++) {
+            ArPfxRange range = g_array_index(out, ArPfxRange, r);
+            if (range.count == 1 || range.count >= CMP_RANGE_MIN)
+                continue;
+            g_array_remove_index(out, r);
+            for (guint k = 0; k < range.count; k++) {
+                ArPfxRange one = { pfx_from_key(g_array_index(diffs, ArCmpDiff, range.first + k).key), range.first + k, 1 };
+                g_array_insert_val(out, r + k, one);
+            }
+            r += range.count - 1;
+        }
+        i = j;
+    }
+    return out;
+}
+
+GArray *cmp_node_ranges(const ArCmpNode *n) { return cmp_ranges(n->diffs, cmp_node_same, n); }
+
+GArray *cmp_vnet_ranges(const ArCmpVnet *v) { return cmp_ranges(v->diffs, cmp_vnet_diff_same, NULL); }
+
+char *cmp_vnet_class_names(const ArCompare *c, guint cls, guint *count)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    for (guint i = 0; i < c->vnets->len; i++)
+        if (g_array_index(c->vnet_class, guint, i) == cls)
+            g_ptr_array_add(names, (gpointer)((const ArCmpVnet *)g_ptr_array_index(c->vnets, i))->name);
+    *count = names->len;
+    return names_ranges((const char *const *)names->pdata, names->len, 4);
+}
+
+/* "8400 lost" / "3 gained, 2 changed": the nonzero counts of diffs. */
+static void cmp_counts_text(const GArray *diffs, GString *out)
+{
+    guint n[3] = { 0 };
+    for (guint k = 0; k < diffs->len; k++)
+        n[g_array_index(diffs, ArCmpDiff, k).kind]++;
+    static const char *const words[] = { [CMP_ADDED] = "gained", [CMP_REMOVED] = "lost", [CMP_CHANGED] = "changed" };
+    bool first = true;
+    for (int k = 0; k < 3; k++)
+        if (n[k]) {
+            g_string_append_printf(out, "%s%u %s", first ? "" : ", ", n[k], words[k]);
+            first = false;
+        }
+}
+
+/* The prefix column of a grouped line: the prefix, or "256 prefixes in 128.0.0.0/16". */
+static void cmp_range_text(const ArPfxRange *r, GString *out)
+{
+    char pfx[PFX_STRLEN];
+    pfx_format(r->cover, pfx);
+    if (r->count == 1)
+        g_string_append_printf(out, "%-18s", pfx);
+    else
+        g_string_append_printf(out, "%u prefixes in %s ", r->count, pfx);
+}
+
 /* ---- text report --------------------------------------------------------------------------- */
 
 /* "65515-12076-65020 via ars/0", "(local)". */
@@ -518,13 +666,28 @@ static void cmp_nodes_text(const ArCompare *c, GString *out)
         g_string_append(out, "Best routes: no change\n");
         return;
     }
-    g_string_append(out, "Best routes ('+' gained, '-' lost, '~' changed)\n");
+    g_string_append_printf(out, "Best routes ('+' gained, '-' lost, '~' changed%s)\n",
+                           c->grouped ? "; runs of prefixes with the same route grouped into covering ranges" : "");
     for (guint i = 0; i < c->nodes->len; i++) {
         const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
-        g_string_append_printf(out, "%s%s\n", n->name, !n->before ? "  (new node)" : !n->after ? "  (node gone)" : "");
-        for (guint k = 0; k < n->diffs->len; k++) {
-            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
-            g_string_append_printf(out, "  %c %-18s ", cmp_mark[d->kind], pfx_format(pfx_from_key(d->key), pfx));
+        g_string_append_printf(out, "%s%s", n->name, !n->before ? "  (new node)" : !n->after ? "  (node gone)" : "");
+        g_autoptr(GArray) ranges = c->grouped ? cmp_node_ranges(n) : NULL;
+        if (ranges) {
+            g_string_append(out, ": ");
+            cmp_counts_text(n->diffs, out);
+            g_string_append_printf(out, ", in %u line%s", ranges->len, ranges->len == 1 ? "" : "s");
+        }
+        g_string_append_c(out, '\n');
+        guint lines = ranges ? ranges->len : n->diffs->len;
+        for (guint k = 0; k < lines; k++) {
+            const ArPfxRange *r = ranges ? &g_array_index(ranges, ArPfxRange, k) : NULL;
+            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, r ? r->first : k);
+            g_string_append_printf(out, "  %c ", cmp_mark[d->kind]);
+            if (r)
+                cmp_range_text(r, out);
+            else
+                g_string_append_printf(out, "%-18s", pfx_format(pfx_from_key(d->key), pfx));
+            g_string_append_c(out, ' ');
             if (d->kind == CMP_ADDED)
                 cmp_route_text(n->after, d->after, false, out);
             else if (d->kind == CMP_REMOVED)
@@ -550,13 +713,36 @@ static void cmp_vnets_text(const ArCompare *c, GString *out)
         return;
     }
     const ArScenario *sb = c->before->net->scn, *sa = c->after->net->scn;
-    g_string_append(out, "Effective routes ('+' gained, '-' lost, '~' changed)\n");
+    g_string_append_printf(out, "Effective routes ('+' gained, '-' lost, '~' changed%s)\n",
+                           c->grouped ? "; VNets with the same changes together, runs of prefixes grouped" : "");
     for (guint i = 0; i < c->vnets->len; i++) {
         const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
-        g_string_append_printf(out, "%s%s\n", v->name, !v->before ? "  (new VNet)" : !v->after ? "  (VNet gone)" : "");
-        for (guint k = 0; k < v->diffs->len; k++) {
-            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
-            g_string_append_printf(out, "  %c %-18s ", cmp_mark[d->kind], pfx_format(pfx_from_key(d->key), pfx));
+        if (c->grouped && g_array_index(c->vnet_class, guint, i) != i)
+            continue; /* printed with the first VNet of its class */
+        g_autoptr(GArray) ranges = c->grouped ? cmp_vnet_ranges(v) : NULL;
+        guint members = 1;
+        g_autofree char *names = ranges ? cmp_vnet_class_names(c, i, &members) : NULL;
+        g_string_append(out, names ? names : v->name);
+        if (members > 1)
+            g_string_append_printf(out, "  (%u VNets, the same changes)", members);
+        g_string_append(out, !v->before ? "  (new VNet)" : !v->after ? "  (VNet gone)" : "");
+        if (ranges) {
+            g_string_append(out, ": ");
+            cmp_counts_text(v->diffs, out);
+            g_string_append_printf(out, "%s, in %u line%s", members > 1 ? " each" : "", ranges->len,
+                                   ranges->len == 1 ? "" : "s");
+        }
+        g_string_append_c(out, '\n');
+        guint lines = ranges ? ranges->len : v->diffs->len;
+        for (guint k = 0; k < lines; k++) {
+            const ArPfxRange *r = ranges ? &g_array_index(ranges, ArPfxRange, k) : NULL;
+            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, r ? r->first : k);
+            g_string_append_printf(out, "  %c ", cmp_mark[d->kind]);
+            if (r)
+                cmp_range_text(r, out);
+            else
+                g_string_append_printf(out, "%-18s", pfx_format(pfx_from_key(d->key), pfx));
+            g_string_append_c(out, ' ');
             if (d->before)
                 cmp_eff_text(sb, d->before, out);
             if (d->kind == CMP_CHANGED)
@@ -574,26 +760,62 @@ static void cmp_vnets_text(const ArCompare *c, GString *out)
 
 static const char *cmp_reach_mark(bool reachable, bool asym) { return !reachable ? "no" : asym ? "yes*" : "yes"; }
 
-static void cmp_grid_text(const char *title, const ArReachMatrix *m, GString *out)
+/* Rows and columns of a grid: every endpoint, or with classes (reach_matrix_classes) one per
+ * class, labelled "spoke1-spoke500". reps receives endpoint indexes, labels owned strings. */
+static void cmp_grid_rows(const ArReachMatrix *m, const guint *cls, GArray *reps, GPtrArray *labels)
 {
     guint n = m->endpoints->len;
+    for (guint i = 0; i < n; i++) {
+        if (cls && cls[i] != i)
+            continue;
+        g_autoptr(GPtrArray) members = g_ptr_array_new();
+        for (guint k = i; k < n; k++)
+            if (k == i || (cls && cls[k] == i))
+                g_ptr_array_add(members, g_array_index(m->endpoints, ArReachEndpoint, k).name);
+        g_array_append_val(reps, i);
+        g_ptr_array_add(labels, names_ranges((const char *const *)members->pdata, members->len, 4));
+    }
+}
+
+/* The cell between class rep a and class rep b; between a class and itself, the cell between two
+ * of its members (NULL for a lone endpoint). */
+static const ArReachCell *cmp_grid_cell(const ArReachMatrix *m, const guint *cls, guint a, guint b)
+{
+    guint n = m->endpoints->len;
+    if (a != b)
+        return &m->cells[a * n + b];
+    for (guint k = a + 1; cls && k < n; k++)
+        if (cls[k] == a)
+            return &m->cells[k * n + a];
+    return NULL;
+}
+
+#define CMP_GRID_CLASS_MIN 3 /* endpoints alike share a row of the grouped grid from this many on */
+
+static void cmp_grid_text(const char *title, const ArReachMatrix *m, bool grouped, GString *out)
+{
     g_string_append_printf(out, "%s\n", title);
-    if (n < 2) {
+    if (m->endpoints->len < 2) {
         g_string_append(out, "  (fewer than two endpoints)\n");
         return;
     }
+    g_autofree guint *cls = grouped ? reach_matrix_classes(m, CMP_GRID_CLASS_MIN) : NULL;
+    g_autoptr(GArray) reps = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+    cmp_grid_rows(m, cls, reps, labels);
+    guint n = reps->len;
     int w = 4;
     for (guint i = 0; i < n; i++)
-        w = MAX(w, (int)strlen(g_array_index(m->endpoints, ArReachEndpoint, i).name));
+        w = MAX(w, (int)strlen(g_ptr_array_index(labels, i)));
     g_string_append_printf(out, "  %-*s", w, "");
     for (guint j = 0; j < n; j++)
-        g_string_append_printf(out, "  %-*s", w, g_array_index(m->endpoints, ArReachEndpoint, j).name);
+        g_string_append_printf(out, "  %-*s", w, (const char *)g_ptr_array_index(labels, j));
     g_string_append_c(out, '\n');
     for (guint i = 0; i < n; i++) {
-        g_string_append_printf(out, "  %-*s", w, g_array_index(m->endpoints, ArReachEndpoint, i).name);
+        g_string_append_printf(out, "  %-*s", w, (const char *)g_ptr_array_index(labels, i));
         for (guint j = 0; j < n; j++) {
-            const ArReachCell *cell = &m->cells[i * n + j];
-            const char *mark = i == j ? "-" : cmp_reach_mark(cell->reachable, cell->asymmetric);
+            const ArReachCell *cell = cmp_grid_cell(m, cls, g_array_index(reps, guint, i), g_array_index(reps, guint, j));
+            const char *mark = !cell ? "-" : cmp_reach_mark(cell->reachable, cell->asymmetric);
             g_string_append_printf(out, "  %-*s", j + 1 < n ? w : 0, mark);
         }
         g_string_append_c(out, '\n');
@@ -603,13 +825,26 @@ static void cmp_grid_text(const char *title, const ArReachMatrix *m, GString *ou
 void cmp_report_text(const ArCompare *c, GString *out)
 {
     g_string_append_printf(out, "%s\n\n", c->summary);
+    if (c->grouped) {
+        guint classes = 0;
+        for (guint i = 0; i < c->vnets->len; i++)
+            classes += g_array_index(c->vnet_class, guint, i) == i;
+        g_string_append_printf(out, "Totals: best routes %u gained, %u lost, %u changed at %u nodes; %u effective-route "
+                                    "differences in %u VNets (%u distinct sets of changes); %u reachability changes\n"
+                                    "(more than %u differences: grouped; `compare --json` lists every prefix)\n\n",
+                               c->gained, c->lost, c->changed, c->nodes->len, c->eff_diffs, c->vnets->len, classes,
+                               c->reach_changes->len, CMP_FULL_MAX);
+    }
     cmp_nodes_text(c, out);
     g_string_append_c(out, '\n');
     cmp_vnets_text(c, out);
     g_string_append_c(out, '\n');
-    cmp_grid_text("Reachability before (both directions delivered; yes* = return path differs)", c->reach_before, out);
+    cmp_grid_text(c->grouped ? "Reachability before (both directions delivered; yes* = return path differs; endpoints that "
+                               "reach and are reached alike share a row)"
+                             : "Reachability before (both directions delivered; yes* = return path differs)",
+                  c->reach_before, c->grouped, out);
     g_string_append_c(out, '\n');
-    cmp_grid_text("Reachability after", c->reach_after, out);
+    cmp_grid_text("Reachability after", c->reach_after, c->grouped, out);
     g_string_append_c(out, '\n');
     if (!c->reach_changes->len) {
         g_string_append(out, "Reachability: no change\n");

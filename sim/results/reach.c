@@ -646,3 +646,72 @@ const ArReachCell *reach_matrix_cell(const ArReachMatrix *m, const char *a, cons
         return NULL;
     return &m->cells[(guint)ia * m->endpoints->len + (guint)ib];
 }
+
+static bool reach_cell_eq(const ArReachCell *a, const ArReachCell *b)
+{
+    return a->forward == b->forward && a->back == b->back && a->reachable == b->reachable &&
+           a->asymmetric == b->asymmetric;
+}
+
+/* i belongs to the class led by l (second: its second member so far, or n when none): same kind,
+ * same cell toward every endpoint outside {i, l}, and toward l the cell l has toward second. O(E). */
+static bool reach_same_class(const ArReachMatrix *m, guint i, guint l, guint second)
+{
+    guint n = m->endpoints->len;
+    if (g_array_index(m->endpoints, ArReachEndpoint, i).is_vnet != g_array_index(m->endpoints, ArReachEndpoint, l).is_vnet)
+        return false;
+    for (guint k = 0; k < n; k++)
+        if (k != i && k != l && !reach_cell_eq(&m->cells[i * n + k], &m->cells[l * n + k]))
+            return false;
+    return second >= n || reach_cell_eq(&m->cells[i * n + l], &m->cells[second * n + l]);
+}
+
+guint *reach_matrix_classes(const ArReachMatrix *m, guint min_members)
+{
+    guint n = m->endpoints->len;
+    guint *cls = g_new(guint, n + 1);
+    guint *second = g_new(guint, n + 1);
+    /* Members of a class have equal counts of each cell value in their rows (their rows differ only
+     * by swapping the self cell and the cell between them): candidates are looked for among the
+     * leaders of the same counts. */
+    g_autoptr(GHashTable) leaders = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_array_unref);
+    for (guint i = 0; i < n; i++) {
+        guint counts[16] = { 0 };
+        for (guint k = 0; k < n; k++) {
+            const ArReachCell *c = &m->cells[i * n + k];
+            if (k != i)
+                counts[c->forward | c->back << 1 | c->reachable << 2 | c->asymmetric << 3]++;
+        }
+        g_autofree char *sig = g_strdup_printf("%d:%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u,%u",
+                                               g_array_index(m->endpoints, ArReachEndpoint, i).is_vnet, counts[0],
+                                               counts[1], counts[2], counts[3], counts[4], counts[5], counts[6],
+                                               counts[7], counts[8], counts[9], counts[10], counts[11], counts[12],
+                                               counts[13], counts[14], counts[15]);
+        GArray *cands = g_hash_table_lookup(leaders, sig);
+        if (!cands) {
+            cands = g_array_new(FALSE, FALSE, sizeof(guint));
+            g_hash_table_insert(leaders, g_steal_pointer(&sig), cands);
+        }
+        cls[i] = i;
+        second[i] = n;
+        for (guint c = 0; c < cands->len; c++) {
+            guint l = g_array_index(cands, guint, c);
+            if (reach_same_class(m, i, l, second[l])) {
+                cls[i] = l;
+                if (second[l] == n)
+                    second[l] = i;
+                break;
+            }
+        }
+        if (cls[i] == i)
+            g_array_append_val(cands, i);
+    }
+    g_free(second);
+    g_autofree guint *size = g_new0(guint, n + 1);
+    for (guint i = 0; i < n; i++)
+        size[cls[i]]++;
+    for (guint i = 0; i < n; i++)
+        if (size[cls[i]] < min_members)
+            cls[i] = i;
+    return cls;
+}

@@ -86,3 +86,70 @@ int pfx_cmp(const void *a, const void *b)
     uint64_t ka = pfx_key(*(const ArPrefix *)a), kb = pfx_key(*(const ArPrefix *)b);
     return (ka > kb) - (ka < kb);
 }
+
+/* ---- covering ranges ------------------------------------------------------------------------- */
+
+static ArPrefix pfx_item(const void *items, gsize stride, guint i)
+{
+    uint64_t k;
+    memcpy(&k, (const char *)items + (gsize)i * stride, sizeof k);
+    return pfx_from_key(k);
+}
+
+/* Smallest prefix holding items lo..hi-1 (sorted by address: the first starts lowest). O(n). */
+static ArPrefix pfx_cover(const void *items, gsize stride, guint lo, guint hi)
+{
+    ArPrefix first = pfx_item(items, stride, lo);
+    uint32_t end = first.addr | ~pfx_mask(first.len);
+    uint8_t len = first.len;
+    for (guint i = lo + 1; i < hi; i++) {
+        ArPrefix p = pfx_item(items, stride, i);
+        end = MAX(end, p.addr | ~pfx_mask(p.len));
+        len = MIN(len, p.len);
+    }
+    uint32_t differ = first.addr ^ end; /* bits where the lowest and highest address differ */
+    uint8_t common = differ ? (uint8_t)__builtin_clz(differ) : 32;
+    len = MIN(len, common);
+    return (ArPrefix){ first.addr & pfx_mask(len), len };
+}
+
+/* Recursion of pfx_ranges; before/after are the neighbours outside the run (NULL when none). */
+static void pfx_ranges_in(const void *items, gsize stride, guint lo, guint hi, const ArPrefix *before,
+                          const ArPrefix *after, GArray *out)
+{
+    if (lo >= hi)
+        return;
+    ArPrefix cover = pfx_cover(items, stride, lo, hi);
+    if (hi - lo == 1 || ((!before || !pfx_within(*before, cover)) && (!after || !pfx_within(*after, cover)))) {
+        ArPfxRange r = { cover, lo, hi - lo };
+        g_array_append_val(out, r);
+        return;
+    }
+    ArPrefix first = pfx_item(items, stride, lo);
+    if (first.len == cover.len) { /* the cover itself is an item: alone, then the rest */
+        ArPfxRange r = { first, lo, 1 };
+        g_array_append_val(out, r);
+        pfx_ranges_in(items, stride, lo + 1, hi, before, after, out);
+        return;
+    }
+    /* Split at the first bit past the cover: every item lies in one half (none equals the cover). */
+    g_assert(cover.len < 32);
+    uint32_t bit = 1u << (31 - cover.len);
+    guint mid = lo;
+    while (mid < hi && !(pfx_item(items, stride, mid).addr & bit))
+        mid++;
+    g_assert(mid > lo && mid < hi);
+    pfx_ranges_in(items, stride, lo, mid, before, after, out);
+    pfx_ranges_in(items, stride, mid, hi, before, after, out);
+}
+
+void pfx_ranges(const void *items, gsize stride, guint n, guint lo, guint hi, GArray *out)
+{
+    g_return_if_fail(lo <= hi && hi <= n);
+    ArPrefix before, after;
+    if (lo > 0)
+        before = pfx_item(items, stride, lo - 1);
+    if (hi < n)
+        after = pfx_item(items, stride, hi);
+    pfx_ranges_in(items, stride, lo, hi, lo > 0 ? &before : NULL, hi < n ? &after : NULL, out);
+}

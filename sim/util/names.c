@@ -1,0 +1,47 @@
+/* names.c - lists of names written compactly: numbered runs as "first-last". */
+#include "arsim/names.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Length of name without its trailing decimal number; *num receives the number, or -1 when the
+ * name has none (or one with a leading zero, which "spoke01" and "spoke1" must not share). */
+static gsize names_split(const char *name, gint64 *num)
+{
+    gsize len = strlen(name), stem = len;
+    while (stem > 0 && g_ascii_isdigit(name[stem - 1]))
+        stem--;
+    *num = -1;
+    if (stem < len && len - stem <= 9 && (name[stem] != '0' || stem + 1 == len))
+        *num = g_ascii_strtoll(name + stem, NULL, 10);
+    return *num < 0 ? len : stem;
+}
+
+char *names_ranges(const char *const *names, guint n, guint max_runs)
+{
+    GString *s = g_string_new(NULL);
+    guint runs = 0, i = 0;
+    while (i < n) {
+        gint64 num;
+        gsize stem = names_split(names[i], &num);
+        guint j = i + 1;
+        while (num >= 0 && j < n) {
+            gint64 next;
+            gsize nstem = names_split(names[j], &next);
+            if (next != num + (gint64)(j - i) || nstem != stem || strncmp(names[i], names[j], stem) != 0)
+                break;
+            j++;
+        }
+        if (max_runs && runs == max_runs) {
+            g_string_append_printf(s, ", and %u more", n - i);
+            break;
+        }
+        if (runs++)
+            g_string_append(s, ", ");
+        g_string_append(s, names[i]);
+        if (j - i > 1)
+            g_string_append_printf(s, "%s%s", j - i == 2 ? ", " : "-", names[j - 1]);
+        i = j;
+    }
+    return g_string_free(s, FALSE);
+}
