@@ -157,6 +157,47 @@ static void test_render_svg_png(void)
     g_assert_null(graph_format_for("x.txt"));
 }
 
+/* Count of nodes of g whose kind attribute is kind. */
+static int count_nodes(Agraph_t *g, const char *kind)
+{
+    int n = 0;
+    for (Agnode_t *v = agfstnode(g); v; v = agnxtnode(g, v))
+        n += strcmp(attr(v, "kind"), kind) == 0;
+    return n;
+}
+
+/* Past GRAPH_GROUP_MIN alike spokes, one labelled cluster and one VM node draw them all, and one
+ * counted peering edge joins them to the hub; below it (7 spokes) each is drawn. */
+static void test_spoke_groups(void)
+{
+    for (int spokes = 7; spokes <= 12; spokes += 5) {
+        ArGenParams p;
+        gen_params_default(&p);
+        p.spokes = spokes;
+        g_autoptr(ArScenario) scn = test_load_generated(&p, NULL);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        Agraph_t *built = graph_build(run, NULL);
+        char *data = NULL;
+        gsize len = 0;
+        g_autoptr(GError) e = NULL;
+        g_assert_true(graph_render(built, "dot", &data, &len, &e));
+        graph_free(built);
+        Agraph_t *g = read_back(data);
+        if (spokes == 7) {
+            g_assert_cmpint(count_nodes(g, "vms"), ==, 8); /* the hub and 7 spokes */
+            g_assert_null(strstr(data, "spoke1-spoke7"));
+        } else {
+            g_assert_cmpint(count_nodes(g, "vms"), ==, 2); /* the hub and the group */
+            g_assert_nonnull(strstr(data, "VNets spoke1-spoke12\\n12 VNets with the same peerings and routes"));
+            g_assert_nonnull(strstr(data, "VMs in each of the 12 VNets"));
+            g_assert_cmpint(count_edges(g, "peering", "peering ×12"), ==, 1);
+            g_assert_cmpint(count_edges(g, "peering", NULL), ==, 1);
+        }
+        agclose(g);
+        g_free(data);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -165,5 +206,6 @@ int main(int argc, char **argv)
     g_test_add_func("/graph/subnet-route-table", test_subnet_route_table);
     g_test_add_func("/graph/deterministic", test_deterministic);
     g_test_add_func("/graph/render-svg-png", test_render_svg_png);
+    g_test_add_func("/graph/spoke-groups", test_spoke_groups);
     return g_test_run();
 }

@@ -1,6 +1,7 @@
 /* graph.c - diagrams of a run: topology, prefix propagation and differences, via cgraph and gvc. */
 #include "arsim/graph.h"
 #include "arsim/diag.h"
+#include "arsim/names.h"
 
 #include <graphviz/gvc.h>
 #include <stdio.h>
@@ -19,6 +20,8 @@ static const struct {
     [NODE_SITE] = { "house", "#e2e3e5", "on-premises router" },
     [NODE_MSEE] = { "hexagon", "#e0cffc", "ExpressRoute circuit (MSEE, AS 12076)" },
 };
+
+#define GRAPH_GROUP_MIN 8 /* from this many alike spokes on, one cluster draws them all */
 
 #define COLOR_OK "#1a7f37"
 #define COLOR_BAD "#cf222e"
@@ -276,21 +279,18 @@ static const char *pref_name(ArHubPref p)
     return p == HUBPREF_VPNGATEWAY ? "VpnGateway" : p == HUBPREF_ASPATH ? "ASPath" : "ExpressRoute";
 }
 
-/* The VMs of a VNet: how many effective routes they have, and the prefix's in --prefix mode. */
-static Agnode_t *vm_node(Builder *b, Agraph_t *where, int v)
+/* What the VMs of VNet v have: effective routes, and the prefix's in --prefix mode (ok: it leads
+ * to a node). Appended to label. */
+static void vm_routes_label(const Builder *b, int v, GString *label, bool *ok)
 {
-    const ArScenario *scn = b->run->net->scn;
-    const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
     const ArEffTable *t = g_ptr_array_index(b->run->eff, v);
-    g_autofree char *name = g_strdup_printf("vms/%s", vn->name);
-    Agnode_t *n = node(where, name);
     guint bgp = 0;
     ArEffIter it;
     eff_iter_init(&it, t);
     for (const ArEffRoute *r; (r = eff_iter_next(&it));)
         bgp += r->cls != CLASS_SYSTEM;
-    GString *label = g_string_new(NULL);
-    g_string_append_printf(label, "VMs in %s\\n%u effective routes (%u via BGP)", vn->name, t->len, bgp);
+    g_string_append_printf(label, "%u effective routes (%u via BGP)", t->len, bgp);
+    *ok = false;
     if (b->opt->prefix) {
         const ArEffRoute *r = eff_find(t, *b->opt->prefix);
         char pfx[PFX_STRLEN];
@@ -299,11 +299,30 @@ static Agnode_t *vm_node(Builder *b, Agraph_t *where, int v)
             g_string_append_printf(label, "\\n%s → ", pfx);
             for (guint i = 0; i < r->via->len; i++)
                 g_string_append_printf(label, "%s%s", i ? ", " : "", ((const ArSpeaker *)g_ptr_array_index(r->via, i))->name);
-            set(n, "color", COLOR_OK);
-            set(n, "penwidth", "2");
+            *ok = true;
         } else {
             g_string_append_printf(label, "\\n%s: %s", pfx, r ? eff_nh_type_name(r->type) : "no route");
         }
+    }
+}
+
+/* The VMs of a VNet (or of every VNet of a group, named by its first): their routes' label. */
+static Agnode_t *vm_node(Builder *b, Agraph_t *where, int v, guint members)
+{
+    const ArScenario *scn = b->run->net->scn;
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+    g_autofree char *name = g_strdup_printf("vms/%s", vn->name);
+    Agnode_t *n = node(where, name);
+    GString *label = g_string_new(NULL);
+    if (members > 1)
+        g_string_append_printf(label, "VMs in each of the %u VNets\\n", members);
+    else
+        g_string_append_printf(label, "VMs in %s\\n", vn->name);
+    bool ok;
+    vm_routes_label(b, v, label, &ok);
+    if (ok) {
+        set(n, "color", COLOR_OK);
+        set(n, "penwidth", "2");
     }
     set(n, "shape", "tab");
     set(n, "fillcolor", "#ffffff");
@@ -360,14 +379,120 @@ static void subnet_nodes(Builder *b, Agraph_t *where, int v, Agnode_t *vms)
     }
 }
 
+/* True when VNet v holds a Route Server, a gateway, an NVA or a subnet with a route table: it is
+ * drawn on its own. O(resources). */
+static bool vnet_has_nodes(const Builder *b, int v)
+{
+    const ArNet *net = b->run->net;
+    const ArScenario *scn = net->scn;
+    for (guint r = 0; r < scn->route_servers->len; r++)
+        if (net->rs_cfg[r].vnet == v)
+            return true;
+    for (guint g = 0; g < scn->gateways->len; g++)
+        if (((ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet == v)
+            return true;
+    for (guint i = 0; i < scn->nvas->len; i++)
+        if (((ArNva *)g_ptr_array_index(scn->nvas, i))->vnet == v)
+            return true;
+    for (guint i = scn->vnets->len; i < b->run->eff->len; i++)
+        if (((const ArEffTable *)g_ptr_array_index(b->run->eff, i))->vnet == v)
+            return true;
+    return false;
+}
+
+/* Spokes drawn as one: per VNet, the index of the first VNet of its group (itself when alone or
+ * first). VNets without nodes of their own whose peerings (both ways, with their flags) and VMs'
+ * label are the same form a group; groups of fewer than GRAPH_GROUP_MIN stay apart. O(V x P). */
+static guint *spoke_groups(const Builder *b, guint *members)
+{
+    const ArScenario *scn = b->run->net->scn;
+    guint nv = scn->vnets->len;
+    g_autoptr(GPtrArray) sig = g_ptr_array_new_with_free_func(g_free);
+    for (guint v = 0; v < nv; v++)
+        g_ptr_array_add(sig, vnet_has_nodes(b, (int)v) ? NULL : g_string_new(NULL));
+    for (guint v = 0; v < nv; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        for (guint i = 0; i < vn->peerings->len; i++) {
+            const ArPeering *p = &g_array_index(vn->peerings, ArPeering, i);
+            GString *mine = g_ptr_array_index(sig, v), *theirs = g_ptr_array_index(sig, p->remote);
+            if (mine)
+                g_string_append_printf(mine, "o%d:%d%d,", p->remote, p->use_remote_gateways, p->allow_gateway_transit);
+            if (theirs)
+                g_string_append_printf(theirs, "i%u:%d%d,", v, p->use_remote_gateways, p->allow_gateway_transit);
+        }
+    }
+    guint *group = g_new(guint, nv + 1);
+    g_autoptr(GHashTable) first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint v = 0; v < nv; v++) {
+        GString *s = g_ptr_array_index(sig, v);
+        group[v] = v;
+        members[v] = 0;
+        if (!s)
+            continue;
+        bool ok;
+        g_string_append_c(s, '|');
+        vm_routes_label(b, (int)v, s, &ok);
+        gpointer f;
+        if (g_hash_table_lookup_extended(first, s->str, NULL, &f))
+            group[v] = GPOINTER_TO_UINT(f);
+        else
+            g_hash_table_insert(first, g_strdup(s->str), GUINT_TO_POINTER(v));
+    }
+    for (guint v = 0; v < nv; v++)
+        members[group[v]]++;
+    for (guint v = 0; v < nv; v++)
+        if (members[group[v]] < GRAPH_GROUP_MIN) {
+            group[v] = v;
+            members[v] = 1;
+        }
+    for (guint v = 0; v < nv; v++) {
+        GString *s = g_ptr_array_index(sig, v);
+        if (s)
+            g_string_free(s, TRUE);
+        g_ptr_array_index(sig, v) = NULL;
+    }
+    return group;
+}
+
+/* The cluster of a group of spokes: "VNets spoke1-spoke500 (500 VNets)" and their prefixes' range. */
+static Agraph_t *group_cluster(Builder *b, Agraph_t *azure, const guint *group, guint first, guint members)
+{
+    const ArScenario *scn = b->run->net->scn;
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    for (guint v = first; v < scn->vnets->len; v++)
+        if (group[v] == first)
+            g_ptr_array_add(names, ((const ArVnet *)g_ptr_array_index(scn->vnets, v))->name);
+    g_autofree char *list = names_ranges((const char *const *)names->pdata, names->len, 3);
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, first);
+    g_autofree char *cname = g_strdup_printf("cluster_vnet_%s", vn->name);
+    g_autofree char *label = g_strdup_printf("VNets %s\\n%u VNets with the same peerings and routes", list, members);
+    Agraph_t *c = subgraph(azure, cname, label);
+    set(c, "style", "rounded,filled");
+    set(c, "fillcolor", "#f0f6ff");
+    set(c, "color", "#0969da");
+    set(c, "peripheries", "2");
+    return c;
+}
+
 static void azure_clusters(Builder *b, Agraph_t *azure)
 {
     const ArNet *net = b->run->net;
     const ArScenario *scn = net->scn;
     char pfx[PFX_STRLEN];
     Agnode_t **vms = g_new0(Agnode_t *, scn->vnets->len + 1);
+    g_autofree guint *members = g_new0(guint, scn->vnets->len + 1);
+    g_autofree guint *group = spoke_groups(b, members);
     for (guint v = 0; v < scn->vnets->len; v++) {
         const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        if (group[v] != v) {
+            vms[v] = vms[group[v]]; /* drawn with its group */
+            continue;
+        }
+        if (members[v] > 1) {
+            Agraph_t *c = group_cluster(b, azure, group, v, members[v]);
+            vms[v] = vm_node(b, c, (int)v, members[v]);
+            continue;
+        }
         g_autofree char *cname = g_strdup_printf("cluster_vnet_%s", vn->name);
         GString *label = g_string_new(NULL);
         g_string_append_printf(label, "VNet %s", vn->name);
@@ -398,17 +523,27 @@ static void azure_clusters(Builder *b, Agraph_t *azure)
         for (guint i = 0; i < scn->nvas->len; i++)
             if (((ArNva *)g_ptr_array_index(scn->nvas, i))->vnet == (int)v)
                 speaker_node(b, c, net->nva[i]);
-        vms[v] = vm_node(b, c, (int)v);
+        vms[v] = vm_node(b, c, (int)v, 1);
         subnet_nodes(b, c, (int)v, vms[v]);
     }
-    /* Peerings, as listed (each connects both VNets). */
+    /* Peerings, as listed (each connects both VNets); a group's are drawn once, counted. */
+    g_autoptr(GHashTable) drawn = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (guint v = 0; v < scn->vnets->len; v++) {
         const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
         for (guint i = 0; i < vn->peerings->len; i++) {
             const ArPeering *p = &g_array_index(vn->peerings, ArPeering, i);
+            guint count = MAX(members[group[v]], members[group[p->remote]]);
+            if (count > 1) {
+                g_autofree char *pair = g_strdup_printf("%u/%u/%d", group[v], group[p->remote], p->use_remote_gateways);
+                if (!g_hash_table_add(drawn, g_steal_pointer(&pair)))
+                    continue;
+            }
             g_autofree char *ename = g_strdup_printf("peering/%s/%u", vn->name, i);
             Agedge_t *e = edge(b->g, vms[v], vms[p->remote], ename);
-            set(e, "label", p->use_remote_gateways ? "peering\\n(uses remote gateways)" : "peering");
+            g_autofree char *times = count > 1 ? g_strdup_printf(" ×%u", count) : g_strdup("");
+            g_autofree char *plabel = g_strdup_printf("peering%s%s", times,
+                                                      p->use_remote_gateways ? "\\n(uses remote gateways)" : "");
+            set(e, "label", plabel);
             set(e, "style", "bold");
             set(e, "color", "#8c959f");
             set(e, "kind", "peering");
