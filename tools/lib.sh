@@ -5,6 +5,7 @@
 #   ARSIM_ROOT          absolute path of the repository (found from this file's own location)
 #   ARSIM_BUILD         build directory: $ARSIM_BUILD_DIR if set (relative to the repo root), else build
 #   ensure_packages     install the Debian 12 packages needed to build arsim (plus any names given)
+#   ARSIM_TEST_PACKAGES what tools/test.sh installs besides: tools the tests run
 #   ensure_build        configure the build directory if needed, then compile (ninja); exits on failure
 #   arsim_log / arsim_die
 #
@@ -19,6 +20,10 @@
 
 # Packages needed to build and test arsim on Debian 12 (bookworm).
 ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libcjson-dev libgraphviz-dev libcairo2-dev)
+# Tools the tests run besides arsim (tools/test.sh installs them): chromium for the HTML report's
+# browser test (tests/test_report.c), bgpdump to read the MRT files --mrt-out writes (tests/test_mrt.c).
+# Each test skips, saying why, when its tool is missing.
+ARSIM_TEST_PACKAGES=(chromium bgpdump)
 
 ARSIM_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 ARSIM_BUILD="${ARSIM_BUILD_DIR:-build}"

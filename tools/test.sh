@@ -8,8 +8,8 @@ set -euo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-# Chromium runs the HTML report's browser test (tests/test_report.c skips it without).
-ensure_packages chromium
+# Tools the tests run (tools/lib.sh): Chromium for the HTML report, bgpdump for MRT output.
+ensure_packages "${ARSIM_TEST_PACKAGES[@]}"
 ensure_build
 cd -- "$ARSIM_ROOT"
 

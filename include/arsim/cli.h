@@ -28,6 +28,7 @@ typedef struct ArRunArgs {
     const char *trace;         /* --trace FILE.jsonl: every message and timer */
     const char *chart;         /* --chart FILE.svg: routes per node over time */
     guint64 max_events;        /* --max-events N: stop after N events (0: default 50,000,000) */
+    const char *mrt_out;       /* --mrt-out DIR: each node's Loc-RIB (or --node's) as DIR/NODE.mrt */
 } ArRunArgs;
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);

@@ -105,6 +105,39 @@ typedef struct ArOrigination {
     GArray *communities;  /* uint32_t, (high 16 bits : low 16 bits), may be empty */
 } ArOrigination;
 
+/* One distinct attribute set of a route table read from a file (routesFrom): shared by every
+ * route of the table that carries it, so a 1M-route table stores each set once. */
+typedef struct ArTableAttrs {
+    uint32_t path_at;    /* first ASN in ArRouteTable.asns */
+    uint32_t path_len;   /* ASNs in the path (AS_SET members flattened in, confederation segments dropped) */
+    uint32_t comm_at;    /* first community in ArRouteTable.comms */
+    uint32_t comm_len;   /* communities */
+    uint32_t med;        /* MULTI_EXIT_DISC, 0 when absent */
+    uint8_t origin;      /* ORIGIN (ArOrigin), IGP when absent */
+} ArTableAttrs;
+
+/* One route of a file's table: 12 bytes. */
+typedef struct ArTableRoute {
+    ArPrefix prefix;     /* the prefix announced */
+    uint32_t attrs;      /* index in ArRouteTable.attrs */
+} ArTableRoute;
+
+/* The routes a site or NVA announces from a file ("routesFrom": an MRT dump or bgpdump -m text),
+ * filled by the MRT reader (include/arsim/mrt.h). Routes are ascending by prefix, one per prefix. */
+typedef struct ArRouteTable {
+    char *file;            /* the file read, as resolved (relative to the scenario's folder) */
+    GArray *routes;        /* ArTableRoute, ascending by prefix key, no duplicates */
+    GArray *attrs;         /* ArTableAttrs, distinct sets in order of first use */
+    GArray *asns;          /* uint32_t: every set's AS path, back to back */
+    GArray *comms;         /* uint32_t: every set's communities, back to back */
+    uint64_t skipped_ipv6; /* IPv6 records (or lines) skipped: IPv6 is not modelled */
+    uint64_t skipped_other;/* records of other types skipped (multicast, state changes, other MRT types) */
+} ArRouteTable;
+
+ArRouteTable *scn_route_table_new(const char *file);
+void scn_route_table_free(ArRouteTable *t);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRouteTable, scn_route_table_free)
+
 /* One rule of a neighbour policy (route-map semantics): the first rule whose peer, direction and
  * match fit decides; a route no rule matches passes unchanged. */
 typedef struct ArRmRule {
@@ -141,6 +174,7 @@ typedef struct ArNva {
     GArray *bgp_peers;        /* int: indexes of NVAs it also peers with (bgpPeers) */
     uint64_t hold_time;       /* holdTime (microseconds); UINT64_MAX = settings.holdTime */
     uint64_t mrai;            /* mrai (microseconds); UINT64_MAX = settings.mrai */
+    ArRouteTable *table;      /* routesFrom: routes read from a file, announced too; NULL when none */
 } ArNva;
 
 typedef struct ArConnection {
@@ -163,6 +197,7 @@ typedef struct ArSite {
     GArray *policies;      /* ArRmRule, in order */
     uint64_t hold_time;    /* holdTime (microseconds); UINT64_MAX = settings.holdTime */
     uint64_t mrai;         /* mrai (microseconds); UINT64_MAX = settings.mrai */
+    ArRouteTable *table;   /* routesFrom: routes read from a file, announced too; NULL when none */
 } ArSite;
 
 /* Timing and limits of the simulation (top-level "settings"). Times in microseconds. */

@@ -60,6 +60,38 @@ void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
         bgp_originate(sp, g_array_index(prefixes, ArPrefix, i), a, flags);
 }
 
+/* Originates every route of a file's table (routesFrom) at sp with next hop next_hop: each
+ * distinct attribute set interned once, then one bgp_originate per route: O(routes + sets). A path
+ * that starts with sp's own ASN (a dump taken at a peer of the node, or at a collector) loses that
+ * first ASN, which sp puts back in front when it exports. */
+static void build_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop)
+{
+    if (!t)
+        return;
+    g_autofree const ArAttrs **set = g_new(const ArAttrs *, t->attrs->len + 1);
+    for (guint i = 0; i < t->attrs->len; i++) {
+        const ArTableAttrs *ta = &g_array_index(t->attrs, ArTableAttrs, i);
+        const uint32_t *path = &g_array_index(t->asns, uint32_t, ta->path_at);
+        uint32_t np = ta->path_len;
+        if (np && path[0] == sp->asn) {
+            path++;
+            np--;
+        }
+        ArAttrs a = *sp->sim->empty;
+        a.path = attr_path(sp->sim->attrs, path, np);
+        a.comms = attr_comms(sp->sim->attrs, &g_array_index(t->comms, uint32_t, ta->comm_at), ta->comm_len);
+        a.next_hop = next_hop;
+        a.weight = AR_WEIGHT_LOCAL;
+        a.origin = ta->origin;
+        a.med = ta->med;
+        set[i] = attr_intern(sp->sim->attrs, &a);
+    }
+    for (guint i = 0; i < t->routes->len; i++) {
+        const ArTableRoute *r = &g_array_index(t->routes, ArTableRoute, i);
+        bgp_originate(sp, r->prefix, set[r->attrs], 0);
+    }
+}
+
 static ArSpeaker *new_instance(ArNet *net, const char *base, int inst, bool suffix, ArNodeKind kind,
                                uint32_t asn, uint32_t ip, const ArPolicy *pol, const void *res)
 {
@@ -148,6 +180,7 @@ static void build_nvas(ArNet *net)
             const ArOrigination *o = &g_array_index(nva->originations, ArOrigination, k);
             bgp_originate(sp, o->prefix, build_local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
         }
+        build_originate_table(sp, nva->table, nva->next_hop);
         net->nva[i] = sp;
     }
 }
@@ -168,6 +201,7 @@ static void build_sites(ArNet *net)
         if (st->mrai != UINT64_MAX)
             sp->mrai = st->mrai;
         build_originate_all(sp, st->prefixes, 0);
+        build_originate_table(sp, st->table, ip);
         net->site[i] = sp;
     }
 }

@@ -128,6 +128,35 @@ static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const Ar
     return FALSE;
 }
 
+/* --mrt-out: every speaker's (or --node's) Loc-RIB as MRT, never over the scenario or a route
+ * file it read. FALSE (message printed) on failure. */
+static gboolean write_mrt(const ArRunArgs *a, const ArScenario *scn, const ArRun *run, FILE *err)
+{
+    if (a->node && !bgp_speaker_find(run->net->sim, a->node)) {
+        fprintf(err, "arsim: --mrt-out writes BGP speakers' tables; \"%s\" is a VNet or subnet\n", a->node);
+        return FALSE;
+    }
+    g_autoptr(GPtrArray) protect = g_ptr_array_new();
+    g_ptr_array_add(protect, (gpointer)a->file);
+    for (guint i = 0; i < scn->nvas->len; i++) {
+        const ArNva *n = g_ptr_array_index(scn->nvas, i);
+        if (n->table)
+            g_ptr_array_add(protect, n->table->file);
+    }
+    for (guint i = 0; i < scn->sites->len; i++) {
+        const ArSite *st = g_ptr_array_index(scn->sites, i);
+        if (st->table)
+            g_ptr_array_add(protect, st->table->file);
+    }
+    g_ptr_array_add(protect, NULL);
+    g_autoptr(GError) e = NULL;
+    if (!out_mrt_dir(run, a->mrt_out, a->node, (const char *const *)protect->pdata, &e)) {
+        fprintf(err, "arsim: %s\n", e->message);
+        return FALSE;
+    }
+    return TRUE;
+}
+
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
 {
     const ArFileArg in[] = { { "scenario", a->file } };
@@ -148,7 +177,7 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
             out_chart_free(obs.chart);
         return EXIT_BAD_INPUT;
     }
-    if (!finish_observers(a, run, &obs, err))
+    if (!finish_observers(a, run, &obs, err) || (a->mrt_out && !write_mrt(a, scn, run, err)))
         return EXIT_BAD_INPUT;
     /* Stopping at --until is what the user asked for; any other stop with routing still
      * changing is a failure to converge. */

@@ -70,7 +70,7 @@ static int main_run(int argc, char **argv)
     g_auto(GStrv) sets = NULL;
     g_autofree char *node = NULL, *learned = NULL, *advertised = NULL, *output = NULL;
     gboolean json = FALSE, stats = FALSE, timeline = FALSE;
-    g_autofree char *until = NULL, *trace = NULL, *chart = NULL;
+    g_autofree char *until = NULL, *trace = NULL, *chart = NULL, *mrt_out = NULL;
     int seed = 1;
     gint64 max_events = 0;
     GOptionEntry entries[] = {
@@ -91,6 +91,8 @@ static int main_run(int argc, char **argv)
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every message and timer to FILE, one JSON object a line", "FILE.jsonl" },
         { "chart", 0, 0, G_OPTION_ARG_FILENAME, &chart, "Draw routes per node over time (SVG)", "FILE.svg" },
         { "max-events", 0, 0, G_OPTION_ARG_INT64, &max_events, "Stop after N engine events (default 50,000,000; exit 3)", "N" },
+        { "mrt-out", 0, 0, G_OPTION_ARG_FILENAME, &mrt_out,
+          "Also write each node's Loc-RIB (or --node's) as MRT TABLE_DUMP_V2: DIR/NODE.mrt, readable by bgpdump", "DIR" },
         { NULL, 0, 0, 0, NULL, NULL, NULL },
     };
     g_autoptr(GOptionContext) ctx = g_option_context_new("FILE - simulate a scenario until it converges");
@@ -125,6 +127,7 @@ static int main_run(int argc, char **argv)
     a.seed = seed;
     a.trace = trace;
     a.chart = chart;
+    a.mrt_out = mrt_out;
     if (max_events < 0)
         return usage_error("run", "--max-events takes a positive number");
     a.max_events = (guint64)max_events;

@@ -1,5 +1,6 @@
 /* validate.c - checks a scenario tree against format v1 and builds the model from it. */
 #include "load_priv.h"
+#include "arsim/mrt.h"
 #include "arsim/rib.h"
 #include "arsim/timefmt.h"
 
@@ -1061,7 +1062,7 @@ static void do_peerings(Ctx *c)
 
 /* ---- nvas -------------------------------------------------------------------------------- */
 
-enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_HOLD, NV_MRAI, NV_N };
+enum { NV_NAME, NV_VNET, NV_IP, NV_ASN, NV_RS, NV_NH, NV_ADV, NV_POL, NV_PEERS, NV_HOLD, NV_MRAI, NV_FROM, NV_N };
 static const KeySpec nva_keys[NV_N] = {
     { "name", J_STRING, TRUE },
     { "vnet", J_STRING, TRUE },
@@ -1074,6 +1075,7 @@ static const KeySpec nva_keys[NV_N] = {
     { "bgpPeers", J_ARRAY, FALSE },
     { "holdTime", J_TIME, FALSE },
     { "mrai", J_TIME, FALSE },
+    { "routesFrom", J_OBJECT, FALSE },
 };
 
 enum { AP_PREFIX, AP_PATH, AP_COMM, AP_N };
@@ -1352,6 +1354,71 @@ static void get_hold_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out
     *out = t;
 }
 
+enum { RF_MRT, RF_BGPDUMP, RF_PEER, RF_N };
+static const KeySpec routes_from_keys[RF_N] = {
+    { "mrt", J_STRING, FALSE },
+    { "bgpdump", J_STRING, FALSE },
+    { "peer", J_ANY, FALSE },
+};
+
+/* routesFrom of an NVA or site: its file (relative to the scenario's folder) read now, by the MRT
+ * reader (include/arsim/mrt.h). NULL when absent or bad (reported). O(file size). */
+static ArRouteTable *do_routes_from(Ctx *c, const cJSON *obj, const char *ptr)
+{
+    Src sr;
+    if (!obj || !check_object(c, obj, ptr, routes_from_keys, RF_N, &sr))
+        return NULL;
+    bool text = sr.f[RF_BGPDUMP] != NULL;
+    const cJSON *fnode = text ? sr.f[RF_BGPDUMP] : sr.f[RF_MRT];
+    if ((sr.f[RF_MRT] != NULL) == text) {
+        if (!(sr.present & 3u)) /* a key of the wrong type was reported already */
+            ERR(c, obj, ptr, "routesFrom needs one of \"mrt\" (an MRT TABLE_DUMP_V2 file) or \"bgpdump\" (bgpdump -m text)");
+        else if (text)
+            ERR(c, obj, ptr, "\"mrt\" and \"bgpdump\" exclude each other: one file per routesFrom");
+        return NULL;
+    }
+    ArMrtPeerSel sel = { 0 };
+    const cJSON *pn = sr.f[RF_PEER];
+    const char *pptr = PK(c, ptr, "peer");
+    if (cJSON_IsString(pn)) {
+        if (!get_ip(c, pn, pptr, &sel.ip))
+            return NULL;
+        sel.by_ip = true;
+    } else if (cJSON_IsNumber(pn) && !text) {
+        uint32_t v;
+        if (!get_uint_range(c, pn, pptr, 0, 65535, &v))
+            return NULL;
+        sel.by_index = true;
+        sel.index = (uint16_t)v;
+    } else if (pn) {
+        ERR(c, pn, pptr, "expected the peer's address such as \"192.0.2.1\"%s, got %s",
+            text ? " (bgpdump text names peers by address)" : " or its index in the PEER_INDEX_TABLE", load_type_name(pn));
+        return NULL;
+    }
+    const char *fptr = PK(c, ptr, text ? "bgpdump" : "mrt");
+    if (!*fnode->valuestring) {
+        ERR(c, fnode, fptr, "expected a file name, got an empty string");
+        return NULL;
+    }
+    g_autofree char *dir = g_path_get_dirname(c->file);
+    g_autofree char *path = g_path_is_absolute(fnode->valuestring) || strcmp(dir, ".") == 0
+                                ? g_strdup(fnode->valuestring)
+                                : g_build_filename(dir, fnode->valuestring, NULL);
+    ArRouteTable *t = scn_route_table_new(path);
+    g_autoptr(GError) e = NULL;
+    if (!mrt_read_file(text, &sel, t, &e)) {
+        ERR(c, fnode, fptr, "%s", e->message);
+        scn_route_table_free(t);
+        return NULL;
+    }
+    if (t->skipped_ipv6)
+        WARN(c, fnode, fptr, "%s: %" G_GUINT64_FORMAT " IPv6 %s skipped (arsim models IPv4 only)", path,
+             t->skipped_ipv6, text ? "lines" : "records");
+    if (!t->routes->len)
+        WARN(c, fnode, fptr, "%s: no IPv4 route%s", path, pn ? " from the chosen peer" : "");
+    return t;
+}
+
 static void do_nvas(Ctx *c, const cJSON *arr)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(rib_key_hash, g_direct_equal); /* prefix key packed in the pointer */
@@ -1401,6 +1468,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             for (const cJSON *it = sr.f[NV_ADV]->child; it; it = it->next, j++)
                 do_origination(c, it, PI(c, base, j), n, seen);
         }
+        n->table = do_routes_from(c, sr.f[NV_FROM], PK(c, ptr, "routesFrom"));
         if (sr.f[NV_POL])
             do_policies(c, sr.f[NV_POL], PK(c, ptr, "policies"), n->policies);
         if (sr.f[NV_HOLD])
@@ -1426,7 +1494,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
 
 /* ---- sites ------------------------------------------------------------------------------- */
 
-enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_HOLD, ST_MRAI, ST_N };
+enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_HOLD, ST_MRAI, ST_FROM, ST_N };
 static const KeySpec site_keys[ST_N] = {
     { "name", J_STRING, TRUE },
     { "asn", J_INT, TRUE },
@@ -1436,6 +1504,7 @@ static const KeySpec site_keys[ST_N] = {
     { "policies", J_ARRAY, FALSE },
     { "holdTime", J_TIME, FALSE },
     { "mrai", J_TIME, FALSE },
+    { "routesFrom", J_OBJECT, FALSE },
 };
 
 enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_CIRCUIT, CN_N };
@@ -1581,6 +1650,7 @@ static void do_sites(Ctx *c, const cJSON *arr)
             for (const cJSON *it = sr.f[ST_CONNS]->child; it; it = it->next, j++)
                 do_connection(c, it, PI(c, base, j), idx, st);
         }
+        st->table = do_routes_from(c, sr.f[ST_FROM], PK(c, ptr, "routesFrom"));
         if (sr.f[ST_POL])
             do_policies(c, sr.f[ST_POL], PK(c, ptr, "policies"), st->policies);
         if (sr.f[ST_HOLD])

@@ -75,6 +75,7 @@ static void nva_free(gpointer p)
     g_array_free(n->originations, TRUE);
     g_array_free(n->policies, TRUE);
     g_array_free(n->bgp_peers, TRUE);
+    scn_route_table_free(n->table);
     g_free(n);
 }
 
@@ -90,7 +91,31 @@ static void site_free(gpointer p)
     g_array_free(s->prefixes, TRUE);
     g_array_free(s->connections, TRUE);
     g_array_free(s->policies, TRUE);
+    scn_route_table_free(s->table);
     g_free(s);
+}
+
+ArRouteTable *scn_route_table_new(const char *file)
+{
+    ArRouteTable *t = g_new0(ArRouteTable, 1);
+    t->file = g_strdup(file);
+    t->routes = g_array_new(FALSE, FALSE, sizeof(ArTableRoute));
+    t->attrs = g_array_new(FALSE, FALSE, sizeof(ArTableAttrs));
+    t->asns = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    t->comms = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    return t;
+}
+
+void scn_route_table_free(ArRouteTable *t)
+{
+    if (!t)
+        return;
+    g_free(t->file);
+    g_array_free(t->routes, TRUE);
+    g_array_free(t->attrs, TRUE);
+    g_array_free(t->asns, TRUE);
+    g_array_free(t->comms, TRUE);
+    g_free(t);
 }
 
 static void event_clear(gpointer p)
@@ -340,14 +365,14 @@ uint64_t scn_estimate_bytes(const ArScenario *s)
     for (guint i = 0; i < nnva; i++) {
         const ArNva *x = g_ptr_array_index(s->nvas, i);
         guint r = uf_find(parent, o_nva + i);
-        prefixes[r] += x->originations->len;
+        prefixes[r] += x->originations->len + (x->table ? x->table->routes->len : 0);
         speakers[r] += 1;
         sessions[r] += (x->route_server >= 0 ? 2 : 0) + x->bgp_peers->len;
     }
     for (guint i = 0; i < nst; i++) {
         const ArSite *st = g_ptr_array_index(s->sites, i);
         guint r = uf_find(parent, o_st + i);
-        prefixes[r] += st->prefixes->len;
+        prefixes[r] += st->prefixes->len + (st->table ? st->table->routes->len : 0);
         speakers[r] += 1 + st->connections->len; /* the site and its circuits */
         sessions[r] += 2 * st->connections->len; /* a circuit is two sessions, a VPN link up to two */
     }

@@ -1,0 +1,171 @@
+/* mrt.c - writes speakers' Loc-RIBs as MRT TABLE_DUMP_V2 files (RFC 6396), one file per node. */
+#include "arsim/mrt.h"
+#include "arsim/output.h"
+
+#include <errno.h>
+#include <string.h>
+
+static void put8(GByteArray *b, uint8_t v) { g_byte_array_append(b, &v, 1); }
+static void put16(GByteArray *b, uint16_t v)
+{
+    uint8_t x[2] = { (uint8_t)(v >> 8), (uint8_t)v };
+    g_byte_array_append(b, x, 2);
+}
+static void put32(GByteArray *b, uint32_t v)
+{
+    uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
+    g_byte_array_append(b, x, 4);
+}
+/* Overwrites the 4 bytes at at (a length written before its value was known). */
+static void patch32(GByteArray *b, guint at, uint32_t v)
+{
+    b->data[at] = (uint8_t)(v >> 24);
+    b->data[at + 1] = (uint8_t)(v >> 16);
+    b->data[at + 2] = (uint8_t)(v >> 8);
+    b->data[at + 3] = (uint8_t)v;
+}
+
+/* MRT common header with a length to patch; returns where the body starts. */
+static guint put_header(GByteArray *b, uint32_t time, uint16_t type, uint16_t sub)
+{
+    put32(b, time);
+    put16(b, type);
+    put16(b, sub);
+    put32(b, 0);
+    return b->len;
+}
+
+static void end_record(GByteArray *b, guint body)
+{
+    patch32(b, body - 4, b->len - body);
+}
+
+void mrt_put_peer_index(GByteArray *b, uint32_t time, uint32_t collector_id, const char *view,
+                        const ArMrtPeer *peers, guint n)
+{
+    g_assert(n <= G_MAXUINT16);
+    guint body = put_header(b, time, MRT_TABLE_DUMP_V2, MRT_PEER_INDEX_TABLE);
+    size_t vl = MIN(strlen(view), G_MAXUINT16);
+    put32(b, collector_id);
+    put16(b, (uint16_t)vl);
+    g_byte_array_append(b, (const guint8 *)view, (guint)vl);
+    put16(b, (uint16_t)n);
+    for (guint i = 0; i < n; i++) {
+        put8(b, 0x02); /* IPv4 address, 4-byte AS */
+        put32(b, peers[i].bgp_id);
+        put32(b, peers[i].ip);
+        put32(b, peers[i].asn);
+    }
+    end_record(b, body);
+}
+
+/* Attribute header; the extended-length form when the value needs it. */
+static void put_attr_header(GByteArray *b, uint8_t flags, uint8_t type, size_t len)
+{
+    g_assert(len <= G_MAXUINT16);
+    if (len > 255) {
+        put8(b, flags | 0x10);
+        put8(b, type);
+        put16(b, (uint16_t)len);
+    } else {
+        put8(b, flags);
+        put8(b, type);
+        put8(b, (uint8_t)len);
+    }
+}
+
+void mrt_put_rib_ipv4(GByteArray *b, uint32_t time, uint32_t seq, ArPrefix p, uint16_t peer, const ArAttrs *a)
+{
+    guint body = put_header(b, time, MRT_TABLE_DUMP_V2, MRT_RIB_IPV4_UNICAST);
+    put32(b, seq);
+    put8(b, p.len);
+    for (unsigned k = 0; k < (p.len + 7u) / 8u; k++)
+        put8(b, (uint8_t)(p.addr >> (24 - 8 * k)));
+    put16(b, 1); /* one entry: the Loc-RIB's best path */
+    put16(b, peer);
+    put32(b, time);
+    guint alen_at = b->len;
+    put16(b, 0);
+    guint attrs = b->len;
+    put_attr_header(b, 0x40, 1, 1); /* ORIGIN, well-known transitive */
+    put8(b, a->origin);
+    uint32_t np = a->path->len, segs = (np + 254) / 255;
+    put_attr_header(b, 0x40, 2, (size_t)segs * 2 + (size_t)np * 4); /* AS_PATH */
+    for (uint32_t s = 0; s < segs; s++) {
+        uint32_t n = MIN(255u, np - s * 255);
+        put8(b, 2); /* AS_SEQUENCE */
+        put8(b, (uint8_t)n);
+        for (uint32_t k = 0; k < n; k++)
+            put32(b, a->path->asns[s * 255 + k]);
+    }
+    put_attr_header(b, 0x40, 3, 4); /* NEXT_HOP */
+    put32(b, a->next_hop);
+    if (a->med) {
+        put_attr_header(b, 0x80, 4, 4); /* MULTI_EXIT_DISC, optional non-transitive */
+        put32(b, a->med);
+    }
+    put_attr_header(b, 0x40, 5, 4); /* LOCAL_PREF */
+    put32(b, a->local_pref);
+    if (a->comms->len) {
+        put_attr_header(b, 0xC0, 8, (size_t)a->comms->len * 4); /* COMMUNITIES, optional transitive */
+        for (uint32_t k = 0; k < a->comms->len; k++)
+            put32(b, a->comms->vals[k]);
+    }
+    guint alen = b->len - attrs;
+    g_assert(alen <= G_MAXUINT16);
+    b->data[alen_at] = (uint8_t)(alen >> 8);
+    b->data[alen_at + 1] = (uint8_t)alen;
+    end_record(b, body);
+}
+
+GByteArray *out_mrt_node(const ArSpeaker *sp)
+{
+    GByteArray *b = g_byte_array_new();
+    /* Peers as the speaker sees them; the last entry is the speaker itself, for its own routes. */
+    guint np = sp->peers->len;
+    g_autofree ArMrtPeer *peers = g_new(ArMrtPeer, np + 1);
+    for (guint i = 0; i < np; i++) {
+        const ArPeer *p = bgp_peer(sp, (uint16_t)i);
+        const ArPeer *mirror = bgp_peer(p->remote, p->remote_index);
+        peers[i] = (ArMrtPeer){ p->remote->ip, mirror->local_ip, p->remote->asn };
+    }
+    peers[np] = (ArMrtPeer){ sp->ip, sp->ip, sp->asn };
+    mrt_put_peer_index(b, 0, sp->ip, sp->name, peers, np + 1);
+    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
+    uint32_t seq = 0;
+    for (guint i = 0; i < keys->len; i++) {
+        uint64_t key = g_array_index(keys, uint64_t, i);
+        const ArRoute *best = rib_find(&sp->rib, key)->best;
+        if (best)
+            mrt_put_rib_ipv4(b, 0, seq++, pfx_from_key(key), best->peer == PEER_LOCAL ? (uint16_t)np : best->peer,
+                             best->attrs);
+    }
+    return b;
+}
+
+gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const char *const *protect,
+                     GError **error)
+{
+    const ArSim *sim = run->net->sim;
+    for (guint i = 0; i < sim->speakers->len; i++) {
+        const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
+        if (node && strcmp(node, sp->name) != 0)
+            continue;
+        /* Generated names hold '/' (ars/0, msee/site): a folder, which no scenario name can be. */
+        g_autofree char *path = g_strdup_printf("%s/%s.mrt", dir, sp->name);
+        g_autofree char *parent = g_path_get_dirname(path);
+        if (g_mkdir_with_parents(parent, 0777) != 0) {
+            g_set_error(error, AR_ERROR, AR_ERROR_IO, "cannot create folder %s: %s", parent, g_strerror(errno));
+            return FALSE;
+        }
+        for (const char *const *p = protect; p && *p; p++)
+            if (out_same_file(path, *p)) {
+                g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: refusing to write over an input file", path);
+                return FALSE;
+            }
+        g_autoptr(GByteArray) b = out_mrt_node(sp);
+        if (!out_write_file(path, (const char *)b->data, b->len, NULL, error))
+            return FALSE;
+    }
+    return TRUE;
+}
