@@ -75,16 +75,6 @@ void out_chart_record(void *chart, const ArTraceRec *rec);  /* an ArTraceFn */
 gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GError **error);
 void out_chart_free(ArChart *c);
 
-/* --mrt-out DIR (sim/output/mrt.c): a speaker's Loc-RIB as an MRT TABLE_DUMP_V2 file: a
- * PEER_INDEX_TABLE (its peers, then itself for its own routes) and one RIB_IPV4_UNICAST record per
- * prefix with the best path, in prefix order. O(n log n) in its table. */
-GByteArray *out_mrt_node(const ArSpeaker *sp);
-/* Writes DIR/NAME.mrt for every speaker (or only node, when not NULL), each through a temporary
- * file and a rename; a generated name's '/' makes a folder (DIR/ars/0.mrt). Refuses to write over
- * any file of protect (NULL-terminated: the scenario and the route files it read). */
-gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const char *const *protect,
-                     GError **error);
-
 /* Formats a JSON document deterministically (two-space indent, keys in insertion order). */
 char *out_json_print(const cJSON *doc);
 
@@ -109,5 +99,15 @@ gboolean out_same_file(const char *x, const char *y);
 /* Where an output to path really goes: a symbolic link's target, else path. g_free it. Sets
  * *special when that is an existing device or FIFO, to be written into rather than replaced. */
 char *out_target(const char *path, gboolean *special);
+
+/* --mrt-out DIR (sim/output/mrt.c): a speaker's Loc-RIB as an MRT TABLE_DUMP_V2 file: a
+ * PEER_INDEX_TABLE (its peers, then itself for its own routes) and one RIB_IPV4_UNICAST record per
+ * prefix with the best path, in prefix order. O(n log n) in its table. */
+GByteArray *out_mrt_node(const ArSpeaker *sp);
+/* Writes DIR/NAME.mrt for every speaker (or only node, when not NULL), each through a temporary
+ * file and a rename; a generated name's '/' makes a folder (DIR/ars/0.mrt). Refuses to write over
+ * any of inputs (the scenario and the route files it read; out_check_files). */
+gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const ArFileArg *inputs, guint n_inputs,
+                     GError **error);
 
 #endif

@@ -136,21 +136,21 @@ static gboolean write_mrt(const ArRunArgs *a, const ArScenario *scn, const ArRun
         fprintf(err, "arsim: --mrt-out writes BGP speakers' tables; \"%s\" is a VNet or subnet\n", a->node);
         return FALSE;
     }
-    g_autoptr(GPtrArray) protect = g_ptr_array_new();
-    g_ptr_array_add(protect, (gpointer)a->file);
+    g_autoptr(GArray) inputs = g_array_new(FALSE, FALSE, sizeof(ArFileArg));
+    ArFileArg in = { "scenario", a->file };
+    g_array_append_val(inputs, in);
     for (guint i = 0; i < scn->nvas->len; i++) {
         const ArNva *n = g_ptr_array_index(scn->nvas, i);
-        if (n->table)
-            g_ptr_array_add(protect, n->table->file);
+        ArFileArg t = { "routesFrom", n->table ? n->table->file : NULL };
+        g_array_append_val(inputs, t);
     }
     for (guint i = 0; i < scn->sites->len; i++) {
         const ArSite *st = g_ptr_array_index(scn->sites, i);
-        if (st->table)
-            g_ptr_array_add(protect, st->table->file);
+        ArFileArg t = { "routesFrom", st->table ? st->table->file : NULL };
+        g_array_append_val(inputs, t);
     }
-    g_ptr_array_add(protect, NULL);
     g_autoptr(GError) e = NULL;
-    if (!out_mrt_dir(run, a->mrt_out, a->node, (const char *const *)protect->pdata, &e)) {
+    if (!out_mrt_dir(run, a->mrt_out, a->node, (const ArFileArg *)(void *)inputs->data, inputs->len, &e)) {
         fprintf(err, "arsim: %s\n", e->message);
         return FALSE;
     }

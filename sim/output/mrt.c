@@ -143,10 +143,14 @@ GByteArray *out_mrt_node(const ArSpeaker *sp)
     return b;
 }
 
-gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const char *const *protect,
+gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const ArFileArg *inputs, guint n_inputs,
                      GError **error)
 {
     const ArSim *sim = run->net->sim;
+    if (!*dir) {
+        g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "the folder given to --mrt-out is empty");
+        return FALSE;
+    }
     for (guint i = 0; i < sim->speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
         if (node && strcmp(node, sp->name) != 0)
@@ -158,11 +162,9 @@ gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const 
             g_set_error(error, AR_ERROR, AR_ERROR_IO, "cannot create folder %s: %s", parent, g_strerror(errno));
             return FALSE;
         }
-        for (const char *const *p = protect; p && *p; p++)
-            if (out_same_file(path, *p)) {
-                g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: refusing to write over an input file", path);
-                return FALSE;
-            }
+        const ArFileArg me = { "--mrt-out", path };
+        if (!out_check_files(inputs, n_inputs, &me, 1, error))
+            return FALSE;
         g_autoptr(GByteArray) b = out_mrt_node(sp);
         if (!out_write_file(path, (const char *)b->data, b->len, NULL, error))
             return FALSE;
