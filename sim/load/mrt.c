@@ -97,8 +97,10 @@ static uint32_t rd_intern(Rd *r, uint8_t origin, uint32_t med)
     key[0] = origin;
     key[1] = med;
     key[2] = np;
-    memcpy(key + 3, r->path->data, np * sizeof(uint32_t));
-    memcpy(key + 3 + np, r->comms->data, nc * sizeof(uint32_t));
+    if (np)
+        memcpy(key + 3, r->path->data, np * sizeof(uint32_t));
+    if (nc)
+        memcpy(key + 3 + np, r->comms->data, nc * sizeof(uint32_t));
     GBytes *b = g_bytes_new_take(key, n * sizeof(uint32_t));
     gpointer v = g_hash_table_lookup(r->sets, b);
     if (v) {

@@ -1366,7 +1366,7 @@ static const KeySpec routes_from_keys[RF_N] = {
 static ArRouteTable *do_routes_from(Ctx *c, const cJSON *obj, const char *ptr)
 {
     Src sr;
-    if (!obj || !check_object(c, obj, ptr, routes_from_keys, RF_N, &sr))
+    if (!check_object(c, obj, ptr, routes_from_keys, RF_N, &sr))
         return NULL;
     bool text = sr.f[RF_BGPDUMP] != NULL;
     const cJSON *fnode = text ? sr.f[RF_BGPDUMP] : sr.f[RF_MRT];
@@ -1468,7 +1468,8 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             for (const cJSON *it = sr.f[NV_ADV]->child; it; it = it->next, j++)
                 do_origination(c, it, PI(c, base, j), n, seen);
         }
-        n->table = do_routes_from(c, sr.f[NV_FROM], PK(c, ptr, "routesFrom"));
+        if (sr.f[NV_FROM])
+            n->table = do_routes_from(c, sr.f[NV_FROM], PK(c, ptr, "routesFrom"));
         if (sr.f[NV_POL])
             do_policies(c, sr.f[NV_POL], PK(c, ptr, "policies"), n->policies);
         if (sr.f[NV_HOLD])
@@ -1650,7 +1651,8 @@ static void do_sites(Ctx *c, const cJSON *arr)
             for (const cJSON *it = sr.f[ST_CONNS]->child; it; it = it->next, j++)
                 do_connection(c, it, PI(c, base, j), idx, st);
         }
-        st->table = do_routes_from(c, sr.f[ST_FROM], PK(c, ptr, "routesFrom"));
+        if (sr.f[ST_FROM])
+            st->table = do_routes_from(c, sr.f[ST_FROM], PK(c, ptr, "routesFrom"));
         if (sr.f[ST_POL])
             do_policies(c, sr.f[ST_POL], PK(c, ptr, "policies"), st->policies);
         if (sr.f[ST_HOLD])
