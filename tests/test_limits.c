@@ -523,6 +523,76 @@ static void test_memory_estimate(void)
     g_string_free(t, TRUE);
 }
 
+/* n NVAs in one /8 hub: with rs, all peer with one Route Server (liftLimits set); without, all are
+ * bgpPeers of NVA "core" (Azure sets no limit there). */
+static GString *many_peers(guint n, gboolean rs)
+{
+    GString *t = g_string_new("{\"settings\":{\"liftLimits\":");
+    g_string_append_printf(t, "%s},\"vnets\":[{\"name\":\"hub\",\"addressPrefixes\":[\"10.0.0.0/8\"]}],"
+                              "\"routeServers\":[{\"name\":\"ars\",\"vnet\":\"hub\"}],\"nvas\":[", rs ? "true" : "false");
+    if (!rs) {
+        g_string_append(t, "{\"name\":\"core\",\"vnet\":\"hub\",\"ipAddress\":\"10.255.0.4\",\"asn\":65000,\"bgpPeers\":[");
+        for (guint i = 0; i < n; i++)
+            g_string_append_printf(t, "%s{\"nva\":\"n%u\"}", i ? "," : "", i);
+        g_string_append(t, "]},");
+    }
+    for (guint i = 0; i < n; i++) {
+        uint32_t ip = 0x0A010000u + i;
+        g_string_append_printf(t, "%s{\"name\":\"n%u\",\"vnet\":\"hub\",\"ipAddress\":\"10.%u.%u.%u\",\"asn\":65001%s}",
+                               i ? "," : "", i, (ip >> 16) & 255, (ip >> 8) & 255, ip & 255, rs ? ",\"routeServer\":\"ars\"" : "");
+    }
+    g_string_append(t, "]}");
+    return t;
+}
+
+/* One speaker holds at most RIB_MAX_PEERS (65,535) peers: past that the validator refuses the
+ * scenario naming the limit (exit 2), with or without liftLimits, instead of an abort in the
+ * build (exit 134). */
+static void test_peers_per_speaker(void)
+{
+    for (int rs = 1; rs >= 0; rs--) {
+        for (guint n = 65535; n <= 65536; n++) {
+            g_autoptr(GString) t = many_peers(n, rs);
+            g_autoptr(ArDiagList) d = diag_list_new();
+            g_autoptr(ArScenario) s = load_text("p.json", t->str, t->len, NULL, d);
+            if (n == 65535) { /* the most a speaker holds */
+                if (!s)
+                    diag_print(d, stderr);
+                g_assert_nonnull(s);
+                continue;
+            }
+            /* With liftLimits, one warning too (the Route Server's Azure limit), not one per NVA. */
+            g_assert_null(s);
+            g_assert_cmpint(d->errors, ==, 1);
+            g_assert_cmpint(d->warnings, ==, rs ? 1 : 0);
+            const ArDiag *err = NULL;
+            for (guint i = 0; i < d->items->len; i++)
+                if (((const ArDiag *)g_ptr_array_index(d->items, i))->severity == DIAG_ERROR)
+                    err = g_ptr_array_index(d->items, i);
+            g_autofree char *msg = diag_format(err);
+            if (!strstr(msg, "BGP sessions; arsim holds at most 65535 per speaker"))
+                g_printerr("%s\n", msg);
+            g_assert_nonnull(strstr(msg, "BGP sessions; arsim holds at most 65535 per speaker"));
+            g_assert_true(g_str_has_prefix(msg, "p.json:1:"));
+            g_assert_nonnull(strstr(msg, rs ? "/routeServers/0: 'ars' would have 65536" : "/nvas/0: 'core' would have 65536"));
+            if (!rs)
+                continue;
+            /* The executable: exit 2 with the message (every command loads through cli_load). */
+            g_autofree char *dir = temp_dir();
+            g_autofree char *f = g_build_filename(dir, "p.json", NULL);
+            write_file(f, t->str, (gssize)t->len);
+            g_autofree char *svg = g_build_filename(dir, "p.dot", NULL);
+            const char *const cmds[][5] = { { "run", f, NULL }, { "report", f, "-o", svg, NULL } };
+            for (size_t k = 0; k < G_N_ELEMENTS(cmds); k++) {
+                Result r = arsim_argv(cmds[k]);
+                assert_cli_error(&r, "arsim holds at most 65535 per speaker");
+                result_clear(&r);
+            }
+            remove_dir(dir);
+        }
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -537,5 +607,6 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/crash-regressions", test_crash_regressions);
     g_test_add_func("/limits/diagnostics-capped", test_diagnostics_capped);
     g_test_add_func("/limits/memory-estimate", test_memory_estimate);
+    g_test_add_func("/limits/peers-per-speaker", test_peers_per_speaker);
     return g_test_run();
 }

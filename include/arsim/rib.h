@@ -10,6 +10,9 @@
 #include <stdint.h>
 
 #define PEER_LOCAL UINT16_MAX /* ArRoute.peer of a locally originated route */
+/* Peers one speaker can hold: ArRoute.peer indexes them below PEER_LOCAL. The validator refuses a
+ * scenario that would need more (scn_most_peers), with or without liftLimits. */
+#define RIB_MAX_PEERS ((uint32_t)PEER_LOCAL)
 
 /* Route flags. */
 #define RT_VNET 0x1u   /* a VNet's address space, originated by an Azure component for its VNet */

@@ -296,6 +296,15 @@ char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
  * settings.maxMemoryMiB, so a small file cannot ask for more memory than the machine has. */
 uint64_t scn_estimate_bytes(const ArScenario *s);
 
+/* The speaker with the most BGP sessions once the scenario is built, as sim/build/build.c makes
+ * them: a Route Server instance (its NVAs, and both instances of each gateway in its VNet), a
+ * gateway instance (the Route Servers beside it, its circuits or BGP tunnels), an NVA (its Route
+ * Server's two instances, bgpPeers both ways, sites), a site (its NVAs, circuits, tunnels) or an
+ * ExpressRoute circuit's MSEE (its site and gateways). Returns that count; *section is the
+ * scenario array the speaker comes from ("routeServers", "gateways", "nvas", "sites"; an MSEE
+ * counts as its site) and *index its position there. O(objects + connections + bgpPeers). */
+uint64_t scn_most_peers(const ArScenario *s, const char **section, guint *index);
+
 /* True when VNet a and b are peered (listed under either). */
 bool scn_vnets_peered(const ArScenario *s, int a, int b);
 

@@ -1306,6 +1306,8 @@ static GHashTable *event_node_names(Ctx *c);
 static void check_refs(Ctx *c)
 {
     g_autoptr(GHashTable) names = event_node_names(c);
+    /* NVA pairs already peered, (low index << 32 | high index): O(1) per bgpPeers entry. */
+    g_autoptr(GHashTable) pairs = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
     for (guint i = 0; i < c->refs->len; i++) {
         const Ref *r = &g_array_index(c->refs, Ref, i);
         const char *n = r->node->valuestring;
@@ -1316,7 +1318,8 @@ static void check_refs(Ctx *c)
             continue;
         }
         ArNva *nva = g_ptr_array_index(c->s->nvas, r->nva);
-        int other = scn_find(c->s->nvas, n);
+        const NodeRef *nr = g_hash_table_lookup(c->node_names, n);
+        int other = nr && nr->kind == NODE_NVA ? nr->index : AR_NO_INDEX;
         if (other < 0) {
             ERR(c, r->node, r->ptr, "no NVA named %s; bgpPeers lists other NVAs (sites connect through \"connections\"); known: %s",
                 Q(c, n), known(c, K_NVA));
@@ -1326,12 +1329,10 @@ static void check_refs(Ctx *c)
             ERR(c, r->node, r->ptr, "an NVA cannot peer with itself");
             continue;
         }
-        gboolean dup = FALSE;
-        for (guint k = 0; k < nva->bgp_peers->len; k++)
-            dup |= g_array_index(nva->bgp_peers, int, k) == other;
-        ArNva *o = g_ptr_array_index(c->s->nvas, other);
-        for (guint k = 0; k < o->bgp_peers->len; k++)
-            dup |= g_array_index(o->bgp_peers, int, k) == r->nva; /* listed on both sides: one session */
+        /* Listed twice, or on both sides: one session. */
+        gint64 *pair = g_new(gint64, 1);
+        *pair = ((gint64)MIN(other, r->nva) << 32) | (gint64)MAX(other, r->nva);
+        gboolean dup = !g_hash_table_add(pairs, pair);
         if (dup)
             ERR(c, r->node, r->ptr, "the session between '%s' and '%s' is already listed; list it once", nva->name, n);
         else
@@ -1456,10 +1457,12 @@ static void do_nvas(Ctx *c, const cJSON *arr)
                         ((ArVnet *)g_ptr_array_index(c->s->vnets, n->vnet))->name);
             }
             int *peers = &g_array_index(c->rs_peers, int, n->route_server);
-            if (++*peers > RS_MAX_PEERS)
-                report(c, c->s->settings.lift_limits ? DIAG_WARNING : DIAG_ERROR, sr.f[NV_RS], FALSE, rptr,
-                    "NVA '%s' would be BGP peer number %d of Route Server '%s'; Azure allows at most %d peers per Route Server (LIM)",
-                    n->name, *peers, r->name, RS_MAX_PEERS);
+            /* With liftLimits, one warning per Route Server: thousands would bury any error. */
+            gboolean lift = c->s->settings.lift_limits;
+            if (++*peers > RS_MAX_PEERS && (!lift || *peers == RS_MAX_PEERS + 1))
+                report(c, lift ? DIAG_WARNING : DIAG_ERROR, sr.f[NV_RS], FALSE, rptr,
+                    "NVA '%s' would be BGP peer number %d of Route Server '%s'; Azure allows at most %d peers per Route Server (LIM)%s",
+                    n->name, *peers, r->name, RS_MAX_PEERS, lift ? "; later peers past the limit are not listed" : "");
         }
         if (sr.f[NV_ADV]) {
             g_hash_table_remove_all(seen);
@@ -2174,6 +2177,23 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
     check_refs(c);
     if (top.f[TOP_EVENTS])
         do_events(c, top.f[TOP_EVENTS]);
+    /* What one speaker can hold is bounded by the engine's peer index, not only by Azure's limits:
+     * refuse past it, liftLimits or not, rather than abort in the build. */
+    if (c->d->errors == 0) {
+        const char *section;
+        guint at;
+        uint64_t peers = scn_most_peers(c->s, &section, &at);
+        if (peers > RIB_MAX_PEERS) {
+            int kind = K_SITE;
+            while (kind > K_VNET && strcmp(section_key[kind], section) != 0)
+                kind--;
+            const Src *sr = &g_array_index(c->src[kind], Src, at);
+            ERR(c, sr->obj, src_ptr(c, kind, (int)at),
+                "'%s' would have %" G_GUINT64_FORMAT " BGP sessions; arsim holds at most %u per speaker (a "
+                "limit of the simulator, with or without settings.liftLimits)",
+                obj_name(c, kind, (int)at), peers, RIB_MAX_PEERS);
+        }
+    }
     /* A small file can ask for more routes than the machine holds (thousands of VNets each
      * receiving every hub route): refuse it up front rather than die out of memory. */
     if (c->d->errors == 0) {

@@ -394,6 +394,79 @@ uint64_t scn_estimate_bytes(const ArScenario *s)
     return bytes;
 }
 
+/* Keeps the largest count seen and where it is. */
+static void most_keep(uint64_t n, const char *sec, guint i, uint64_t *best, const char **section, guint *index)
+{
+    if (n > *best) {
+        *best = n;
+        *section = sec;
+        *index = i;
+    }
+}
+
+uint64_t scn_most_peers(const ArScenario *s, const char **section, guint *index)
+{
+    guint nrs = s->route_servers->len, ngw = s->gateways->len, nnva = s->nvas->len;
+    g_autofree uint64_t *rs = g_new0(uint64_t, nrs + 1), *gw = g_new0(uint64_t, ngw + 1),
+                        *nva = g_new0(uint64_t, nnva + 1);
+    for (guint i = 0; i < nnva; i++) {
+        const ArNva *x = g_ptr_array_index(s->nvas, i);
+        if (x->route_server >= 0) {
+            rs[x->route_server]++;
+            nva[i] += 2; /* both instances */
+        }
+        nva[i] += x->bgp_peers->len;
+        for (guint k = 0; k < x->bgp_peers->len; k++)
+            nva[g_array_index(x->bgp_peers, int, k)]++;
+    }
+    for (guint g = 0; g < ngw; g++) {
+        const ArGateway *gp = g_ptr_array_index(s->gateways, g);
+        uint64_t instances = gp->type == GW_VPN && gp->active_active ? 2 : 1;
+        for (guint r = 0; r < nrs; r++) {
+            if (((const ArRouteServer *)g_ptr_array_index(s->route_servers, r))->vnet == gp->vnet) {
+                rs[r] += instances;
+                gw[g] += 2;
+            }
+        }
+    }
+    uint64_t best = 0;
+    *section = "sites";
+    *index = 0;
+    for (guint i = 0; i < s->sites->len; i++) {
+        const ArSite *st = g_ptr_array_index(s->sites, i);
+        uint64_t site = 0;
+        g_autofree uint64_t *msee = g_new0(uint64_t, st->connections->len + 1); /* per circuit owner */
+        for (guint k = 0; k < st->connections->len; k++) {
+            const ArConnection *c = &g_array_index(st->connections, ArConnection, k);
+            if (c->target < 0)
+                continue;
+            if (c->kind == CONN_NVA) {
+                site++;
+                nva[c->target]++;
+            } else if (c->kind == CONN_EXPRESSROUTE) {
+                if (msee[c->circuit_of]++ == 0)
+                    site++, msee[c->circuit_of]++; /* a new circuit: its MSEE peers with the site */
+                gw[c->target]++;
+            } else if (c->bgp) {
+                const ArGateway *gp = g_ptr_array_index(s->gateways, c->target);
+                uint64_t instances = gp->active_active ? 2 : 1;
+                site += instances;
+                gw[c->target]++;
+            }
+        }
+        most_keep(site, "sites", i, &best, section, index);
+        for (guint k = 0; k < st->connections->len; k++)
+            most_keep(msee[k], "sites", i, &best, section, index);
+    }
+    for (guint i = 0; i < nrs; i++)
+        most_keep(rs[i], "routeServers", i, &best, section, index);
+    for (guint i = 0; i < ngw; i++)
+        most_keep(gw[i], "gateways", i, &best, section, index);
+    for (guint i = 0; i < nnva; i++)
+        most_keep(nva[i], "nvas", i, &best, section, index);
+    return best;
+}
+
 bool scn_vnets_peered(const ArScenario *s, int a, int b)
 {
     for (int side = 0; side < 2; side++) {
