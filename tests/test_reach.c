@@ -1,5 +1,6 @@
 /* test_reach.c - data-plane walks: traces, verdicts (delivered, no route, None, loop) and the
  * reachability matrix of the seed scenarios and of small inline ones. */
+#include "testlib.h"
 #include "arsim/loader.h"
 #include "arsim/reach.h"
 
@@ -296,6 +297,51 @@ static void test_start_names(void)
     g_assert_cmpuint(a, ==, (10u << 24) | (200u << 16) | 4u);
 }
 
+/* A walk's first hop in a VNet matches what the VNet's whole table (flat, first entry of a prefix
+ * winning) matches, though reach looks up a VNet's own layer and its class's shared table: every
+ * scenario, every VNet, the first and last address of every route's prefix. */
+static void test_layered_lookup(void)
+{
+    g_autofree char *folder = test_scenario_path("");
+    g_autoptr(GDir) dir = g_dir_open(folder, 0, NULL);
+    g_assert_nonnull(dir);
+    guint checked = 0;
+    for (const char *name; (name = g_dir_read_name(dir));) {
+        if (!g_str_has_suffix(name, ".json"))
+            continue;
+        g_autoptr(ArScenario) scn = test_load_scenario(name, NULL);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        g_autoptr(ArReach) r = reach_new(run);
+        for (guint v = 0; v < scn->vnets->len; v++) {
+            const ArEffTable *t = g_ptr_array_index(run->eff, v);
+            const GArray *flat = eff_table_routes(t);
+            g_autoptr(ArFib) f = fib_new(NULL);
+            for (guint k = 0; k < flat->len; k++)
+                fib_insert_new(f, g_array_index(flat, ArEffRoute, k).prefix, &g_array_index(flat, ArEffRoute, k));
+            ArReachNode start;
+            g_assert_true(reach_find_start(r, ((const ArVnet *)g_ptr_array_index(scn->vnets, v))->name, &start));
+            for (guint k = 0; k < flat->len; k++) {
+                ArPrefix p = g_array_index(flat, ArEffRoute, k).prefix;
+                uint32_t probes[2] = { p.addr, p.addr | ~pfx_mask(p.len) };
+                for (int i = 0; i < 2; i++) {
+                    ArPrefix want = { 0 };
+                    const ArEffRoute *e = fib_lookup(f, probes[i], &want);
+                    g_autoptr(ArTrace) tr = reach_trace(r, start, probes[i]);
+                    const ArReachHop *h = &g_array_index(tr->hops, ArReachHop, 0);
+                    g_assert_cmpint(h->matched, ==, e != NULL);
+                    if (e) {
+                        g_assert_cmpuint(h->prefix.addr, ==, want.addr);
+                        g_assert_cmpuint(h->prefix.len, ==, want.len);
+                        g_assert_cmpstr(h->nh_type, ==, eff_nh_type_name(e->type));
+                    }
+                    checked++;
+                }
+            }
+        }
+    }
+    g_assert_cmpuint(checked, >, 100);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -309,5 +355,6 @@ int main(int argc, char **argv)
     g_test_add_func("/reach/inline/black-hole", test_black_hole_and_no_route_back);
     g_test_add_func("/reach/inline/asymmetric", test_asymmetric);
     g_test_add_func("/reach/start-names", test_start_names);
+    g_test_add_func("/reach/layered-lookup", test_layered_lookup);
     return g_test_run();
 }

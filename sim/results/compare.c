@@ -177,23 +177,33 @@ static void cmp_nodes(ArCompare *c)
 
 /* ---- effective routes ---------------------------------------------------------------------- */
 
-/* Next route of a table (sorted by prefix) at or after *i with a new prefix; NULL at the end.
- * A prefix listed twice counts once (its first entry, as the data-plane walk uses). */
-static const ArEffRoute *cmp_eff_next(const ArEffTable *t, guint *i, uint64_t *key)
+/* A walk over one table's routes in order, without copying the table (ArEffIter), that yields
+ * each prefix once: its first entry, as the data-plane walk uses. */
+typedef struct CmpEffWalk {
+    ArEffIter it;           /* position in the table */
+    const ArEffRoute *next; /* the route after the current one, NULL at the end */
+} CmpEffWalk;
+
+static void cmp_walk_init(CmpEffWalk *w, const ArEffTable *t)
 {
+    w->next = NULL;
     if (!t)
+        return;
+    eff_iter_init(&w->it, t);
+    w->next = eff_iter_next(&w->it);
+}
+
+/* The next route with a new prefix and its key; NULL at the end. O(1) amortised. */
+static const ArEffRoute *cmp_walk_next(CmpEffWalk *w, uint64_t *key)
+{
+    const ArEffRoute *e = w->next;
+    if (!e)
         return NULL;
-    const GArray *rs = eff_table_routes(t);
-    while (*i < rs->len) {
-        const ArEffRoute *e = &g_array_index(rs, ArEffRoute, *i);
-        uint64_t k = pfx_key(e->prefix);
-        if (*i == 0 || pfx_key(g_array_index(rs, ArEffRoute, *i - 1).prefix) != k) {
-            *key = k;
-            return e;
-        }
-        (*i)++;
-    }
-    return NULL;
+    *key = pfx_key(e->prefix);
+    do
+        w->next = eff_iter_next(&w->it);
+    while (w->next && pfx_key(w->next->prefix) == *key);
+    return e;
 }
 
 static unsigned cmp_eff_attrs(const ArEffRoute *a, const ArEffRoute *b)
@@ -223,25 +233,25 @@ static ArCmpVnet *cmp_vnet(const char *name, const ArEffTable *before, const ArE
     v->before = before;
     v->after = after;
     v->diffs = g_array_new(FALSE, FALSE, sizeof(ArCmpDiff));
-    guint ib = 0, ia = 0;
+    CmpEffWalk wb, wa;
+    cmp_walk_init(&wb, before);
+    cmp_walk_init(&wa, after);
     uint64_t kb = 0, ka = 0;
-    const ArEffRoute *eb = cmp_eff_next(before, &ib, &kb), *ea = cmp_eff_next(after, &ia, &ka);
+    const ArEffRoute *eb = cmp_walk_next(&wb, &kb), *ea = cmp_walk_next(&wa, &ka);
     while (eb || ea) {
         if (eb && (!ea || kb < ka)) {
             cmp_push(v->diffs, kb, CMP_REMOVED, eb, NULL, 0);
-            ib++;
+            eb = cmp_walk_next(&wb, &kb);
         } else if (ea && (!eb || ka < kb)) {
             cmp_push(v->diffs, ka, CMP_ADDED, NULL, ea, 0);
-            ia++;
+            ea = cmp_walk_next(&wa, &ka);
         } else {
             unsigned d = cmp_eff_attrs(eb, ea);
             if (d)
                 cmp_push(v->diffs, kb, CMP_CHANGED, eb, ea, d);
-            ib++;
-            ia++;
+            eb = cmp_walk_next(&wb, &kb);
+            ea = cmp_walk_next(&wa, &ka);
         }
-        eb = cmp_eff_next(before, &ib, &kb);
-        ea = cmp_eff_next(after, &ia, &ka);
     }
     return v;
 }
@@ -865,7 +875,18 @@ void cmp_report_text(const ArCompare *c, GString *out)
 static cJSON *cmp_eff_json(const cJSON *doc, const char *vnet, const ArEffTable *t, const ArEffRoute *e)
 {
     const cJSON *arr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "effectiveRoutes"), vnet);
-    int idx = (int)(e - (const ArEffRoute *)(const void *)eff_table_routes(t)->data);
+    /* The first entry of e's prefix in the whole table (the one the diff walk took): O(log n). */
+    const GArray *rs = eff_table_routes(t);
+    uint64_t key = pfx_key(e->prefix);
+    guint lo = 0, hi = rs->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (pfx_key(g_array_index(rs, ArEffRoute, mid).prefix) < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    int idx = (int)lo;
     const cJSON *item = cJSON_GetArrayItem(arr, idx);
     return item ? cJSON_Duplicate(item, true) : cJSON_CreateNull();
 }

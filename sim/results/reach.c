@@ -6,9 +6,15 @@
 
 struct ArReach {
     const ArRun *run;           /* the converged run (borrowed) */
-    GHashTable *sp_fib;         /* const ArSpeaker* -> ArFib* of its best routes (values: ArRoute*) */
+    GHashTable *sp_fib;         /* const ArSpeaker* -> ArFib* of its best routes (values: ArRoute*),
+                                 * built on the speaker's first lookup (a trace visits a few) */
     ArFib **vnet_fib;           /* per effective-route table (VNets, then subnets with a route table):
-                                 * ArFib of its routes (values: ArEffRoute*) */
+                                 * ArFib of its own routes (all of them for a standalone table;
+                                 * values: ArEffRoute*) */
+    GHashTable *shared_fib;     /* const ArEffShared* -> ArFib* of its routes, one per class of VNets,
+                                 * built on first use */
+    ArFib **full_fib;           /* per table: every route, built only when a lookup in the shared
+                                 * FIB lands on a route this table hides (NULL until then) */
     guint ntables;              /* number of tables: run->eff->len */
     char **table_name;          /* per table: "VNET" or "VNET/SUBNET" */
     ArFib *vnet_space;          /* every VNet's addressPrefixes -> VNet index + 1 */
@@ -43,6 +49,75 @@ static ArFib *reach_speaker_fib(const ArSpeaker *sp)
     return f;
 }
 
+/* A FIB of table t's routes: all of them (full), or only its own layer. A prefix listed twice:
+ * the first entry wins, as in the table's order. O(R x 32). */
+static ArFib *reach_table_fib(const ArEffTable *t, bool full)
+{
+    ArFib *f = fib_new(NULL);
+    if (full) {
+        ArEffIter it;
+        eff_iter_init(&it, t);
+        for (const ArEffRoute *e; (e = eff_iter_next(&it));)
+            fib_insert_new(f, e->prefix, (gpointer)e);
+    } else {
+        for (guint k = 0; k < t->own->len; k++)
+            fib_insert_new(f, g_array_index(t->own, ArEffRoute, k).prefix, &g_array_index(t->own, ArEffRoute, k));
+    }
+    return f;
+}
+
+/* The FIB of a speaker's best routes, built on first use. The ArReach is a cache of forwarding
+ * state: filling it does not change what any walk answers. */
+static const ArFib *reach_sp_fib(const ArReach *r, const ArSpeaker *sp)
+{
+    ArFib *f = g_hash_table_lookup(r->sp_fib, sp);
+    if (!f) {
+        f = reach_speaker_fib(sp);
+        g_hash_table_insert(((ArReach *)r)->sp_fib, (gpointer)sp, f);
+    }
+    return f;
+}
+
+static gint reach_uint_cmp(gconstpointer a, gconstpointer b)
+{
+    guint x = *(const guint *)a, y = *(const guint *)b;
+    return (x > y) - (x < y);
+}
+
+/* Longest match for dst in table i: the longer of its own layer's and its class's shared match
+ * (its own on a tie, as the table lists its own route first). When the shared match is a route
+ * this table hides, the table's full FIB answers (built once, only then). O(32). */
+static const ArEffRoute *reach_eff_lookup(const ArReach *r, guint i, uint32_t dst, ArPrefix *matched)
+{
+    const ArEffTable *t = g_ptr_array_index(r->run->eff, i);
+    if (!t->shared)
+        return fib_lookup(r->vnet_fib[i], dst, matched);
+    if (r->full_fib[i])
+        return fib_lookup(r->full_fib[i], dst, matched);
+    ArFib *sf = g_hash_table_lookup(r->shared_fib, t->shared);
+    if (!sf) {
+        sf = fib_new(NULL);
+        for (guint k = 0; k < t->shared->routes->len; k++)
+            fib_insert_new(sf, g_array_index(t->shared->routes, ArEffRoute, k).prefix,
+                           &g_array_index(t->shared->routes, ArEffRoute, k));
+        g_hash_table_insert(r->shared_fib, (gpointer)t->shared, sf);
+    }
+    ArPrefix po = { 0 }, ps = { 0 };
+    const ArEffRoute *o = fib_lookup(r->vnet_fib[i], dst, &po);
+    const ArEffRoute *s = fib_lookup(sf, dst, &ps);
+    if (s) {
+        guint at = (guint)(s - (const ArEffRoute *)(const void *)t->shared->routes->data);
+        if (t->hidden->len && bsearch(&at, t->hidden->data, t->hidden->len, sizeof(guint), reach_uint_cmp)) {
+            ((ArReach *)r)->full_fib[i] = reach_table_fib(t, true);
+            return fib_lookup(r->full_fib[i], dst, matched);
+        }
+    }
+    bool own = o && (!s || po.len >= ps.len);
+    if (matched && (o || s))
+        *matched = own ? po : ps;
+    return own ? o : s;
+}
+
 ArReach *reach_new(const ArRun *run)
 {
     const ArNet *net = run->net;
@@ -52,9 +127,9 @@ ArReach *reach_new(const ArRun *run)
     r->sp_fib = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)fib_free);
     r->ip_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
     r->rs_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
+    r->shared_fib = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)fib_free);
     for (guint i = 0; i < net->sim->speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(net->sim->speakers, i);
-        g_hash_table_insert(r->sp_fib, (gpointer)sp, reach_speaker_fib(sp));
         if (sp->kind == NODE_ROUTE_SERVER)
             g_hash_table_insert(r->rs_ip, GUINT_TO_POINTER(sp->ip), (gpointer)sp);
         else if (sp->kind == NODE_NVA || sp->kind == NODE_ER_GATEWAY || sp->kind == NODE_VPN_GATEWAY)
@@ -70,6 +145,7 @@ ArReach *reach_new(const ArRun *run)
 
     r->ntables = run->eff->len;
     r->vnet_fib = g_new0(ArFib *, r->ntables + 1);
+    r->full_fib = g_new0(ArFib *, r->ntables + 1);
     r->table_name = g_new0(char *, r->ntables + 1);
     /* Subnets with a route table walk their own routes (a walk starts there with --from VNET/SUBNET). */
     for (guint i = scn->vnets->len; i < r->ntables; i++) {
@@ -87,12 +163,7 @@ ArReach *reach_new(const ArRun *run)
     g_array_set_clear_func(r->endpoints, reach_endpoint_clear);
     for (guint v = 0; v < scn->vnets->len; v++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, v);
-        ArFib *f = fib_new(NULL);
-        ArEffIter it;
-        eff_iter_init(&it, t);
-        for (const ArEffRoute *e; (e = eff_iter_next(&it));)
-            fib_insert_new(f, e->prefix, (gpointer)e); /* a prefix listed twice: the first entry wins */
-        r->vnet_fib[t->vnet] = f;
+        r->vnet_fib[t->vnet] = reach_table_fib(t, !t->shared);
         r->table_name[v] = eff_table_name(scn, t);
         const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
         for (guint k = 0; k < vn->prefixes->len; k++) {
@@ -126,9 +197,13 @@ void reach_free(ArReach *r)
     g_hash_table_destroy(r->sp_fib);
     for (guint v = 0; v < r->ntables; v++) {
         fib_free(r->vnet_fib[v]);
+        if (r->full_fib[v])
+            fib_free(r->full_fib[v]);
         g_free(r->table_name[v]);
     }
     g_free(r->vnet_fib);
+    g_free(r->full_fib);
+    g_hash_table_destroy(r->shared_fib);
     g_free(r->table_name);
     fib_free(r->vnet_space);
     fib_free(r->site_space);
@@ -285,7 +360,7 @@ static int reach_home_vnet(const ArSpeaker *sp)
 
 static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h)
 {
-    const ArEffRoute *e = fib_lookup(r->vnet_fib[v], dst, &h->prefix);
+    const ArEffRoute *e = reach_eff_lookup(r, (guint)v, dst, &h->prefix);
     if (!e)
         return step_end(REACH_NO_ROUTE);
     char ip[IP_STRLEN];
@@ -359,8 +434,7 @@ static Step reach_via_route_server(const ArReach *r, const ArSpeaker *rs, uint32
 
 static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t dst, ArReachHop *h)
 {
-    const ArFib *f = g_hash_table_lookup(r->sp_fib, sp);
-    const ArRoute *best = f ? fib_lookup(f, dst, &h->prefix) : NULL;
+    const ArRoute *best = fib_lookup(reach_sp_fib(r, sp), dst, &h->prefix);
     if (!best && sp->kind == NODE_NVA) {
         /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
          * which forwards it by the effective routes of the NVA's VNet. */
