@@ -91,4 +91,10 @@ typedef struct ArTraceArgs {
 /* Exit 0 when delivered, 1 when not (no route, loop, dropped), 2 on bad input. */
 int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err);
 
+/* arsim's version ("0.1.0", meson's project version). */
+const char *cli_version(void);
+/* `arsim version` and `arsim --version`: arsim's version, then the GLib, cJSON and Graphviz versions
+ * linked at run time, one "NAME VERSION" line each. */
+int cmd_version(FILE *out, FILE *err);
+
 #endif

@@ -25,6 +25,9 @@ void graph_free(Agraph_t *g);
  * "png", "pdf"), laid out with the dot engine. *data is g_malloc'ed. */
 gboolean graph_render(Agraph_t *g, const char *format, char **data, gsize *len, GError **error);
 
+/* The version of the Graphviz library linked at run time ("2.42.2"), from the process's one gvc context. */
+const char *graph_graphviz_version(void);
+
 /* Output format from a file name's extension ("x.svg" -> "svg"); NULL when unknown. */
 const char *graph_format_for(const char *path);
 

@@ -22,7 +22,8 @@ static const char *const overview =
     "  report FILE -o report.html  one self-contained HTML page: diagram, tables, reachability,\n"
     "                   comparison (--compare B.json or --compare-set PATH=VALUE), timeline\n"
     "  generate         write a scenario of a given size (spokes, NVAs, prefixes...)\n"
-    "  validate FILE... check scenario files; every problem as FILE:LINE:COL: /json/pointer: message\n"
+    "  validate FILE...  check scenario files; every problem as FILE:LINE:COL: /json/pointer: message\n"
+    "  version          print arsim's version and the GLib, cJSON and Graphviz versions it runs with\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "\n"
     "Examples:\n"
@@ -328,6 +329,20 @@ static int main_generate(int argc, char **argv)
     return cmd_generate(&a, stdout, stderr);
 }
 
+static int main_version(int argc, char **argv)
+{
+    g_autoptr(GOptionContext) ctx = g_option_context_new("- print the versions of arsim and of the libraries it runs with");
+    g_option_context_set_description(ctx,
+        "Prints arsim's version, then the versions of GLib, cJSON and Graphviz linked at run time, one\n"
+        "\"NAME VERSION\" line each. arsim --version prints the same.\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "version", &argc, &argv, &status))
+        return status;
+    if (argc != 1)
+        return usage_error("version", "takes no argument");
+    return cmd_version(stdout, stderr);
+}
+
 typedef struct Command {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -341,6 +356,7 @@ static const Command commands[] = {
     { "trace", main_trace },
     { "generate", main_generate },
     { "report", main_report },
+    { "version", main_version },
 };
 
 /* Picks the command; see main. */
@@ -351,10 +367,8 @@ static int dispatch(int argc, char **argv)
         fputs(overview, argc < 2 ? stderr : stdout);
         return argc < 2 ? EXIT_BAD_INPUT : EXIT_OK;
     }
-    if (strcmp(argv[1], "--version") == 0) {
-        puts("arsim 0.1.0");
-        return EXIT_OK;
-    }
+    if (strcmp(argv[1], "--version") == 0)
+        return argc == 2 ? cmd_version(stdout, stderr) : usage_error(NULL, "--version takes no argument");
     const char *name = strcmp(argv[1], "help") == 0 ? argv[2] : argv[1];
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
         if (strcmp(name, commands[i].name) != 0)
@@ -366,7 +380,7 @@ static int dispatch(int argc, char **argv)
         return commands[i].fn(argc - 1, argv + 1);
     }
     g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, report, "
-                                           "generate, validate, help", name);
+                                           "generate, validate, version, help", name);
     return usage_error(NULL, msg);
 }
 

@@ -748,6 +748,11 @@ static GVC_t *shared_gvc(void)
     return gvc;
 }
 
+const char *graph_graphviz_version(void)
+{
+    return gvcVersion(shared_gvc());
+}
+
 gboolean graph_render(Agraph_t *g, const char *format, char **data, gsize *len, GError **error)
 {
     if (strcmp(format, "dot") == 0) {
