@@ -421,9 +421,9 @@ static void test_bgp_never_back_to_source(void)
     ArPeer *b_to_a = bgp_peer(ch.b, ch.ab->peer[1]);
     ArPrefix p;
     pfx_parse("10.100.0.0/16", &p);
-    g_assert_null(keymap_lookup(&b_to_a->out, pfx_key(p)));
+    g_assert_null(bgp_out_lookup(ch.b, b_to_a, pfx_key(p)));
     ArPeer *b_to_c = bgp_peer(ch.b, ch.bc->peer[0]);
-    g_assert_nonnull(keymap_lookup(&b_to_c->out, pfx_key(p)));
+    g_assert_nonnull(bgp_out_lookup(ch.b, b_to_c, pfx_key(p)));
     bgp_sim_free(ch.sim);
 }
 

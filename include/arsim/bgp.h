@@ -40,10 +40,10 @@ typedef struct ArPeer {
     uint32_t route_limit;    /* max routes (learned + in one UPDATE) before the session drops; 0 = none */
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
     uint64_t updates_in;     /* UPDATE messages received on this peer */
-    ArKeyMap out;            /* Adj-RIB-Out: prefix key -> const ArAttrs* last sent */
+    ArIdMap out;             /* Adj-RIB-Out: prefix id -> const ArAttrs* last sent */
     ArTime next_send;        /* MRAI: no UPDATE to this peer before this time */
-    GArray *held;            /* MRAI: prefix keys waiting for next_send, NULL when none */
-    GHashTable *held_set;    /* the same keys, for de-duplication */
+    GArray *held;            /* MRAI: prefix ids (uint32_t) waiting for next_send, NULL when none */
+    GHashTable *held_set;    /* the same ids + 1, for de-duplication */
     ArEvent mrai_ev;         /* pending MRAI expiry */
 } ArPeer;
 
@@ -76,8 +76,8 @@ struct ArSpeaker {
     uint32_t id;              /* index in sim->speakers */
     GPtrArray *peers;         /* ArPeer*, index = ArPeer.index */
     ArRib rib;                /* Adj-RIBs-In and Loc-RIB */
-    GArray *dirty;            /* prefix keys whose best path changed since the last flush, in order */
-    GHashTable *dirty_set;    /* same keys, for O(1) de-duplication */
+    GArray *dirty;            /* prefix ids (uint32_t) whose best path changed since the last flush, in
+                                 order; de-duplicated by the RIB's mark bits (rib_mark) */
     ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
     bool down;                /* failed (or not deployed): receives, sends and originates nothing */
@@ -171,6 +171,7 @@ struct ArSim {
     ArTime now;               /* current simulated time */
     ArSimConfig cfg;          /* effective configuration (defaults filled in) */
     ArAttrCache *attrs;       /* interned attributes of this run */
+    ArPfxTable pfx;           /* the run's prefixes and their dense ids (every RIB is indexed by them) */
     const ArAttrs *empty;     /* interned empty attribute set (empty path, no communities) */
     GPtrArray *speakers;      /* ArSpeaker*, creation order = output order */
     GPtrArray *sessions;      /* ArSession*, creation order */
@@ -195,6 +196,10 @@ ArSpeaker *bgp_speaker_find(const ArSim *sim, const char *name);
 /* Creates a session (Idle) between a and b, with each end's address on it. */
 ArSession *bgp_session_new(ArSim *sim, ArSpeaker *a, uint32_t a_ip, ArSpeaker *b, uint32_t b_ip);
 static inline ArPeer *bgp_peer(const ArSpeaker *sp, uint16_t i) { return g_ptr_array_index(sp->peers, i); }
+/* What sp last sent peer for the prefix (its Adj-RIB-Out), NULL when nothing. O(1) (one hash). */
+const ArAttrs *bgp_out_lookup(const ArSpeaker *sp, const ArPeer *peer, uint64_t key);
+/* Number of prefixes sp has sent peer and not withdrawn. O(1). */
+static inline guint bgp_out_size(const ArPeer *peer) { return idmap_size(&peer->out); }
 
 /* Originates prefix at sp with attributes a (interned) and RT_* flags; takes effect at once. */
 void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags);

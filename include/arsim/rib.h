@@ -66,27 +66,103 @@ void keymap_prefetch(const ArKeyMap *m, uint64_t key);
 /* Iteration in slot order: start with *pos = 0; FALSE at the end. The map must not change. */
 gboolean keymap_next(const ArKeyMap *m, guint *pos, uint64_t *key, gpointer *value);
 
-/* Routes and nets come from per-table blocks (no per-route malloc header, no per-route free at
- * the end): a stored path costs sizeof(ArRoute) = 24 bytes, a prefix sizeof(ArRibNet) = 16 bytes
- * plus its 16-byte slot in the nets map. Freed ones are kept on free lists for reuse. */
+/* ---- prefix ids ----------------------------------------------------------------------------- */
+
+/* The prefixes of one run, each given a dense id (0, 1, 2... in order of first appearance) the
+ * first time any speaker sees it: every RIB, dirty set and Adj-RIB-Out of the run is an array
+ * indexed by that id, so a prefix is hashed once per run (when it enters), never per node or peer.
+ * About 28 bytes per prefix of the run: its key (8) and a 16-byte map slot at most 7/8 full. */
+#define PFX_NONE UINT32_MAX /* no such prefix id */
+typedef struct ArPfxTable {
+    ArKeyMap ids;      /* prefix key -> id + 1 (values must not be NULL) */
+    GArray *keys;      /* uint64_t prefix key of each id */
+} ArPfxTable;
+
+void pfxtab_init(ArPfxTable *t);
+void pfxtab_clear(ArPfxTable *t);
+/* The prefix's id, given one if it has none. O(1) amortised. */
+uint32_t pfxtab_intern(ArPfxTable *t, uint64_t key);
+/* The prefix's id, PFX_NONE when no speaker of the run ever held it. O(1) expected. */
+uint32_t pfxtab_find(const ArPfxTable *t, uint64_t key);
+/* The prefix key of an id. O(1). */
+static inline uint64_t pfxtab_key(const ArPfxTable *t, uint32_t id)
+{
+    g_assert(id < t->keys->len);
+    return g_array_index(t->keys, uint64_t, id);
+}
+static inline guint pfxtab_size(const ArPfxTable *t) { return t->keys->len; }
+
+/* Id-indexed tables are paged: pages of 4,096 ids are allocated when first written, so that a
+ * speaker holding a few prefixes of a large run pays for the pages it touches, not for the run. */
+#define RIB_PAGE_BITS 12u
+#define RIB_PAGE_IDS (1u << RIB_PAGE_BITS)
+
+/* A map from prefix id to a non-NULL pointer, paged (above): 8 bytes per id of a touched page.
+ * The Adj-RIB-Out (ArPeer.out) is one. */
+typedef struct ArIdMap {
+    gpointer **pages;  /* pages[id >> RIB_PAGE_BITS][id & (RIB_PAGE_IDS - 1)], NULL pages unused */
+    guint n_pages;     /* length of pages */
+    guint len;         /* ids with a value */
+} ArIdMap;
+
+void idmap_init(ArIdMap *m);
+void idmap_clear(ArIdMap *m); /* frees the pages; the map stays usable */
+static inline guint idmap_size(const ArIdMap *m) { return m->len; }
+/* Value of id, NULL if none. O(1). */
+static inline gpointer idmap_get(const ArIdMap *m, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    return pg < m->n_pages && m->pages[pg] ? m->pages[pg][id & (RIB_PAGE_IDS - 1)] : NULL;
+}
+/* Sets id's value; NULL removes it. O(1) (a page allocated on first write). */
+void idmap_set(ArIdMap *m, uint32_t id, gpointer value);
+/* Starts loading id's slot (batch loops, some 8 ids ahead). Changes nothing. */
+static inline void idmap_prefetch(const ArIdMap *m, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    if (pg < m->n_pages && m->pages[pg])
+        __builtin_prefetch(&m->pages[pg][id & (RIB_PAGE_IDS - 1)]);
+}
+
+/* ---- the routing table ---------------------------------------------------------------------- */
+
+/* One page of a RIB: the nets of 4,096 consecutive prefix ids, inline (no pointer per prefix), and
+ * one mark bit per id (the speaker's dirty set). 64 KiB + 512 bytes. */
+typedef struct ArRibPage {
+    ArRibNet nets[RIB_PAGE_IDS];            /* nets[i]: prefix id (page << RIB_PAGE_BITS) + i */
+    uint64_t marks[RIB_PAGE_IDS / 64];      /* rib_mark bits */
+} ArRibPage;
+
+/* Routes come from per-table blocks (no per-route malloc header, no per-route free at the end): a
+ * stored path costs sizeof(ArRoute) = 24 bytes, a prefix sizeof(ArRibNet) = 16 bytes in its page
+ * (indexed by prefix id: no key, no hash, no slot). Freed routes are kept on a free list. A net
+ * with no path is empty (routes == NULL) and counts as absent. */
 typedef struct ArRib {
-    ArKeyMap nets;         /* prefix key -> ArRibNet* */
+    const ArPfxTable *pfx; /* the run's prefix ids (ArSim.pfx) */
+    ArRibPage **pages;     /* by id >> RIB_PAGE_BITS; NULL pages hold nothing */
+    guint n_pages;         /* length of pages */
+    guint size;            /* nets holding at least one path */
     uint64_t routes;       /* paths stored, for statistics */
     ArRoute *free_routes;  /* unused routes, linked through next */
-    ArRibNet *free_nets;   /* unused nets, linked through their routes field (cast) */
-    GPtrArray *blocks;     /* memory blocks the routes and nets are carved from */
+    GPtrArray *blocks;     /* memory blocks the routes are carved from */
     guint block_items;     /* items in the next block: doubles from 64 up to 65,536 */
 } ArRib;
 
-void rib_init(ArRib *r);
+void rib_init(ArRib *r, const ArPfxTable *pfx);
 void rib_clear(ArRib *r);
 
-/* Exact-match lookup, O(1). NULL when the prefix has no entry. */
+/* Exact-match lookup by prefix key, O(1) (one hash in the prefix table): for outputs. NULL when
+ * the prefix has no path here. */
 ArRibNet *rib_find(const ArRib *r, uint64_t key);
-/* Lookup, creating an empty entry. O(1) amortised. */
-ArRibNet *rib_get(ArRib *r, uint64_t key);
-/* Drops the entry when it holds no path. */
-void rib_prune(ArRib *r, uint64_t key, ArRibNet *n);
+/* The net of prefix id, NULL when its page was never written (the net is then empty). O(1). */
+static inline ArRibNet *rib_net(const ArRib *r, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    return pg < r->n_pages && r->pages[pg] ? &r->pages[pg]->nets[id & (RIB_PAGE_IDS - 1)] : NULL;
+}
+/* The net of prefix id, its page allocated if needed. O(1). The pointer stays valid until
+ * rib_clear. */
+ArRibNet *rib_get(ArRib *r, uint32_t id);
 
 /* Path from peer in n, NULL if none. O(paths). */
 ArRoute *rib_route_from(ArRibNet *n, uint16_t peer);
@@ -96,20 +172,28 @@ ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, u
  * recomputed by the caller. O(paths). */
 gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
 
-/* Makes room for n prefixes in all, so that a bulk insert does not grow the table step by step. */
-void rib_reserve(ArRib *r, guint n);
-/* Starts loading what rib_find(r, key) will read, for batch loops (see keymap_prefetch). */
-void rib_prefetch(const ArRib *r, uint64_t key);
+/* Starts loading prefix id's net, for batch loops (some 8 ids ahead). Changes nothing. */
+static inline void rib_prefetch(const ArRib *r, uint32_t id)
+{
+    ArRibNet *n = rib_net(r, id);
+    if (n)
+        __builtin_prefetch(n);
+}
 
-/* Number of prefixes with an entry. O(1). */
-guint rib_size(const ArRib *r);
+/* Mark bit of prefix id (the speaker's dirty set): sets it, TRUE if it was clear. O(1). */
+gboolean rib_mark(ArRib *r, uint32_t id);
+/* Clears the mark of prefix id. O(1). */
+void rib_unmark(ArRib *r, uint32_t id);
+
+/* Number of prefixes holding at least one path. O(1). */
+static inline guint rib_size(const ArRib *r) { return r->size; }
 
 /* Iteration over every entry, in no particular order (rib_sorted_keys gives the printing order).
  * The table must not change while iterating. Use this rather than the table itself: the table's
  * type is an implementation detail that is meant to change (docs/performance.md). */
 typedef struct ArRibIter {
-    const ArKeyMap *m;  /* the nets table */
-    guint pos;          /* next slot to look at */
+    const ArRib *r;     /* the table */
+    uint32_t id;        /* next prefix id to look at */
 } ArRibIter;
 void rib_iter_init(ArRibIter *it, const ArRib *r);
 /* Next entry: TRUE with *key and *net set, FALSE at the end. */
@@ -118,6 +202,8 @@ gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net);
 /* All prefix keys, ascending (address, then length): the order of every printed table.
  * O(n log n); the caller frees the array. */
 GArray *rib_sorted_keys(const ArRib *r);
+/* The same order as prefix ids (uint32_t), for the engine's whole-table walks. O(n log n). */
+GArray *rib_sorted_ids(const ArRib *r);
 
 /* Prefix keys live in the pointer itself: the tables need 64-bit pointers. */
 G_STATIC_ASSERT(sizeof(gpointer) >= sizeof(uint64_t));

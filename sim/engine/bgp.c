@@ -12,9 +12,9 @@ typedef struct ArMsg {
     uint8_t to;            /* receiving side (0 or 1) */
     uint32_t epoch;        /* session epoch when sent */
     const ArAttrs *attrs;  /* attributes of the announced prefixes, NULL when none announced */
-    uint32_t n_withdraw;   /* keys[0 .. n_withdraw) are withdrawn */
-    uint32_t n_announce;   /* keys[n_withdraw .. n_withdraw + n_announce) are announced */
-    uint64_t keys[];       /* prefix keys */
+    uint32_t n_withdraw;   /* ids[0 .. n_withdraw) are withdrawn */
+    uint32_t n_announce;   /* ids[n_withdraw .. n_withdraw + n_announce) are announced */
+    uint32_t ids[];        /* prefix ids (ArSim.pfx): 4 bytes a prefix, no hashing on delivery */
 } ArMsg;
 
 #define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
@@ -42,7 +42,7 @@ static void speaker_free(gpointer p)
     ArSpeaker *sp = p;
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
-        keymap_clear(&peer->out);
+        idmap_clear(&peer->out);
         if (peer->held) {
             g_array_free(peer->held, TRUE);
             g_hash_table_destroy(peer->held_set);
@@ -52,7 +52,6 @@ static void speaker_free(gpointer p)
     g_ptr_array_free(sp->peers, TRUE);
     rib_clear(&sp->rib);
     g_array_free(sp->dirty, TRUE);
-    g_hash_table_destroy(sp->dirty_set);
     if (sp->filter)
         g_array_free(sp->filter, TRUE);
     g_free(sp->name);
@@ -95,6 +94,7 @@ ArSim *bgp_sim_new(const ArSimConfig *cfg)
     sim->log = g_array_new(FALSE, FALSE, sizeof(ArLogEntry));
     g_array_set_clear_func(sim->log, log_clear);
     sim->attrs = attr_cache_new();
+    pfxtab_init(&sim->pfx);
     ArAttrs e = { .path = attr_path(sim->attrs, NULL, 0), .comms = attr_comms(sim->attrs, NULL, 0),
                   .local_pref = AR_LOCAL_PREF_DEFAULT, .origin = ORIGIN_IGP };
     sim->empty = attr_intern(sim->attrs, &e);
@@ -123,6 +123,7 @@ void bgp_sim_free(ArSim *sim)
     g_ptr_array_free(sim->sessions, TRUE);
     g_ptr_array_free(sim->speakers, TRUE);
     attr_cache_free(sim->attrs);
+    pfxtab_clear(&sim->pfx);
     g_free(sim);
 }
 
@@ -137,9 +138,8 @@ ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32
     sp->ip = ip;
     sp->policy = policy;
     sp->peers = g_ptr_array_new();
-    rib_init(&sp->rib);
-    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    sp->dirty_set = g_hash_table_new(rib_key_hash, g_direct_equal);
+    rib_init(&sp->rib, &sim->pfx);
+    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     evq_event_init(&sp->flush_ev, on_flush);
     sp->sim = sim;
     sp->id = sim->speakers->len;
@@ -161,7 +161,7 @@ static ArPeer *peer_new(ArSpeaker *sp, ArSession *s, uint8_t side, ArSpeaker *re
     p->index = (uint16_t)sp->peers->len;
     p->side = side;
     p->local_ip = local_ip;
-    keymap_init(&p->out);
+    idmap_init(&p->out);
     evq_event_init(&p->mrai_ev, on_mrai);
     g_ptr_array_add(sp->peers, p);
     return p;
@@ -195,6 +195,12 @@ const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path
     c.comms = comms;
     c.next_hop = next_hop;
     return attr_intern(sim->attrs, &c);
+}
+
+const ArAttrs *bgp_out_lookup(const ArSpeaker *sp, const ArPeer *peer, uint64_t key)
+{
+    uint32_t id = pfxtab_find(&sp->sim->pfx, key);
+    return id == PFX_NONE ? NULL : idmap_get(&peer->out, id);
 }
 
 bool bgp_route_ibgp(const ArSpeaker *sp, const ArRoute *r)
@@ -246,11 +252,11 @@ const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, cons
 
 /* ---- routing table changes ----------------------------------------------------------------- */
 
-static void mark_dirty(ArSpeaker *sp, uint64_t key)
+static void mark_dirty(ArSpeaker *sp, uint32_t id)
 {
-    if (!g_hash_table_add(sp->dirty_set, rib_key_ptr(key)))
+    if (!rib_mark(&sp->rib, id))
         return;
-    g_array_append_val(sp->dirty, key);
+    g_array_append_val(sp->dirty, id);
     if (!evq_scheduled(&sp->flush_ev)) {
         evq_push(&sp->sim->q, &sp->flush_ev, sp->sim->now + sp->sim->cfg.proc_delay);
         sp->sim->pending++;
@@ -259,10 +265,10 @@ static void mark_dirty(ArSpeaker *sp, uint64_t key)
 
 /* Sets (a != NULL) or removes the path from peer for key, reruns the decision process and marks
  * the prefix dirty when the best path changed. O(paths x rules). */
-static void rib_update(ArSpeaker *sp, uint64_t key, uint16_t peer, const ArAttrs *a, uint16_t flags)
+static void rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags)
 {
-    ArRibNet *n = a ? rib_get(&sp->rib, key) : rib_find(&sp->rib, key);
-    if (!n)
+    ArRibNet *n = a ? rib_get(&sp->rib, id) : rib_net(&sp->rib, id);
+    if (!n || (!a && !n->routes))
         return;
     uint16_t old_peer = n->best ? n->best->peer : PEER_LOCAL;
     const ArAttrs *old_attrs = n->best ? n->best->attrs : NULL;
@@ -276,33 +282,31 @@ static void rib_update(ArSpeaker *sp, uint64_t key, uint16_t peer, const ArAttrs
         if (p)
             p->routes_in--;
     } else {
-        rib_prune(&sp->rib, key, n);
         return;
     }
     n->best = dp_best(sp, n);
     const ArAttrs *new_attrs = n->best ? n->best->attrs : NULL;
     uint16_t new_peer = n->best ? n->best->peer : PEER_LOCAL;
     if (new_attrs != old_attrs || new_peer != old_peer) {
-        mark_dirty(sp, key);
+        mark_dirty(sp, id);
         if (sp->sim->watch) {
-            gpointer wk = GSIZE_TO_POINTER(((guint64)sp->id << 40) | key);
+            gpointer wk = GSIZE_TO_POINTER(((guint64)sp->id << 40) | pfxtab_key(&sp->sim->pfx, id));
             g_hash_table_insert(sp->sim->watch, wk, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(sp->sim->watch, wk)) + 1));
         }
     }
-    rib_prune(&sp->rib, key, n);
 }
 
 void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
 {
-    rib_update(sp, pfx_key(p), PEER_LOCAL, a, flags);
+    rib_update(sp, pfxtab_intern(&sp->sim->pfx, pfx_key(p)), PEER_LOCAL, a, flags);
 }
 
 /* ---- sending ------------------------------------------------------------------------------- */
 
-static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint64_t *wd, uint32_t nwd,
-                     const uint64_t *ann, uint32_t nann)
+static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *wd, uint32_t nwd,
+                     const uint32_t *ann, uint32_t nann)
 {
-    ArMsg *m = g_malloc(sizeof(ArMsg) + (nwd + nann) * sizeof(uint64_t));
+    ArMsg *m = g_malloc(sizeof(ArMsg) + (nwd + nann) * sizeof(uint32_t));
     evq_event_init(&m->ev, on_deliver);
     m->session = s;
     m->to = to;
@@ -311,9 +315,9 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
     m->n_withdraw = nwd;
     m->n_announce = nann;
     if (nwd)
-        memcpy(m->keys, wd, nwd * sizeof(uint64_t));
+        memcpy(m->ids, wd, nwd * sizeof(uint32_t));
     if (nann)
-        memcpy(m->keys + nwd, ann, nann * sizeof(uint64_t));
+        memcpy(m->ids + nwd, ann, nann * sizeof(uint32_t));
     /* Messages on one session never overtake each other, whatever the delays. */
     ArTime t = sim->now + sim->cfg.link_delay;
     if (sim->rng)
@@ -325,57 +329,62 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
     sim->pending++;
 }
 
-/* Brings peer's Adj-RIB-Out up to date for the given prefixes and sends the difference, one
- * UPDATE per distinct attribute set, in order of first appearance. O(keys) hash operations.
- * best, when not NULL, holds each key's best route (NULL for none), looked up once by the caller
- * for all peers; otherwise the keys are looked up here. */
-static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute *const *best, guint nkeys)
+/* Brings peer's Adj-RIB-Out up to date for the given prefix ids and sends the difference, one
+ * UPDATE per distinct attribute set, in order of first appearance. O(ids) array accesses, and one
+ * hash per distinct attribute set. best, when not NULL, holds each id's best route (NULL for none),
+ * looked up once by the caller for all peers; otherwise the ids are looked up here. */
+static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *const *best, guint nids)
 {
     ArSim *sim = sp->sim;
-    g_autoptr(GArray) wd = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_autoptr(GArray) wd = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     g_autoptr(GPtrArray) order = g_ptr_array_new();       /* attrs in first-seen order */
     g_autoptr(GHashTable) groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
                                                           (GDestroyNotify)g_array_unref);
-    for (guint i = 0; i < nkeys; i++) {
-        uint64_t key = keys[i];
-        if (i + 8 < nkeys)
-            keymap_prefetch(&peer->out, keys[i + 8]);
+    /* The last group used: consecutive prefixes mostly share their attributes. */
+    const ArAttrs *last = NULL;
+    GArray *last_g = NULL;
+    for (guint i = 0; i < nids; i++) {
+        uint32_t id = ids[i];
+        if (i + 8 < nids)
+            idmap_prefetch(&peer->out, ids[i + 8]);
         ArRoute *b;
         if (best) {
             b = best[i];
         } else {
-            if (i + 8 < nkeys)
-                rib_prefetch(&sp->rib, keys[i + 8]);
-            ArRibNet *n = rib_find(&sp->rib, key);
+            if (i + 8 < nids)
+                rib_prefetch(&sp->rib, ids[i + 8]);
+            ArRibNet *n = rib_net(&sp->rib, id);
             b = n ? n->best : NULL;
         }
         const char *why = NULL;
-        const ArAttrs *now = b ? sp->policy->export(sp, peer, key, b, &why) : NULL;
-        const ArAttrs *before = keymap_lookup(&peer->out, key);
+        const ArAttrs *now = b ? sp->policy->export(sp, peer, pfxtab_key(&sim->pfx, id), b, &why) : NULL;
+        const ArAttrs *before = idmap_get(&peer->out, id);
         if (now == before)
             continue;
+        idmap_set(&peer->out, id, (gpointer)now);
         if (!now) {
-            keymap_remove(&peer->out, key);
-            g_array_append_val(wd, key);
+            g_array_append_val(wd, id);
             continue;
         }
-        keymap_insert(&peer->out, key, (gpointer)now);
-        GArray *g = g_hash_table_lookup(groups, now);
-        if (!g) {
-            g = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-            g_hash_table_insert(groups, (gpointer)now, g);
-            g_ptr_array_add(order, (gpointer)now);
+        if (now != last) {
+            last_g = g_hash_table_lookup(groups, now);
+            if (!last_g) {
+                last_g = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+                g_hash_table_insert(groups, (gpointer)now, last_g);
+                g_ptr_array_add(order, (gpointer)now);
+            }
+            last = now;
         }
-        g_array_append_val(g, key);
+        g_array_append_val(last_g, id);
     }
     ArSession *s = peer->session;
     uint8_t to = (uint8_t)(1 - peer->side);
     if (wd->len)
-        send_msg(sim, s, to, NULL, (uint64_t *)(void *)wd->data, wd->len, NULL, 0);
+        send_msg(sim, s, to, NULL, (uint32_t *)(void *)wd->data, wd->len, NULL, 0);
     for (guint i = 0; i < order->len; i++) {
         const ArAttrs *a = g_ptr_array_index(order, i);
         GArray *g = g_hash_table_lookup(groups, a);
-        send_msg(sim, s, to, a, NULL, 0, (uint64_t *)(void *)g->data, g->len);
+        send_msg(sim, s, to, a, NULL, 0, (uint32_t *)(void *)g->data, g->len);
     }
     return wd->len || order->len;
 }
@@ -388,25 +397,25 @@ static inline ArTime speaker_mrai(const ArSpeaker *sp)
 
 /* MRAI (RFC 4271 9.2.1.1): when the interval since the last UPDATE to this peer has not passed,
  * the prefixes wait in the peer's held set until it has. Otherwise they go now. */
-static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint64_t *keys, ArRoute *const *best, guint nkeys)
+static void peer_send(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *const *best, guint nids)
 {
     ArSim *sim = sp->sim;
     ArTime mrai = speaker_mrai(sp);
     if (mrai && sim->now < peer->next_send) {
         if (!peer->held) {
-            peer->held = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-            peer->held_set = g_hash_table_new(rib_key_hash, g_direct_equal);
+            peer->held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+            peer->held_set = g_hash_table_new(g_direct_hash, g_direct_equal);
         }
-        for (guint i = 0; i < nkeys; i++)
-            if (g_hash_table_add(peer->held_set, rib_key_ptr(keys[i])))
-                g_array_append_val(peer->held, keys[i]);
+        for (guint i = 0; i < nids; i++)
+            if (g_hash_table_add(peer->held_set, GSIZE_TO_POINTER((gsize)ids[i] + 1)))
+                g_array_append_val(peer->held, ids[i]);
         if (!evq_scheduled(&peer->mrai_ev)) {
             evq_push(&sim->q, &peer->mrai_ev, peer->next_send);
             sim->pending++;
         }
         return;
     }
-    if (peer_sync(sp, peer, keys, best, nkeys) && mrai)
+    if (peer_sync(sp, peer, ids, best, nids) && mrai)
         peer->next_send = sim->now + mrai;
 }
 
@@ -429,12 +438,12 @@ static void on_mrai(ArEvent *ev, void *ctx)
     ArPeer *peer = CONTAINER_OF(ev, ArPeer, mrai_ev);
     sim->pending--;
     ArSpeaker *sp = peer->session->sp[peer->side];
-    g_autoptr(GArray) keys = peer->held;
-    peer->held = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_autoptr(GArray) ids = peer->held;
+    peer->held = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     g_hash_table_remove_all(peer->held_set);
     if (sp->down || peer->session->state != SESS_ESTABLISHED)
         return;
-    if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len))
+    if (peer_sync(sp, peer, (uint32_t *)(void *)ids->data, NULL, ids->len))
         peer->next_send = sim->now + speaker_mrai(sp);
 }
 
@@ -445,21 +454,22 @@ static void on_flush(ArEvent *ev, void *ctx)
     sim->pending--;
     sim->stats.last_change = sim->now;
     /* Take the dirty list: exports below never dirty this speaker again. */
-    g_autoptr(GArray) keys = sp->dirty;
-    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    g_hash_table_remove_all(sp->dirty_set);
+    g_autoptr(GArray) ids = sp->dirty;
+    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    const uint32_t *kv = (const uint32_t *)(const void *)ids->data;
+    guint nk = ids->len;
+    for (guint i = 0; i < nk; i++)
+        rib_unmark(&sp->rib, kv[i]);
     if (sp->down)
         return;
     if (sim->trace)
         sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_FLUSH, .time = sim->now, .from = sp });
-    /* Each key's best route, looked up once for all peers (exports never change this RIB). */
-    const uint64_t *kv = (const uint64_t *)(const void *)keys->data;
-    guint nk = keys->len;
+    /* Each id's best route, looked up once for all peers (exports never change this RIB). */
     g_autofree ArRoute **best = g_new(ArRoute *, MAX(nk, 1));
     for (guint i = 0; i < nk; i++) {
         if (i + 8 < nk)
             rib_prefetch(&sp->rib, kv[i + 8]);
-        ArRibNet *n = rib_find(&sp->rib, kv[i]);
+        ArRibNet *n = rib_net(&sp->rib, kv[i]);
         best[i] = n ? n->best : NULL;
     }
     for (guint i = 0; i < sp->peers->len; i++) {
@@ -507,10 +517,10 @@ static void on_session_up(ArEvent *ev, void *ctx)
     for (int side = 0; side < 2; side++) {
         ArSpeaker *sp = s->sp[side];
         ArPeer *peer = bgp_peer(sp, s->peer[side]);
-        keymap_clear(&peer->out);
+        idmap_clear(&peer->out);
         peer_drop_held(sim, peer);
-        g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-        if (peer_sync(sp, peer, (uint64_t *)(void *)keys->data, NULL, keys->len) && speaker_mrai(sp))
+        g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib);
+        if (peer_sync(sp, peer, (uint32_t *)(void *)ids->data, NULL, ids->len) && speaker_mrai(sp))
             peer->next_send = sim->now + speaker_mrai(sp);
     }
 }
@@ -518,11 +528,11 @@ static void on_session_up(ArEvent *ev, void *ctx)
 /* Drops every path sp learned from peer, in prefix order. O(n log n) in sp's table. */
 static void peer_flush_routes(ArSpeaker *sp, ArPeer *peer)
 {
-    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-    for (guint i = 0; i < keys->len && peer->routes_in; i++)
-        rib_update(sp, g_array_index(keys, uint64_t, i), peer->index, NULL, 0);
+    g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib);
+    for (guint i = 0; i < ids->len && peer->routes_in; i++)
+        rib_update(sp, g_array_index(ids, uint32_t, i), peer->index, NULL, 0);
     g_assert(peer->routes_in == 0);
-    keymap_clear(&peer->out);
+    idmap_clear(&peer->out);
 }
 
 void bgp_session_down(ArSim *sim, ArSession *s, const char *reason)
@@ -648,17 +658,19 @@ void bgp_node_restore(ArSim *sim, ArSpeaker *sp)
 
 void bgp_withdraw_local(ArSpeaker *sp, ArPrefix p)
 {
-    rib_update(sp, pfx_key(p), PEER_LOCAL, NULL, 0);
+    uint32_t id = pfxtab_find(&sp->sim->pfx, pfx_key(p));
+    if (id != PFX_NONE)
+        rib_update(sp, id, PEER_LOCAL, NULL, 0);
 }
 
 void bgp_refresh(ArSpeaker *sp)
 {
-    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t key = g_array_index(keys, uint64_t, i);
-        ArRibNet *n = rib_find(&sp->rib, key);
+    g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib);
+    for (guint i = 0; i < ids->len; i++) {
+        uint32_t id = g_array_index(ids, uint32_t, i);
+        ArRibNet *n = rib_net(&sp->rib, id);
         n->best = dp_best(sp, n);
-        mark_dirty(sp, key); /* exports are compared with Adj-RIB-Out: only changes go out */
+        mark_dirty(sp, id); /* exports are compared with Adj-RIB-Out: only changes go out */
     }
 }
 
@@ -680,10 +692,16 @@ static void on_deliver(ArEvent *ev, void *ctx)
         return;
     }
     ArPeer *peer = bgp_peer(sp, s->peer[m->to]);
-    if (sim->trace)
+    if (sim->trace) {
+        /* The trace speaks prefix keys; only a traced run pays for the translation. */
+        uint32_t nk = m->n_withdraw + m->n_announce;
+        g_autofree uint64_t *keys = g_new(uint64_t, MAX(nk, 1));
+        for (uint32_t i = 0; i < nk; i++)
+            keys[i] = pfxtab_key(&sim->pfx, m->ids[i]);
         sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_UPDATE, .time = sim->now, .from = s->sp[1 - m->to], .to = sp,
-                                                   .attrs = m->attrs, .withdrawn = m->keys, .n_withdrawn = m->n_withdraw,
-                                                   .announced = m->keys + m->n_withdraw, .n_announced = m->n_announce });
+                                                   .attrs = m->attrs, .withdrawn = keys, .n_withdrawn = m->n_withdraw,
+                                                   .announced = keys + m->n_withdraw, .n_announced = m->n_announce });
+    }
     sim->stats.updates++;
     sim->stats.announced += m->n_announce;
     sim->stats.withdrawn += m->n_withdraw;
@@ -707,21 +725,19 @@ static void on_deliver(ArEvent *ev, void *ctx)
         bgp_session_down(sim, s, reason);
         return;
     }
-    /* A bulk load (a session's first UPDATEs) grows the table once, not by doubling. */
-    if (a && m->n_announce > rib_size(&sp->rib))
-        rib_reserve(&sp->rib, m->n_announce);
-    /* Prefetching the entry 8 keys ahead hides most of each lookup's cache miss. */
-    uint32_t nkeys = m->n_withdraw + m->n_announce;
+    /* Prefetching the net 8 ids ahead hides most of each access's cache miss. */
+    uint32_t nids = m->n_withdraw + m->n_announce;
     for (uint32_t i = 0; i < m->n_withdraw; i++) {
-        if (i + 8 < nkeys)
-            rib_prefetch(&sp->rib, m->keys[i + 8]);
-        rib_update(sp, m->keys[i], peer->index, NULL, 0);
+        if (i + 8 < nids)
+            rib_prefetch(&sp->rib, m->ids[i + 8]);
+        rib_update(sp, m->ids[i], peer->index, NULL, 0);
     }
     if (m->n_announce) {
         for (uint32_t i = 0; i < m->n_announce; i++) {
-            if (m->n_withdraw + i + 8 < nkeys)
-                rib_prefetch(&sp->rib, m->keys[m->n_withdraw + i + 8]);
-            uint64_t key = m->keys[m->n_withdraw + i];
+            if (m->n_withdraw + i + 8 < nids)
+                rib_prefetch(&sp->rib, m->ids[m->n_withdraw + i + 8]);
+            uint32_t id = m->ids[m->n_withdraw + i];
+            uint64_t key = pfxtab_key(&sim->pfx, id);
             bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));
             const ArAttrs *pa = a;
             if (ok && sp->policy->import_prefix)
@@ -729,7 +745,7 @@ static void on_deliver(ArEvent *ev, void *ctx)
             if (!ok)
                 sp->rejected++;
             /* A rejected announcement withdraws what the peer sent before (RFC 4271 9.1.1). */
-            rib_update(sp, key, peer->index, ok ? pa : NULL, 0);
+            rib_update(sp, id, peer->index, ok ? pa : NULL, 0);
         }
     }
     g_free(m);

@@ -3,6 +3,7 @@
 
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 guint rib_key_hash(gconstpointer p)
 {
@@ -13,26 +14,25 @@ guint rib_key_hash(gconstpointer p)
     return (guint)k;
 }
 
-/* Largest block: 65,536 items of at most 24 bytes (1.5 MiB). */
+/* Largest block: 65,536 routes of 24 bytes (1.5 MiB). */
 #define RIB_BLOCK_MAX 65536u
 
-/* Carves a new block into items of the given size, pushed on a free list whose link is the first
- * pointer of each item (ArRoute.next, ArRibNet.routes). */
-static void *rib_block(ArRib *r, gsize item)
+/* Carves a new block into routes, pushed on the free list (linked through ArRoute.next). */
+static ArRoute *rib_block(ArRib *r)
 {
     guint n = r->block_items;
     r->block_items = MIN(n * 2, RIB_BLOCK_MAX);
-    char *b = g_malloc(n * item);
+    ArRoute *b = g_new(ArRoute, n);
     g_ptr_array_add(r->blocks, b);
     for (guint i = 0; i < n; i++)
-        *(void **)(void *)(b + i * item) = i + 1 < n ? b + (i + 1) * item : NULL;
+        b[i].next = i + 1 < n ? &b[i + 1] : NULL;
     return b;
 }
 
 static ArRoute *route_alloc(ArRib *r)
 {
     if (!r->free_routes)
-        r->free_routes = rib_block(r, sizeof(ArRoute));
+        r->free_routes = rib_block(r);
     ArRoute *rt = r->free_routes;
     r->free_routes = rt->next;
     return rt;
@@ -44,59 +44,130 @@ static void route_release(ArRib *r, ArRoute *rt)
     r->free_routes = rt;
 }
 
-static ArRibNet *net_alloc(ArRib *r)
+/* ---- prefix ids ----------------------------------------------------------------------------- */
+
+void pfxtab_init(ArPfxTable *t)
 {
-    G_STATIC_ASSERT(offsetof(ArRibNet, routes) == 0);
-    if (!r->free_nets)
-        r->free_nets = rib_block(r, sizeof(ArRibNet));
-    ArRibNet *n = r->free_nets;
-    r->free_nets = (ArRibNet *)(void *)n->routes;
-    n->routes = NULL;
-    n->best = NULL;
-    return n;
+    keymap_init(&t->ids);
+    t->keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
 }
 
-static void net_release(ArRib *r, ArRibNet *n)
+void pfxtab_clear(ArPfxTable *t)
 {
-    n->routes = (ArRoute *)(void *)r->free_nets;
-    r->free_nets = n;
+    keymap_clear(&t->ids);
+    if (t->keys)
+        g_array_free(t->keys, TRUE);
+    t->keys = NULL;
 }
 
-void rib_init(ArRib *r)
+uint32_t pfxtab_intern(ArPfxTable *t, uint64_t key)
 {
-    *r = (ArRib){ 0 };
-    keymap_init(&r->nets);
+    gpointer v = keymap_lookup(&t->ids, key);
+    if (v)
+        return (uint32_t)(GPOINTER_TO_SIZE(v) - 1);
+    g_assert(t->keys->len < PFX_NONE - 1);
+    uint32_t id = t->keys->len;
+    g_array_append_val(t->keys, key);
+    keymap_insert(&t->ids, key, GSIZE_TO_POINTER((gsize)id + 1));
+    return id;
+}
+
+uint32_t pfxtab_find(const ArPfxTable *t, uint64_t key)
+{
+    gpointer v = keymap_lookup(&t->ids, key);
+    return v ? (uint32_t)(GPOINTER_TO_SIZE(v) - 1) : PFX_NONE;
+}
+
+/* ---- paged id tables ------------------------------------------------------------------------ */
+
+/* Grows a page-pointer array (zero-filled) so that page pg exists. O(pages) at most once per
+ * doubling. */
+static void pages_grow(gpointer *pages, guint *n_pages, guint pg)
+{
+    if (pg < *n_pages)
+        return;
+    guint n = MAX(*n_pages * 2, pg + 1);
+    *pages = g_renew(gpointer, *(gpointer **)pages, n);
+    memset(*(gpointer **)pages + *n_pages, 0, (n - *n_pages) * sizeof(gpointer));
+    *n_pages = n;
+}
+
+void idmap_init(ArIdMap *m) { *m = (ArIdMap){ 0 }; }
+
+void idmap_clear(ArIdMap *m)
+{
+    for (guint i = 0; i < m->n_pages; i++)
+        g_free(m->pages[i]);
+    g_free(m->pages);
+    *m = (ArIdMap){ 0 };
+}
+
+void idmap_set(ArIdMap *m, uint32_t id, gpointer value)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    if (pg >= m->n_pages || !m->pages[pg]) {
+        if (!value)
+            return;
+        pages_grow((gpointer *)&m->pages, &m->n_pages, pg);
+        m->pages[pg] = g_new0(gpointer, RIB_PAGE_IDS);
+    }
+    gpointer *slot = &m->pages[pg][id & (RIB_PAGE_IDS - 1)];
+    m->len += (value != NULL) - (*slot != NULL);
+    *slot = value;
+}
+
+/* ---- the routing table ---------------------------------------------------------------------- */
+
+void rib_init(ArRib *r, const ArPfxTable *pfx)
+{
+    *r = (ArRib){ .pfx = pfx };
     r->blocks = g_ptr_array_new_with_free_func(g_free);
     r->block_items = 64;
 }
 
 void rib_clear(ArRib *r)
 {
-    keymap_clear(&r->nets);
+    for (guint i = 0; i < r->n_pages; i++)
+        g_free(r->pages[i]);
+    g_free(r->pages);
     if (r->blocks)
         g_ptr_array_free(r->blocks, TRUE);
     *r = (ArRib){ 0 };
 }
 
-ArRibNet *rib_find(const ArRib *r, uint64_t key) { return keymap_lookup(&r->nets, key); }
-
-ArRibNet *rib_get(ArRib *r, uint64_t key)
+ArRibNet *rib_find(const ArRib *r, uint64_t key)
 {
-    ArRibNet *n = keymap_lookup(&r->nets, key);
-    if (!n) {
-        n = net_alloc(r);
-        keymap_insert(&r->nets, key, n);
-    }
-    return n;
+    uint32_t id = pfxtab_find(r->pfx, key);
+    ArRibNet *n = id == PFX_NONE ? NULL : rib_net(r, id);
+    return n && n->routes ? n : NULL;
 }
 
-void rib_prune(ArRib *r, uint64_t key, ArRibNet *n)
+ArRibNet *rib_get(ArRib *r, uint32_t id)
 {
-    if (n->routes == NULL) {
-        g_assert(n->best == NULL);
-        keymap_remove(&r->nets, key);
-        net_release(r, n);
+    guint pg = id >> RIB_PAGE_BITS;
+    if (pg >= r->n_pages || !r->pages[pg]) {
+        pages_grow((gpointer *)&r->pages, &r->n_pages, pg);
+        r->pages[pg] = g_new0(ArRibPage, 1);
     }
+    return &r->pages[pg]->nets[id & (RIB_PAGE_IDS - 1)];
+}
+
+gboolean rib_mark(ArRib *r, uint32_t id)
+{
+    rib_get(r, id);
+    uint64_t *w = &r->pages[id >> RIB_PAGE_BITS]->marks[(id & (RIB_PAGE_IDS - 1)) / 64];
+    uint64_t bit = 1ull << (id % 64);
+    if (*w & bit)
+        return FALSE;
+    *w |= bit;
+    return TRUE;
+}
+
+void rib_unmark(ArRib *r, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    if (pg < r->n_pages && r->pages[pg])
+        r->pages[pg]->marks[(id & (RIB_PAGE_IDS - 1)) / 64] &= ~(1ull << (id % 64));
 }
 
 ArRoute *rib_route_from(ArRibNet *n, uint16_t peer)
@@ -117,6 +188,8 @@ ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a,
         (*pp)->flags = flags;
         return *pp;
     }
+    if (!n->routes)
+        rib->size++;
     ArRoute *r = route_alloc(rib);
     r->attrs = a;
     r->peer = peer;
@@ -137,48 +210,81 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
                 n->best = NULL;
             route_release(rib, r);
             rib->routes--;
+            if (!n->routes)
+                rib->size--;
             return TRUE;
         }
     }
     return FALSE;
 }
 
-void rib_reserve(ArRib *r, guint n) { keymap_reserve(&r->nets, n); }
-
-void rib_prefetch(const ArRib *r, uint64_t key)
-{
-    keymap_prefetch(&r->nets, key);
-}
-
-guint rib_size(const ArRib *r) { return keymap_size(&r->nets); }
-
-void rib_iter_init(ArRibIter *it, const ArRib *r) { *it = (ArRibIter){ &r->nets, 0 }; }
+void rib_iter_init(ArRibIter *it, const ArRib *r) { *it = (ArRibIter){ r, 0 }; }
 
 gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net)
 {
-    gpointer v;
-    if (!keymap_next(it->m, &it->pos, key, &v))
-        return FALSE;
-    *net = v;
-    return TRUE;
+    const ArRib *r = it->r;
+    uint32_t end = r->n_pages << RIB_PAGE_BITS;
+    while (it->id < end) {
+        ArRibPage *pg = r->pages[it->id >> RIB_PAGE_BITS];
+        if (!pg) {
+            it->id = ((it->id >> RIB_PAGE_BITS) + 1) << RIB_PAGE_BITS;
+            continue;
+        }
+        ArRibNet *n = &pg->nets[it->id & (RIB_PAGE_IDS - 1)];
+        uint32_t id = it->id++;
+        if (n->routes) {
+            *key = pfxtab_key(r->pfx, id);
+            *net = n;
+            return TRUE;
+        }
+    }
+    return FALSE;
 }
 
-static gint key_cmp(gconstpointer a, gconstpointer b)
+/* A prefix key with its id, for sorting ids in key order. */
+typedef struct KeyId {
+    uint64_t key;   /* prefix key */
+    uint32_t id;    /* its id */
+} KeyId;
+
+static gint keyid_cmp(gconstpointer a, gconstpointer b)
 {
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    uint64_t x = ((const KeyId *)a)->key, y = ((const KeyId *)b)->key;
     return (x > y) - (x < y);
+}
+
+/* (key, id) of every net holding a path, sorted by key. O(n log n). */
+static GArray *rib_sorted(const ArRib *r)
+{
+    GArray *v = g_array_sized_new(FALSE, FALSE, sizeof(KeyId), r->size);
+    ArRibIter it;
+    rib_iter_init(&it, r);
+    uint64_t key;
+    ArRibNet *n;
+    while (rib_iter_next(&it, &key, &n)) {
+        KeyId k = { key, it.id - 1 };
+        g_array_append_val(v, k);
+    }
+    g_array_sort(v, keyid_cmp);
+    return v;
 }
 
 GArray *rib_sorted_keys(const ArRib *r)
 {
-    GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), keymap_size(&r->nets));
-    guint pos = 0;
-    uint64_t key;
-    gpointer v;
-    while (keymap_next(&r->nets, &pos, &key, &v))
-        g_array_append_val(keys, key);
-    g_array_sort(keys, key_cmp);
+    g_autoptr(GArray) v = rib_sorted(r);
+    GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), v->len);
+    for (guint i = 0; i < v->len; i++)
+        g_array_append_val(keys, g_array_index(v, KeyId, i).key);
     return keys;
+}
+
+GArray *rib_sorted_ids(const ArRib *r)
+{
+    g_autoptr(GArray) v = rib_sorted(r);
+    GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), v->len);
+    for (guint i = 0; i < v->len; i++)
+        g_array_append_val(ids, g_array_index(v, KeyId, i).id);
+    return ids;
 }
 
 /* ---- ArKeyMap ------------------------------------------------------------------------------- */

@@ -563,8 +563,8 @@ static void session_edges(Builder *b)
         const ArPeer *pa = bgp_peer(s->sp[0], s->peer[0]), *pb = bgp_peer(s->sp[1], s->peer[1]);
         g_autofree char *label = NULL;
         if (s->state == SESS_ESTABLISHED) {
-            label = g_strdup_printf("%s\\n→%u ←%u", s->ibgp ? "iBGP" : "eBGP", keymap_size(&pa->out),
-                                    keymap_size(&pb->out));
+            label = g_strdup_printf("%s\\n→%u ←%u", s->ibgp ? "iBGP" : "eBGP", bgp_out_size(pa),
+                                    bgp_out_size(pb));
         } else {
             label = g_strdup_printf("%s DOWN\\n%s", s->ibgp ? "iBGP" : "eBGP",
                                     s->down_reason ? s->down_reason : "not established");
@@ -584,8 +584,8 @@ static void session_edges(Builder *b)
                 if (strcmp(op->remote->name, s->sp[1]->name) != 0)
                     continue;
                 const ArPeer *oq = bgp_peer(op->remote, op->remote_index);
-                was_up = op->session->state == SESS_ESTABLISHED && keymap_size(&op->out) == keymap_size(&pa->out) &&
-                         keymap_size(&oq->out) == keymap_size(&pb->out);
+                was_up = op->session->state == SESS_ESTABLISHED && bgp_out_size(op) == bgp_out_size(pa) &&
+                         bgp_out_size(oq) == bgp_out_size(pb);
             }
             if (!was_up) {
                 set(e, "color", COLOR_CHANGED);

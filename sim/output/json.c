@@ -63,7 +63,7 @@ static cJSON *sessions_json(const ArSpeaker *sp)
         cJSON_AddStringToObject(o, "type", p->session->ibgp ? "iBGP" : "eBGP");
         cJSON_AddStringToObject(o, "state", p->session->state == SESS_ESTABLISHED ? "Established" : "Idle");
         cJSON_AddNumberToObject(o, "received", p->routes_in);
-        cJSON_AddNumberToObject(o, "advertised", keymap_size(&p->out));
+        cJSON_AddNumberToObject(o, "advertised", bgp_out_size(p));
         if (p->session->down_reason)
             cJSON_AddStringToObject(o, "reason", p->session->down_reason);
         cJSON_AddItemToArray(arr, o);
@@ -191,7 +191,7 @@ cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean adver
             uint64_t key = g_array_index(keys, uint64_t, k);
             const ArAttrs *a;
             if (advertised) {
-                a = keymap_lookup(&peer->out, key);
+                a = bgp_out_lookup(ars, peer, key);
             } else {
                 const ArRoute *r = rib_route_from(rib_find(&ars->rib, key), peer->index);
                 a = r ? r->attrs : NULL;

@@ -846,7 +846,7 @@ static void report_sessions(GString *o, const ArSpeaker *sp)
             report_escape(o, p->session->down_reason);
             g_string_append(o, "</span>");
         }
-        g_string_append_printf(o, "</td><td>%u</td><td>%u</td></tr>\n", p->routes_in, keymap_size(&p->out));
+        g_string_append_printf(o, "</td><td>%u</td><td>%u</td></tr>\n", p->routes_in, bgp_out_size(p));
     }
     g_string_append(o, "</tbody>\n</table>\n");
 }

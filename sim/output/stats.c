@@ -15,7 +15,7 @@ void out_stats_collect(const ArRun *run, ArRunStats *st)
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
         st->routes += sp->rib.routes;
         for (guint k = 0; k < sp->peers->len; k++)
-            st->adj_out += keymap_size(&bgp_peer(sp, (uint16_t)k)->out);
+            st->adj_out += bgp_out_size(bgp_peer(sp, (uint16_t)k));
     }
     st->attr_sets = attr_cache_size(sim->attrs);
     st->as_paths = attr_cache_paths(sim->attrs);

@@ -13,7 +13,7 @@ static void node_text(const ArSpeaker *sp, GString *out)
         g_string_append_printf(out, "  session %-18s %s %-11s received %u, advertised %u%s%s\n", p->remote->name,
                                p->session->ibgp ? "iBGP" : "eBGP",
                                p->session->state == SESS_ESTABLISHED ? "Established" : "Idle", p->routes_in,
-                               keymap_size(&p->out), p->session->down_reason ? ": " : "",
+                               bgp_out_size(p), p->session->down_reason ? ": " : "",
                                p->session->down_reason ? p->session->down_reason : "");
     }
     g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
