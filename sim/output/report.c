@@ -1,9 +1,16 @@
 /* report.c - one self-contained HTML page of a run: summary, diagrams, tables, reachability, timeline. */
 #include "arsim/report.h"
 #include "arsim/graph.h"
+#include "arsim/names.h"
 #include "arsim/reach.h"
 
 #include <string.h>
+
+/* Past these sizes the page shows grouped forms, so that it stays small enough to open (B2, Azure's
+ * maximum, gives a page of a few MB instead of 2.3 GB); below them every row is listed. */
+#define REPORT_FULL_ROWS 5000 /* a route table with more rows: runs of prefixes with the same paths share a row */
+#define REPORT_GRID_FULL 40   /* a grid with more endpoints: endpoints that reach alike share a row */
+#define REPORT_GRID_CLASS 3   /* ... from this many alike endpoints on */
 
 /* ---- escaping and small pieces ----------------------------------------------------------------- */
 
@@ -120,6 +127,8 @@ static const char report_css[] =
     "ul.warnings li{color:var(--asym)}\n"
     "ul.log{margin:.25rem 0;padding-left:1.1rem;font-size:12px}\n"
     "footer{margin-top:3rem;color:var(--mut);font-size:12px}\n"
+    ".pager{margin:-.5rem 0 1rem;font-size:12px;color:var(--mut)}\n"
+    ".pager button{font:inherit;padding:.1rem .5rem}\n"
     "[hidden]{display:none!important}\n"
     "@media (max-width:700px){body{padding:0 .6rem 2rem}.filter input[type=search]{width:11rem}}\n"
     "@media print{\n"
@@ -154,24 +163,60 @@ static const char report_js[] =
     "  var fb = document.getElementById('f-best'), fc = document.getElementById('f-count');\n"
     "  if (!fp || !fn || !fb || !fc) { return; }\n"
     "  var groups = Array.prototype.slice.call(document.querySelectorAll('.filterable'));\n"
+    "  var paged = Array.prototype.slice.call(document.querySelectorAll('table.routes, table.eff, table.diff'));\n"
+    "  var PAGE = 100;\n"
     "  function norm(s) { return (s || '').trim().toLowerCase(); }\n"
+    "  function pager(t) {\n"
+    "    if (t.pg) { return t.pg; }\n"
+    "    var d = document.createElement('div'), prev = document.createElement('button');\n"
+    "    var next = document.createElement('button'), info = document.createElement('span');\n"
+    "    d.className = 'pager';\n"
+    "    prev.type = 'button'; next.type = 'button';\n"
+    "    prev.textContent = '\\u25c0 previous'; next.textContent = 'next \\u25b6';\n"
+    "    d.appendChild(prev); d.appendChild(info); d.appendChild(next);\n"
+    "    t.parentNode.insertBefore(d, t.nextSibling);\n"
+    "    t.pageNo = 0;\n"
+    "    prev.addEventListener('click', function () { t.pageNo--; paint(t); });\n"
+    "    next.addEventListener('click', function () { t.pageNo++; paint(t); });\n"
+    "    t.pg = { box: d, info: info, prev: prev, next: next };\n"
+    "    return t.pg;\n"
+    "  }\n"
+    "  function paint(t) {\n"
+    "    var rows = t.tBodies[0].rows, kept = [], i;\n"
+    "    for (i = 0; i < rows.length; i++) { if (!rows[i].fhide) { kept.push(rows[i]); } }\n"
+    "    if (kept.length <= PAGE && !t.pg) {\n"
+    "      for (i = 0; i < rows.length; i++) { if (rows[i].hidden !== !!rows[i].fhide) { rows[i].hidden = !!rows[i].fhide; } }\n"
+    "      return;\n"
+    "    }\n"
+    "    var pg = pager(t), pages = Math.max(1, Math.ceil(kept.length / PAGE));\n"
+    "    t.pageNo = Math.min(Math.max(t.pageNo, 0), pages - 1);\n"
+    "    var from = t.pageNo * PAGE, to = Math.min(kept.length, from + PAGE);\n"
+    "    for (i = 0; i < rows.length; i++) { rows[i].hidden = true; }\n"
+    "    for (i = from; i < to; i++) { kept[i].hidden = false; }\n"
+    "    pg.info.textContent = ' rows ' + (kept.length ? from + 1 : 0) + '\\u2013' + to + ' of ' + kept.length + ' ';\n"
+    "    pg.prev.disabled = t.pageNo === 0;\n"
+    "    pg.next.disabled = t.pageNo >= pages - 1;\n"
+    "    pg.box.hidden = kept.length <= PAGE;\n"
+    "    t.setAttribute('data-page', String(t.pageNo + 1));\n"
+    "  }\n"
     "  function apply() {\n"
     "    var p = norm(fp.value), n = norm(fn.value), best = fb.checked, shown = 0, total = 0;\n"
     "    groups.forEach(function (g) {\n"
-    "      var rows = g.querySelectorAll('tr[data-p]'), visible = 0;\n"
+    "      var rows = g.querySelectorAll('tr[data-p]'), visible = 0, gn = g.getAttribute('data-n');\n"
     "      for (var i = 0; i < rows.length; i++) {\n"
     "        var r = rows[i];\n"
-    "        var ok = (!n || norm(r.getAttribute('data-n')).indexOf(n) >= 0) &&\n"
+    "        var ok = (!n || norm(r.getAttribute('data-n') || gn).indexOf(n) >= 0) &&\n"
     "                 (!p || norm(r.getAttribute('data-p')).indexOf(p) >= 0) &&\n"
     "                 (!best || !r.hasAttribute('data-alt'));\n"
-    "        if (r.hidden === ok) { r.hidden = !ok; }\n"
+    "        r.fhide = !ok;\n"
     "        total++;\n"
     "        if (ok) { visible++; shown++; }\n"
     "      }\n"
-    "      var named = !n || norm(g.getAttribute('data-n')).indexOf(n) >= 0;\n"
+    "      var named = !n || norm(gn).indexOf(n) >= 0;\n"
     "      var hide = !named || (rows.length > 0 && visible === 0);\n"
     "      if (g.hidden !== hide) { g.hidden = hide; }\n"
     "    });\n"
+    "    paged.forEach(paint);\n"
     "    fc.textContent = shown + ' of ' + total + ' rows shown';\n"
     "  }\n"
     "  function fromHash() {\n"
@@ -409,44 +454,72 @@ static void report_grid(GString *o, const char *id, const char *caption, const A
                         const ArReachMatrix *other)
 {
     guint n = m->endpoints->len;
+    /* A large grid: endpoints that reach and are reached alike share a row and a column. */
+    g_autofree guint *cls = n > REPORT_GRID_FULL ? reach_matrix_classes(m, REPORT_GRID_CLASS) : NULL;
+    g_autoptr(GArray) reps = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_autoptr(GArray) second = g_array_new(FALSE, FALSE, sizeof(guint)); /* another member, or n */
+    g_autoptr(GPtrArray) labels = g_ptr_array_new_with_free_func(g_free);
+    for (guint i = 0; i < n; i++) {
+        if (cls && cls[i] != i)
+            continue;
+        g_autoptr(GPtrArray) members = g_ptr_array_new();
+        g_ptr_array_add(members, g_array_index(m->endpoints, ArReachEndpoint, i).name);
+        guint other_member = n;
+        for (guint k = i + 1; cls && k < n; k++)
+            if (cls[k] == i) {
+                g_ptr_array_add(members, g_array_index(m->endpoints, ArReachEndpoint, k).name);
+                if (other_member == n)
+                    other_member = k;
+            }
+        g_array_append_val(reps, i);
+        g_array_append_val(second, other_member);
+        g_autofree char *list = names_ranges((const char *const *)members->pdata, members->len, 4);
+        g_ptr_array_add(labels, members->len > 1 ? g_strdup_printf("%s (%u)", list, members->len) : g_strdup(list));
+    }
+    guint rn = reps->len;
     g_string_append_printf(o, "<table class=\"grid\" id=\"%s\">\n<caption>", id);
     report_escape(o, caption);
+    if (cls && rn < n)
+        g_string_append(o, " (endpoints that reach and are reached alike share a row; the cell between a row and "
+                           "itself is between two of them)");
     g_string_append(o, "</caption>\n<thead><tr><th scope=\"col\">from \xe2\x86\x93 / to \xe2\x86\x92</th>");
-    for (guint j = 0; j < n; j++) {
+    for (guint j = 0; j < rn; j++) {
         g_string_append(o, "<th scope=\"col\">");
-        report_escape(o, g_array_index(m->endpoints, ArReachEndpoint, j).name);
+        report_escape(o, g_ptr_array_index(labels, j));
         g_string_append(o, "</th>");
     }
     g_string_append(o, "</tr></thead>\n<tbody>\n");
     g_autoptr(GHashTable) idx = other ? report_endpoint_index(other) : NULL;
     guint on = other ? other->endpoints->len : 0;
-    for (guint i = 0; i < n; i++) {
-        const char *a = g_array_index(m->endpoints, ArReachEndpoint, i).name;
-        guint oi = idx ? GPOINTER_TO_UINT(g_hash_table_lookup(idx, a)) : 0;
+    for (guint ri = 0; ri < rn; ri++) {
+        guint i = g_array_index(reps, guint, ri);
+        const char *a = g_ptr_array_index(labels, ri);
+        guint oi = idx ? GPOINTER_TO_UINT(g_hash_table_lookup(idx, g_array_index(m->endpoints, ArReachEndpoint, i).name)) : 0;
         g_string_append(o, "<tr><th scope=\"row\">");
         report_escape(o, a);
         g_string_append(o, "</th>");
-        for (guint j = 0; j < n; j++) {
-            const char *b = g_array_index(m->endpoints, ArReachEndpoint, j).name;
-            if (i == j) {
+        for (guint rj = 0; rj < rn; rj++) {
+            guint j = ri == rj ? g_array_index(second, guint, ri) : g_array_index(reps, guint, rj);
+            const char *b = g_ptr_array_index(labels, rj);
+            if (j == n) {
                 g_string_append(o, "<td class=\"self\">\xe2\x80\x94</td>"); /* em dash */
                 continue;
             }
             const ArReachCell *cell = &m->cells[i * n + j];
-            const char *cls, *mark;
+            const char *cell_cls, *mark;
             if (cell->reachable) {
-                cls = cell->asymmetric ? "asym" : "ok";
+                cell_cls = cell->asymmetric ? "asym" : "ok";
                 mark = cell->asymmetric ? "\xe2\x9c\x93*" : "\xe2\x9c\x93"; /* check mark */
             } else {
-                cls = "no";
+                cell_cls = "no";
                 mark = cell->forward ? "\xe2\x86\x92 only" : cell->back ? "\xe2\x86\x90 only" : "\xe2\x9c\x97";
             }
             bool changed = false;
             if (idx) {
-                guint oj = GPOINTER_TO_UINT(g_hash_table_lookup(idx, b));
+                guint oj = GPOINTER_TO_UINT(g_hash_table_lookup(idx, g_array_index(m->endpoints, ArReachEndpoint, j).name));
                 changed = !oi || !oj || !report_cell_same(cell, &other->cells[(oi - 1) * on + (oj - 1)]);
             }
-            g_string_append_printf(o, "<td class=\"%s%s\" title=\"", cls, changed ? " changed" : "");
+            g_string_append_printf(o, "<td class=\"%s%s\" title=\"", cell_cls, changed ? " changed" : "");
             report_escape(o, a);
             g_string_append(o, cell->forward ? " reaches " : " does not reach ");
             report_escape(o, b);
@@ -567,7 +640,8 @@ static void report_eff_cell(GString *o, const ArScenario *scn, const ArEffRoute 
 static const char *const report_kind_class[] = { [CMP_ADDED] = "gained", [CMP_REMOVED] = "lost", [CMP_CHANGED] = "changed" };
 
 /* Opens one row of a diff table: the node or VNet, the change, the prefix. */
-static void report_diff_row_open(GString *o, const char *name, const char *note, const ArCmpDiff *d)
+static void report_diff_row_open(GString *o, const char *name, const char *note, const ArCmpDiff *d,
+                                 const ArPfxRange *range)
 {
     char pfx[PFX_STRLEN];
     g_string_append_printf(o, "<tr class=\"%s\"><td>", report_kind_class[d->kind]);
@@ -578,7 +652,10 @@ static void report_diff_row_open(GString *o, const char *name, const char *note,
         g_string_append(o, "</span>");
     }
     g_string_append_printf(o, "</td><td>%s</td><td class=\"pfx\">", report_kind_class[d->kind]);
-    report_escape(o, pfx_format(pfx_from_key(d->key), pfx));
+    if (range && range->count > 1)
+        g_string_append_printf(o, "%u prefixes in %s", range->count, pfx_format(range->cover, pfx));
+    else
+        report_escape(o, pfx_format(pfx_from_key(d->key), pfx));
     g_string_append(o, "</td><td>");
 }
 
@@ -600,14 +677,20 @@ static void report_diff_nodes(GString *o, const ArCompare *c)
         g_string_append(o, "<p id=\"diff-nodes\">No best route changed at any node.</p>\n");
         return;
     }
+    if (c->grouped)
+        g_string_append(o, "<p class=\"mut\">Runs of prefixes with the same change share a row "
+                           "(<span class=\"mono\">arsim compare --json</span> lists each).</p>\n");
     g_string_append(o, "<table id=\"diff-nodes\" class=\"diff\">\n<thead><tr><th>Node</th><th>Change</th>"
                        "<th>Prefix</th><th>Before</th><th>After</th><th>What changed</th></tr></thead>\n<tbody>\n");
     for (guint i = 0; i < c->nodes->len; i++) {
         const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
         const char *note = !n->before ? "(new node)" : !n->after ? "(node gone)" : NULL;
-        for (guint k = 0; k < n->diffs->len; k++) {
-            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
-            report_diff_row_open(o, n->name, note, d);
+        g_autoptr(GArray) ranges = c->grouped ? cmp_node_ranges(n) : NULL;
+        guint lines = ranges ? ranges->len : n->diffs->len;
+        for (guint k = 0; k < lines; k++) {
+            const ArPfxRange *rg = ranges ? &g_array_index(ranges, ArPfxRange, k) : NULL;
+            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, rg ? rg->first : k);
+            report_diff_row_open(o, n->name, note, d, rg);
             if (d->before)
                 report_route_cell(o, n->before, d->before);
             g_string_append(o, "</td><td>");
@@ -631,10 +714,18 @@ static void report_diff_vnets(GString *o, const ArCompare *c)
                        "<th>Prefix</th><th>Before</th><th>After</th><th>What changed</th></tr></thead>\n<tbody>\n");
     for (guint i = 0; i < c->vnets->len; i++) {
         const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
+        if (c->grouped && g_array_index(c->vnet_class, guint, i) != i)
+            continue; /* shown with the first VNet that has the same changes */
         const char *note = !v->before ? "(new VNet)" : !v->after ? "(VNet gone)" : NULL;
-        for (guint k = 0; k < v->diffs->len; k++) {
-            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
-            report_diff_row_open(o, v->name, note, d);
+        g_autoptr(GArray) ranges = c->grouped ? cmp_vnet_ranges(v) : NULL;
+        guint members = 1;
+        g_autofree char *names = ranges ? cmp_vnet_class_names(c, i, &members) : NULL;
+        g_autofree char *label = members > 1 ? g_strdup_printf("%s (%u VNets)", names, members) : g_strdup(v->name);
+        guint lines = ranges ? ranges->len : v->diffs->len;
+        for (guint k = 0; k < lines; k++) {
+            const ArPfxRange *rg = ranges ? &g_array_index(ranges, ArPfxRange, k) : NULL;
+            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, rg ? rg->first : k);
+            report_diff_row_open(o, label, note, d, rg);
             if (d->before)
                 report_eff_cell(o, sb, d->before);
             g_string_append(o, "</td><td>");
@@ -851,7 +942,61 @@ static void report_sessions(GString *o, const ArSpeaker *sp)
     g_string_append(o, "</tbody>\n</table>\n");
 }
 
-/* One node: header, sessions, every path per prefix (the best marked). O(n log n) in its table. */
+/* One path row of a node's table. prefix: the network cell's text (a prefix or "256 prefixes in
+ * 128.0.0.0/16"); key: the prefix (or cover) the filter matches. */
+static void report_route_row(GString *o, const ArSpeaker *sp, const char *prefix, const char *key, const ArRoute *r,
+                             bool best)
+{
+    char ip[IP_STRLEN];
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    g_string_append_printf(o, "<tr%s data-n=\"", best ? " class=\"best\"" : " data-alt=\"1\"");
+    report_escape(o, sp->name);
+    g_string_append(o, "\" data-p=\"");
+    report_escape(o, key);
+    g_string_append_printf(o, "\"><td class=\"mark\">%s</td><td class=\"pfx\">", best ? "&gt;" : "");
+    report_escape(o, prefix);
+    g_string_append(o, "</td><td class=\"ip\">");
+    report_escape(o, ip_format(r->attrs->next_hop, ip));
+    g_string_append(o, "</td><td>");
+    report_escape(o, src ? src->name : "(local)");
+    g_string_append_printf(o, "</td><td>%s</td><td class=\"path\">",
+                           !src ? "local" : bgp_peer(sp, r->peer)->session->ibgp ? "iBGP" : "eBGP");
+    g_autofree char *path = attr_path_to_string(r->attrs->path);
+    report_escape(o, path);
+    g_string_append_printf(o, "</td><td>%u</td><td>%u</td><td class=\"path\">", r->attrs->local_pref, r->attrs->weight);
+    const ArComms *cs = r->attrs->comms;
+    for (uint32_t k = 0; k < cs->len; k++) {
+        g_autofree char *cm = attr_comm_to_string(cs->vals[k]);
+        if (k)
+            g_string_append_c(o, ' ');
+        report_escape(o, cm);
+    }
+    g_string_append(o, "</td></tr>\n");
+}
+
+/* Two prefixes of one speaker with the same paths: the same attributes (interned: one pointer)
+ * from the same peers, in the same order, the same one best. */
+static bool report_same_paths(const ArRibNet *a, const ArRibNet *b)
+{
+    const ArRoute *x = a->routes, *y = b->routes;
+    for (; x && y; x = x->next, y = y->next)
+        if (x->attrs != y->attrs || x->peer != y->peer || (x == a->best) != (y == b->best))
+            return false;
+    return !x && !y;
+}
+
+/* The text of a covering range: the prefix, or "256 prefixes in 128.0.0.0/16"; key gets the cover. */
+static void report_range_text(const ArPfxRange *r, char *key, GString *text)
+{
+    pfx_format(r->cover, key);
+    if (r->count == 1)
+        g_string_assign(text, key);
+    else
+        g_string_printf(text, "%u prefixes in %s", r->count, key);
+}
+
+/* One node: header, sessions, every path per prefix (the best marked); past REPORT_FULL_ROWS paths,
+ * runs of prefixes with the same paths as one row per path and covering range. O(n log n). */
 static void report_node(GString *o, const ArSpeaker *sp)
 {
     char ip[IP_STRLEN], pfx[PFX_STRLEN];
@@ -868,49 +1013,135 @@ static void report_node(GString *o, const ArSpeaker *sp)
         g_string_append(o, "<p class=\"mut\">No routes.</p>\n</div>\n");
         return;
     }
+    g_autofree const ArRibNet **nets = g_new(const ArRibNet *, keys->len);
+    guint paths = 0;
+    for (guint i = 0; i < keys->len; i++) {
+        nets[i] = rib_find(&sp->rib, g_array_index(keys, uint64_t, i));
+        for (const ArRoute *r = nets[i]->routes; r; r = r->next)
+            paths++;
+    }
+    g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(ArPfxRange));
+    if (paths > REPORT_FULL_ROWS) {
+        for (guint i = 0; i < keys->len;) {
+            guint j = i + 1;
+            while (j < keys->len && report_same_paths(nets[i], nets[j]))
+                j++;
+            pfx_ranges(keys->data, sizeof(uint64_t), keys->len, i, j, ranges);
+            i = j;
+        }
+        g_string_append_printf(o, "<p class=\"mut\">%u prefixes, %u paths: runs of prefixes with the same paths "
+                                  "share a row (%u rows); <span class=\"mono\">arsim run --node</span> lists each.</p>\n",
+                               keys->len, paths, ranges->len);
+    } else {
+        for (guint i = 0; i < keys->len; i++) {
+            ArPfxRange one = { pfx_from_key(g_array_index(keys, uint64_t, i)), i, 1 };
+            g_array_append_val(ranges, one);
+        }
+    }
     g_string_append(o, "<table class=\"routes\">\n<thead><tr><th title=\"best path\">&gt;</th><th>Network</th>"
                        "<th>Next hop</th><th>From</th><th>Learned</th><th>AS path</th><th>Local pref</th>"
                        "<th>Weight</th><th>Communities</th></tr></thead>\n<tbody>\n");
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t key = g_array_index(keys, uint64_t, i);
-        const ArRibNet *n = rib_find(&sp->rib, key);
-        pfx_format(pfx_from_key(key), pfx);
-        for (const ArRoute *r = n->routes; r; r = r->next) {
-            bool best = r == n->best;
-            const ArSpeaker *src = bgp_route_source(sp, r);
-            g_string_append_printf(o, "<tr%s data-n=\"", best ? " class=\"best\"" : " data-alt=\"1\"");
-            report_escape(o, sp->name);
-            g_string_append(o, "\" data-p=\"");
-            report_escape(o, pfx);
-            g_string_append_printf(o, "\"><td class=\"mark\">%s</td><td class=\"pfx\">", best ? "&gt;" : "");
-            report_escape(o, pfx);
-            g_string_append(o, "</td><td class=\"ip\">");
-            report_escape(o, ip_format(r->attrs->next_hop, ip));
-            g_string_append(o, "</td><td>");
-            report_escape(o, src ? src->name : "(local)");
-            g_string_append_printf(o, "</td><td>%s</td><td class=\"path\">",
-                                   !src ? "local" : bgp_peer(sp, r->peer)->session->ibgp ? "iBGP" : "eBGP");
-            g_autofree char *path = attr_path_to_string(r->attrs->path);
-            report_escape(o, path);
-            g_string_append_printf(o, "</td><td>%u</td><td>%u</td><td class=\"path\">", r->attrs->local_pref,
-                                   r->attrs->weight);
-            const ArComms *cs = r->attrs->comms;
-            for (uint32_t k = 0; k < cs->len; k++) {
-                g_autofree char *cm = attr_comm_to_string(cs->vals[k]);
-                if (k)
-                    g_string_append_c(o, ' ');
-                report_escape(o, cm);
-            }
-            g_string_append(o, "</td></tr>\n");
-        }
+    GString *text = g_string_new(NULL);
+    for (guint i = 0; i < ranges->len; i++) {
+        const ArPfxRange *rg = &g_array_index(ranges, ArPfxRange, i);
+        const ArRibNet *n = nets[rg->first];
+        report_range_text(rg, pfx, text);
+        for (const ArRoute *r = n->routes; r; r = r->next)
+            report_route_row(o, sp, text->str, pfx, r, r == n->best);
     }
+    g_string_free(text, TRUE);
     g_string_append(o, "</tbody>\n</table>\n</div>\n");
 }
 
-/* One VNet's effective routes. */
-static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
+/* Two effective routes of one run that print the same apart from the prefix. */
+static bool report_eff_same(const ArEffRoute *a, const ArEffRoute *b)
+{
+    if (a->type != b->type || a->cls != b->cls || a->peer_vnet != b->peer_vnet || a->path != b->path ||
+        a->next_hops->len != b->next_hops->len || a->via->len != b->via->len)
+        return false;
+    if (a->next_hops->len && memcmp(a->next_hops->data, b->next_hops->data, a->next_hops->len * sizeof(uint32_t)))
+        return false;
+    return !a->via->len || memcmp(a->via->pdata, b->via->pdata, a->via->len * sizeof(gpointer)) == 0;
+}
+
+/* One effective-route row: data-n is row_name (NULL: the rows take their group's), prefix the
+ * cell's text and key the prefix (or cover) the filter matches. */
+static void report_eff_row(GString *o, const ArScenario *scn, const char *row_name, const char *prefix, const char *key,
+                           const ArEffRoute *r)
+{
+    g_string_append(o, "<tr");
+    if (row_name) {
+        g_string_append(o, " data-n=\"");
+        report_escape(o, row_name);
+        g_string_append_c(o, '"');
+    }
+    g_string_append(o, " data-p=\"");
+    report_escape(o, key);
+    g_string_append(o, "\"><td>");
+    report_escape(o, eff_source_name(r));
+    g_string_append(o, "</td><td class=\"pfx\">");
+    report_escape(o, prefix);
+    g_string_append(o, "</td><td>");
+    report_escape(o, eff_nh_type_name(r->type));
+    g_string_append(o, "</td><td class=\"ip\">");
+    report_eff_hops(o, r);
+    g_string_append(o, "</td><td>");
+    report_eff_via(o, scn, r);
+    g_string_append(o, "</td><td class=\"path\">");
+    if (r->path) {
+        g_autofree char *p = attr_path_to_string(r->path);
+        report_escape(o, p);
+    }
+    g_string_append(o, "</td></tr>\n");
+}
+
+/* A table of effective routes (const ArEffRoute*, ascending); past REPORT_FULL_ROWS, runs of
+ * routes that print the same share a row per covering range. O(n x 32). */
+static void report_eff_table(GString *o, const ArScenario *scn, const char *row_name, const GPtrArray *rs)
 {
     char pfx[PFX_STRLEN];
+    g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(ArPfxRange));
+    g_autoptr(GArray) keys = g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), rs->len);
+    for (guint i = 0; i < rs->len; i++) {
+        uint64_t k = pfx_key(((const ArEffRoute *)g_ptr_array_index(rs, i))->prefix);
+        g_array_append_val(keys, k);
+    }
+    bool grouped = rs->len > REPORT_FULL_ROWS;
+    for (guint i = 0; i < rs->len;) {
+        guint j = i + 1;
+        while (grouped && j < rs->len && report_eff_same(g_ptr_array_index(rs, i), g_ptr_array_index(rs, j)))
+            j++;
+        pfx_ranges(keys->data, sizeof(uint64_t), keys->len, i, j, ranges);
+        i = j;
+    }
+    if (grouped)
+        g_string_append_printf(o, "<p class=\"mut\">%u routes: runs of prefixes with the same next hop share a row "
+                                  "(%u rows).</p>\n", rs->len, ranges->len);
+    g_string_append(o, "<table class=\"eff\">\n<thead><tr><th>Source</th><th>Address prefix</th>"
+                       "<th>Next hop type</th><th>Next hop IP</th><th>Via</th><th>AS path</th></tr></thead>\n<tbody>\n");
+    GString *text = g_string_new(NULL);
+    for (guint i = 0; i < ranges->len; i++) {
+        const ArPfxRange *rg = &g_array_index(ranges, ArPfxRange, i);
+        report_range_text(rg, pfx, text);
+        report_eff_row(o, scn, row_name, text->str, pfx, g_ptr_array_index(rs, rg->first));
+    }
+    g_string_free(text, TRUE);
+    g_string_append(o, "</tbody>\n</table>\n");
+}
+
+/* " <small>uses the gateways of HUB</small>" when a VNet's routes come from another VNet's hub. */
+static void report_hub_note(GString *o, const ArScenario *scn, int vnet, int hub)
+{
+    if (hub == AR_NO_INDEX || hub == vnet)
+        return;
+    g_string_append(o, " <small>uses the gateways of ");
+    report_escape(o, ((const ArVnet *)g_ptr_array_index(scn->vnets, hub))->name);
+    g_string_append(o, "</small>");
+}
+
+/* One VNet's effective routes, in full. */
+static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
+{
     g_autofree char *name = eff_table_name(scn, t); /* "VNET", or "VNET/SUBNET" for a route table's subnet */
     g_string_append(o, "<div class=\"vnet filterable\" data-n=\"");
     report_escape(o, name);
@@ -918,39 +1149,80 @@ static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
     report_escape(o, name);
     if (t->subnet != AR_NO_INDEX)
         g_string_append(o, " <small>subnet with a route table</small>");
-    if (t->hub != AR_NO_INDEX && t->hub != t->vnet) {
-        g_string_append(o, " <small>uses the gateways of ");
-        report_escape(o, ((const ArVnet *)g_ptr_array_index(scn->vnets, t->hub))->name);
-        g_string_append(o, "</small>");
-    }
-    g_string_append(o, "</h3>\n<table class=\"eff\">\n<thead><tr><th>Source</th><th>Address prefix</th>"
-                       "<th>Next hop type</th><th>Next hop IP</th><th>Via</th><th>AS path</th></tr></thead>\n<tbody>\n");
+    report_hub_note(o, scn, t->vnet, t->hub);
+    g_string_append(o, "</h3>\n");
+    g_autoptr(GPtrArray) rs = g_ptr_array_sized_new(t->len);
     ArEffIter it;
     eff_iter_init(&it, t);
-    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
-        pfx_format(r->prefix, pfx);
-        g_string_append(o, "<tr data-n=\"");
-        report_escape(o, name);
-        g_string_append(o, "\" data-p=\"");
-        report_escape(o, pfx);
-        g_string_append(o, "\"><td>");
-        report_escape(o, eff_source_name(r));
-        g_string_append(o, "</td><td class=\"pfx\">");
-        report_escape(o, pfx);
-        g_string_append(o, "</td><td>");
-        report_escape(o, eff_nh_type_name(r->type));
-        g_string_append(o, "</td><td class=\"ip\">");
-        report_eff_hops(o, r);
-        g_string_append(o, "</td><td>");
-        report_eff_via(o, scn, r);
-        g_string_append(o, "</td><td class=\"path\">");
-        if (r->path) {
-            g_autofree char *p = attr_path_to_string(r->path);
-            report_escape(o, p);
+    for (const ArEffRoute *r; (r = eff_iter_next(&it));)
+        g_ptr_array_add(rs, (gpointer)r);
+    report_eff_table(o, scn, name, rs);
+    g_string_append(o, "</div>\n");
+}
+
+/* The names of a shared table's VNets: "hub, spoke1-spoke500". Caller frees. */
+static char *report_member_names(const ArScenario *scn, const ArEffShared *sh, const char *sep, guint max_runs)
+{
+    g_autoptr(GPtrArray) names = g_ptr_array_new();
+    for (guint k = 0; k < sh->members->len; k++)
+        g_ptr_array_add(names, ((const ArVnet *)g_ptr_array_index(scn->vnets, g_array_index(sh->members, int, k)))->name);
+    if (!sep)
+        return names_ranges((const char *const *)names->pdata, names->len, max_runs);
+    g_ptr_array_add(names, NULL);
+    return g_strjoinv(sep, (char **)names->pdata);
+}
+
+/* A table several VNets share (ArEffShared), once: the filter's node field finds it by any of its
+ * VNets' names. */
+static void report_shared(GString *o, const ArScenario *scn, const ArEffShared *sh)
+{
+    g_autofree char *all = report_member_names(scn, sh, " ", 0);
+    g_autofree char *list = report_member_names(scn, sh, NULL, 4);
+    g_string_append_printf(o, "<div class=\"vnet shared filterable\" id=\"shared-%d\" data-n=\"", sh->id);
+    report_escape(o, all);
+    g_string_append(o, "\">\n<h3>Shared by ");
+    report_escape(o, list);
+    g_string_append_printf(o, " <small>%u VNet%s", sh->members->len, sh->members->len == 1 ? "" : "s");
+    g_string_append(o, "</small>");
+    report_hub_note(o, scn, AR_NO_INDEX, sh->hub);
+    g_string_append(o, "</h3>\n");
+    g_autoptr(GPtrArray) rs = g_ptr_array_sized_new(sh->routes->len);
+    for (guint k = 0; k < sh->routes->len; k++)
+        g_ptr_array_add(rs, &g_array_index(sh->routes, ArEffRoute, k));
+    report_eff_table(o, scn, NULL, rs);
+    g_string_append(o, "</div>\n");
+}
+
+#define REPORT_HIDDEN_NAMED 8 /* hidden shared routes named per VNet; the rest are counted */
+
+/* A VNet on a shared table: its own routes, and the shared ones it hides. */
+static void report_vnet_layer(GString *o, const ArScenario *scn, const ArEffTable *t)
+{
+    char pfx[PFX_STRLEN];
+    g_autofree char *name = eff_table_name(scn, t);
+    g_string_append(o, "<div class=\"vnet layer filterable\" data-n=\"");
+    report_escape(o, name);
+    g_string_append(o, "\">\n<h3>");
+    report_escape(o, name);
+    g_string_append_printf(o, " <small>%u effective routes: <a href=\"#shared-%d\">the shared table</a> and its own</small>",
+                           t->len, t->shared->id);
+    g_string_append(o, "</h3>\n");
+    if (t->hidden->len) {
+        g_string_append_printf(o, "<p class=\"mut\">Does not have %u route%s of the shared table (its own spaces cover "
+                                  "them): ", t->hidden->len, t->hidden->len == 1 ? "" : "s");
+        for (guint k = 0; k < t->hidden->len && k < REPORT_HIDDEN_NAMED; k++) {
+            const ArEffRoute *h = &g_array_index(t->shared->routes, ArEffRoute, g_array_index(t->hidden, guint, k));
+            g_string_append_printf(o, "%s<span class=\"mono\">%s</span>", k ? ", " : "", pfx_format(h->prefix, pfx));
         }
-        g_string_append(o, "</td></tr>\n");
+        if (t->hidden->len > REPORT_HIDDEN_NAMED)
+            g_string_append_printf(o, " and %u more", t->hidden->len - REPORT_HIDDEN_NAMED);
+        g_string_append(o, ".</p>\n");
     }
-    g_string_append(o, "</tbody>\n</table>\n</div>\n");
+    g_autoptr(GPtrArray) rs = g_ptr_array_sized_new(t->own->len);
+    for (guint k = 0; k < t->own->len; k++)
+        g_ptr_array_add(rs, &g_array_index(t->own, ArEffRoute, k));
+    report_eff_table(o, scn, name, rs);
+    g_string_append(o, "</div>\n");
 }
 
 static void report_tables(GString *o, const ArReportInput *in)
@@ -970,8 +1242,28 @@ static void report_tables(GString *o, const ArReportInput *in)
         report_node(o, g_ptr_array_index(sim->speakers, i));
     g_string_append(o, "</section>\n<section id=\"effective\">\n<h2>Effective routes of VMs</h2>\n"
                        "<p>What the VMs of each VNet would show as effective routes on their network interfaces.</p>\n");
+    guint total = 0;
     for (guint i = 0; i < run->eff->len; i++)
-        report_vnet(o, run->net->scn, g_ptr_array_index(run->eff, i));
+        total += ((const ArEffTable *)g_ptr_array_index(run->eff, i))->len;
+    g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
+    if (total <= REPORT_FULL_ROWS || !shared->len) {
+        for (guint i = 0; i < run->eff->len; i++)
+            report_vnet(o, run->net->scn, g_ptr_array_index(run->eff, i));
+    } else {
+        /* Each distinct table once, with the VNets sharing it, then what each VNet has on top. */
+        g_string_append_printf(o, "<p>%u VNets share %u distinct tables: each is shown once with the VNets sharing it, "
+                                  "then each VNet's own routes on top of it (its space, its peerings).</p>\n",
+                               run->net->scn->vnets->len, shared->len);
+        for (guint i = 0; i < shared->len; i++)
+            report_shared(o, run->net->scn, g_ptr_array_index(shared, i));
+        for (guint i = 0; i < run->eff->len; i++) {
+            const ArEffTable *t = g_ptr_array_index(run->eff, i);
+            if (t->shared)
+                report_vnet_layer(o, run->net->scn, t);
+            else
+                report_vnet(o, run->net->scn, t);
+        }
+    }
     g_string_append(o, "</section>\n</div>\n");
 }
 
