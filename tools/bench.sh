@@ -5,7 +5,7 @@
 #   tools/bench.sh [-o FILE] [-r N] [--only B1,B2,...]
 #     -o FILE      write the JSON there (default: BUILD/bench-results.json)
 #     -r N         timed runs per scenario; medians are reported (default 5)
-#     --only LIST  run only these benchmarks (B1..B5, comma-separated; B3 is B5's 1M row)
+#     --only LIST  run only these benchmarks (B1..B5, E2E; comma-separated; B3 is B5's 1M row)
 #
 # Builds in build-release (ARSIM_BENCH_BUILD_DIR overrides it), never in build/, so tools/test.sh's
 # tree is left alone. Inputs come from `arsim generate` into a temporary folder. Needs bash,
@@ -23,7 +23,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 out=""
 repeat=5
-only="B1,B2,B3,B4,B5"
+only="B1,B2,B3,B4,B5,E2E"
 while (($#)); do
     case "$1" in
     -o) out="$2"; shift 2 ;;
@@ -100,6 +100,45 @@ if wants B4; then
     done
 fi
 
+# ---- end-to-end commands (issue 14) -----------------------------------------------------------
+# Whole `arsim` processes on B2 and on B5's 1M scenario, one run each: wall seconds, peak RSS and
+# output bytes, measured by GNU time. Rows go to their own table and to "commands" in the JSON.
+commands="$tmp/commands.jsonl"
+: >"$commands"
+
+# cmd_row LABEL OUT ARGS...: runs `arsim ARGS...` as one process. OUT is the file the command
+# writes with -o, or "" for what it prints on stdout. Exit status 1 (differences, not delivered)
+# is a result, not a failure.
+cmd_row() {
+    local label="$1" outf="$2" status=0 secs kib
+    shift 2
+    arsim_log "$label"
+    /usr/bin/time -f '%e %M' -o "$tmp/time.txt" "$arsim" "$@" >"$tmp/stdout.txt" 2>"$tmp/stderr.txt" || status=$?
+    ((status <= 1)) || arsim_die "$label failed (status $status): $(tail -n 3 "$tmp/stderr.txt")"
+    [[ -n "$outf" ]] || outf="$tmp/stdout.txt"
+    read -r secs kib < <(tail -n 1 "$tmp/time.txt")
+    printf '{"scenario":"%s","wallSeconds":%s,"peakMiB":%s,"outputBytes":%s}\n' "$label" "$secs" \
+        "$(awk -v k="$kib" 'BEGIN { printf "%.1f", k / 1024 }')" "$(wc -c <"$outf")" >>"$commands"
+}
+
+# view_rows NAME FILE: compare (branch-to-branch turned off), trace (spoke1 to the ExpressRoute
+# site), graph and report of one scenario.
+view_rows() {
+    cmd_row "$1 compare" "" compare "$2" --set routeServers.ars.allowBranchToBranchTraffic=false
+    cmd_row "$1 trace" "" trace "$2" --from spoke1 --to onprem-er
+    cmd_row "$1 graph" "$tmp/graph.svg" graph "$2" -o "$tmp/graph.svg"
+    cmd_row "$1 report" "$tmp/report.html" report "$2" -o "$tmp/report.html"
+}
+
+if wants E2E; then
+    [[ -x /usr/bin/time ]] || ensure_packages time
+    [[ -f "$tmp/b2.json" ]] || gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 \
+        --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+    view_rows "B2" "$tmp/b2.json"
+    [[ -f "$tmp/er-1000000.json" ]] || gen "${B3_ARGS[@]}" --er-prefixes 1000000 -o "$tmp/er-1000000.json"
+    view_rows "B5 1M" "$tmp/er-1000000.json"
+fi
+
 # ---- table ----------------------------------------------------------------------------------
 printf '\n%-24s %12s %10s %10s %12s %10s %10s %-16s  %s\n' scenario "wall s" events messages routes "peak MiB" "B/route" \
     "results sha256" note
@@ -129,11 +168,21 @@ if [[ -n "$w10k" && -n "$w1m" ]]; then
     printf '\nB5 growth: 1M ER prefixes cost %sx the 10k run (target <= 120x)\n' "$growth"
 fi
 
+if [[ -s "$commands" ]]; then
+    printf '\n%-24s %12s %10s %14s\n' command "wall s" "peak MiB" "output bytes"
+    while read -r r; do
+        printf '%-24s %12s %10s %14s\n' "$(jget "$r" scenario)" "$(jget "$r" wallSeconds)" "$(jget "$r" peakMiB)" \
+            "$(jget "$r" outputBytes)"
+    done <"$commands"
+fi
+
 # ---- JSON -----------------------------------------------------------------------------------
 {
     printf '{"machine":{"cores":%s,"cpu":"%s"},"repeats":%s,"b5Growth1MOver10k":%s,"rows":[\n' "$(nproc)" \
         "$(grep -m1 'model name' /proc/cpuinfo | sed 's/.*: //; s/"/\\"/g')" "$repeat" "$growth"
     sed '$!s/$/,/' "$rows"
+    printf '],"commands":[\n'
+    sed '$!s/$/,/' "$commands"
     printf ']}\n'
 } >"$tmp/results.json"
 mv -- "$tmp/results.json" "$out"
