@@ -91,8 +91,48 @@ static void test_run_json(void)
     g_assert_nonnull(doc);
     g_assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "converged")));
     g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "nodes"), "ars/0"));
-    g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), "spoke1"));
+    const cJSON *spoke1 = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), "spoke1");
+    g_assert_cmpstr(cJSON_GetObjectItem(spoke1, "table")->valuestring, ==, "hub");
+    g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "tables"), "hub"));
+    g_assert_cmpint(cJSON_GetObjectItem(doc, "formatVersion")->valueint, ==, 2);
     cJSON_Delete(doc);
+    /* A full device: exit 2 naming the output, never "null" or a half document. */
+    if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+        const char *modes[] = { "--json", "--all" };
+        for (guint i = 0; i < G_N_ELEMENTS(modes); i++) {
+            Result f = arsim("run", modes[i], "scenarios/seed-er-sdwan.json", "-o", "/dev/full", NULL);
+            g_assert_cmpint(f.status, ==, 2);
+            g_assert_nonnull(strstr(f.err, "/dev/full: cannot write"));
+            result_clear(&f);
+        }
+    }
+    /* --vnet, --prefix, --all: what they show, and their mistakes. */
+    Result v = arsim("run", "scenarios/seed-er-sdwan.json", "--vnet", "spoke1", NULL);
+    g_assert_cmpint(v.status, ==, 0);
+    g_assert_true(g_str_has_prefix(v.out, "Effective routes of VMs in VNet spoke1"));
+    g_assert_null(strstr(v.out, "Routes per node"));
+    result_clear(&v);
+    v = arsim("run", "scenarios/seed-er-sdwan.json", "--vnet", "nosuch", NULL);
+    g_assert_cmpint(v.status, ==, 2);
+    g_assert_nonnull(strstr(v.err, "--vnet: no VNet or subnet"));
+    result_clear(&v);
+    v = arsim("run", "scenarios/seed-er-sdwan.json", "--prefix", "10.200.0.1/16", NULL);
+    g_assert_cmpint(v.status, ==, 2);
+    g_assert_nonnull(strstr(v.err, "did you mean 10.200.0.0/16"));
+    result_clear(&v);
+    v = arsim("run", "--json", "scenarios/seed-er-sdwan.json", "--prefix", "10.200.0.0/16", NULL);
+    g_assert_cmpint(v.status, ==, 0);
+    doc = cJSON_Parse(v.out);
+    const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), "spoke1");
+    g_assert_true(cJSON_IsNull(cJSON_GetObjectItem(e, "table")));
+    g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItem(e, "routes")), ==, 1);
+    cJSON_Delete(doc);
+    result_clear(&v);
+    v = arsim("help", "run", NULL);
+    g_assert_nonnull(strstr(v.out, "--all"));
+    g_assert_nonnull(strstr(v.out, "--vnet"));
+    g_assert_nonnull(strstr(v.out, "Past 20,000 lines"));
+    result_clear(&v);
     /* Same scenario, same bytes. */
     Result again = arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
     g_assert_cmpstr(r.out, ==, again.out);

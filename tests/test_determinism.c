@@ -78,7 +78,7 @@ static Outputs run_once(const char *rel)
     o.json = out_json_print(doc);
     cJSON_Delete(doc);
     GString *t = g_string_new(NULL);
-    out_run_text(run, NULL, t);
+    out_run_text(run, NULL, t, NULL);
     o.text = g_string_free(t, FALSE);
     o.dot = dot_of(run, NULL);
     /* The propagation view of the last VNet's first prefix (a spoke's, in most scenarios). */

@@ -30,7 +30,7 @@ static char *run_digest(const char *rel)
     g_assert_nonnull(scn);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_autoptr(GString) t = g_string_new(NULL);
-    out_run_text(run, NULL, t);
+    out_run_text(run, NULL, t, NULL);
     g_assert_cmpuint(t->len, >, 0);
     return g_compute_checksum_for_string(G_CHECKSUM_SHA256, t->str, (gssize)t->len);
 }

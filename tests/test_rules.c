@@ -482,7 +482,7 @@ static void test_ecmp_names_every_hop(void)
     g_assert_cmpstr(vias, ==, "sdwan,vpngw/0,vpngw/1");
     /* text */
     g_autoptr(GString) text = g_string_new(NULL);
-    out_run_text(c.run, NULL, text);
+    out_run_text(c.run, NULL, text, NULL);
     g_assert_nonnull(strstr(text->str, "10.1.1.4, 10.1.255.230, 10.1.255.231 (sdwan, vpngw/0, vpngw/1)"));
     /* JSON: the effective route's "nextHop" names all three, wherever the document keeps it */
     cJSON *doc = out_run_json(c.run, NULL);

@@ -57,17 +57,37 @@ static const char *best_field(const cJSON *doc, const char *node, const char *pr
     return NULL;
 }
 
-static const cJSON *eff_route(const cJSON *doc, const char *vnet, const char *prefix)
+/* The route for prefix in a list of effective routes, NULL if none. */
+static const cJSON *route_in(const cJSON *routes, const char *prefix)
 {
-    const cJSON *t = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), vnet);
-    g_assert_nonnull(t);
     const cJSON *r;
-    cJSON_ArrayForEach(r, t)
+    cJSON_ArrayForEach(r, routes)
     {
         if (strcmp(cJSON_GetObjectItem(r, "prefix")->valuestring, prefix) == 0)
             return r;
     }
     return NULL;
+}
+
+/* The VNet's effective route for prefix, read as docs/output-format.md tells scripts to: the
+ * VNet's own routes, else its shared table's unless the VNet lists the prefix as hidden. */
+static const cJSON *eff_route(const cJSON *doc, const char *vnet, const char *prefix)
+{
+    const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), vnet);
+    g_assert_nonnull(e);
+    const cJSON *own = route_in(cJSON_GetObjectItem(e, "routes"), prefix);
+    const cJSON *table = cJSON_GetObjectItem(e, "table");
+    if (own || cJSON_IsNull(table))
+        return own;
+    const cJSON *h;
+    cJSON_ArrayForEach(h, cJSON_GetObjectItem(e, "hidden"))
+    {
+        if (strcmp(h->valuestring, prefix) == 0)
+            return NULL;
+    }
+    const cJSON *shared = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "tables"), table->valuestring);
+    g_assert_nonnull(shared);
+    return route_in(cJSON_GetObjectItem(shared, "routes"), prefix);
 }
 
 /* "10.1.1.4" or "10.1.1.4,10.1.1.5": the effective route's next hop IPs joined. */

@@ -105,8 +105,11 @@ static void test_b2b_later_equals_from_start(void)
     g_autofree char *nb = cJSON_PrintUnformatted(cJSON_GetObjectItem(jb, "nodes"));
     g_autofree char *ea = cJSON_PrintUnformatted(cJSON_GetObjectItem(ja, "effectiveRoutes"));
     g_autofree char *eb = cJSON_PrintUnformatted(cJSON_GetObjectItem(jb, "effectiveRoutes"));
+    g_autofree char *ta = cJSON_PrintUnformatted(cJSON_GetObjectItem(ja, "tables"));
+    g_autofree char *tb = cJSON_PrintUnformatted(cJSON_GetObjectItem(jb, "tables"));
     g_assert_cmpstr(na, ==, nb);
     g_assert_cmpstr(ea, ==, eb);
+    g_assert_cmpstr(ta, ==, tb);
     g_assert_nonnull(strstr(na, "65515-12076-65020")); /* sdwan learned onprem2 */
     cJSON_Delete(ja);
     cJSON_Delete(jb);

@@ -126,13 +126,13 @@ static char *bench_checksum(const char *file, const char *text, size_t len)
     for (guint i = 0; i < sim->speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
         g_string_truncate(t, 0);
-        out_run_text(r, sp->name, t);
+        out_run_text(r, &(ArRunView){ .node = sp->name }, t, NULL);
         g_checksum_update(sum, (const guchar *)t->str, (gssize)t->len);
     }
     for (guint i = 0; i < scn->vnets->len; i++) {
         const ArVnet *v = g_ptr_array_index(scn->vnets, i);
         g_string_truncate(t, 0);
-        out_run_text(r, v->name, t);
+        out_run_text(r, &(ArRunView){ .node = v->name }, t, NULL);
         g_checksum_update(sum, (const guchar *)t->str, (gssize)t->len);
     }
     return g_strdup(g_checksum_get_string(sum));

@@ -29,6 +29,9 @@ typedef struct ArRunArgs {
     const char *chart;         /* --chart FILE.svg: routes per node over time */
     guint64 max_events;        /* --max-events N: stop after N events (0: default 50,000,000) */
     const char *mrt_out;       /* --mrt-out DIR: each node's Loc-RIB (or --node's) as DIR/NODE.mrt */
+    const char *vnet;          /* --vnet NAME: only this VNet's (or VNET/SUBNET's) effective routes, in full */
+    const char *prefix;        /* --prefix A.B.C.D/LEN: only the routes for exactly this prefix */
+    gboolean all;              /* --all: every table in full, whatever the size (JSON: every VNet expanded) */
 } ArRunArgs;
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);

@@ -8,9 +8,70 @@
 #include <cjson/cJSON.h>
 #include <glib.h>
 
-/* The whole run as one JSON document (schema in docs/output-format.md):
- * {"scenario", "converged", "time", "messages", "nodes": {NAME: {...}}, "effectiveRoutes": {VNET: [...]}}.
- * node_filter (may be NULL) keeps only that node. Caller owns the result. */
+/* What `arsim run` shows, in text and in JSON. */
+typedef struct ArRunView {
+    const char *node;       /* --node NAME: only this speaker, VNet or VNET/SUBNET; NULL: all */
+    const char *vnet;       /* --vnet NAME: only this VNet's (or VNET/SUBNET's) effective routes, in full */
+    const ArPrefix *prefix; /* --prefix P: only the routes for exactly P, in every node and VNet; NULL: all */
+    gboolean all;           /* --all: every table in full (text), every VNet expanded (JSON), whatever the size */
+} ArRunView;
+
+/* Run documents carry "formatVersion": 2 since effective routes are grouped into shared tables. */
+#define OUT_RUN_FORMAT_VERSION 2
+
+/* ---- Outputs written piece by piece ------------------------------------------------------------
+ * ArOutStream: the bytes of one output, to -o FILE through a temporary file beside it renamed over
+ * it by out_stream_close (a device or FIFO is written into), or to a FILE* such as stdout. The
+ * first failure (a write, or a piece that could not be built: out_stream_fail) is kept; later
+ * writes are skipped; out_stream_close reports it naming the output and leaves the target as it
+ * was. Memory: what the caller hands over, never the whole output. */
+typedef struct ArOutStream ArOutStream;
+ArOutStream *out_stream_open(const char *path, GError **error);
+ArOutStream *out_stream_stdio(FILE *f, const char *name); /* not closed by out_stream_close */
+const char *out_stream_name(const ArOutStream *s);
+void out_stream_write(ArOutStream *s, const char *data, gsize len);
+/* Writes buf's text and empties buf. */
+void out_stream_drain(ArOutStream *s, GString *buf);
+void out_stream_fail(ArOutStream *s, const char *why);
+gboolean out_stream_failed(const ArOutStream *s);
+/* Flushes, closes and renames into place; FALSE with "NAME: cannot write: WHY" on any failure. Frees s. */
+gboolean out_stream_close(ArOutStream *s, GError **error);
+/* Drops the output: the temporary file is removed, the target left as it was. Frees s. */
+void out_stream_discard(ArOutStream *s);
+
+/* ArJsonOut: one JSON document written a piece at a time. Containers are opened and closed with
+ * out_json_begin/out_json_end (key NULL inside an array and for the document itself); each piece
+ * is a cJSON tree handed over by out_json_put, printed at its depth and freed at once, so memory
+ * is bounded by the largest piece. The bytes are exactly cJSON_Print's for the whole document
+ * (tab indents, ", " between array items) plus a final new line. A NULL piece (cJSON could not
+ * build it) or a piece that cannot be printed fails the stream. The same calls build a cJSON tree
+ * instead with out_json_dom (out_json_dom_finish returns it), for callers that want one. */
+typedef struct ArJsonOut ArJsonOut;
+ArJsonOut *out_json_stream(ArOutStream *s);  /* s stays the caller's */
+ArJsonOut *out_json_dom(void);
+void out_json_begin(ArJsonOut *w, const char *key, gboolean array);
+void out_json_end(ArJsonOut *w);
+void out_json_put(ArJsonOut *w, const char *key, cJSON *piece);
+cJSON *out_json_dom_finish(ArJsonOut *w);  /* frees w */
+/* TRUE when pieces are printed and freed at once (they may reference strings that outlive them),
+ * FALSE when they are kept in a tree (that may outlive the run: copy). */
+gboolean out_json_is_stream(const ArJsonOut *w);
+void out_json_free(ArJsonOut *w);
+
+/* Writes the run's members of the run document (docs/output-format.md) into the open top-level
+ * object of w: formatVersion, scenario, converged, time, messages, events, nodes, tables (the
+ * shared effective-route tables), effectiveRoutes (each VNet naming its table, with its own and
+ * hidden routes; expanded in full with v->all, v->vnet or v->prefix). v may be NULL (everything,
+ * grouped). One node route, one effective route at a time. */
+void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w);
+/* One effective route: prefix, source, nextHopType, nextHopIps, nextHop, asPath (BGP routes). */
+cJSON *out_eff_route_json(const ArEffRoute *r);
+/* The key of a shared table in "tables": its hub's name, or OUT_NO_HUB_TABLE. g_free it. */
+char *out_eff_shared_key(const ArScenario *scn, const ArEffShared *sh);
+#define OUT_NO_HUB_TABLE "(no hub)" /* names start with a letter or digit: never a VNet's */
+/* Whether the view shows this effective-route table (--node or --vnet naming it or its VNet). */
+gboolean out_view_keeps_table(const ArScenario *scn, const ArEffTable *t, const ArRunView *v);
+/* The same as one cJSON document (grouped form, node_filter as --node). Caller owns the result. */
 cJSON *out_run_json(const ArRun *run, const char *node_filter);
 
 /* One route of a speaker as JSON: prefix, asPath, nextHop, from, origin, best, weight, localPref,
@@ -24,8 +85,14 @@ gboolean out_peering_check(const ArRun *run, const char *nva, GError **error);
  * NULL with error set when nva is not an NVA peering a Route Server. */
 cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean advertised, GError **error);
 
-/* Human-readable tables: every node's routes, then every VNet's effective routes. */
-void out_run_text(const ArRun *run, const char *node_filter, GString *out);
+/* Human-readable tables: every node's routes, then every VNet's effective routes, as v asks (NULL:
+ * everything). Text is appended to out; with a sink, out is drained into it after each node and
+ * table (memory: one table), and a run whose full listing would pass OUT_TEXT_FULL_LINES lines of
+ * routes (and no --node, --vnet, --prefix or --all) is summarised instead: per node its sessions
+ * and paths/best paths by peer and origin; each shared effective-route table once with the VNets
+ * on it (in full up to OUT_TEXT_FULL_LINES routes, else counted); per VNet what it adds and hides. */
+void out_run_text(const ArRun *run, const ArRunView *v, GString *out, ArOutStream *sink);
+#define OUT_TEXT_FULL_LINES 20000
 void out_peering_routes_text(const cJSON *doc, GString *out);
 
 /* What a run cost (arsim run --stats). */

@@ -23,4 +23,7 @@ int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, co
 int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *path, const char *format,
                       const char *protect, FILE *err);
 
+/* Parses --prefix A.B.C.D/LEN; FALSE (message printed, "did you mean" for host bits) when bad. */
+gboolean cli_parse_prefix(const char *cmd, const char *text, ArPrefix *p, FILE *err);
+
 #endif

@@ -32,6 +32,19 @@ int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, co
     return EXIT_BAD_INPUT;
 }
 
+gboolean cli_parse_prefix(const char *cmd, const char *text, ArPrefix *p, FILE *err)
+{
+    PfxParse pr = pfx_parse(text, p);
+    if (pr == PFX_OK)
+        return TRUE;
+    char fix[PFX_STRLEN];
+    if (pr == PFX_HOST_BITS)
+        fprintf(err, "arsim %s: --prefix %s has host bits set; did you mean %s?\n", cmd, text, pfx_format(*p, fix));
+    else
+        fprintf(err, "arsim %s: --prefix expects a.b.c.d/len, got \"%s\"\n", cmd, text);
+    return FALSE;
+}
+
 /* Emits text to -o FILE (atomically) or to out. */
 static int emit(const char *text, const ArRunArgs *a, FILE *out, FILE *err)
 {
@@ -116,6 +129,18 @@ static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const Ar
         fprintf(err, "arsim: %s\n", e->message);
         return FALSE;
     }
+    if (a->vnet) {
+        for (guint i = 0; i < run->eff->len; i++) {
+            g_autofree char *tn = eff_table_name(scn, g_ptr_array_index(run->eff, i));
+            if (strcmp(tn, a->vnet) == 0)
+                break;
+            if (i + 1 == run->eff->len) {
+                fprintf(err, "arsim: --vnet: no VNet or subnet with a route table named \"%s\" (subnets: VNET/SUBNET)\n",
+                        a->vnet);
+                return FALSE;
+            }
+        }
+    }
     if (!a->node || bgp_speaker_find(run->net->sim, a->node))
         return TRUE;
     for (guint i = 0; i < run->eff->len; i++) {
@@ -162,6 +187,9 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     const ArFileArg in[] = { { "scenario", a->file } };
     const ArFileArg outs[] = { { "-o", a->output }, { "--trace", a->trace }, { "--chart", a->chart } };
     if (cli_check_files("run", in, G_N_ELEMENTS(in), outs, G_N_ELEMENTS(outs), err))
+        return EXIT_BAD_INPUT;
+    ArPrefix prefix;
+    if (a->prefix && !cli_parse_prefix("run", a->prefix, &prefix, err))
         return EXIT_BAD_INPUT;
     g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
     if (!scn)
@@ -219,23 +247,36 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     ArRunStats cost;
     if (a->stats)
         out_stats_collect(run, &cost);
-    g_autofree char *text = NULL;
-    if (a->json) {
-        cJSON *doc = out_run_json(run, a->node);
-        cJSON_AddItemToObject(doc, "timeline", out_timeline_json(run));
-        if (run->net->flaps)
-            cJSON_AddItemToObject(doc, "oscillation", out_flaps_json(run));
-        if (a->stats)
-            cJSON_AddItemToObject(doc, "stats", out_stats_json(&cost));
-        text = out_json_print(doc);
-        cJSON_Delete(doc);
+    ArRunView view = { .node = a->node, .vnet = a->vnet, .prefix = a->prefix ? &prefix : NULL, .all = a->all };
+    /* Written as it is produced, a node or a table at a time: never the whole output in memory. */
+    ArOutStream *s;
+    if (a->output) {
+        g_autoptr(GError) e = NULL;
+        if (!(s = out_stream_open(a->output, &e))) {
+            fprintf(err, "arsim: %s\n", e->message);
+            return EXIT_BAD_INPUT;
+        }
     } else {
-        GString *s = g_string_new(NULL);
+        s = out_stream_stdio(out, "standard output");
+    }
+    if (a->json) {
+        ArJsonOut *w = out_json_stream(s);
+        out_json_begin(w, NULL, FALSE);
+        out_run_json_write(run, &view, w);
+        out_json_put(w, "timeline", out_timeline_json(run));
+        if (run->net->flaps)
+            out_json_put(w, "oscillation", out_flaps_json(run));
+        if (a->stats)
+            out_json_put(w, "stats", out_stats_json(&cost));
+        out_json_end(w);
+        out_json_free(w);
+    } else {
+        g_autoptr(GString) text = g_string_new(NULL);
         if (a->timeline)
-            out_timeline_text(run, s);
+            out_timeline_text(run, text);
         else
-            out_run_text(run, a->node, s);
-        text = g_string_free(s, FALSE);
+            out_run_text(run, &view, text, s);
+        out_stream_drain(s, text);
         if (a->stats) {
             GString *t = g_string_new(NULL);
             out_stats_text(&cost, t);
@@ -243,8 +284,12 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
             g_string_free(t, TRUE);
         }
     }
-    int st = emit(text, a, out, err);
-    return st ? st : status;
+    g_autoptr(GError) e = NULL;
+    if (!out_stream_close(s, &e)) {
+        fprintf(err, "arsim: %s\n", e->message);
+        return EXIT_BAD_INPUT;
+    }
+    return status;
 }
 
 int cmd_validate(char **files, char **sets, FILE *out, FILE *err)
@@ -294,17 +339,8 @@ int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *p
 int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
 {
     ArPrefix p;
-    if (a->prefix) {
-        PfxParse pr = pfx_parse(a->prefix, &p);
-        if (pr != PFX_OK) {
-            char fix[PFX_STRLEN];
-            if (pr == PFX_HOST_BITS)
-                fprintf(err, "arsim graph: --prefix %s has host bits set; did you mean %s?\n", a->prefix, pfx_format(p, fix));
-            else
-                fprintf(err, "arsim graph: --prefix expects a.b.c.d/len, got \"%s\"\n", a->prefix);
-            return EXIT_BAD_INPUT;
-        }
-    }
+    if (a->prefix && !cli_parse_prefix("graph", a->prefix, &p, err))
+        return EXIT_BAD_INPUT;
     g_autofree char *probe = a->format ? g_strconcat("x.", a->format, NULL) : NULL;
     if (!graph_format_for(probe ? probe : a->output)) {
         if (a->format)

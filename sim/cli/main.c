@@ -69,8 +69,8 @@ static int main_run(int argc, char **argv)
 {
     ArRunArgs a = { 0 };
     g_auto(GStrv) sets = NULL;
-    g_autofree char *node = NULL, *learned = NULL, *advertised = NULL, *output = NULL;
-    gboolean json = FALSE, stats = FALSE, timeline = FALSE;
+    g_autofree char *node = NULL, *learned = NULL, *advertised = NULL, *output = NULL, *vnet = NULL, *prefix = NULL;
+    gboolean json = FALSE, stats = FALSE, timeline = FALSE, all = FALSE;
     g_autofree char *until = NULL, *trace = NULL, *chart = NULL, *mrt_out = NULL;
     int seed = 1;
     gint64 max_events = 0;
@@ -79,6 +79,12 @@ static int main_run(int argc, char **argv)
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
           "Also report events, messages, routes stored, interned sets, peak memory (stderr, or \"stats\" in --json)", NULL },
         { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Only this node (e.g. sdwan, ars/0, msee/onprem2) or VNet", "NAME" },
+        { "vnet", 0, 0, G_OPTION_ARG_STRING, &vnet,
+          "Only this VNet's (or VNET/SUBNET's) effective routes, in full (JSON: expanded)", "NAME" },
+        { "prefix", 0, 0, G_OPTION_ARG_STRING, &prefix,
+          "Only the routes for exactly this prefix, in every node and VNet (JSON: expanded)", "A.B.C.D/LEN" },
+        { "all", 0, 0, G_OPTION_ARG_NONE, &all,
+          "Everything in full whatever the size (text: no summary; JSON: every VNet's routes expanded)", NULL },
         { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
         { "learned-routes", 0, 0, G_OPTION_ARG_STRING, &learned,
           "Routes the Route Server learned from this NVA, as 'az network routeserver peering list-learned-routes'", "NVA" },
@@ -102,6 +108,11 @@ static int main_run(int argc, char **argv)
         "Prints, for every BGP speaker, every path it holds ('>' = best) with next hop, origin\n"
         "(Igp/EBgp/IBgp as Azure shows it), the peer it came from and the AS path (nearest AS first,\n"
         "hyphen-separated as Azure writes it); then each VNet's effective routes (what its VMs get).\n"
+        "Past 20,000 lines of routes (Azure's maximum has millions) the text is a summary instead: per\n"
+        "node its paths and best paths by peer and origin, each effective-route table that VNets share\n"
+        "printed once with the VNets sharing it, and per VNet only its own routes; --node, --vnet,\n"
+        "--prefix and --all show more. --json groups VNets the same way (\"tables\", each VNet naming its\n"
+        "table; docs/output-format.md); --all expands every VNet.\n"
         "Generated nodes: Route Server instances NAME/0 and NAME/1, active-active VPN gateway\n"
         "instances NAME/0 and NAME/1, ExpressRoute circuits msee/SITE.\n"
         "Scenarios with \"events\" (docs/scenario-format.md) run in simulated time: --timeline tells\n"
@@ -119,6 +130,9 @@ static int main_run(int argc, char **argv)
     a.sets = sets;
     a.json = json;
     a.node = node;
+    a.vnet = vnet;
+    a.prefix = prefix;
+    a.all = all;
     a.learned = learned;
     a.advertised = advertised;
     a.output = output;

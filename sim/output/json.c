@@ -29,28 +29,61 @@ static const char *route_origin(const ArSpeaker *sp, const ArRoute *r)
     return bgp_peer(sp, r->peer)->session->ibgp ? "IBgp" : "EBgp";
 }
 
-cJSON *out_route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r)
+/* A whole number >= 0 as cJSON prints it ("%1.15g" of an integer is its digits), without cJSON's
+ * printf-and-scanf round trip per number: O(digits). */
+static cJSON *int_json(guint64 v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    *--p = '\0';
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    return cJSON_CreateRaw(p);
+}
+
+/* AS paths are interned: one document formats each once. const ArAsPath* -> char*. */
+static const char *path_text(GHashTable *cache, const ArAsPath *p)
+{
+    char *s = g_hash_table_lookup(cache, p);
+    if (!s) {
+        s = attr_path_to_string(p);
+        g_hash_table_insert(cache, (gpointer)p, s);
+    }
+    return s;
+}
+
+/* One route of sp as JSON; best: it is the prefix's best path. With paths (the AS-path cache of a
+ * streamed document, whose pieces are printed and freed at once), strings that outlive the piece
+ * are referenced, not copied; without (a piece that may outlive the run), everything is copied. */
+static cJSON *route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r, gboolean best, GHashTable *paths)
 {
     char buf[PFX_STRLEN];
     cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "prefix", pfx_format(pfx_from_key(key), buf));
-    cJSON_AddItemToObject(o, "asPath", path_json(r->attrs->path));
-    cJSON_AddItemToObject(o, "nextHop", ip_json(r->attrs->next_hop));
+    cJSON_AddItemToObjectCS(o, "prefix", cJSON_CreateString(pfx_format(pfx_from_key(key), buf)));
+    cJSON_AddItemToObjectCS(o, "asPath", paths ? cJSON_CreateStringReference(path_text(paths, r->attrs->path))
+                                               : path_json(r->attrs->path));
+    cJSON_AddItemToObjectCS(o, "nextHop", ip_json(r->attrs->next_hop));
     const ArSpeaker *src = bgp_route_source(sp, r);
-    if (src)
-        cJSON_AddStringToObject(o, "from", src->name);
-    else
-        cJSON_AddNullToObject(o, "from");
-    cJSON_AddStringToObject(o, "origin", route_origin(sp, r));
-    cJSON_AddBoolToObject(o, "best", r == rib_find(&sp->rib, key)->best);
-    cJSON_AddNumberToObject(o, "weight", r->attrs->weight);
-    cJSON_AddNumberToObject(o, "localPref", r->attrs->local_pref);
-    cJSON *comms = cJSON_AddArrayToObject(o, "communities");
+    cJSON *(*str)(const char *) = paths ? cJSON_CreateStringReference : cJSON_CreateString;
+    cJSON_AddItemToObjectCS(o, "from", src ? str(src->name) : cJSON_CreateNull());
+    cJSON_AddItemToObjectCS(o, "origin", str(route_origin(sp, r)));
+    cJSON_AddItemToObjectCS(o, "best", cJSON_CreateBool(best));
+    /* Raw digits print the same as a number, but a tree kept for reading needs numbers. */
+    cJSON_AddItemToObjectCS(o, "weight", paths ? int_json(r->attrs->weight) : cJSON_CreateNumber(r->attrs->weight));
+    cJSON_AddItemToObjectCS(o, "localPref",
+                            paths ? int_json(r->attrs->local_pref) : cJSON_CreateNumber(r->attrs->local_pref));
+    cJSON *comms = cJSON_CreateArray();
+    cJSON_AddItemToObjectCS(o, "communities", comms);
     for (uint32_t i = 0; i < r->attrs->comms->len; i++) {
         g_autofree char *c = attr_comm_to_string(r->attrs->comms->vals[i]);
         cJSON_AddItemToArray(comms, cJSON_CreateString(c));
     }
     return o;
+}
+
+cJSON *out_route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r)
+{
+    return route_json(sp, key, r, r == rib_find(&sp->rib, key)->best, NULL);
 }
 
 static cJSON *sessions_json(const ArSpeaker *sp)
@@ -71,73 +104,207 @@ static cJSON *sessions_json(const ArSpeaker *sp)
     return arr;
 }
 
-static cJSON *node_json(const ArSpeaker *sp)
+/* A node's members before its routes: kind, asn, ip, sessions. */
+static void node_head(ArJsonOut *w, const ArSpeaker *sp)
 {
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddStringToObject(o, "kind", bgp_kind_name(sp->kind));
-    cJSON_AddNumberToObject(o, "asn", sp->asn);
-    cJSON_AddItemToObject(o, "ip", ip_json(sp->ip));
-    cJSON_AddItemToObject(o, "sessions", sessions_json(sp));
-    cJSON *routes = cJSON_AddArrayToObject(o, "routes");
-    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t key = g_array_index(keys, uint64_t, i);
-        for (const ArRoute *r = rib_find(&sp->rib, key)->routes; r; r = r->next)
-            cJSON_AddItemToArray(routes, out_route_json(sp, key, r));
+    out_json_put(w, "kind", cJSON_CreateString(bgp_kind_name(sp->kind)));
+    out_json_put(w, "asn", cJSON_CreateNumber(sp->asn));
+    out_json_put(w, "ip", ip_json(sp->ip));
+    out_json_put(w, "sessions", sessions_json(sp));
+}
+
+/* A prefix of a RIB and its paths, for walking a RIB in prefix order without a lookup per prefix. */
+typedef struct KeyNet {
+    uint64_t key;          /* prefix key */
+    const ArRibNet *net;   /* its paths */
+} KeyNet;
+
+static gint keynet_cmp(gconstpointer a, gconstpointer b)
+{
+    uint64_t x = ((const KeyNet *)a)->key, y = ((const KeyNet *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* One node, one route at a time (only the routes for v->prefix when given). O(R log R) to sort
+ * its prefixes. */
+static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GHashTable *paths)
+{
+    out_json_begin(w, sp->name, FALSE);
+    node_head(w, sp);
+    out_json_begin(w, "routes", TRUE);
+    g_autoptr(GArray) nets = g_array_sized_new(FALSE, FALSE, sizeof(KeyNet), rib_size(&sp->rib));
+    if (v && v->prefix) {
+        KeyNet kn = { pfx_key(*v->prefix), rib_find(&sp->rib, pfx_key(*v->prefix)) };
+        if (kn.net)
+            g_array_append_val(nets, kn);
+    } else {
+        ArRibIter it;
+        KeyNet kn;
+        ArRibNet *n;
+        rib_iter_init(&it, &sp->rib);
+        while (rib_iter_next(&it, &kn.key, &n)) {
+            kn.net = n;
+            g_array_append_val(nets, kn);
+        }
+        g_array_sort(nets, keynet_cmp);
     }
+    for (guint i = 0; i < nets->len; i++) {
+        const KeyNet *kn = &g_array_index(nets, KeyNet, i);
+        for (const ArRoute *r = kn->net->routes; r; r = r->next)
+            out_json_put(w, NULL, route_json(sp, kn->key, r, r == kn->net->best, paths));
+    }
+    out_json_end(w);
+    out_json_end(w);
+}
+
+cJSON *out_eff_route_json(const ArEffRoute *r)
+{
+    char buf[PFX_STRLEN];
+    cJSON *o = cJSON_CreateObject();
+    cJSON_AddStringToObject(o, "prefix", pfx_format(r->prefix, buf));
+    cJSON_AddStringToObject(o, "source", eff_source_name(r));
+    cJSON_AddStringToObject(o, "nextHopType", eff_nh_type_name(r->type));
+    cJSON *ips = cJSON_AddArrayToObject(o, "nextHopIps");
+    for (guint k = 0; k < r->next_hops->len; k++)
+        cJSON_AddItemToArray(ips, ip_json(g_array_index(r->next_hops, uint32_t, k)));
+    cJSON *via = cJSON_AddArrayToObject(o, "nextHop");
+    for (guint k = 0; k < r->via->len; k++)
+        cJSON_AddItemToArray(via, cJSON_CreateString(((const ArSpeaker *)g_ptr_array_index(r->via, k))->name));
+    if (r->path)
+        cJSON_AddItemToObject(o, "asPath", path_json(r->path));
     return o;
 }
 
-static cJSON *eff_json(const ArEffTable *t)
+char *out_eff_shared_key(const ArScenario *scn, const ArEffShared *sh)
 {
-    cJSON *arr = cJSON_CreateArray();
-    char buf[PFX_STRLEN];
-    ArEffIter it;
-    eff_iter_init(&it, t);
-    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "prefix", pfx_format(r->prefix, buf));
-        cJSON_AddStringToObject(o, "source", eff_source_name(r));
-        cJSON_AddStringToObject(o, "nextHopType", eff_nh_type_name(r->type));
-        cJSON *ips = cJSON_AddArrayToObject(o, "nextHopIps");
-        for (guint k = 0; k < r->next_hops->len; k++)
-            cJSON_AddItemToArray(ips, ip_json(g_array_index(r->next_hops, uint32_t, k)));
-        cJSON *via = cJSON_AddArrayToObject(o, "nextHop");
-        for (guint k = 0; k < r->via->len; k++)
-            cJSON_AddItemToArray(via, cJSON_CreateString(((const ArSpeaker *)g_ptr_array_index(r->via, k))->name));
-        if (r->path)
-            cJSON_AddItemToObject(o, "asPath", path_json(r->path));
-        cJSON_AddItemToArray(arr, o);
+    if (sh->hub == AR_NO_INDEX)
+        return g_strdup(OUT_NO_HUB_TABLE);
+    return g_strdup(((const ArVnet *)g_ptr_array_index(scn->vnets, sh->hub))->name);
+}
+
+gboolean out_view_keeps_table(const ArScenario *scn, const ArEffTable *t, const ArRunView *v)
+{
+    const char *want = v ? (v->vnet ? v->vnet : v->node) : NULL;
+    if (!want)
+        return TRUE;
+    const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
+    g_autofree char *name = eff_table_name(scn, t);
+    return strcmp(want, name) == 0 || strcmp(want, vn->name) == 0;
+}
+
+/* The routes of rs (ArEffRoute) whose prefix is exactly p, or all when p is NULL, as pieces. */
+static void eff_routes_write(ArJsonOut *w, const GArray *rs, const ArPrefix *p)
+{
+    for (guint i = 0; i < rs->len; i++) {
+        const ArEffRoute *r = &g_array_index(rs, ArEffRoute, i);
+        if (!p || pfx_key(r->prefix) == pfx_key(*p))
+            out_json_put(w, NULL, out_eff_route_json(r));
     }
-    return arr;
+}
+
+/* "tables": each shared table a kept VNet layers on, once: its hub, its VNets, its routes. */
+static void tables_write(ArJsonOut *w, const ArRun *run, const ArRunView *v)
+{
+    const ArScenario *scn = run->net->scn;
+    g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
+    g_autofree gboolean *used = g_new0(gboolean, shared->len + 1);
+    for (guint i = 0; i < run->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        if (t->shared && out_view_keeps_table(scn, t, v))
+            used[t->shared->id] = TRUE;
+    }
+    out_json_begin(w, "tables", FALSE);
+    for (guint i = 0; i < shared->len; i++) {
+        const ArEffShared *sh = g_ptr_array_index(shared, i);
+        if (!used[i])
+            continue;
+        g_autofree char *key = out_eff_shared_key(scn, sh);
+        out_json_begin(w, key, FALSE);
+        out_json_put(w, "hub", sh->hub == AR_NO_INDEX ? cJSON_CreateNull()
+                                                     : cJSON_CreateString(((const ArVnet *)g_ptr_array_index(scn->vnets, sh->hub))->name));
+        cJSON *names = cJSON_CreateArray();
+        for (guint k = 0; k < sh->members->len; k++)
+            cJSON_AddItemToArray(names, cJSON_CreateString(((const ArVnet *)g_ptr_array_index(scn->vnets, g_array_index(sh->members, int, k)))->name));
+        out_json_put(w, "vnets", names);
+        out_json_begin(w, "routes", TRUE);
+        eff_routes_write(w, sh->routes, NULL);
+        out_json_end(w);
+        out_json_end(w);
+    }
+    out_json_end(w);
+}
+
+/* One VNet's (or subnet's) entry of "effectiveRoutes": {"table", "routes", "hidden"}. */
+static void eff_entry_write(ArJsonOut *w, const ArScenario *scn, const ArEffTable *t, const ArRunView *v, gboolean expand)
+{
+    g_autofree char *name = eff_table_name(scn, t);
+    out_json_begin(w, name, FALSE);
+    char buf[PFX_STRLEN];
+    if (expand || !t->shared) {
+        out_json_put(w, "table", cJSON_CreateNull());
+        out_json_begin(w, "routes", TRUE);
+        ArEffIter it;
+        eff_iter_init(&it, t);
+        for (const ArEffRoute *r; (r = eff_iter_next(&it));)
+            if (!v || !v->prefix || pfx_key(r->prefix) == pfx_key(*v->prefix))
+                out_json_put(w, NULL, out_eff_route_json(r));
+        out_json_end(w);
+        out_json_put(w, "hidden", cJSON_CreateArray());
+    } else {
+        g_autofree char *key = out_eff_shared_key(scn, t->shared);
+        out_json_put(w, "table", cJSON_CreateString(key));
+        out_json_begin(w, "routes", TRUE);
+        eff_routes_write(w, t->own, NULL);
+        out_json_end(w);
+        cJSON *hidden = cJSON_CreateArray();
+        for (guint k = 0; k < t->hidden->len; k++) {
+            const ArEffRoute *r = &g_array_index(t->shared->routes, ArEffRoute, g_array_index(t->hidden, guint, k));
+            cJSON_AddItemToArray(hidden, cJSON_CreateString(pfx_format(r->prefix, buf)));
+        }
+        out_json_put(w, "hidden", hidden);
+    }
+    out_json_end(w);
+}
+
+void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
+{
+    const ArSim *sim = run->net->sim;
+    const ArScenario *scn = run->net->scn;
+    gboolean expand = v && (v->all || v->vnet || v->prefix);
+    out_json_put(w, "formatVersion", cJSON_CreateNumber(OUT_RUN_FORMAT_VERSION));
+    if (scn->name)
+        out_json_put(w, "scenario", cJSON_CreateString(scn->name));
+    out_json_put(w, "converged", cJSON_CreateBool(run->end == RUN_CONVERGED));
+    out_json_put(w, "time", cJSON_CreateNumber((double)sim->stats.last_change / (double)AR_SEC));
+    out_json_put(w, "messages", cJSON_CreateNumber((double)sim->stats.updates));
+    out_json_put(w, "events", cJSON_CreateNumber((double)sim->stats.events));
+    out_json_begin(w, "nodes", FALSE);
+    g_autoptr(GHashTable) paths = out_json_is_stream(w) ? g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free) : NULL;
+    for (guint i = 0; i < sim->speakers->len && !(v && v->vnet); i++) {
+        const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
+        if (!v || !v->node || strcmp(v->node, sp->name) == 0)
+            node_write(w, sp, v, paths);
+    }
+    out_json_end(w);
+    if (!expand)
+        tables_write(w, run, v);
+    out_json_begin(w, "effectiveRoutes", FALSE);
+    for (guint i = 0; i < run->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        if (out_view_keeps_table(scn, t, v))
+            eff_entry_write(w, scn, t, v, expand);
+    }
+    out_json_end(w);
 }
 
 cJSON *out_run_json(const ArRun *run, const char *node_filter)
 {
-    const ArSim *sim = run->net->sim;
-    const ArScenario *scn = run->net->scn;
-    cJSON *doc = cJSON_CreateObject();
-    if (scn->name)
-        cJSON_AddStringToObject(doc, "scenario", scn->name);
-    cJSON_AddBoolToObject(doc, "converged", run->end == RUN_CONVERGED);
-    cJSON_AddNumberToObject(doc, "time", (double)sim->stats.last_change / (double)AR_SEC);
-    cJSON_AddNumberToObject(doc, "messages", (double)sim->stats.updates);
-    cJSON_AddNumberToObject(doc, "events", (double)sim->stats.events);
-    cJSON *nodes = cJSON_AddObjectToObject(doc, "nodes");
-    for (guint i = 0; i < sim->speakers->len; i++) {
-        const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
-        if (!node_filter || strcmp(node_filter, sp->name) == 0)
-            cJSON_AddItemToObject(nodes, sp->name, node_json(sp));
-    }
-    cJSON *eff = cJSON_AddObjectToObject(doc, "effectiveRoutes");
-    for (guint i = 0; i < run->eff->len; i++) {
-        const ArEffTable *t = g_ptr_array_index(run->eff, i);
-        g_autofree char *name = eff_table_name(scn, t);
-        const ArVnet *vn = g_ptr_array_index(scn->vnets, t->vnet);
-        if (!node_filter || strcmp(node_filter, name) == 0 || strcmp(node_filter, vn->name) == 0)
-            cJSON_AddItemToObject(eff, name, eff_json(t));
-    }
-    return doc;
+    ArRunView v = { .node = node_filter };
+    ArJsonOut *w = out_json_dom();
+    out_json_begin(w, NULL, FALSE);
+    out_run_json_write(run, &v, w);
+    out_json_end(w);
+    return out_json_dom_finish(w);
 }
 
 /* One entry as `az network routeserver peering list-*-routes` prints it (section 8). */

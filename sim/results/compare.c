@@ -871,26 +871,6 @@ void cmp_report_text(const ArCompare *c, GString *out)
 
 /* ---- JSON report --------------------------------------------------------------------------- */
 
-/* The effective route's object as out_run_json printed it (same index in the same table). */
-static cJSON *cmp_eff_json(const cJSON *doc, const char *vnet, const ArEffTable *t, const ArEffRoute *e)
-{
-    const cJSON *arr = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(doc, "effectiveRoutes"), vnet);
-    /* The first entry of e's prefix in the whole table (the one the diff walk took): O(log n). */
-    const GArray *rs = eff_table_routes(t);
-    uint64_t key = pfx_key(e->prefix);
-    guint lo = 0, hi = rs->len;
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        if (pfx_key(g_array_index(rs, ArEffRoute, mid).prefix) < key)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    int idx = (int)lo;
-    const cJSON *item = cJSON_GetArrayItem(arr, idx);
-    return item ? cJSON_Duplicate(item, true) : cJSON_CreateNull();
-}
-
 static cJSON *cmp_diff_shape(void)
 {
     cJSON *o = cJSON_CreateObject();
@@ -961,8 +941,8 @@ cJSON *cmp_report_json(const ArCompare *c)
         cJSON *shape = cmp_diff_shape();
         for (guint k = 0; k < v->diffs->len; k++) {
             const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
-            cmp_add_diff(shape, d, d->before ? cmp_eff_json(before, v->name, v->before, d->before) : NULL,
-                         d->after ? cmp_eff_json(after, v->name, v->after, d->after) : NULL);
+            cmp_add_diff(shape, d, d->before ? out_eff_route_json(d->before) : NULL,
+                         d->after ? out_eff_route_json(d->after) : NULL);
         }
         cJSON_AddItemToObject(eff, v->name, shape);
     }

@@ -1,0 +1,230 @@
+/* test_run_output.c - run outputs at any size: the streamed JSON document (same content as the DOM,
+ * failures reported, never "null"), the grouped and expanded effective routes, the text summary. */
+#include "testlib.h"
+#include "arsim/generate.h"
+#include "arsim/output.h"
+
+#include <glib/gstdio.h>
+#include <string.h>
+
+/* The run document of run streamed to a file with view v, parsed back. */
+static cJSON *streamed(const ArRun *run, const ArRunView *v, const char *dir)
+{
+    g_autofree char *path = g_build_filename(dir, "run.json", NULL);
+    g_autoptr(GError) e = NULL;
+    ArOutStream *s = out_stream_open(path, &e);
+    g_assert_no_error(e);
+    ArJsonOut *w = out_json_stream(s);
+    out_json_begin(w, NULL, FALSE);
+    out_run_json_write(run, v, w);
+    out_json_end(w);
+    out_json_free(w);
+    g_assert_true(out_stream_close(s, &e));
+    g_assert_no_error(e);
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    cJSON *doc = cJSON_Parse(text);
+    g_assert_nonnull(doc);
+    return doc;
+}
+
+/* A VNet's full effective routes rebuilt from the grouped document the way docs/output-format.md
+ * tells scripts to: the shared table minus the hidden prefixes, plus its own routes, in order. */
+static GPtrArray *rebuild(const cJSON *doc, const cJSON *entry)
+{
+    GPtrArray *out = g_ptr_array_new();
+    const cJSON *table = cJSON_GetObjectItem(entry, "table"), *r;
+    if (!cJSON_IsNull(table)) {
+        const cJSON *shared = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "tables"), table->valuestring);
+        g_assert_nonnull(shared);
+        g_autoptr(GHashTable) hidden = g_hash_table_new(g_str_hash, g_str_equal);
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(entry, "hidden")) g_hash_table_add(hidden, r->valuestring);
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(shared, "routes"))
+        {
+            if (!g_hash_table_contains(hidden, cJSON_GetObjectItem(r, "prefix")->valuestring))
+                g_ptr_array_add(out, (gpointer)r);
+        }
+    }
+    cJSON_ArrayForEach(r, cJSON_GetObjectItem(entry, "routes")) g_ptr_array_add(out, (gpointer)r);
+    return out;
+}
+
+/* The streamed document holds what the DOM holds; it is version 2 with shared tables; each VNet
+ * rebuilt from its table, hidden and own routes is exactly its expanded (--all) entry. */
+static void test_stream_and_groups(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-out-XXXXXX", NULL);
+    const char *names[] = { "seed-er-sdwan.json", "multi-region.json", "spoke-firewall.json", "shared-circuit.json" };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autoptr(ArScenario) scn = test_load_scenario(names[i], NULL);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        cJSON *dom = out_run_json(run, NULL);
+        cJSON *doc = streamed(run, NULL, dir);
+        g_assert_true(cJSON_Compare(dom, doc, TRUE));
+        g_assert_cmpint(cJSON_GetObjectItem(doc, "formatVersion")->valueint, ==, OUT_RUN_FORMAT_VERSION);
+        g_assert_nonnull(cJSON_GetObjectItem(doc, "tables"));
+        ArRunView all = { .all = TRUE };
+        cJSON *full = streamed(run, &all, dir);
+        g_assert_null(cJSON_GetObjectItem(full, "tables"));
+        const cJSON *e;
+        cJSON_ArrayForEach(e, cJSON_GetObjectItem(doc, "effectiveRoutes"))
+        {
+            const cJSON *x = cJSON_GetObjectItem(cJSON_GetObjectItem(full, "effectiveRoutes"), e->string);
+            g_assert_true(cJSON_IsNull(cJSON_GetObjectItem(x, "table")));
+            const cJSON *want = cJSON_GetObjectItem(x, "routes");
+            g_autoptr(GPtrArray) got = rebuild(doc, e);
+            g_assert_cmpint(cJSON_GetArraySize(want), ==, (int)got->len);
+            /* Same routes; the rebuilt list is in shared-then-own order, so match by prefix and type. */
+            for (guint k = 0; k < got->len; k++) {
+                const cJSON *g = g_ptr_array_index(got, k), *w;
+                gboolean found = FALSE;
+                cJSON_ArrayForEach(w, want) found |= cJSON_Compare(g, w, TRUE);
+                g_assert_true(found);
+            }
+        }
+        cJSON_Delete(full);
+        cJSON_Delete(doc);
+        cJSON_Delete(dom);
+    }
+    g_rmdir(dir);
+}
+
+/* A piece that cannot be built fails the output: close reports it naming the file, the target
+ * keeps its old content and no temporary file is left. Writing to a full device fails the same. */
+static void test_stream_failures(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-out-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "out.json", NULL);
+    g_assert_true(g_file_set_contents(path, "old", -1, NULL));
+    g_autoptr(GError) e = NULL;
+    ArOutStream *s = out_stream_open(path, &e);
+    g_assert_nonnull(s);
+    ArJsonOut *w = out_json_stream(s);
+    out_json_begin(w, NULL, FALSE);
+    out_json_put(w, "fine", cJSON_CreateNumber(1));
+    out_json_put(w, "nodes", NULL); /* what cJSON returns when it cannot allocate */
+    out_json_put(w, "after", cJSON_CreateNumber(2));
+    out_json_end(w);
+    out_json_free(w);
+    g_assert_false(out_stream_close(s, &e));
+    g_assert_error(e, AR_ERROR, AR_ERROR_IO);
+    g_assert_nonnull(strstr(e->message, path));
+    g_assert_nonnull(strstr(e->message, "\"nodes\" of the document could not be built"));
+    g_autofree char *kept = NULL;
+    g_assert_true(g_file_get_contents(path, &kept, NULL, NULL));
+    g_assert_cmpstr(kept, ==, "old");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_cmpstr(g_dir_read_name(d), ==, "out.json");
+    g_assert_null(g_dir_read_name(d));
+    g_clear_error(&e);
+
+    if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+        g_autoptr(ArScenario) scn = test_load_scenario("seed-er-sdwan.json", NULL);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        s = out_stream_open("/dev/full", &e);
+        g_assert_no_error(e);
+        w = out_json_stream(s);
+        out_json_begin(w, NULL, FALSE);
+        out_run_json_write(run, NULL, w);
+        out_json_end(w);
+        out_json_free(w);
+        g_assert_false(out_stream_close(s, &e));
+        g_assert_nonnull(strstr(e->message, "/dev/full: cannot write"));
+    }
+    g_unlink(path);
+    g_rmdir(dir);
+}
+
+/* Lines of text. */
+static guint count_lines(const char *s)
+{
+    guint n = 0;
+    for (; *s; s++)
+        n += *s == '\n';
+    return n;
+}
+
+/* Past OUT_TEXT_FULL_LINES lines of routes the text is a summary: per node counts by peer, each
+ * shared table once with its VNets, per VNet its own routes; --all, --prefix and --vnet still
+ * print in full what they ask for. A small scenario prints in full. */
+static void test_text_summary(void)
+{
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 30;
+    p.nvas = 2;
+    p.routes_per_nva = 10;
+    p.er_prefixes = 1000; /* 31 VNets x ~1000 routes: past the threshold */
+    g_autoptr(GError) ge = NULL;
+    cJSON *gen = gen_scenario(&p, &ge);
+    g_assert_no_error(ge);
+    g_autofree char *gtext = cJSON_PrintUnformatted(gen);
+    cJSON_Delete(gen);
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    g_autoptr(ArScenario) scn = load_text("generated", gtext, strlen(gtext), NULL, diags);
+    g_assert_nonnull(scn);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+
+    g_autoptr(GString) sum = g_string_new(NULL);
+    out_run_text(run, NULL, sum, NULL);
+    g_assert_nonnull(strstr(sum->str, "This run is large"));
+    g_assert_nonnull(strstr(sum->str, "--all (everything in full)"));
+    g_assert_nonnull(strstr(sum->str, "Effective routes shared by 31 VNets (the gateways and Route Server of hub):"));
+    g_assert_nonnull(strstr(sum->str, "    From               Orig       Paths       Best\n"));
+    g_assert_nonnull(strstr(sum->str, "Effective routes of VMs in VNet spoke7 (uses the gateways of hub): "));
+    g_assert_null(strstr(sum->str, "Routes per node ('>' marks the best path)"));
+
+    ArRunView all = { .all = TRUE };
+    g_autoptr(GString) full = g_string_new(NULL);
+    out_run_text(run, &all, full, NULL);
+    g_assert_null(strstr(full->str, "This run is large"));
+    g_assert_nonnull(strstr(full->str, "Routes per node ('>' marks the best path)"));
+    g_assert_cmpuint(count_lines(full->str), >, OUT_TEXT_FULL_LINES);
+    g_assert_cmpuint(count_lines(sum->str) * 5, <, count_lines(full->str));
+
+    /* --prefix: one prefix in every node and VNet. */
+    const ArVnet *spoke = g_ptr_array_index(scn->vnets, 3);
+    ArPrefix sp = g_array_index(spoke->prefixes, ArPrefix, 0);
+    char want[PFX_STRLEN];
+    pfx_format(sp, want);
+    ArRunView one = { .prefix = &sp };
+    g_autoptr(GString) pv = g_string_new(NULL);
+    out_run_text(run, &one, pv, NULL);
+    g_assert_null(strstr(pv->str, "This run is large"));
+    g_auto(GStrv) lines = g_strsplit(pv->str, "\n", -1);
+    guint routes = 0;
+    for (char **l = lines; *l; l++) {
+        if ((g_str_has_prefix(*l, "    ") || g_str_has_prefix(*l, "  > ")) && !strstr(*l, "Network") &&
+            !strstr(*l, "Address prefix")) {
+            g_assert_nonnull(strstr(*l, want));
+            routes++;
+        }
+    }
+    /* The spoke's own space, the hub's peering route, and the nodes that learned it. */
+    g_assert_cmpuint(routes, >=, 4);
+    g_assert_nonnull(strstr(pv->str, "Effective routes of VMs in VNet spoke30"));
+
+    /* --vnet: that VNet's effective routes in full, nothing else. */
+    ArRunView vn = { .vnet = spoke->name };
+    g_autoptr(GString) vv = g_string_new(NULL);
+    out_run_text(run, &vn, vv, NULL);
+    const ArEffTable *t = g_ptr_array_index(run->eff, 3);
+    g_assert_cmpuint(count_lines(vv->str), ==, t->len + 3); /* title, header, routes, blank line */
+
+    /* A shipped scenario stays in full. */
+    g_autoptr(ArScenario) small = test_load_scenario("seed-er-sdwan.json", NULL);
+    g_autoptr(ArRun) srun = run_scenario(small, NULL);
+    g_autoptr(GString) st = g_string_new(NULL);
+    out_run_text(srun, NULL, st, NULL);
+    g_assert_nonnull(strstr(st->str, "Routes per node ('>' marks the best path)"));
+    g_assert_null(strstr(st->str, "This run is large"));
+}
+
+int main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/output/stream-and-groups", test_stream_and_groups);
+    g_test_add_func("/output/stream-failures", test_stream_failures);
+    g_test_add_func("/output/text-summary", test_text_summary);
+    return g_test_run();
+}
