@@ -130,10 +130,24 @@ view_rows() {
     cmd_row "$1 report" "$tmp/report.html" report "$2" -o "$tmp/report.html"
 }
 
+# run_rows NAME FILE: `arsim run` (text) and `arsim run --json` of one scenario, memory capped (a
+# regression must not take the machine down); the JSON document is checked whole with python3's
+# json module (a truncated or "null" document fails the benchmark).
+run_rows() {
+    (ulimit -v 8000000; cmd_row "$1 run" "$tmp/run.txt" run "$2" -o "$tmp/run.txt") || arsim_die "$1 run failed"
+    (ulimit -v 8000000; cmd_row "$1 run --json" "$tmp/run.json" run --json "$2" -o "$tmp/run.json") ||
+        arsim_die "$1 run --json failed"
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["formatVersion"] == 2' "$tmp/run.json" ||
+        arsim_die "$1 run --json: not a valid run document"
+    arsim_log "$1 run --json: valid JSON ($(wc -c <"$tmp/run.json") bytes)"
+    rm -f -- "$tmp/run.txt" "$tmp/run.json"
+}
+
 if wants E2E; then
     [[ -x /usr/bin/time ]] || ensure_packages time
     [[ -f "$tmp/b2.json" ]] || gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 \
         --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+    run_rows "B2" "$tmp/b2.json"
     view_rows "B2" "$tmp/b2.json"
     [[ -f "$tmp/er-1000000.json" ]] || gen "${B3_ARGS[@]}" --er-prefixes 1000000 -o "$tmp/er-1000000.json"
     view_rows "B5 1M" "$tmp/er-1000000.json"
