@@ -279,6 +279,115 @@ static void test_handmade(void)
     g_assert_nonnull(strstr(e->message, "peer index 3 chosen, but the PEER_INDEX_TABLE lists 3 peers"));
 }
 
+/* A BGP4MP message record (type 16, or 17 with microseconds) from peer_ip carrying a BGP message:
+ * type 2 (UPDATE) with the withdrawn, attributes and NLRI given, or another type with no body. */
+static void bgp4mp(GByteArray *b, gboolean et, gboolean as4, uint32_t peer_ip, unsigned type, const GByteArray *wd,
+                   const GByteArray *attrs, const GByteArray *nlri)
+{
+    guint r = rec_begin(b, et ? 17 : 16, as4 ? 4 : 1);
+    if (et)
+        b32(b, 123456);
+    if (as4) {
+        b32(b, 4200000001u);
+        b32(b, 65515);
+    } else {
+        b16(b, 23456);
+        b16(b, 65515);
+    }
+    b16(b, 0); /* interface */
+    b16(b, 1); /* AFI IPv4 */
+    b32(b, peer_ip);
+    b32(b, 0x0A000001u);
+    for (int i = 0; i < 16; i++)
+        b8(b, 0xff);
+    guint body = type == 2 ? 4 + wd->len + attrs->len + nlri->len : 0;
+    b16(b, 19 + body);
+    b8(b, type);
+    if (type == 2) {
+        b16(b, wd->len);
+        g_byte_array_append(b, wd->data, wd->len);
+        b16(b, attrs->len);
+        g_byte_array_append(b, attrs->data, attrs->len);
+        g_byte_array_append(b, nlri->data, nlri->len);
+    }
+    rec_end(b, r);
+}
+
+static void nlri(GByteArray *b, unsigned a, unsigned b2, unsigned len)
+{
+    b8(b, len);
+    b8(b, a);
+    if (len > 8)
+        b8(b, b2);
+}
+
+/* BGP4MP UPDATEs, applied in order: announcements, a withdrawal, another peer's routes left out,
+ * a 2-byte AS_PATH completed by its AS4_PATH (RFC 6793), a KEEPALIVE and an IPv6 session skipped. */
+static void test_bgp4mp(void)
+{
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    g_autoptr(GByteArray) none = g_byte_array_new();
+    g_autoptr(GByteArray) a4 = simple_attrs(0, (const uint32_t[]){ 4200000001u, 65002 }, 2);
+    g_autoptr(GByteArray) two = g_byte_array_new();
+    nlri(two, 10, 1, 16);
+    nlri(two, 10, 2, 16);
+    bgp4mp(b, FALSE, TRUE, 0xC0000201u, 2, none, a4, two);
+    /* 2-byte session: AS_PATH 65001 23456 and AS4_PATH 4200000001. */
+    g_autoptr(GByteArray) a2 = g_byte_array_new();
+    attr_hdr(a2, 0x40, 1, 1, FALSE);
+    b8(a2, 1);
+    attr_hdr(a2, 0x40, 2, 6, FALSE);
+    b8(a2, 2);
+    b8(a2, 2);
+    b16(a2, 65001);
+    b16(a2, 23456);
+    attr_hdr(a2, 0xC0, 17, 6, FALSE);
+    b8(a2, 2);
+    b8(a2, 1);
+    b32(a2, 4200000001u);
+    g_autoptr(GByteArray) three = g_byte_array_new();
+    nlri(three, 10, 3, 16);
+    bgp4mp(b, FALSE, FALSE, 0xC0000201u, 2, none, a2, three);
+    g_autoptr(GByteArray) wd = g_byte_array_new();
+    nlri(wd, 10, 1, 16);
+    bgp4mp(b, TRUE, TRUE, 0xC0000201u, 2, wd, none, none); /* withdraws 10.1/16 */
+    g_autoptr(GByteArray) other = g_byte_array_new();
+    nlri(other, 10, 9, 16);
+    bgp4mp(b, FALSE, TRUE, 0xC0000209u, 2, none, a4, other); /* another peer */
+    bgp4mp(b, FALSE, TRUE, 0xC0000201u, 4, NULL, NULL, NULL); /* KEEPALIVE */
+    ArMrtPeerSel sel = { .by_ip = true, .ip = 0xC0000201u };
+    g_autoptr(ArRouteTable) t = scn_route_table_new("updates.mrt");
+    g_autoptr(GError) e = NULL;
+    g_assert_true(mrt_parse(b->data, b->len, &sel, t, &e));
+    g_assert_no_error(e);
+    g_assert_cmpuint(t->routes->len, ==, 2);
+    g_assert_null(route_of(t, "10.1.0.0/16"));
+    g_assert_cmpuint(asn_at(t, attrs_of(t, "10.2.0.0/16"), 0), ==, 4200000001u);
+    const ArTableAttrs *x = attrs_of(t, "10.3.0.0/16");
+    g_assert_cmpuint(x->path_len, ==, 2);
+    g_assert_cmpuint(asn_at(t, x, 0), ==, 65001);
+    g_assert_cmpuint(asn_at(t, x, 1), ==, 4200000001u);
+    g_assert_cmpuint(x->origin, ==, ORIGIN_EGP);
+    g_assert_cmpuint(t->skipped_other, ==, 1);
+    /* Without a peer, the other peer's route too. */
+    g_autoptr(ArRouteTable) ta = scn_route_table_new("updates.mrt");
+    g_assert_true(mrt_parse(b->data, b->len, NULL, ta, NULL));
+    g_assert_cmpuint(ta->routes->len, ==, 3);
+    /* A peer index means nothing to UPDATEs. */
+    g_autoptr(ArRouteTable) ti = scn_route_table_new("updates.mrt");
+    sel = (ArMrtPeerSel){ .by_index = true, .index = 0 };
+    g_assert_false(mrt_parse(b->data, b->len, &sel, ti, &e));
+    g_assert_nonnull(strstr(e->message, "UPDATE messages name peers by address"));
+    g_clear_error(&e);
+    /* Every truncation is refused with an offset, never a crash. */
+    for (guint len = 1; len < b->len; len++) {
+        g_autoptr(ArRouteTable) tc = scn_route_table_new("cut.mrt");
+        g_autoptr(GError) ec = NULL;
+        if (!mrt_parse(b->data, len, NULL, tc, &ec))
+            g_assert_true(g_str_has_prefix(ec->message, "cut.mrt: byte "));
+    }
+}
+
 /* Offsets where the hand-made file's records start (and its end). */
 static GArray *record_starts(const GByteArray *b)
 {
@@ -804,6 +913,7 @@ int main(int argc, char **argv)
     g_test_add_func("/mrt/malformed", test_malformed);
     g_test_add_func("/mrt/writer-roundtrip", test_writer_roundtrip);
     g_test_add_func("/mrt/text", test_text);
+    g_test_add_func("/mrt/bgp4mp", test_bgp4mp);
     g_test_add_func("/mrt/bgpdump-reads-output", test_bgpdump_reads_output);
     g_test_add_func("/mrt/generated-roundtrip", test_generated_roundtrip);
     g_test_add_func("/mrt/scenario-errors", test_scenario_errors);

@@ -57,11 +57,11 @@ static uint64_t bench_peak_kib(void)
     return p ? g_ascii_strtoull(p + 6, NULL, 10) : 0;
 }
 
-/* Loads from text (generated) or from file; prints diagnostics and exits on errors. */
-static ArScenario *bench_load(const char *file, const char *text, size_t len)
+/* Loads from text (generated) or from file, with opts (--set); prints diagnostics and exits on errors. */
+static ArScenario *bench_load(const ArLoadOptions *opts, const char *file, const char *text, size_t len)
 {
     g_autoptr(ArDiagList) diags = diag_list_new();
-    ArScenario *scn = text ? load_text("generated", text, len, NULL, diags) : load_file(file, NULL, diags);
+    ArScenario *scn = text ? load_text("generated", text, len, opts, diags) : load_file(file, opts, diags);
     if (!scn) {
         diag_print(diags, stderr);
         fprintf(stderr, "bench: %s does not load\n", text ? "the generated scenario" : file);
@@ -70,7 +70,7 @@ static ArScenario *bench_load(const char *file, const char *text, size_t len)
     return scn;
 }
 
-static void bench_measure(BenchRow *row, const char *file, const char *text, size_t len)
+static void bench_measure(BenchRow *row, const ArLoadOptions *opts, const char *file, const char *text, size_t len)
 {
     int n = row->repeats;
     double *wall = g_new(double, (gsize)n), *load = g_new(double, (gsize)n), *run = g_new(double, (gsize)n);
@@ -78,7 +78,7 @@ static void bench_measure(BenchRow *row, const char *file, const char *text, siz
     for (int i = 0; i < n; i++) {
         bool reset = bench_reset_peak();
         double t0 = bench_now();
-        g_autoptr(ArScenario) scn = bench_load(file, text, len);
+        g_autoptr(ArScenario) scn = bench_load(opts, file, text, len);
         double t1 = bench_now();
         g_autoptr(ArRun) r = run_scenario(scn, NULL);
         double t2 = bench_now();
@@ -116,9 +116,9 @@ static void bench_measure(BenchRow *row, const char *file, const char *text, siz
  * fed node by node so that a large run never holds its whole text: one more load and run, after
  * the timed ones. The same input must give the same checksum on every tree that changes no
  * behaviour (issue 13); tools/bench.sh prints it as a column. */
-static char *bench_checksum(const char *file, const char *text, size_t len)
+static char *bench_checksum(const ArLoadOptions *opts, const char *file, const char *text, size_t len)
 {
-    g_autoptr(ArScenario) scn = bench_load(file, text, len);
+    g_autoptr(ArScenario) scn = bench_load(opts, file, text, len);
     g_autoptr(ArRun) r = run_scenario(scn, NULL);
     g_autoptr(GChecksum) sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_autoptr(GString) t = g_string_new(NULL);
@@ -189,7 +189,10 @@ int main(int argc, char **argv)
     gint seed = 1, repeats = 5;
     gboolean json = FALSE, checksum = FALSE;
     g_autofree char *label = NULL, *sku = NULL;
+    g_auto(GStrv) sets = NULL;
     GOptionEntry entries[] = {
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets,
+          "Override a value before validation, as arsim run --set (e.g. a site's routesFrom)", "PATH=VALUE" },
         { "label", 0, 0, G_OPTION_ARG_STRING, &label, "Row name (default: the file name, or \"generated\")", "NAME" },
         { "repeat", 'r', 0, G_OPTION_ARG_INT, &repeats, "Timed runs; medians are reported (default 5)", "N" },
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON object instead of a text line", NULL },
@@ -225,9 +228,10 @@ int main(int argc, char **argv)
     }
     g_autofree char *base = file ? g_path_get_basename(file) : NULL;
     BenchRow row = { .label = label ? label : file ? base : "generated", .repeats = repeats };
-    bench_measure(&row, file, text, text ? strlen(text) : 0);
+    ArLoadOptions opts = { .sets = (const char *const *)sets };
+    bench_measure(&row, &opts, file, text, text ? strlen(text) : 0);
     if (checksum)
-        row.checksum = bench_checksum(file, text, text ? strlen(text) : 0);
+        row.checksum = bench_checksum(&opts, file, text, text ? strlen(text) : 0);
     cJSON_free(text);
     if (json)
         bench_print_json(&row);

@@ -12,8 +12,9 @@
 #   -T SECONDS  wall-clock limit per harness (default 3600)
 #   -m BYTES    largest input the fuzzer builds (default 8192)
 #   --replay    no fuzzing: each harness runs the seed corpus and the crash regressions once
-# Harnesses: load (tests/fuzz/fuzz_load.c: the loader, any bytes) and run (tests/fuzz/fuzz_run.c:
-# load, simulate with a 200,000-event budget, JSON, DOT). Default: both.
+# Harnesses: load (tests/fuzz/fuzz_load.c: the loader, any bytes), run (tests/fuzz/fuzz_run.c:
+# load, simulate with a 200,000-event budget, JSON, DOT) and mrt (tests/fuzz/fuzz_mrt.c: the MRT and
+# bgpdump text readers of routesFrom, any bytes; seeds in tests/fuzz/seeds-mrt/). Default: all three.
 #
 # Build: clang with -fsanitize=fuzzer,address,undefined, in build-fuzz/ (ARSIM_FUZZ_BUILD_DIR), via
 # the meson option -Dfuzz=true. Seeds: scenarios/, tests/data/bad/, tests/data/crash/,
@@ -41,11 +42,11 @@ while (($# > 0)); do
     -m) max_len="$2"; shift 2 ;;
     --replay) replay=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
-    load | run) harnesses+=("$1"); shift ;;
+    load | run | mrt) harnesses+=("$1"); shift ;;
     *) arsim_die "unknown argument '$1' (try --help)" ;;
     esac
 done
-((${#harnesses[@]} > 0)) || harnesses=(load run)
+((${#harnesses[@]} > 0)) || harnesses=(load run mrt)
 
 # The fuzzing build has its own tree and compiler; never the normal build/.
 ensure_packages clang libclang-rt-14-dev
@@ -64,7 +65,7 @@ ninja -C "$fuzz_build" "${targets[@]}" >&2 ||
 work="$fuzz_build/fuzz"
 mkdir -p -- "$work/artifacts"
 seeds=()
-for d in scenarios tests/data/bad tests/data/crash tests/fuzz/seeds; do
+for d in scenarios tests/data/bad tests/data/crash tests/fuzz/seeds tests/fuzz/seeds-mrt; do
     [[ -d "$ARSIM_ROOT/$d" ]] && seeds+=("$ARSIM_ROOT/$d")
 done
 
@@ -78,7 +79,7 @@ if ((replay)); then
     for h in "${harnesses[@]}"; do
         files=()
         for d in "${seeds[@]}"; do
-            for f in "$d"/*.json; do [[ -f "$f" ]] && files+=("$f"); done
+            for f in "$d"/*.json "$d"/*.mrt "$d"/*.txt; do [[ -f "$f" ]] && files+=("$f"); done
         done
         if "$fuzz_build/tests/fuzz/fuzz_$h" -runs=1 -timeout="$per_input" "${files[@]}" >"$work/replay-$h.log" 2>&1; then
             echo "fuzz_$h: replayed ${#files[@]} inputs: no crash, no leak"
@@ -91,7 +92,7 @@ if ((replay)); then
     exit "$status"
 fi
 
-# One fuzzer per harness, side by side: the two harnesses use the machine's two cores.
+# One fuzzer per harness, side by side on the machine's two cores.
 before="$(find "$work/artifacts" -type f | wc -l)"
 pids=()
 start=$SECONDS

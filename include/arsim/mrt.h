@@ -24,6 +24,8 @@
 #define MRT_RIB_IPV4_UNICAST_ADDPATH 8u
 #define MRT_RIB_IPV6_UNICAST_ADDPATH 10u
 #define MRT_RIB_IPV6_MULTICAST_ADDPATH 11u
+#define MRT_BGP4MP_MESSAGE 1u
+#define MRT_BGP4MP_MESSAGE_AS4 4u
 #define MRT_HEADER_LEN 12u /* timestamp, type, subtype, length */
 
 /* Which routes of a file to take (routesFrom's "peer"). Neither flag set: every prefix's first
@@ -43,7 +45,10 @@ typedef struct ArMrtPeerSel {
  * in ascending order (a sort); each distinct attribute set is stored once (one hash lookup per
  * route whose attributes differ from the previous route's). */
 
-/* MRT records (TABLE_DUMP_V2 PEER_INDEX_TABLE and RIB_IPV4_UNICAST[_ADDPATH]) into t. */
+/* MRT records into t: TABLE_DUMP_V2 PEER_INDEX_TABLE and RIB_IPV4_UNICAST[_ADDPATH] (each
+ * prefix's first entry, or the chosen peer's), and BGP4MP[_ET] MESSAGE and MESSAGE_AS4 UPDATEs
+ * (the chosen peer's, by address), applied in file order: when a file has UPDATEs, the last
+ * announcement of a prefix wins and a withdrawal removes it. */
 gboolean mrt_parse(const uint8_t *data, size_t len, const ArMrtPeerSel *peer, ArRouteTable *t, GError **error);
 /* The text `bgpdump -m` prints (TABLE_DUMP2 B lines, BGP4MP A and W lines) into t. */
 gboolean mrt_parse_text(const char *text, size_t len, const ArMrtPeerSel *peer, ArRouteTable *t, GError **error);

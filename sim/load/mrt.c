@@ -13,7 +13,7 @@
 #define WITHDRAWN UINT32_MAX           /* ArTableRoute.attrs of a text W line until the table is finished */
 
 /* BGP path attribute types read (RFC 4271 4.3, RFC 1997). */
-enum { ATTR_ORIGIN = 1, ATTR_AS_PATH = 2, ATTR_NEXT_HOP = 3, ATTR_MED = 4, ATTR_COMMUNITIES = 8 };
+enum { ATTR_ORIGIN = 1, ATTR_AS_PATH = 2, ATTR_NEXT_HOP = 3, ATTR_MED = 4, ATTR_COMMUNITIES = 8, ATTR_AS4_PATH = 17 };
 /* AS_PATH segment types (RFC 4271 4.3, RFC 5065). */
 enum { SEG_SET = 1, SEG_SEQUENCE = 2, SEG_CONFED_SEQUENCE = 3, SEG_CONFED_SET = 4 };
 
@@ -24,12 +24,15 @@ typedef struct Rd {
     GError **error;            /* where the first error goes */
     GHashTable *sets;          /* GBytes (canonical attribute set) -> index + 1 in t->attrs */
     GArray *path;              /* scratch: the AS path being decoded */
+    GArray *path4;             /* scratch: its AS4_PATH (BGP4MP_MESSAGE with 2-byte ASNs) */
     GArray *comms;             /* scratch: the communities being decoded */
     GArray *peer_ip;           /* uint32_t per PEER_INDEX_TABLE entry (0 for an IPv6 peer) */
     GArray *peer_as;           /* uint32_t per PEER_INDEX_TABLE entry */
     bool have_index;           /* a PEER_INDEX_TABLE was read */
     const uint8_t *last_raw;   /* raw attributes of the last route taken, to skip decoding repeats */
     size_t last_len;           /* their length */
+    unsigned last_width;       /* their ASN width (2 or 4) */
+    bool updates;              /* BGP4MP UPDATEs were applied: the last route of a prefix wins */
     uint32_t last_attrs;       /* their index in t->attrs */
     size_t rec_at;             /* MRT: offset of the record being read */
     const char *rec_name;      /* MRT: its type, for messages */
@@ -42,6 +45,7 @@ static void rd_init(Rd *r, ArRouteTable *t, const ArMrtPeerSel *sel, GError **er
     *r = (Rd){ .t = t, .sel = sel ? sel : &any, .error = error };
     r->sets = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref, NULL);
     r->path = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    r->path4 = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     r->comms = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     r->peer_ip = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     r->peer_as = g_array_new(FALSE, FALSE, sizeof(uint32_t));
@@ -51,6 +55,7 @@ static void rd_clear(Rd *r)
 {
     g_hash_table_destroy(r->sets);
     g_array_free(r->path, TRUE);
+    g_array_free(r->path4, TRUE);
     g_array_free(r->comms, TRUE);
     g_array_free(r->peer_ip, TRUE);
     g_array_free(r->peer_as, TRUE);
@@ -192,9 +197,38 @@ static gboolean read_peer_index(Rd *r, const uint8_t *d, size_t at, size_t end)
     return TRUE;
 }
 
-/* Decodes the path attributes in d[at, end) into r->path, r->comms, *origin, *med. */
-static gboolean read_attrs(Rd *r, const uint8_t *d, size_t at, size_t end, uint8_t *origin, uint32_t *med)
+/* Appends the ASNs of the AS_PATH (or AS4_PATH) value d[v, end), ASNs width bytes wide, to out.
+ * Sets are flattened into the path; confederation segments stay inside the confederation and are
+ * not part of the path seen outside (RFC 5065 5.3). */
+static gboolean read_path(Rd *r, const uint8_t *d, size_t v, size_t end, unsigned width, const char *what, GArray *out)
 {
+    for (size_t s = v; s < end;) {
+        if (end - s < 2)
+            return rd_fail(r, s, "truncated %s segment header", what);
+        uint8_t st = d[s], n = d[s + 1];
+        if (st < SEG_SET || st > SEG_CONFED_SET)
+            return rd_fail(r, s, "%s segment type %u (expected 1 to 4)", what, st);
+        if (end - s - 2 < (size_t)n * width)
+            return rd_fail(r, s, "%s segment of %u ASNs needs %zu bytes, %zu left in the attribute", what, n,
+                           (size_t)n * width, end - s - 2);
+        if (st <= SEG_SEQUENCE)
+            for (unsigned k = 0; k < n; k++) {
+                uint32_t asn = width == 4 ? be32(d + s + 2 + 4 * k) : be16(d + s + 2 + 2 * k);
+                g_array_append_val(out, asn);
+            }
+        s += 2 + (size_t)n * width;
+    }
+    return TRUE;
+}
+
+/* Decodes the path attributes in d[at, end) into r->path, r->comms, *origin, *med. AS_PATH ASNs
+ * are width bytes wide: 4 in TABLE_DUMP_V2 (RFC 6396 4.3.4) and BGP4MP_MESSAGE_AS4, 2 in
+ * BGP4MP_MESSAGE, where an AS4_PATH then gives the 4-byte ASNs (RFC 6793 4.2.3). */
+static gboolean read_attrs(Rd *r, const uint8_t *d, size_t at, size_t end, unsigned width, uint8_t *origin,
+                           uint32_t *med)
+{
+    bool have4 = false;
+    g_array_set_size(r->path4, 0);
     g_array_set_size(r->path, 0);
     g_array_set_size(r->comms, 0);
     *origin = ORIGIN_IGP;
@@ -232,24 +266,15 @@ static gboolean read_attrs(Rd *r, const uint8_t *d, size_t at, size_t end, uint8
             }
             break;
         case ATTR_AS_PATH:
-            /* TABLE_DUMP_V2 stores every AS_PATH with 4-byte ASNs (RFC 6396 4.3.4). */
-            for (size_t s = v; s < v + len;) {
-                if (v + len - s < 2)
-                    return rd_fail(r, s, "truncated AS_PATH segment header");
-                uint8_t st = d[s], n = d[s + 1];
-                if (st < SEG_SET || st > SEG_CONFED_SET)
-                    return rd_fail(r, s, "AS_PATH segment type %u (expected 1 to 4)", st);
-                if (v + len - s - 2 < (size_t)n * 4)
-                    return rd_fail(r, s, "AS_PATH segment of %u ASNs needs %u bytes, %zu left in the attribute", n,
-                                   n * 4u, v + len - s - 2);
-                /* Sets are flattened into the path; confederation segments stay inside the
-                 * confederation and are not part of the path seen outside (RFC 5065 5.3). */
-                if (st <= SEG_SEQUENCE)
-                    for (unsigned k = 0; k < n; k++) {
-                        uint32_t asn = be32(d + s + 2 + 4 * k);
-                        g_array_append_val(r->path, asn);
-                    }
-                s += 2 + (size_t)n * 4;
+            if (!read_path(r, d, v, v + len, width, "AS_PATH", r->path))
+                return FALSE;
+            break;
+        case ATTR_AS4_PATH:
+            /* Only meaningful beside a 2-byte AS_PATH (RFC 6793 4.2.3); TABLE_DUMP_V2 never needs it. */
+            if (width == 2) {
+                if (!read_path(r, d, v, v + len, 4, "AS4_PATH", r->path4))
+                    return FALSE;
+                have4 = true;
             }
             break;
         case ATTR_NEXT_HOP:
@@ -260,6 +285,11 @@ static gboolean read_attrs(Rd *r, const uint8_t *d, size_t at, size_t end, uint8
             break; /* LOCAL_PREF, MP_REACH_NLRI, AGGREGATOR...: not kept */
         }
         p = v + len;
+    }
+    if (have4 && r->path4->len <= r->path->len) {
+        /* The leading ASNs of AS_PATH that AS4_PATH does not cover, then AS4_PATH. */
+        g_array_set_size(r->path, r->path->len - r->path4->len);
+        g_array_append_vals(r->path, r->path4->data, r->path4->len);
     }
     return TRUE;
 }
@@ -272,6 +302,100 @@ static bool rd_wants(const Rd *r, uint16_t pi)
     if (r->sel->by_ip)
         return g_array_index(r->peer_ip, uint32_t, pi) == r->sel->ip;
     return true;
+}
+
+/* The attribute set of d[a, end) as an index in t->attrs: decoded and interned, unless the bytes
+ * are those of the previous route (then its set). */
+static gboolean rd_attrs(Rd *r, const uint8_t *d, size_t a, size_t end, unsigned width, uint32_t *idx)
+{
+    size_t alen = end - a;
+    if (r->last_raw && r->last_len == alen && r->last_width == width && memcmp(r->last_raw, d + a, alen) == 0) {
+        *idx = r->last_attrs;
+        return TRUE;
+    }
+    uint8_t origin;
+    uint32_t med;
+    if (!read_attrs(r, d, a, end, width, &origin, &med))
+        return FALSE;
+    *idx = rd_intern(r, origin, med);
+    r->last_raw = d + a;
+    r->last_len = alen;
+    r->last_width = width;
+    r->last_attrs = *idx;
+    return TRUE;
+}
+
+/* The prefix of length plen (at most 32) whose (plen + 7) / 8 significant bytes start at b; bits
+ * past the length are ignored (RFC 4271 4.3: trailing bits are irrelevant). */
+static ArPrefix prefix_at(const uint8_t *b, uint8_t plen)
+{
+    uint32_t addr = 0;
+    for (unsigned k = 0; k < (plen + 7u) / 8u; k++)
+        addr |= (uint32_t)b[k] << (24 - 8 * k);
+    return (ArPrefix){ addr & pfx_mask(plen), plen };
+}
+
+/* IPv4 NLRI (RFC 4271 4.3) in d[p, end): each prefix appended to the table with attrs. */
+static gboolean read_nlri(Rd *r, const uint8_t *d, size_t p, size_t end, uint32_t attrs)
+{
+    while (p < end) {
+        uint8_t plen = d[p];
+        if (plen > 32)
+            return rd_fail(r, p, "prefix length %u is over 32", plen);
+        size_t pb = (plen + 7u) / 8u;
+        if (end - p - 1 < pb)
+            return rd_fail(r, p, "a /%u prefix needs %zu bytes, %zu left", plen, pb, end - p - 1);
+        ArTableRoute rt = { prefix_at(d + p + 1, plen), attrs };
+        g_array_append_val(r->t->routes, rt);
+        p += 1 + pb;
+    }
+    return TRUE;
+}
+
+/* BGP4MP_MESSAGE (as4 false) or BGP4MP_MESSAGE_AS4: an UPDATE from the chosen peer applied in
+ * order, its withdrawals and its IPv4 announcements (RFC 6396 4.4.2, RFC 4271 4.3). */
+static gboolean read_bgp4mp(Rd *r, const uint8_t *d, size_t at, size_t end, bool as4)
+{
+    size_t asz = as4 ? 4 : 2, p = at;
+    if (end - p < 2 * asz + 4)
+        return rd_fail(r, p, "truncated: peer and local AS, interface and AFI need %zu bytes, %zu left", 2 * asz + 4,
+                       end - p);
+    uint16_t afi = be16(d + p + 2 * asz + 2);
+    p += 2 * asz + 4;
+    if (afi != 1) {
+        if (afi != 2)
+            return rd_fail(r, p - 2, "AFI %u (expected 1 for IPv4 or 2 for IPv6)", afi);
+        r->t->skipped_ipv6++;
+        return TRUE;
+    }
+    if (end - p < 8 + 19)
+        return rd_fail(r, p, "truncated: addresses and a BGP header need 27 bytes, %zu left", end - p);
+    uint32_t peer_ip = be32(d + p);
+    p += 8;
+    size_t mlen = be16(d + p + 16);
+    if (mlen < 19 || mlen > end - p)
+        return rd_fail(r, p + 16, "BGP message length %zu (19 to the %zu bytes left)", mlen, end - p);
+    uint8_t type = d[p + 18];
+    if (type != 2 || (r->sel->by_ip && peer_ip != r->sel->ip)) {
+        r->t->skipped_other += type != 2; /* OPEN, KEEPALIVE, NOTIFICATION */
+        return TRUE;
+    }
+    if (r->sel->by_index)
+        return rd_fail(r, at, "a peer index names a PEER_INDEX_TABLE entry; UPDATE messages name peers by address");
+    size_t u = p + 19, uend = p + mlen;
+    if (uend - u < 2 || uend - u - 2 < be16(d + u))
+        return rd_fail(r, u, "withdrawn routes run past the end of the UPDATE");
+    size_t wend = u + 2 + be16(d + u);
+    if (uend - wend < 2 || uend - wend - 2 < be16(d + wend))
+        return rd_fail(r, wend, "path attributes run past the end of the UPDATE");
+    size_t aend = wend + 2 + be16(d + wend);
+    r->updates = true;
+    if (!read_nlri(r, d, u + 2, wend, WITHDRAWN))
+        return FALSE;
+    if (aend == uend)
+        return TRUE; /* nothing announced (or only IPv6, in MP_REACH_NLRI) */
+    uint32_t idx;
+    return rd_attrs(r, d, wend + 2, aend, as4 ? 4 : 2, &idx) && read_nlri(r, d, aend, uend, idx);
 }
 
 static gboolean read_rib_ipv4(Rd *r, const uint8_t *d, size_t at, size_t end, bool addpath)
@@ -288,10 +412,7 @@ static gboolean read_rib_ipv4(Rd *r, const uint8_t *d, size_t at, size_t end, bo
     size_t pb = (plen + 7u) / 8u;
     if (end - p < pb + 2)
         return rd_fail(r, p, "truncated: a /%u prefix and the entry count need %zu bytes, %zu left", plen, pb + 2, end - p);
-    uint32_t addr = 0;
-    for (size_t k = 0; k < pb; k++)
-        addr |= (uint32_t)d[p + k] << (24 - 8 * k);
-    ArPrefix pfx = { addr & pfx_mask(plen), plen };
+    ArPrefix pfx = prefix_at(d + p, plen);
     p += pb;
     guint count = be16(d + p);
     p += 2;
@@ -312,18 +433,8 @@ static gboolean read_rib_ipv4(Rd *r, const uint8_t *d, size_t at, size_t end, bo
             continue;
         taken = true;
         uint32_t idx;
-        if (r->last_raw && r->last_len == alen && memcmp(r->last_raw, d + a, alen) == 0) {
-            idx = r->last_attrs; /* the same bytes as the previous route: the same set */
-        } else {
-            uint8_t origin;
-            uint32_t med;
-            if (!read_attrs(r, d, a, a + alen, &origin, &med))
-                return FALSE;
-            idx = rd_intern(r, origin, med);
-            r->last_raw = d + a;
-            r->last_len = alen;
-            r->last_attrs = idx;
-        }
+        if (!rd_attrs(r, d, a, a + alen, 4, &idx))
+            return FALSE;
         ArTableRoute rt = { pfx, idx };
         g_array_append_val(r->t->routes, rt);
     }
@@ -406,13 +517,21 @@ gboolean mrt_parse(const uint8_t *data, size_t len, const ArMrtPeerSel *peer, Ar
                 break;
             default: t->skipped_other++; break;
             }
+        } else if (type == MRT_BGP4MP || type == MRT_BGP4MP_ET) {
+            size_t b = body + (type == MRT_BGP4MP_ET ? 4 : 0); /* ET: microseconds first */
+            if (b > end)
+                ok = rd_fail(&r, body, "truncated: the microsecond timestamp needs 4 bytes, %u left", rlen);
+            else if (sub == MRT_BGP4MP_MESSAGE || sub == MRT_BGP4MP_MESSAGE_AS4)
+                ok = read_bgp4mp(&r, data, b, end, sub == MRT_BGP4MP_MESSAGE_AS4);
+            else
+                t->skipped_other++; /* state changes, local and ADDPATH messages */
         } else {
             t->skipped_other++;
         }
         off = end;
     }
     if (ok)
-        rd_finish(&r, false);
+        rd_finish(&r, r.updates);
     rd_clear(&r);
     return ok;
 }
