@@ -22,9 +22,10 @@
 ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libcjson-dev libgraphviz-dev libcairo2-dev)
 # Tools the tests run besides arsim (tools/test.sh installs them): chromium for the HTML report's
 # browser test (tests/test_report.c), bgpdump to read the MRT files --mrt-out writes (tests/test_mrt.c),
-# groff-base and man-db to render the generated man pages (tests/test_dist.c: groff -ww -z, man -l).
-# Each test skips, saying why, when its tool is missing.
-ARSIM_TEST_PACKAGES=(chromium bgpdump groff-base man-db)
+# groff-base and man-db to render the generated man pages (tests/test_dist.c: groff -ww -z, man -l),
+# Open MPI so that the build has the optional MPI sweep (meson -Dmpi=auto) and tests/test_sweep.c runs
+# it with mpirun -n 2. Each test skips, saying why, when its tool is missing.
+ARSIM_TEST_PACKAGES=(chromium bgpdump groff-base man-db libopenmpi-dev openmpi-bin)
 
 ARSIM_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 ARSIM_BUILD="${ARSIM_BUILD_DIR:-build}"

@@ -8,7 +8,8 @@ set -euo pipefail
 # shellcheck source=tools/lib.sh
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
-# Tools the tests run (tools/lib.sh): Chromium for the HTML report, bgpdump for MRT output.
+# Tools the tests run (tools/lib.sh): Chromium for the HTML report, bgpdump for MRT output, Open MPI
+# for the MPI sweep.
 ensure_packages "${ARSIM_TEST_PACKAGES[@]}"
 ensure_build
 cd -- "$ARSIM_ROOT"

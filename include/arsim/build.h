@@ -50,6 +50,7 @@ typedef struct ArNet {
     ArTime last_followup;        /* latest time a follow-up (gateway back, maintenance over) is due */
     bool until_given;            /* until came from the user (--until), not from settings.maxTime */
     void (*on_epoch_end)(struct ArNet *net, ArEpoch *ep); /* called as each epoch closes (results stage) */
+    void *epoch_user;            /* the caller's context for on_epoch_end (e.g. a failure sweep's case) */
     ArTime watch_window;         /* when non-zero: count best-path changes during the run's last window */
     GArray *flaps;               /* ArFlap, most changes first, filled when watch_window was set */
     ArInstPair *rs;              /* per route server: its two instances */

@@ -65,6 +65,8 @@ typedef struct ArReportArgs {
     const char *compare_file;  /* --compare B.json: compare with another scenario */
     char **compare_sets;       /* --compare-set PATH=VALUE: compare with the scenario so changed */
     const char *output;        /* -o report.html (required) */
+    gboolean sweep;            /* --sweep: add the single-failure sweep (every kind) */
+    int jobs;                  /* --jobs N for the sweep, 0: one per core */
 } ArReportArgs;
 
 int cmd_report(const ArReportArgs *a, FILE *out, FILE *err);
@@ -99,5 +101,22 @@ const char *cli_version(void);
 /* `arsim version` and `arsim --version`: arsim's version, then the GLib, cJSON and Graphviz versions
  * linked at run time, one "NAME VERSION" line each. */
 int cmd_version(FILE *out, FILE *err);
+
+/* Arguments of `arsim sweep`: every failure of some kinds, simulated from the converged network. */
+typedef struct ArSweepArgs {
+    const char *file;          /* scenario */
+    char **sets;               /* --set overrides */
+    const char *kinds;         /* --kinds nva,session,...; NULL: every kind */
+    int depth;                 /* --depth 1 (single failures) or 2 (also every pair) */
+    const char *mode;          /* --mode silent|graceful, NULL: each kind's scenario default */
+    gboolean json;             /* --json */
+    const char *output;        /* -o FILE */
+    int jobs;                  /* --jobs N threads, 0: one per core (one per rank under mpirun) */
+    guint64 max_cases;         /* --max-cases N, 0: 10,000 */
+    guint64 max_events;        /* --max-events N per case, 0: the engine's default */
+} ArSweepArgs;
+
+/* Exit 0 with the results, 2 on bad input or too many cases, 3 when the scenario does not settle. */
+int cmd_sweep(const ArSweepArgs *a, FILE *out, FILE *err);
 
 #endif

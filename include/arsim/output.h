@@ -4,6 +4,7 @@
 
 #include "arsim/diag.h"
 #include "arsim/results.h"
+#include "arsim/sweep.h"
 
 #include <cjson/cJSON.h>
 #include <glib.h>
@@ -141,6 +142,13 @@ void out_chart_record(void *chart, const ArTraceRec *rec);  /* an ArTraceFn */
 /* Renders the series of run (events marked) as SVG into *data (g_malloc'ed). */
 gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GError **error);
 void out_chart_free(ArChart *c);
+
+/* A failure sweep's results (sorted by sweep_sort) as a table worst first with the pairs each case
+ * cut and the routes it lost; as one JSON document (docs/output-format.md); as the report's
+ * "sweep" section (id "sweep-table"). */
+void out_sweep_text(const ArSweep *s, const GPtrArray *results, const char *file, GString *out);
+cJSON *out_sweep_json(const ArSweep *s, const GPtrArray *results, const char *file);
+void out_sweep_html(const ArSweep *s, const GPtrArray *results, GString *out);
 
 /* Formats a JSON document deterministically (two-space indent, keys in insertion order). */
 char *out_json_print(const cJSON *doc);

@@ -20,6 +20,7 @@ typedef enum ArReachVerdict {
     REACH_INTERNET,      /* matched a VNet's Internet route: leaves the modelled network */
     REACH_LOOP,          /* came back to a node already visited */
     REACH_HOP_LIMIT,     /* more than REACH_MAX_HOPS hops */
+    REACH_DOWN,          /* reached a node that is down, or a link (session) failed by an event */
 } ArReachVerdict;
 
 /* A place a packet can be: a BGP speaker or a VNet's fabric (its VMs' effective routes). */
@@ -100,7 +101,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArTrace, reach_trace_free)
 /* True when the walk delivered the packet at the node named want (any node when want is NULL). */
 bool reach_trace_delivered(const ArTrace *t, const char *want);
 /* "delivered at onprem2", "no route at onprem1", "dropped at hub (None)", "to Internet from hub",
- * "loop through sdwan-hub-sdwan". Caller frees. */
+ * "loop through sdwan-hub-sdwan", "down at sdwan". Caller frees. */
 char *reach_verdict_text(const ArTrace *t);
 
 /* Trace as text (a header line, one line per hop, the verdict) and as JSON

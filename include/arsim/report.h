@@ -19,6 +19,8 @@ typedef struct ArReportInput {
                                          * when the run had events (more than one epoch) */
     const ArCompare *compare;           /* comparison whose before side is run: diff, diff diagram, grids */
     const ArDiagList *compare_warnings; /* validation diagnostics of the "after" scenario */
+    const ArSweep *sweep;               /* failure sweep of the run's scenario: the "sweep" section */
+    const GPtrArray *sweep_results;     /* its results (ArSweepResult*), sorted worst first */
 } ArReportInput;
 
 /* Appends the whole page to out: <!DOCTYPE html> and an XHTML-compatible (well-formed XML)
@@ -28,7 +30,7 @@ typedef struct ArReportInput {
  * "summary", "diagram", "reachability", "reach-grid" (the run's grid; "reach-grid-after" with a
  * comparison), "routes", "effective", "filter", "f-prefix", "f-node", "f-count", and with a
  * comparison "comparison" (which then holds "reachability"), "diff-nodes", "diff-vnets",
- * "diff-diagram"; with events "timeline", "timeline-table", "chart". Table rows of the route tables
+ * "diff-diagram"; with events "timeline", "timeline-table", "chart"; with a sweep "sweep", "sweep-table". Table rows of the route tables
  * carry data-n (node or VNet) and data-p (prefix); the script sets data-js="ready" on <body> and
  * reads #prefix=P&node=N&best=1 from the URL. Inline SVG ids become FIGURE-ID-N. A diagram Graphviz
  * cannot draw becomes a note in the page. */

@@ -73,7 +73,25 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
         cmp = cmp_runs(run, run_after, desc);
     }
 
+    /* --sweep: every single failure of the same scenario, worst first. */
+    g_autoptr(ArSweep) sweep = NULL;
+    g_autoptr(GPtrArray) sweep_results = NULL;
+    if (a->sweep) {
+        g_autoptr(GError) e = NULL;
+        ArSweepOptions opt = { .depth = 1 };
+        if (!(sweep = sweep_new(scn, &opt, &e))) {
+            fprintf(err, "arsim report: --sweep: %s: %s\n", a->file, e->message);
+            out_chart_free(chart);
+            return g_error_matches(e, SWEEP_ERROR, SWEEP_ERROR_NOT_CONVERGED) ? EXIT_NO_CONVERGE : EXIT_BAD_INPUT;
+        }
+        fprintf(err, "arsim report: sweeping %u failures\n", sweep_case_count(sweep));
+        sweep_results = sweep_run(sweep, 0, 1, a->jobs > 0 ? (guint)a->jobs : g_get_num_processors(), NULL, NULL);
+        sweep_sort(sweep_results);
+    }
+
     ArReportInput in = {
+        .sweep = sweep,
+        .sweep_results = sweep_results,
         .run = run,
         .source = a->file,
         .sets = a->sets,

@@ -304,6 +304,7 @@ const char *reach_verdict_name(ArReachVerdict v)
     case REACH_INTERNET: return "to Internet";
     case REACH_LOOP: return "loop";
     case REACH_HOP_LIMIT: return "hop limit";
+    case REACH_DOWN: return "down";
     }
     return "?";
 }
@@ -434,6 +435,10 @@ static Step reach_via_route_server(const ArReach *r, const ArSpeaker *rs, uint32
 
 static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t dst, ArReachHop *h)
 {
+    if (sp->down) { /* failed, deleted or in maintenance: it forwards nothing */
+        h->note = g_strdup_printf("%s is down", sp->name);
+        return step_end(REACH_DOWN);
+    }
     const ArRoute *best = fib_lookup(reach_sp_fib(r, sp), dst, &h->prefix);
     if (!best && sp->kind == NODE_NVA) {
         /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
@@ -453,6 +458,10 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
         h->from = g_strdup(src->name);
         if (src->kind == NODE_ROUTE_SERVER)
             return reach_via_route_server(r, src, dst, h);
+        if (bgp_peer(sp, best->peer)->session->admin_down) { /* a failed session or connection carries nothing */
+            h->note = g_strdup_printf("the link to %s failed", src->name);
+            return step_end(REACH_DOWN);
+        }
         return step_to(reach_sp_node(src));
     }
     if (best->flags & RT_VNET) {
@@ -558,6 +567,7 @@ char *reach_verdict_text(const ArTrace *t)
     case REACH_INTERNET: return g_strdup_printf("to Internet from %s", t->at);
     case REACH_LOOP: return g_strdup_printf("loop through %s", t->cycle);
     case REACH_HOP_LIMIT: return g_strdup_printf("hop limit (%d) reached at %s", REACH_MAX_HOPS, t->at);
+    case REACH_DOWN: return g_strdup_printf("down at %s", t->at);
     }
     return g_strdup("?");
 }
