@@ -2,6 +2,7 @@
 #include "testlib.h"
 
 #include <string.h>
+#include <sys/wait.h>
 
 char *test_scenario_path(const char *name)
 {
@@ -46,4 +47,33 @@ ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets)
         diag_print(diags, stderr);
     g_assert_nonnull(scn);
     return scn;
+}
+
+TestRun test_arsim(const char *first, ...)
+{
+    const char *bin = g_getenv("ARSIM_BIN");
+    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
+    g_assert_nonnull(bin);
+    g_autoptr(GPtrArray) argv = g_ptr_array_new();
+    g_ptr_array_add(argv, (gpointer)bin);
+    va_list ap;
+    va_start(ap, first);
+    for (const char *a = first; a; a = va_arg(ap, const char *))
+        g_ptr_array_add(argv, (gpointer)a);
+    va_end(ap);
+    g_ptr_array_add(argv, NULL);
+    TestRun r = { 0 };
+    int wait = 0;
+    g_autoptr(GError) e = NULL;
+    g_assert_true(g_spawn_sync(root, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e));
+    g_assert_no_error(e);
+    g_assert_true(WIFEXITED(wait));
+    r.status = WEXITSTATUS(wait);
+    return r;
+}
+
+void test_run_clear(TestRun *r)
+{
+    g_free(r->out);
+    g_free(r->err);
 }

@@ -20,4 +20,15 @@ ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagLi
  * it does not load. */
 ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets);
 
+/* What one run of the arsim executable did. */
+typedef struct TestRun {
+    int status;   /* exit status */
+    char *out;    /* standard output */
+    char *err;    /* standard error */
+} TestRun;
+
+/* Runs arsim (ARSIM_BIN) from the source root with the arguments up to NULL. */
+TestRun test_arsim(const char *first, ...) G_GNUC_NULL_TERMINATED;
+void test_run_clear(TestRun *r);
+
 #endif

@@ -119,4 +119,26 @@ typedef struct ArSweepArgs {
 /* Exit 0 with the results, 2 on bad input or too many cases, 3 when the scenario does not settle. */
 int cmd_sweep(const ArSweepArgs *a, FILE *out, FILE *err);
 
+/* Arguments of `arsim import`: a scenario from Azure's exports (sim/load/azimport.c). */
+typedef struct ArImportArgs {
+    const char *dir;           /* folder of 'az ... -o json' outputs and/or 'az group export' templates */
+    const char *overlay;       /* --overlay FILE: what the exports cannot tell, merged by name; may be NULL */
+    const char *output;        /* -o FILE (default stdout) */
+} ArImportArgs;
+
+/* Exit 0 with the scenario written, 2 on a bad export, overlay or a result that does not validate. */
+int cmd_import(const ArImportArgs *a, FILE *out, FILE *err);
+
+/* Arguments of `arsim check`: the simulation against outputs saved from Azure. */
+typedef struct ArCheckArgs {
+    const char *file;          /* scenario */
+    char **sets;               /* --set overrides */
+    char **observed;           /* NULL-terminated KIND:NAME=FILE (kinds: learned, advertised, nic, gateway) */
+    gboolean export_sim;       /* --export: write the simulation's view to each FILE instead of reading it */
+    gboolean json;             /* --json: the differences as a JSON array */
+} ArCheckArgs;
+
+/* Exit 0 when every observed file matches, 1 on a difference, 2 on bad input. */
+int cmd_check(const ArCheckArgs *a, FILE *out, FILE *err);
+
 #endif

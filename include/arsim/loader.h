@@ -3,6 +3,7 @@
 #define ARSIM_LOADER_H
 
 #include "arsim/diag.h"
+#include "arsim/jsonpos.h"
 #include "arsim/scenario.h"
 
 #include <stddef.h>
@@ -21,5 +22,10 @@ ArScenario *load_file(const char *path, const ArLoadOptions *opts, ArDiagList *d
 /* Same, from text in memory; name is used in messages. text need not be NUL-terminated. */
 ArScenario *load_text(const char *name, const char *text, size_t len, const ArLoadOptions *opts,
                       ArDiagList *diags);
+
+/* Reads any JSON file with the checks and messages of scenario files (size up to 64 MiB, UTF-8,
+ * syntax with line:column); *ix receives the positions of its nodes (free both). NULL with
+ * diagnostics when it is not JSON; expect says what the file should be ("expected ..."). */
+cJSON *load_json_file(const char *path, const char *expect, JPosIndex **ix, ArDiagList *diags);
 
 #endif

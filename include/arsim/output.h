@@ -2,6 +2,7 @@
 #ifndef ARSIM_OUTPUT_H
 #define ARSIM_OUTPUT_H
 
+#include "arsim/check.h"
 #include "arsim/diag.h"
 #include "arsim/results.h"
 #include "arsim/sweep.h"
@@ -184,5 +185,19 @@ GByteArray *out_mrt_node(const ArSpeaker *sp);
  * any of inputs (the scenario and the route files it read; out_check_files). */
 gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const ArFileArg *inputs, guint n_inputs,
                      GError **error);
+
+/* The view of `az network nic show-effective-route-table` for a VM of where ("VNET/SUBNET": the
+ * subnet's table when it has a route table in the scenario, else the VNet's): {"value": [...]},
+ * Active routes only. NULL with error when the VNet is unknown. O(routes). (azview.c) */
+cJSON *out_az_nic_routes_json(const ArRun *run, const char *where, GError **error);
+/* The view of `az network vnet-gateway list-learned-routes` for gateway gw: {"value": [...]}, every
+ * path of every instance. NULL with error when gw is no gateway. O(paths). (azview.c) */
+cJSON *out_az_gateway_routes_json(const ArRun *run, const char *gw, GError **error);
+
+/* arsim check's differences (ArCheckDiff*): one line each, "PREFIX NODE: FIELD simulated X,
+ * observed Y" or "only in the simulation (...)" / "only observed (...)"; and as a JSON array of
+ * {prefix, node, field, simulated, observed} (field null: the route is on one side only). (checkout.c) */
+void out_check_text(const GPtrArray *diffs, GString *out);
+cJSON *out_check_json(const GPtrArray *diffs);
 
 #endif

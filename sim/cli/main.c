@@ -26,6 +26,8 @@ static const char *const overview =
     "  generate         write a scenario of a given size (spokes, NVAs, prefixes...)\n"
     "  validate FILE...  check scenario files; every problem as FILE:LINE:COL: /json/pointer: message\n"
     "  version          print arsim's version and the GLib, cJSON and Graphviz versions it runs with\n"
+    "  import DIR -o FILE  a scenario from what 'az network ... list -o json' and 'az group export' print\n"
+    "  check FILE KIND:NAME=OBSERVED...  the simulation against routes saved from Azure (exit 1 if different)\n"
     "  help [COMMAND]   this text, or a command's options\n"
     "\n"
     "Examples:\n"
@@ -422,6 +424,77 @@ static int main_sweep(int argc, char **argv)
     return cmd_sweep(&a, stdout, stderr);
 }
 
+static int main_import(int argc, char **argv)
+{
+    ArImportArgs a = { 0 };
+    g_autofree char *overlay = NULL, *output = NULL;
+    GOptionEntry entries[] = {
+        { "output", 'o', 0, G_OPTION_ARG_FILENAME, &output, "Write the scenario to FILE (atomically) instead of stdout", "FILE" },
+        { "overlay", 0, 0, G_OPTION_ARG_FILENAME, &overlay,
+          "What the exports cannot tell (prefixes behind a circuit, an NVA's routes), merged by name", "FILE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("DIR - a scenario from Azure's exports");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "DIR holds the outputs of 'az network vnet list', 'vnet peering list', 'routeserver list',\n"
+        "'routeserver peering list', 'vnet-gateway list', 'vpn-connection list', 'local-gateway list',\n"
+        "'express-route list', 'route-table list' (each with -o json, saved as NAME.json), or an\n"
+        "'az group export' template. Each object skipped gets a warning saying why; the result is\n"
+        "validated. See README.md, 'From your own subscription'.\n"
+        "Example: arsim import tests/data/az/hub-spoke --overlay tests/data/az/hub-spoke-overlay.json -o x.json\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "import", &argc, &argv, &status))
+        return status;
+    if (argc != 2)
+        return usage_error("import", "expected exactly one folder DIR of exported JSON files");
+    a.dir = argv[1];
+    a.overlay = overlay;
+    a.output = output;
+    return cmd_import(&a, stdout, stderr);
+}
+
+static int main_check(int argc, char **argv)
+{
+    ArCheckArgs a = { 0 };
+    g_auto(GStrv) sets = NULL;
+    gboolean export_sim = FALSE, json = FALSE;
+    GOptionEntry entries[] = {
+        { "export", 0, 0, G_OPTION_ARG_NONE, &export_sim,
+          "Write the simulation's view to each FILE, in the shape az prints, instead of comparing", NULL },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the differences as a JSON array", NULL },
+        { "set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &sets, set_help, "PATH=VALUE" },
+        { NULL, 0, 0, 0, NULL, NULL, NULL },
+    };
+    g_autoptr(GOptionContext) ctx = g_option_context_new("FILE KIND:NAME=OBSERVED... - the simulation against routes seen in Azure");
+    g_option_context_add_main_entries(ctx, entries, NULL);
+    g_option_context_set_description(ctx,
+        "Each OBSERVED file is the -o json output of one az command, saved; KIND says which:\n"
+        "  learned:NVA=F     az network routeserver peering list-learned-routes (the peering of NVA)\n"
+        "  advertised:NVA=F  az network routeserver peering list-advertised-routes\n"
+        "  nic:VNET/SUBNET=F az network nic show-effective-route-table (a NIC in that subnet)\n"
+        "  gateway:GW=F      az network vnet-gateway list-learned-routes\n"
+        "Prints each difference: prefix, where, and the simulated and observed next hop, AS path or\n"
+        "origin (next hop type, addresses and source for a NIC), or a route seen on one side only.\n"
+        "Example: arsim check x.json learned:sdwan=obs/sdwan-learned.json nic:spoke1/app=obs/vm1-nic.json\n"
+        "Exit status: 0 no difference, 1 differences, 2 bad input.\n");
+    int status = EXIT_OK;
+    if (!parse(ctx, "check", &argc, &argv, &status))
+        return status;
+    if (argc < 3)
+        return usage_error("check", "expected a scenario FILE and at least one KIND:NAME=OBSERVED file");
+    a.file = argv[1];
+    a.sets = sets;
+    g_autoptr(GPtrArray) observed = g_ptr_array_new();
+    for (int i = 2; i < argc; i++)
+        g_ptr_array_add(observed, argv[i]);
+    g_ptr_array_add(observed, NULL);
+    a.observed = (char **)observed->pdata;
+    a.export_sim = export_sim;
+    a.json = json;
+    return cmd_check(&a, stdout, stderr);
+}
+
 typedef struct Command {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -437,6 +510,8 @@ static const Command commands[] = {
     { "report", main_report },
     { "version", main_version },
     { "sweep", main_sweep },
+    { "import", main_import },
+    { "check", main_check },
 };
 
 /* Picks the command; see main. */
@@ -460,7 +535,7 @@ static int dispatch(int argc, char **argv)
         return commands[i].fn(argc - 1, argv + 1);
     }
     g_autofree char *msg = g_strdup_printf("unknown command \"%s\"; commands: run, graph, compare, trace, report, "
-                                           "sweep, generate, validate, version, help", name);
+                                           "sweep, generate, validate, version, import, check, help", name);
     return usage_error(NULL, msg);
 }
 

@@ -9,6 +9,9 @@
 #include <cjson/cJSON.h>
 #include <glib.h>
 
+/* Largest file read by default (ArLoadOptions.max_file_bytes changes it for scenarios). */
+#define LOAD_DEFAULT_MAX_BYTES ((size_t)64 << 20)
+
 /* Applies each "PATH=VALUE" of sets (NULL-terminated) to the tree. Replaced nodes are moved into
  * graveyard (a cJSON array the caller frees with the tree) rather than freed, so that no new node
  * can be allocated at an address the position index still maps. Problems are reported as file
@@ -19,6 +22,16 @@ void load_apply_sets(cJSON *root, const char *const *sets, cJSON *graveyard, ArD
  * diags with its position in file; returns the model even when errors were found (the caller
  * discards it then). O(n log n) in the number of objects and prefixes. */
 ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *ix, ArDiagList *diags);
+
+/* Reads the file at path, at most max bytes (a larger one is an error). NULL (diagnostic added)
+ * when it cannot be read. O(file size). */
+GString *load_read(const char *path, size_t max, ArDiagList *diags);
+
+/* Checks text is JSON (size, NUL bytes, UTF-8, syntax, with the hints of scenario files) and parses
+ * it; *ix receives the position index of the tree. NULL (diagnostic added, "expected EXPECT" for
+ * an empty text) when it is not. O(len). */
+cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t max, const char *expect,
+                       JPosIndex **ix, ArDiagList *diags);
 
 /* Quotes s for a message: adds double quotes, escapes quotes, backslashes and control bytes, and
  * cuts it after max bytes (with "...") so that a huge or binary string cannot flood the output. */

@@ -8,8 +8,6 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#define LOAD_DEFAULT_MAX_BYTES ((size_t)64 << 20)
-
 static size_t max_bytes(const ArLoadOptions *opts)
 {
     return opts && opts->max_file_bytes ? opts->max_file_bytes : LOAD_DEFAULT_MAX_BYTES;
@@ -193,11 +191,10 @@ static void syntax_error(const char *name, const char *text, size_t len, size_t 
     diag_add(diags, DIAG_ERROR, name, line, col, "", "JSON syntax error near %s%s", near, hint);
 }
 
-static ArScenario *load_text_unsorted(const char *name, const char *text, size_t len,
-                                      const ArLoadOptions *opts, ArDiagList *diags)
+cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t max, const char *expect,
+                       JPosIndex **ix, ArDiagList *diags)
 {
-    int errors_before = diags->errors;
-    size_t max = max_bytes(opts);
+    *ix = NULL;
     if (!text)
         len = 0;
     if (len > max) {
@@ -205,7 +202,7 @@ static ArScenario *load_text_unsorted(const char *name, const char *text, size_t
         return NULL;
     }
     if (len == 0) {
-        diag_add(diags, DIAG_ERROR, name, 1, 1, "", "empty file: expected a JSON object with \"vnets\"");
+        diag_add(diags, DIAG_ERROR, name, 1, 1, "", "empty file: expected %s", expect);
         return NULL;
     }
     const char *nul = memchr(text, '\0', len);
@@ -219,8 +216,7 @@ static ArScenario *load_text_unsorted(const char *name, const char *text, size_t
     while (ws < len && is_json_space(text[ws]))
         ws++;
     if (ws == len) {
-        diag_add(diags, DIAG_ERROR, name, 1, 1, "",
-                 "empty file (only whitespace): expected a JSON object with \"vnets\"");
+        diag_add(diags, DIAG_ERROR, name, 1, 1, "", "empty file (only whitespace): expected %s", expect);
         return NULL;
     }
     const gchar *bad_utf8 = NULL;
@@ -241,7 +237,18 @@ static ArScenario *load_text_unsorted(const char *name, const char *text, size_t
         syntax_error(name, buf, len, stop ? (size_t)(stop - buf) : 0, diags);
         return NULL;
     }
-    g_autoptr(JPosIndex) ix = jpos_index_new(buf, len, root);
+    *ix = jpos_index_new(buf, len, root);
+    return root;
+}
+
+static ArScenario *load_text_unsorted(const char *name, const char *text, size_t len,
+                                      const ArLoadOptions *opts, ArDiagList *diags)
+{
+    int errors_before = diags->errors;
+    g_autoptr(JPosIndex) ix = NULL;
+    cJSON *root = load_parse_text(name, text, len, max_bytes(opts), "a JSON object with \"vnets\"", &ix, diags);
+    if (!root)
+        return NULL;
     if (!cJSON_IsObject(root)) {
         int line, col;
         jpos_line_col(ix, jpos_offset(ix, root, FALSE), &line, &col);
@@ -273,9 +280,8 @@ ArScenario *load_text(const char *name, const char *text, size_t len, const ArLo
     return s;
 }
 
-static ArScenario *load_file_unsorted(const char *path, const ArLoadOptions *opts, ArDiagList *diags)
+GString *load_read(const char *path, size_t max, ArDiagList *diags)
 {
-    size_t max = max_bytes(opts);
     FILE *f = fopen(path, "rb");
     if (!f) {
         diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read: %s", g_strerror(errno));
@@ -305,13 +311,22 @@ static ArScenario *load_file_unsorted(const char *path, const ArLoadOptions *opt
     }
     int read_errno = ferror(f) ? errno : 0;
     fclose(f);
-    ArScenario *s = NULL;
     if (read_errno)
         diag_add(diags, DIAG_ERROR, path, 0, 0, "", "cannot read: %s", g_strerror(read_errno));
     else if (buf->len > max)
         too_large(path, max, diags);
     else
-        s = load_text_unsorted(path, buf->str, buf->len, opts, diags);
+        return buf;
+    g_string_free(buf, TRUE);
+    return NULL;
+}
+
+static ArScenario *load_file_unsorted(const char *path, const ArLoadOptions *opts, ArDiagList *diags)
+{
+    GString *buf = load_read(path, max_bytes(opts), diags);
+    if (!buf)
+        return NULL;
+    ArScenario *s = load_text_unsorted(path, buf->str, buf->len, opts, diags);
     g_string_free(buf, TRUE);
     return s;
 }
@@ -321,4 +336,15 @@ ArScenario *load_file(const char *path, const ArLoadOptions *opts, ArDiagList *d
     ArScenario *s = load_file_unsorted(path, opts, diags);
     diag_sort(diags);
     return s;
+}
+
+cJSON *load_json_file(const char *path, const char *expect, JPosIndex **ix, ArDiagList *diags)
+{
+    *ix = NULL;
+    GString *buf = load_read(path, LOAD_DEFAULT_MAX_BYTES, diags);
+    if (!buf)
+        return NULL;
+    cJSON *root = load_parse_text(path, buf->str, buf->len, LOAD_DEFAULT_MAX_BYTES, expect, ix, diags);
+    g_string_free(buf, TRUE);
+    return root;
 }
