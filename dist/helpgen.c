@@ -309,13 +309,26 @@ static void convert_text(char **lines, GPtrArray *sections, const char *first, G
                 g_string_append(sec->body, sec->body->len == 0 ? ".RS 4\n.EX\n" : ".PP\n.RS 4\n.EX\n");
                 mode = MODE_EXAMPLE;
             }
-            roff_line(sec->body, line + MIN(ind, 2));
+            /* Examples lose the text's indentation; a line continuing one ("... \\") keeps it. */
+            gboolean continued = lp > lines && g_str_has_suffix(lp[-1], "\\");
+            roff_line(sec->body, continued ? line : line + MIN(ind, 2));
             continue;
         }
         /* Plain text: a paragraph. A line after one that ended a sentence, starting with a capital,
          * starts a new paragraph (help text breaks its lines where a new point begins). */
         if (mode == MODE_EXAMPLE)
             g_string_append(sec->body, ".EE\n.RE\n");
+        const char *colon = strstr(s, ": ");
+        if (g_str_has_suffix(s, "\\") && lp[1] && indent_of(lp[1]) > 0 && colon) {
+            /* "Example (...): arsim ... \" continued on indented lines: text, then the example. */
+            g_autofree char *intro = g_strndup(s, (gsize)(colon - s + 1));
+            g_string_append(sec->body, sec->body->len ? ".PP\n" : "");
+            roff_line(sec->body, intro);
+            g_string_append(sec->body, ".PP\n.RS 4\n.EX\n");
+            roff_line(sec->body, colon + 2);
+            mode = MODE_EXAMPLE;
+            continue;
+        }
         gboolean new_para = mode != MODE_PARA ||
                             (prev_text && g_str_has_suffix(prev_text, ".") && g_ascii_isupper(s[0]));
         if (new_para && sec->body->len)
