@@ -5,17 +5,19 @@
 #   tools/bench.sh [-o FILE] [-r N] [--only B1,B2,...]
 #     -o FILE      write the JSON there (default: BUILD/bench-results.json)
 #     -r N         timed runs per scenario; medians are reported (default 5)
-#     --only LIST  run only these benchmarks (B1..B5, E2E; comma-separated; B3 is B5's 1M row, plus
+#     --only LIST  run only these benchmarks (B1..B5, E2E, BIRD; comma-separated; B3 is B5's 1M row, plus
 #                  the same network with the 1M prefixes loaded from an MRT file, its load time in the note)
 #
 # Builds in build-release (ARSIM_BENCH_BUILD_DIR overrides it), never in build/, so tools/test.sh's
 # tree is left alone. Inputs come from `arsim generate` into a temporary folder. Needs bash,
 # coreutils, grep, sed and awk. Columns: scenario, wall seconds (load + run to convergence,
-# including effective routes; median), events, UPDATE messages, routes stored, peak RSS of that
+# including effective routes; median), CPU seconds of the run alone (median; less inflated than
+# wall time when the machine is shared), events, UPDATE messages, routes stored, peak RSS of that
 # run in MiB, bytes per stored route (peak RSS / routes stored), and for B1, B2 and B5 10k the
 # first 16 hex digits of the SHA-256 of the run's text output (`arsim run`: every router's paths and
 # every VNet's effective routes), which must not change when the engine changes no behaviour
-# (docs/performance.md lists the expected values).
+# (docs/performance.md lists the expected values). The BIRD row runs tools/bench-bird.sh: the same
+# chain in arsim and in real BIRD 2 daemons, 100k and 1M prefixes (skipped without bird2 or root).
 set -euo pipefail
 
 export ARSIM_BUILD_DIR="${ARSIM_BENCH_BUILD_DIR:-build-release}"
@@ -24,13 +26,13 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 out=""
 repeat=5
-only="B1,B2,B3,B4,B5,E2E"
+only="B1,B2,B3,B4,B5,E2E,BIRD"
 while (($#)); do
     case "$1" in
     -o) out="$2"; shift 2 ;;
     -r) repeat="$2"; shift 2 ;;
     --only) only="$2"; shift 2 ;;
-    -h | --help) sed -n '2,18p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) arsim_die "unknown argument: $1 (try --help)" ;;
     esac
 done
@@ -105,6 +107,11 @@ if wants B3 && [[ -f "$tmp/er-1000000.json" ]]; then
     run_bench "B3 1M ER from MRT" "$tmp/er-mrt.json" --set 'sites.onprem-er.addressPrefixes=[]' \
         --set 'sites.onprem-er.routesFrom={"mrt": "mrt/onprem-er.mrt"}'
 fi
+if wants BIRD; then
+    # Side by side with real BIRD 2 daemons (tools/bench-bird.sh); skipped without bird2 or root.
+    arsim_log "BIRD side by side (100,000 and 1,000,000 prefixes)"
+    "$(dirname -- "${BASH_SOURCE[0]}")/bench-bird.sh" "$arsim" "$bench" 100000 1000000 >>"$rows"
+fi
 if wants B4; then
     arsim_log "B4 event queue hold model (1,000,000 pending)"
     "$bench_evq" --json --repeat "$repeat" | while read -r line; do
@@ -166,13 +173,24 @@ if wants E2E; then
 fi
 
 # ---- table ----------------------------------------------------------------------------------
-printf '\n%-24s %12s %10s %10s %12s %10s %10s %-16s  %s\n' scenario "wall s" events messages routes "peak MiB" "B/route" \
-    "results sha256" note
+printf '\n%-24s %12s %10s %10s %10s %12s %10s %10s %-16s  %s\n' scenario "wall s" "run CPU s" events messages routes \
+    "peak MiB" "B/route" "results sha256" note
 while read -r r; do
     name="$(jget "$r" scenario)"
+    if [[ "$name" == BIRD* ]]; then
+        if [[ "$r" == *'"skipped"'* ]]; then
+            printf '%-24s skipped: %s\n' "$name" "$(jget "$r" skipped)"
+        else
+            printf '%-24s BIRD 2: %.3f s wall, %.3f CPU s, %.3f us CPU per route held per node, %.1f MiB | arsim: %.3f CPU s, %.4f us per route per node, %.1f MiB | ratio %sx\n' \
+                "$name" "$(jget "$r" birdWallSeconds)" "$(jget "$r" birdCpuSeconds)" "$(jget "$r" birdCpuUsPerRouteNode)" \
+                "$(jget "$r" birdPeakMiB)" "$(jget "$r" arsimRunCpuSeconds)" "$(jget "$r" arsimCpuUsPerRouteNode)" \
+                "$(jget "$r" arsimPeakMiB)" "$(jget "$r" ratio)"
+        fi
+        continue
+    fi
     if [[ "$name" == B4* ]]; then
-        printf '%-24s %12.6f %10s %10s %12s %10s %10s %-16s  %s M events/s (%s pending)\n' "$name" \
-            "$(jget "$r" seconds)" "$(jget "$r" ops)" - - - - - "$(jget "$r" millionEventsPerSecond)" "$(jget "$r" pending)"
+        printf '%-24s %12.6f %10s %10s %10s %12s %10s %10s %-16s  %s M events/s (%s pending)\n' "$name" \
+            "$(jget "$r" seconds)" - "$(jget "$r" ops)" - - - - - "$(jget "$r" millionEventsPerSecond)" "$(jget "$r" pending)"
         continue
     fi
     note=""
@@ -181,8 +199,8 @@ while read -r r; do
     [[ "$name" != *MRT* ]] || note="$note load $(printf "%.2f" "$(jget "$r" loadSeconds)") s (target < 2 s)"
     sum="-"
     [[ "$r" != *'"resultsSha256"'* ]] || sum="$(jget "$r" resultsSha256 | cut -c1-16)"
-    printf '%-24s %12.6f %10s %10s %12s %10.1f %10.1f %-16s  %s\n' "$name" "$(jget "$r" wallSeconds)" \
-        "$(jget "$r" events)" "$(jget "$r" messages)" "$(jget "$r" routesStored)" "$(jget "$r" peakRssMiB)" \
+    printf '%-24s %12.6f %10.4f %10s %10s %12s %10.1f %10.1f %-16s  %s\n' "$name" "$(jget "$r" wallSeconds)" \
+        "$(jget "$r" runCpuSeconds)" "$(jget "$r" events)" "$(jget "$r" messages)" "$(jget "$r" routesStored)" "$(jget "$r" peakRssMiB)" \
         "$(jget "$r" bytesPerStoredRoute)" "$sum" "$note"
 done <"$rows"
 
