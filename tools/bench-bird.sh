@@ -26,7 +26,9 @@ skip() {
     printf '{"scenario":"BIRD side by side","skipped":"%s"}\n' "$1"
     exit 0
 }
-command -v bird >/dev/null 2>&1 && command -v birdc >/dev/null 2>&1 || skip "bird2 is not installed (Debian: apt-get install bird2)"
+if ! command -v bird >/dev/null 2>&1 || ! command -v birdc >/dev/null 2>&1; then
+    skip "bird2 is not installed (Debian: apt-get install bird2)"
+fi
 ((EUID == 0)) || skip "not root (BGP daemons bind port 179)"
 
 NODES=6
@@ -74,6 +76,8 @@ cpu_ticks() {
 # BGP routes daemon I holds (learned from the previous node).
 routes_at() { birdc -s "$tmp/n$1.ctl" show route protocol toprev count 2>/dev/null | sed -n 's/^\([0-9]*\) of .*/\1/p'; }
 now() { date +%s.%N; }
+# The value of a key in tools/bench's one-line JSON (as in tools/bench.sh).
+jget() { sed -E 's/.*"'"$2"'":("([^"]*)"|([^,}]*)).*/\2\3/' <<<"$1"; }
 
 for n in "$@"; do
     # ---- BIRD ----
@@ -107,7 +111,6 @@ for n in "$@"; do
     "$arsim" generate --spokes 1 --nvas 1 --routes-per-nva 1 --circuit-sku Premium --lift-limits \
         --er-prefixes "$n" -o "$tmp/chain.json"
     line="$("$bench" --json --repeat 3 --label "chain $n" "$tmp/chain.json")"
-    jget() { sed -E 's/.*"'"$2"'":("([^"]*)"|([^,}]*)).*/\2\3/' <<<"$1"; }
     awk -v n="$n" -v nodes="$NODES" -v t0="$t0" -v t1="$t1" -v bc="$((c1 - c0))" -v hz="$hz" \
         -v bpk="$peak" -v aw="$(jget "$line" runCpuSeconds)" -v ar="$(jget "$line" routesStored)" \
         -v am="$(jget "$line" peakRssMiB)" 'BEGIN {
