@@ -5,6 +5,7 @@
 #include "arsim/output.h"
 
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* The run document of run streamed to a file with view v, parsed back. */
@@ -86,6 +87,45 @@ static void test_stream_and_groups(void)
         cJSON_Delete(doc);
         cJSON_Delete(dom);
     }
+    g_rmdir(dir);
+}
+
+/* cJSON's allocator for the tests below: fails while fail_alloc is set. */
+static gboolean fail_alloc;
+static void *test_malloc(size_t n)
+{
+    return fail_alloc ? NULL : malloc(n);
+}
+
+/* When cJSON cannot allocate, a streamed run document fails naming its output (pieces cannot be
+ * built), and out_json_print returns NULL instead of the "null" it used to print. */
+static void test_alloc_failures(void)
+{
+    g_autoptr(ArScenario) scn = test_load_scenario("seed-er-sdwan.json", NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_autofree char *dir = g_dir_make_tmp("arsim-out-XXXXXX", NULL);
+    g_autofree char *path = g_build_filename(dir, "run.json", NULL);
+    cJSON *doc = out_run_json(run, NULL);
+    cJSON_Hooks hooks = { test_malloc, free };
+    cJSON_InitHooks(&hooks);
+    fail_alloc = TRUE;
+    g_autofree char *text = out_json_print(doc);
+    g_autoptr(GError) e = NULL;
+    ArOutStream *s = out_stream_open(path, &e);
+    ArJsonOut *w = out_json_stream(s);
+    out_json_begin(w, NULL, FALSE);
+    out_run_json_write(run, NULL, w);
+    out_json_end(w);
+    out_json_free(w);
+    gboolean ok = out_stream_close(s, &e);
+    fail_alloc = FALSE;
+    cJSON_InitHooks(NULL);
+    g_assert_null(text);
+    g_assert_false(ok);
+    g_assert_nonnull(strstr(e->message, path));
+    g_assert_nonnull(strstr(e->message, "could not be built"));
+    g_assert_false(g_file_test(path, G_FILE_TEST_EXISTS));
+    cJSON_Delete(doc);
     g_rmdir(dir);
 }
 
@@ -225,6 +265,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/output/stream-and-groups", test_stream_and_groups);
     g_test_add_func("/output/stream-failures", test_stream_failures);
+    g_test_add_func("/output/alloc-failures", test_alloc_failures);
     g_test_add_func("/output/text-summary", test_text_summary);
     return g_test_run();
 }

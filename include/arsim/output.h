@@ -151,7 +151,9 @@ void out_sweep_text(const ArSweep *s, const GPtrArray *results, const char *file
 cJSON *out_sweep_json(const ArSweep *s, const GPtrArray *results, const char *file);
 void out_sweep_html(const ArSweep *s, const GPtrArray *results, GString *out);
 
-/* Formats a JSON document deterministically (two-space indent, keys in insertion order). */
+/* Formats a JSON document deterministically (tab indents, keys in insertion order), with a final
+ * new line. NULL when cJSON cannot print it (out of memory): callers fail, never print "null".
+ * Whole documents of any size are better streamed (ArJsonOut). */
 char *out_json_print(const cJSON *doc);
 
 /* Writes data to path through a temporary file in the same folder and a rename, so a reader

@@ -56,6 +56,11 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
         cJSON *doc = cmp_report_json(c);
         text = out_json_print(doc);
         cJSON_Delete(doc);
+        if (!text) {
+            fprintf(err, "arsim compare: %s: the JSON document could not be formatted (out of memory)\n",
+                    a->output ? a->output : "standard output");
+            return EXIT_BAD_INPUT;
+        }
     } else {
         GString *s = g_string_new(NULL);
         cmp_report_text(c, s);
@@ -102,6 +107,10 @@ int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err)
         cJSON *doc = reach_trace_json(t);
         g_autofree char *text = out_json_print(doc);
         cJSON_Delete(doc);
+        if (!text) {
+            fprintf(err, "arsim trace: standard output: the JSON document could not be formatted (out of memory)\n");
+            return EXIT_BAD_INPUT;
+        }
         fputs(text, out);
     } else {
         GString *s = g_string_new(NULL);

@@ -151,6 +151,11 @@ static int sweep_main(const ArSweepArgs *a, const SweepWorld *w, FILE *out, FILE
         cJSON *doc = out_sweep_json(s, results, a->file);
         text = out_json_print(doc);
         cJSON_Delete(doc);
+        if (!text) {
+            fprintf(err, "arsim sweep: %s: the JSON document could not be formatted (out of memory)\n",
+                    a->output ? a->output : "standard output");
+            return EXIT_BAD_INPUT;
+        }
     } else {
         GString *t = g_string_new(NULL);
         out_sweep_text(s, results, a->file, t);

@@ -241,6 +241,11 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
             text = g_string_free(s, FALSE);
         }
         cJSON_Delete(doc);
+        if (!text) {
+            fprintf(err, "arsim: %s: the JSON document could not be formatted (out of memory)\n",
+                    a->output ? a->output : "standard output");
+            return EXIT_BAD_INPUT;
+        }
         int st = emit(text, a, out, err);
         return st ? st : status;
     }

@@ -379,7 +379,7 @@ cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean adver
 char *out_json_print(const cJSON *doc)
 {
     char *s = cJSON_Print(doc);
-    char *r = g_strconcat(s ? s : "null", "\n", NULL);
+    char *r = s ? g_strconcat(s, "\n", NULL) : NULL;
     cJSON_free(s);
     return r;
 }

@@ -1,48 +1,22 @@
 /* trace.c - every message and timer of a run as JSON lines (--trace FILE.jsonl). */
 #include "arsim/output.h"
 
-#include <errno.h>
-#include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
 
 struct ArTraceWriter {
-    char *path;      /* final name */
-    char *tmp;       /* temporary file beside it; NULL when writing into a device or FIFO */
-    FILE *f;         /* open on tmp */
-    GString *line;   /* reused line buffer */
-    guint64 lines;   /* records written */
+    ArOutStream *out; /* the file: a temporary file beside it, renamed over it by out_trace_close */
+    GString *line;    /* reused line buffer */
+    guint64 lines;    /* records written */
 };
 
 ArTraceWriter *out_trace_open(const char *path, GError **error)
 {
-    gboolean special;
-    g_autofree char *target = out_target(path, &special);
-    if (special) { /* a device or FIFO: written into, nothing to rename */
-        FILE *f = fopen(target, "w");
-        if (!f) {
-            g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write: %s", path, g_strerror(errno));
-            return NULL;
-        }
-        ArTraceWriter *w = g_new0(ArTraceWriter, 1);
-        w->path = g_steal_pointer(&target);
-        w->f = f;
-        w->line = g_string_sized_new(256);
-        return w;
-    }
-    path = target;
-    g_autofree char *dir = g_path_get_dirname(path);
-    g_autofree char *base = g_path_get_basename(path);
-    g_autofree char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    int fd = g_mkstemp(tmpl);
-    if (fd < 0) {
-        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot create a file there: %s", path, g_strerror(errno));
+    ArOutStream *out = out_stream_open(path, error);
+    if (!out)
         return NULL;
-    }
     ArTraceWriter *w = g_new0(ArTraceWriter, 1);
-    w->path = g_strdup(path);
-    w->tmp = g_steal_pointer(&tmpl);
-    w->f = fdopen(fd, "w");
+    w->out = out;
     w->line = g_string_sized_new(256);
     return w;
 }
@@ -104,35 +78,21 @@ void out_trace_record(void *writer, const ArTraceRec *r)
         append_json_string(s, r->text);
     }
     g_string_append(s, "}\n");
-    fwrite(s->str, 1, s->len, w->f);
+    out_stream_drain(w->out, s);
     w->lines++;
-}
-
-/* The one cleanup path: the file is closed already; drops the temporary file unless kept. */
-static void trace_free(ArTraceWriter *w, gboolean keep)
-{
-    if (!keep && w->tmp)
-        g_remove(w->tmp);
-    g_string_free(w->line, TRUE);
-    g_free(w->path);
-    g_free(w->tmp);
-    g_free(w);
 }
 
 void out_trace_discard(ArTraceWriter *w)
 {
-    fclose(w->f);
-    trace_free(w, FALSE);
+    out_stream_discard(w->out);
+    g_string_free(w->line, TRUE);
+    g_free(w);
 }
 
 gboolean out_trace_close(ArTraceWriter *w, GError **error)
 {
-    gboolean ok = fflush(w->f) == 0 && !ferror(w->f);
-    ok = (fclose(w->f) == 0) && ok;
-    if (ok && w->tmp && g_rename(w->tmp, w->path) != 0)
-        ok = FALSE;
-    if (!ok)
-        g_set_error(error, AR_ERROR, AR_ERROR_IO, "%s: cannot write the trace: %s", w->path, g_strerror(errno));
-    trace_free(w, ok);
+    gboolean ok = out_stream_close(w->out, error);
+    g_string_free(w->line, TRUE);
+    g_free(w);
     return ok;
 }
