@@ -5,7 +5,7 @@
 #   tools/bench.sh [-o FILE] [-r N] [--only B1,B2,...]
 #     -o FILE      write the JSON there (default: BUILD/bench-results.json)
 #     -r N         timed runs per scenario; medians are reported (default 5)
-#     --only LIST  run only these benchmarks (B1..B5, E2E, BIRD; comma-separated; B3 is B5's 1M row, plus
+#     --only LIST  run only these benchmarks (B1..B5, E2E, BIRD, SWEEP; comma-separated; B3 is B5's 1M row, plus
 #                  the same network with the 1M prefixes loaded from an MRT file, its load time in the note)
 #
 # Builds in build-release (ARSIM_BENCH_BUILD_DIR overrides it), never in build/, so tools/test.sh's
@@ -26,7 +26,7 @@ source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 out=""
 repeat=5
-only="B1,B2,B3,B4,B5,E2E,BIRD"
+only="B1,B2,B3,B4,B5,E2E,BIRD,SWEEP"
 while (($#)); do
     case "$1" in
     -o) out="$2"; shift 2 ;;
@@ -172,6 +172,47 @@ if wants E2E; then
     view_rows "B5 1M" "$tmp/er-1000000.json"
 fi
 
+# ---- failure sweep (issue 17) -------------------------------------------------------------------
+# Every single failure of B2 (each NVA, gateway instance, Route Server instance, connection and
+# session) with --jobs 1, --jobs 2 and, when the build has MPI, 2 ranks of one thread. Cost per case:
+# (sweep seconds - one plain B2 run) / cases, against one plain B2 run (tools/bench, load + run).
+# Target: at most 2x a plain run per case, and near 2x faster on 2 threads or 2 ranks.
+sweep_json=null
+if wants SWEEP; then
+    [[ -x /usr/bin/time ]] || ensure_packages time
+    [[ -f "$tmp/b2.json" ]] || gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 \
+        --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+    kinds=nva,gateway,rs-instance,connection,session
+    plain="$("$bench" --json --repeat "$repeat" --label "B2 (sweep reference)" "$tmp/b2.json")"
+    plain_s="$(jget "$plain" wallSeconds)"
+    # sweep_secs ARGS...: wall seconds of `arsim sweep B2 ARGS...` (output checked against jobs 1's).
+    sweep_secs() {
+        (ulimit -v 8000000; /usr/bin/time -f '%e' -o "$tmp/time.txt" "$@" >"$tmp/sweep.out" 2>"$tmp/sweep.err") ||
+            arsim_die "sweep failed: $(tail -n 3 "$tmp/sweep.err")"
+        tail -n 1 "$tmp/time.txt"
+    }
+    arsim_log "SWEEP B2 --jobs 1"
+    t1="$(sweep_secs "$arsim" sweep "$tmp/b2.json" --kinds "$kinds" --jobs 1)"
+    cases="$(sed -n 's/^arsim sweep: \([0-9]*\) case.*/\1/p' "$tmp/sweep.err")"
+    cp -- "$tmp/sweep.out" "$tmp/sweep1.out"
+    arsim_log "SWEEP B2 --jobs 2"
+    t2="$(sweep_secs "$arsim" sweep "$tmp/b2.json" --kinds "$kinds" --jobs 2)"
+    cmp -s "$tmp/sweep1.out" "$tmp/sweep.out" || arsim_die "sweep --jobs 2 printed other bytes than --jobs 1"
+    tr=null
+    if command -v mpirun >/dev/null && ldd "$arsim" "$ARSIM_BUILD"/libarsim.so* 2>/dev/null | grep -q libmpi; then
+        arsim_log "SWEEP B2 2 MPI ranks"
+        root=()
+        ((EUID != 0)) || root=(--allow-run-as-root)
+        tr="$(sweep_secs mpirun "${root[@]}" -n 2 --oversubscribe "$arsim" sweep "$tmp/b2.json" --kinds "$kinds" --jobs 1)"
+        cmp -s "$tmp/sweep1.out" "$tmp/sweep.out" || arsim_die "sweep on 2 ranks printed other bytes than one process"
+    fi
+    sweep_json="$(awk -v t1="$t1" -v t2="$t2" -v tr="$tr" -v p="$plain_s" -v n="$cases" 'BEGIN {
+        pc = (t1 - p) / n
+        printf "{\"cases\":%d,\"plainRunSeconds\":%s,\"jobs1Seconds\":%s,\"jobs2Seconds\":%s,\"ranks2Seconds\":%s,", n, p, t1, t2, tr
+        printf "\"perCaseSeconds\":%.4f,\"perCaseOverPlain\":%.2f,\"speedupJobs2\":%.2f,", pc, pc / p, t1 / t2
+        if (tr == "null") printf "\"speedupRanks2\":null}"; else printf "\"speedupRanks2\":%.2f}", t1 / tr }')"
+fi
+
 # ---- table ----------------------------------------------------------------------------------
 printf '\n%-24s %12s %10s %10s %10s %12s %10s %10s %-16s  %s\n' scenario "wall s" "run CPU s" events messages routes \
     "peak MiB" "B/route" "results sha256" note
@@ -221,6 +262,12 @@ if [[ -s "$commands" ]]; then
     done <"$commands"
 fi
 
+if [[ "$sweep_json" != null ]]; then
+    printf '\nB2 failure sweep: %s cases; per case %s s = %sx one plain B2 run of %s s (target <= 2x); --jobs 2 %sx faster, 2 ranks %sx (targets: near 2x)\n' \
+        "$(jget "$sweep_json" cases)" "$(jget "$sweep_json" perCaseSeconds)" "$(jget "$sweep_json" perCaseOverPlain)" \
+        "$(jget "$sweep_json" plainRunSeconds)" "$(jget "$sweep_json" speedupJobs2)" "$(jget "$sweep_json" speedupRanks2)"
+fi
+
 # ---- JSON -----------------------------------------------------------------------------------
 {
     printf '{"machine":{"cores":%s,"cpu":"%s"},"repeats":%s,"b5Growth1MOver10k":%s,"rows":[\n' "$(nproc)" \
@@ -228,7 +275,7 @@ fi
     sed '$!s/$/,/' "$rows"
     printf '],"commands":[\n'
     sed '$!s/$/,/' "$commands"
-    printf ']}\n'
+    printf '],"sweep":%s}\n' "$sweep_json"
 } >"$tmp/results.json"
 mv -- "$tmp/results.json" "$out"
 arsim_log "wrote $out"

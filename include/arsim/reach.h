@@ -109,6 +109,9 @@ char *reach_verdict_text(const ArTrace *t);
 void reach_trace_text(const ArTrace *t, GString *out);
 cJSON *reach_trace_json(const ArTrace *t);
 
+/* The cell of endpoints i and j (indexes in the matrix's endpoint order, the same for every run of
+ * one scenario): both walks. O(hops x 32). */
+ArReachCell reach_cell(const ArReach *r, guint i, guint j);
 /* Walks every pair of endpoints both ways. O(E^2 x hops x 32). */
 ArReachMatrix *reach_matrix(const ArReach *r);
 void reach_matrix_free(ArReachMatrix *m);

@@ -674,6 +674,22 @@ static bool reach_paths_mirror(const ArTrace *fwd, const ArTrace *back)
     return true;
 }
 
+ArReachCell reach_cell(const ArReach *r, guint i, guint j)
+{
+    g_assert(i < r->endpoints->len && j < r->endpoints->len);
+    const ArReachEndpoint *a = &g_array_index(r->endpoints, ArReachEndpoint, i);
+    const ArReachEndpoint *b = &g_array_index(r->endpoints, ArReachEndpoint, j);
+    ArReachNode na = reach_endpoint_node(r, a), nb = reach_endpoint_node(r, b);
+    g_autoptr(ArTrace) fwd = reach_trace(r, na, b->addr);
+    g_autoptr(ArTrace) back = reach_trace(r, nb, a->addr);
+    ArReachCell c = { 0 };
+    c.forward = reach_delivered_at(fwd, nb);
+    c.back = reach_delivered_at(back, na);
+    c.reachable = c.forward && c.back;
+    c.asymmetric = c.reachable && !reach_paths_mirror(fwd, back);
+    return c;
+}
+
 ArReachMatrix *reach_matrix(const ArReach *r)
 {
     ArReachMatrix *m = g_new0(ArReachMatrix, 1);
@@ -688,16 +704,7 @@ ArReachMatrix *reach_matrix(const ArReach *r)
     m->cells = g_new0(ArReachCell, (gsize)n * n + 1);
     for (guint i = 0; i < n; i++)
         for (guint j = i + 1; j < n; j++) {
-            const ArReachEndpoint *a = &g_array_index(r->endpoints, ArReachEndpoint, i);
-            const ArReachEndpoint *b = &g_array_index(r->endpoints, ArReachEndpoint, j);
-            ArReachNode na = reach_endpoint_node(r, a), nb = reach_endpoint_node(r, b);
-            g_autoptr(ArTrace) fwd = reach_trace(r, na, b->addr);
-            g_autoptr(ArTrace) back = reach_trace(r, nb, a->addr);
-            ArReachCell c = { 0 };
-            c.forward = reach_delivered_at(fwd, nb);
-            c.back = reach_delivered_at(back, na);
-            c.reachable = c.forward && c.back;
-            c.asymmetric = c.reachable && !reach_paths_mirror(fwd, back);
+            ArReachCell c = reach_cell(r, i, j);
             m->cells[i * n + j] = c;
             ArReachCell mirror = c; /* seen from b: forward and back swap */
             mirror.forward = c.back;
