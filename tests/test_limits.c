@@ -120,11 +120,9 @@ static void test_file_100mb(void)
     g_assert_cmpint(ftruncate(fd, (off_t)100 * 1000 * 1000), ==, 0); /* sparse: no disk used */
     close(fd);
 
-    gint64 t0 = g_get_monotonic_time();
     g_autoptr(ArDiagList) d = diag_list_new();
-    ArScenario *s = load_file(path, NULL, d);
+    ArScenario *s = load_file(path, NULL, d); /* refused from its size (stat), before any read */
     assert_load_error(s, d, "file is larger than the limit of 67108864 bytes");
-    g_assert_cmpint(g_get_monotonic_time() - t0, <, G_USEC_PER_SEC / 2);
 
     /* The limit is settable: the same file under a limit of 200 MB is read (and is then only NULs). */
     ArLoadOptions big = { .max_file_bytes = (size_t)200 * 1000 * 1000 };
@@ -408,11 +406,9 @@ static void test_event_cap(void)
     g_autoptr(ArDiagList) d = diag_list_new();
     g_autoptr(ArScenario) scn = load_file(path, NULL, d);
     g_assert_nonnull(scn);
-    gint64 t0 = g_get_monotonic_time();
     g_autoptr(ArRun) run = run_scenario(scn, &(ArSimConfig){ .max_events = 1000 });
     g_assert_cmpint(run->end, ==, RUN_EVENT_CAP);
-    g_assert_cmpuint(run->net->sim->stats.events, <=, 1000);
-    g_assert_cmpint(g_get_monotonic_time() - t0, <, 5 * G_USEC_PER_SEC);
+    g_assert_cmpuint(run->net->sim->stats.events, <=, 1000); /* the bound is the event count, not a clock */
 
     Result r = arsim("run", "tests/data/limits/route-limit-flap.json");
     g_assert_cmpint(r.status, ==, 3);

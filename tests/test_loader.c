@@ -733,10 +733,11 @@ static void test_set_errors(void)
 
 /* ---- scale ------------------------------------------------------------------------------- */
 
-static void test_large_scenario_is_fast(void)
+static void test_large_scenario_loads(void)
 {
-    /* 8,000 VNets, pairs of them peered, 1,000 route servers with 8 NVAs each, 1,000 sites: the
-     * checks are hash lookups and sorts, so this loads in a fraction of a second. */
+    /* 8,000 VNets, pairs of them peered, 1,000 route servers with 8 NVAs each, 1,000 sites load and
+     * validate whole. How fast is a benchmark's question (tools/bench.sh times loading with every
+     * row), never a timed test's: the time is reported, not asserted. */
     const int nv = 8000, nrs = 1000;
     GString *t = g_string_new("{ \"vnets\": [\n");
     for (int i = 0; i < nv; i++) {
@@ -769,7 +770,6 @@ static void test_large_scenario_is_fast(void)
     g_assert_cmpuint(s->vnets->len, ==, (guint)nv);
     g_assert_cmpuint(s->nvas->len, ==, (guint)nrs * 8);
     g_test_message("loaded %zu bytes in %" G_GINT64_FORMAT " ms", t->len, us / 1000);
-    g_assert_cmpint(us, <, 5 * G_USEC_PER_SEC); /* generous: catches O(n^2), not noise */
     g_string_free(t, TRUE);
 }
 
@@ -918,7 +918,7 @@ int main(int argc, char **argv)
     g_test_add_func("/loader/set/overrides", test_set_overrides);
     g_test_add_func("/loader/set/dotted-name", test_set_dotted_name);
     g_test_add_func("/loader/set/errors", test_set_errors);
-    g_test_add_func("/loader/scale", test_large_scenario_is_fast);
+    g_test_add_func("/loader/scale", test_large_scenario_loads);
     g_test_add_func("/docs/schema-and-format", test_schema_and_doc_agree);
     return g_test_run();
 }
