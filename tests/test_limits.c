@@ -589,6 +589,104 @@ static void test_peers_per_speaker(void)
     }
 }
 
+/* The message of the first error in d. */
+static const char *first_error(const ArDiagList *d)
+{
+    for (guint i = 0; i < d->items->len; i++) {
+        const ArDiag *x = g_ptr_array_index(d->items, i);
+        if (x->severity == DIAG_ERROR)
+            return x->message;
+    }
+    g_assert_not_reached();
+    return NULL;
+}
+
+/* No byte below 0x20 but tab, newline and carriage return, and no DEL. */
+static gboolean no_control_bytes(const char *s)
+{
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if ((*p < 0x20 && *p != '\t' && *p != '\n' && *p != '\r') || *p == 0x7f)
+            return FALSE;
+    return TRUE;
+}
+
+/* Control characters in text: a \u0000 escape is refused with its line:col (cJSON would cut the
+ * string there and "hub\u0000x" would pass as "hub"); names in "known: ..." lists are escaped and
+ * cut; a control character in the scenario's name does not make the SVG invalid XML. */
+static void test_control_characters(void)
+{
+    const char *nul_name = "{\"vnets\": [\n  {\"name\": \"hub\\u0000x\", \"addressPrefixes\": [\"10.0.0.0/16\"]}]}";
+    g_autoptr(ArDiagList) d = diag_list_new();
+    g_autoptr(ArScenario) s = load_text("n.json", nul_name, strlen(nul_name), NULL, d);
+    assert_load_error(s, d, "\\u0000 (NUL) in a string is not allowed");
+    const ArDiag *x = g_ptr_array_index(d->items, 0);
+    g_assert_cmpint(x->line, ==, 2);
+    g_assert_cmpint(x->col, ==, 16);
+    const char *nul_key = "{\"vnets\\u0000\": [], \"vnets\": [{\"name\": \"hub\", \"addressPrefixes\": [\"10.0.0.0/16\"]}]}";
+    g_autoptr(ArDiagList) d2 = diag_list_new();
+    g_autoptr(ArScenario) s2 = load_text("k.json", nul_key, strlen(nul_key), NULL, d2);
+    assert_load_error(s2, d2, "\\u0000 (NUL)");
+    /* An escaped backslash before "u0000" is text, not an escape: this one loads. */
+    const char *text = "{\"description\": \"a\\\\u0000b\", \"vnets\": [{\"name\": \"hub\", \"addressPrefixes\": [\"10.0.0.0/16\"]}]}";
+    g_autoptr(ArDiagList) d3 = diag_list_new();
+    g_autoptr(ArScenario) s3 = load_text("t.json", text, strlen(text), NULL, d3);
+    g_assert_nonnull(s3);
+    g_assert_cmpstr(s3->description, ==, "a\\u0000b");
+    const char *sets[] = { "description=\"a\\u0000b\"", NULL };
+    g_autoptr(ArDiagList) d4 = diag_list_new();
+    g_autoptr(ArScenario) s4 = load_text("t.json", text, strlen(text), &(ArLoadOptions){ .sets = sets }, d4);
+    assert_load_error(s4, d4, "\\u0000 (NUL) in a value is not allowed");
+
+    /* "known: ..." with a megabyte-long name holding a terminal escape: escaped, cut, short. */
+    GString *t = g_string_new("{\"vnets\": [{\"name\": \"\\u001b[31m");
+    for (int i = 0; i < 1000000; i++)
+        g_string_append_c(t, 'A');
+    g_string_append(t, "\", \"addressPrefixes\": [\"10.0.0.0/16\"]}], \"routeServers\": [{\"name\": \"ars\", \"vnet\": \"nope\"}]}");
+    g_autoptr(ArDiagList) d5 = diag_list_new();
+    g_autoptr(ArScenario) s5 = load_text("m.json", t->str, t->len, NULL, d5);
+    g_assert_null(s5);
+    g_autofree char *all = NULL;
+    size_t n = 0;
+    FILE *f = open_memstream(&all, &n);
+    diag_print(d5, f);
+    fclose(f);
+    const char *known = strstr(first_error(d5), "no VNet named \"nope\"; known: ") ? first_error(d5) : NULL;
+    for (guint i = 0; !known && i < d5->items->len; i++)
+        if (strstr(((ArDiag *)g_ptr_array_index(d5->items, i))->message, "known: "))
+            known = ((ArDiag *)g_ptr_array_index(d5->items, i))->message;
+    g_assert_nonnull(known);
+    g_assert_nonnull(strstr(known, "known: \\u001b[31mAAAA"));
+    g_assert_true(g_str_has_suffix(known, "AAA..."));
+    g_assert_cmpuint(strlen(known), <, 200);
+    g_assert_true(no_control_bytes(all));
+    g_assert_cmpuint(n, <, 4096); /* every message cuts the name */
+    g_string_free(t, TRUE);
+
+    /* The scenario's name in the diagram's title. */
+    g_autofree char *dir = temp_dir();
+    g_autofree char *in = g_build_filename(dir, "c.json", NULL);
+    g_autofree char *svg = g_build_filename(dir, "c.svg", NULL);
+    const char *ctl = "{\"name\": \"bad\\u001b[31mred\\u0001\", \"vnets\": [{\"name\": \"hub\", \"addressPrefixes\": [\"10.0.0.0/16\"]}]}";
+    write_file(in, ctl, -1);
+    Result r = arsim("graph", in, "-o", svg);
+    g_assert_cmpint(r.status, ==, 0);
+    result_clear(&r);
+    g_autofree char *img = NULL;
+    g_assert_true(g_file_get_contents(svg, &img, NULL, NULL));
+    g_assert_true(no_control_bytes(img));
+    g_assert_nonnull(strstr(img, "bad\xEF\xBF\xBD[31mred\xEF\xBF\xBD"));
+    /* trace --from's list of valid names: the first 12, the rest counted. */
+    g_autofree char *gen = g_build_filename(dir, "g.json", NULL);
+    r = arsim("generate", "--spokes", "20", "--er-prefixes", "0", "--nvas", "1", "--routes-per-nva", "1", "-o", gen);
+    g_assert_cmpint(r.status, ==, 0);
+    result_clear(&r);
+    r = arsim("trace", gen, "--from", "nope", "--to", "10.0.0.1");
+    assert_cli_error(&r, "valid: branch1, hub, spoke1, spoke2, spoke3, spoke4, spoke5, spoke6, spoke7, spoke8, spoke9, "
+                         "spoke10, ... (10 more)\n");
+    result_clear(&r);
+    remove_dir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -604,5 +702,6 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/diagnostics-capped", test_diagnostics_capped);
     g_test_add_func("/limits/memory-estimate", test_memory_estimate);
     g_test_add_func("/limits/peers-per-speaker", test_peers_per_speaker);
+    g_test_add_func("/limits/control-characters", test_control_characters);
     return g_test_run();
 }

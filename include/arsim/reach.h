@@ -89,7 +89,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArReach, reach_free)
 
 /* Finds a walk's start by name: a site (its speaker) or a VNet. FALSE when neither exists. */
 gboolean reach_find_start(const ArReach *r, const char *name, ArReachNode *out);
-/* "onprem1, onprem2, hub, spoke1": the valid start names, for messages. Caller frees. */
+/* "onprem1, onprem2, hub, spoke1": the valid start names, for messages, the first 12 then
+ * "... (N more)". Caller frees. */
 char *reach_start_names(const ArReach *r);
 /* Representative address of a site or VNet (first prefix + 4); FALSE when unknown or prefix-less. */
 gboolean reach_name_addr(const ArReach *r, const char *name, uint32_t *addr);

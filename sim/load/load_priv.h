@@ -33,9 +33,24 @@ GString *load_read(const char *path, size_t max, ArDiagList *diags);
 cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t max, const char *expect,
                        JPosIndex **ix, ArDiagList *diags);
 
+/* "known: ..." lists in messages: at most LOAD_KNOWN_MAX names (the rest counted), each escaped and
+ * cut after LOAD_KNOWN_NAME_BYTES bytes, so that bad names cannot make a line of megabytes or pass
+ * terminal escapes through. */
+#define LOAD_KNOWN_MAX 12
+#define LOAD_KNOWN_NAME_BYTES 64
+
+/* Appends s to q for a message, escaped and cut as load_quote does, without the quotes (names in
+ * "known: ..." lists). */
+void load_append_escaped(GString *q, const char *s, size_t max);
+
 /* Quotes s for a message: adds double quotes, escapes quotes, backslashes and control bytes, and
  * cuts it after max bytes (with "...") so that a huge or binary string cannot flood the output. */
 char *load_quote(const char *s, size_t max);
+
+/* Offset of the first \u0000 escape in JSON text (cJSON ends the string there, so "a\u0000b" would
+ * be read as "a" and slip past name and key checks), or -1. A backslash escapes the next byte,
+ * so "\\u0000" (a backslash, then text) is not one. O(len). */
+long load_nul_escape(const char *text, size_t len);
 
 /* "a string", "an array", ... for "expected X, got Y" messages. */
 const char *load_type_name(const cJSON *v);

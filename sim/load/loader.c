@@ -18,9 +18,8 @@ static void too_large(const char *name, size_t max, ArDiagList *diags)
     diag_add(diags, DIAG_ERROR, name, 0, 0, "", "file is larger than the limit of %zu bytes", max);
 }
 
-char *load_quote(const char *s, size_t max)
+void load_append_escaped(GString *q, const char *s, size_t max)
 {
-    GString *q = g_string_new("\"");
     size_t n = 0;
     for (const unsigned char *p = (const unsigned char *)s; *p; p++, n++) {
         /* Cut before a UTF-8 lead byte so a multibyte character is never split. */
@@ -39,8 +38,26 @@ char *load_quote(const char *s, size_t max)
         else
             g_string_append_c(q, (char)*p);
     }
+}
+
+char *load_quote(const char *s, size_t max)
+{
+    GString *q = g_string_new("\"");
+    load_append_escaped(q, s, max);
     g_string_append_c(q, '"');
     return g_string_free(q, FALSE);
+}
+
+long load_nul_escape(const char *text, size_t len)
+{
+    for (size_t p = 0; p + 1 < len; p++) {
+        if (text[p] != '\\')
+            continue;
+        if (text[p + 1] == 'u' && p + 6 <= len && memcmp(text + p + 2, "0000", 4) == 0)
+            return (long)p;
+        p++; /* the escaped byte: in the JSON text \\u0000 the second backslash is text */
+    }
+    return -1;
 }
 
 const char *load_type_name(const cJSON *v)
@@ -224,6 +241,15 @@ cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t ma
         int line, col;
         jpos_line_col_of(text, len, (size_t)(bad_utf8 - text), &line, &col);
         diag_add(diags, DIAG_ERROR, name, line, col, "", "invalid UTF-8: JSON text must be UTF-8");
+        return NULL;
+    }
+
+    long esc = load_nul_escape(text, len);
+    if (esc >= 0) {
+        int line, col;
+        jpos_line_col_of(text, len, (size_t)esc, &line, &col);
+        diag_add(diags, DIAG_ERROR, name, line, col, "",
+                 "\\u0000 (NUL) in a string is not allowed: it would cut the string short there");
         return NULL;
     }
 

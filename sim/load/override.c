@@ -4,9 +4,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* At most this many names are listed after "known:"; the rest is counted. */
-#define KNOWN_MAX 12
-
 static void set_error(ArDiagList *d, const char *pointer, const char *arg, const char *fmt, ...)
     G_GNUC_PRINTF(4, 5);
 
@@ -34,14 +31,14 @@ static char *known_at(const cJSON *cur)
             const cJSON *nm = cJSON_GetObjectItemCaseSensitive(ch, "name");
             label = cJSON_IsString(nm) ? nm->valuestring : NULL;
         }
-        if (n == KNOWN_MAX) {
+        if (n == LOAD_KNOWN_MAX) {
             g_string_append_printf(k, ", ... (%d more)", total - n);
             break;
         }
         if (n)
             g_string_append(k, ", ");
         if (label)
-            g_string_append(k, label);
+            load_append_escaped(k, label, LOAD_KNOWN_NAME_BYTES);
         else
             g_string_append_printf(k, "%d", n);
     }
@@ -112,6 +109,10 @@ static void apply_one(cJSON *root, const char *arg, cJSON *grave, ArDiagList *d)
     const char *eq = strchr(arg, '=');
     if (!eq) {
         set_error(d, "", arg, "expected PATH=VALUE, e.g. routeServers.ars.allowBranchToBranchTraffic=true");
+        return;
+    }
+    if (load_nul_escape(eq + 1, strlen(eq + 1)) >= 0) {
+        set_error(d, "", arg, "\\u0000 (NUL) in a value is not allowed: it would cut the string short there");
         return;
     }
     g_autofree char *path = g_strndup(arg, (gsize)(eq - arg));

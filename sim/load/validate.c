@@ -18,7 +18,6 @@
 #define NAME_MAX_LEN 80
 #define RS_MAX_PEERS 8          /* BGP peers per Route Server (LIM) */
 #define RS_ROUTE_LIMIT_MAX 10000000
-#define KNOWN_MAX 12            /* names listed after "known:" */
 #define MAXF 20                 /* keys of the largest object kind (events) */
 
 typedef enum JType { J_STRING, J_BOOL, J_INT, J_ARRAY, J_OBJECT, J_TIME, J_ANY } JType;
@@ -168,11 +167,13 @@ static const char *known(Ctx *c, int kind)
         const char *nm = obj_name(c, kind, (int)i);
         if (!nm[0])
             continue;
-        if (listed == KNOWN_MAX) {
+        if (listed == LOAD_KNOWN_MAX) {
             g_string_append_printf(k, ", ... (%u more)", named - listed);
             break;
         }
-        g_string_append_printf(k, "%s%s", listed ? ", " : "", nm);
+        if (listed)
+            g_string_append(k, ", ");
+        load_append_escaped(k, nm, LOAD_KNOWN_NAME_BYTES);
         listed++;
     }
     if (!listed)

@@ -27,10 +27,27 @@ static const struct {
 #define COLOR_BAD "#cf222e"
 #define COLOR_CHANGED "#fd7e14"
 
-/* cgraph takes char* for names and values; these wrappers keep the casts in one place. */
+/* cgraph takes char* for names and values; these wrappers keep the casts in one place. Graphviz
+ * copies a label into SVG as it is, and XML 1.0 forbids control characters: a free text (the
+ * scenario's name, a file name in a title) holding one gets U+FFFD in its place. O(length). */
 static void set(void *obj, const char *name, const char *value)
 {
-    agsafeset(obj, (char *)name, (char *)value, "");
+    const char *p = value;
+    while (*p && (unsigned char)*p >= 0x20 && *p != 0x7f)
+        p++;
+    if (!*p) {
+        agsafeset(obj, (char *)name, (char *)value, "");
+        return;
+    }
+    GString *clean = g_string_new_len(value, p - value);
+    for (; *p; p++) {
+        if ((unsigned char)*p < 0x20 || *p == 0x7f)
+            g_string_append(clean, "\xEF\xBF\xBD"); /* U+FFFD */
+        else
+            g_string_append_c(clean, *p);
+    }
+    agsafeset(obj, (char *)name, clean->str, "");
+    g_string_free(clean, TRUE);
 }
 
 static Agraph_t *subgraph(Agraph_t *g, const char *name, const char *label)

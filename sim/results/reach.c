@@ -260,14 +260,22 @@ gboolean reach_find_start(const ArReach *r, const char *name, ArReachNode *out)
     return FALSE;
 }
 
+/* Names listed by reach_start_names; the rest are counted. */
+#define REACH_NAMES_MAX 12u
+
 char *reach_start_names(const ArReach *r)
 {
     const ArScenario *scn = r->run->net->scn;
+    /* At most REACH_NAMES_MAX names, the rest counted: thousands of sites make no readable line. */
     GString *s = g_string_new(NULL);
-    for (guint i = 0; i < scn->sites->len; i++)
-        g_string_append_printf(s, "%s%s", s->len ? ", " : "", ((const ArSite *)g_ptr_array_index(scn->sites, i))->name);
-    for (guint v = 0; v < r->ntables; v++)
-        g_string_append_printf(s, "%s%s", s->len ? ", " : "", reach_vnet_name(r, (int)v));
+    guint total = scn->sites->len + r->ntables;
+    for (guint i = 0; i < total && i < REACH_NAMES_MAX; i++) {
+        const char *name = i < scn->sites->len ? ((const ArSite *)g_ptr_array_index(scn->sites, i))->name
+                                               : reach_vnet_name(r, (int)(i - scn->sites->len));
+        g_string_append_printf(s, "%s%s", i ? ", " : "", name);
+    }
+    if (total > REACH_NAMES_MAX)
+        g_string_append_printf(s, ", ... (%u more)", total - REACH_NAMES_MAX);
     return g_string_free(s, FALSE);
 }
 
