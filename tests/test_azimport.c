@@ -197,7 +197,7 @@ static void test_import_skips(void)
 static void test_import_bad_files(void)
 {
     static const struct { const char *dir; const char *msg; } cases[] = {
-        { "bad/syntax", "vnet-list.json:2:66: JSON syntax error: trailing comma at 2:63" },
+        { "bad/syntax", "vnet-list.json:2:63: JSON syntax error: trailing comma before '}' is not allowed" },
         { "bad/not-a-list", "vnet-list.json:1:1: expected the JSON array an 'az network ... list -o json' command "
                             "prints, or an ARM template from 'az group export', got a string" },
         { "bad/no-type", "vnet-list.json:2:3: /0: expected an Azure resource object: \"type\" and \"name\"" },

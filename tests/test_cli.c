@@ -64,6 +64,22 @@ static void test_help(void)
     r = arsim("run", "--no-such-option", "scenarios/seed-er-sdwan.json", NULL);
     g_assert_cmpint(r.status, ==, 2);
     result_clear(&r);
+    /* Help that cannot be written is a failure too (GOption's own --help exits 0 whatever happened). */
+    if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+        const char *forms[] = { "help run", "run --help", "compare -h", "help", "--help" };
+        g_autofree char *q = g_shell_quote(g_getenv("ARSIM_BIN"));
+        for (size_t i = 0; i < G_N_ELEMENTS(forms); i++) {
+            g_autofree char *cmd = g_strdup_printf("/bin/sh -c \"%s %s > /dev/full\"", q, forms[i]);
+            g_autofree char *o = NULL, *er = NULL;
+            int wait = 0;
+            g_assert_true(g_spawn_command_line_sync(cmd, &o, &er, &wait, NULL));
+            g_assert_true(WIFEXITED(wait));
+            if (WEXITSTATUS(wait) != 2)
+                g_printerr("arsim %s > /dev/full: status %d\n", forms[i], WEXITSTATUS(wait));
+            g_assert_cmpint(WEXITSTATUS(wait), ==, 2);
+            g_assert_nonnull(strstr(er, "cannot write to standard output"));
+        }
+    }
 }
 
 static void test_validate(void)

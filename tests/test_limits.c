@@ -419,6 +419,16 @@ static void test_event_cap(void)
     g_assert_cmpint(r.status, ==, 3);
     g_assert_nonnull(strstr(r.out, "\"converged\":\tfalse"));
     result_clear(&r);
+    /* compare, report and trace say what stopped them too: maxTime, not an event cap never reached. */
+    r = arsim("compare", "tests/data/limits/route-limit-flap.json", "--set", "settings.maxTime=100");
+    g_assert_cmpint(r.status, ==, 3);
+    g_assert_nonnull(strstr(r.err, "route-limit-flap.json: routing was still changing 100 s after the last event "
+                                   "(settings.maxTime); did not settle"));
+    g_assert_null(strstr(r.err, "events"));
+    result_clear(&r);
+    r = arsim("trace", "tests/data/limits/route-limit-flap.json", "--from", "hub", "--to", "10.3.0.1");
+    g_assert_nonnull(strstr(r.err, "route-limit-flap.json: routing was still changing 600 s"));
+    result_clear(&r);
 }
 
 /* ---- crash regressions ------------------------------------------------------------------ */

@@ -18,6 +18,11 @@ ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE
 int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs,
                     guint n_outputs, FILE *err);
 
+/* Why run stopped with routing still changing, as "FILE: ..." for a message: the event cap (with
+ * the counts), or settings.maxTime (with what kept changing); NULL when it converged or stopped at
+ * the --until the user asked for. g_free it. */
+char *cli_stop_reason(const ArRun *run, const char *file);
+
 /* Draws run (options as given) to path in format (NULL: from path's extension), never over
  * protect. Returns an exit status; messages go to err. */
 int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *path, const char *format,

@@ -11,9 +11,9 @@
 static ArRun *cmp_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
 {
     ArRun *run = run_scenario(scn, NULL);
-    if (run->end != RUN_CONVERGED) {
-        fprintf(err, "arsim: %s: the simulation did not converge within %" G_GUINT64_FORMAT " events\n", file,
-                run->net->sim->cfg.max_events);
+    g_autofree char *stop = cli_stop_reason(run, file);
+    if (stop) {
+        fprintf(err, "arsim: %s\n", stop);
         *converged = FALSE;
     }
     return run;

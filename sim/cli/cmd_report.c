@@ -10,17 +10,10 @@
 /* FALSE (with a message on err) when run stopped with routing still changing. */
 static gboolean report_check_converged(const ArRun *run, const char *file, FILE *err)
 {
-    if (run->end == RUN_EVENT_CAP) {
-        fprintf(err, "arsim report: %s: stopped after %" G_GUINT64_FORMAT " events without converging (event cap)\n",
-                file, run->net->sim->cfg.max_events);
-        return FALSE;
-    }
-    if (run->end == RUN_UNTIL) {
-        fprintf(err, "arsim report: %s: routing was still changing %.0f s after the last event (settings.maxTime)\n",
-                file, (double)run->net->scn->settings.max_time / AR_SEC);
-        return FALSE;
-    }
-    return TRUE;
+    g_autofree char *stop = cli_stop_reason(run, file);
+    if (stop)
+        fprintf(err, "arsim report: %s\n", stop);
+    return stop == NULL;
 }
 
 int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)

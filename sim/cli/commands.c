@@ -45,6 +45,22 @@ gboolean cli_parse_prefix(const char *cmd, const char *text, ArPrefix *p, FILE *
     return FALSE;
 }
 
+char *cli_stop_reason(const ArRun *run, const char *file)
+{
+    const ArSim *sim = run->net->sim;
+    if (run->end == RUN_EVENT_CAP)
+        return g_strdup_printf("%s: stopped after %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
+                               " prefix updates without converging (caps: %" G_GUINT64_FORMAT " events, %"
+                               G_GUINT64_FORMAT " prefix updates)", file, sim->stats.events,
+                               sim->stats.announced + sim->stats.withdrawn, sim->cfg.max_events, sim->cfg.max_prefixes);
+    if (run->end == RUN_UNTIL && !run->net->until_given) {
+        g_autofree char *flaps = out_flaps_summary(run, 6);
+        return g_strdup_printf("%s: routing was still changing %.0f s after the last event (settings.maxTime)%s%s", file,
+                               (double)run->net->scn->settings.max_time / AR_SEC, flaps ? "; " : "", flaps ? flaps : "");
+    }
+    return NULL;
+}
+
 /* Emits text to -o FILE (atomically) or to out. */
 static int emit(const char *text, const ArRunArgs *a, FILE *out, FILE *err)
 {
@@ -210,17 +226,10 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     /* Stopping at --until is what the user asked for; any other stop with routing still
      * changing is a failure to converge. */
     int status = EXIT_OK;
-    if (run->end == RUN_EVENT_CAP) {
-        fprintf(err, "arsim: %s: stopped after %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
-                     " prefix updates without converging (caps: %" G_GUINT64_FORMAT " events, --max-events; %"
-                     G_GUINT64_FORMAT " prefix updates); see --timeline for what keeps changing\n", a->file,
-                run->net->sim->stats.events, run->net->sim->stats.announced + run->net->sim->stats.withdrawn,
-                run->net->sim->cfg.max_events, run->net->sim->cfg.max_prefixes);
-        status = EXIT_NO_CONVERGE;
-    } else if (run->end == RUN_UNTIL && !run->net->until_given) {
-        g_autofree char *flaps = out_flaps_summary(run, 6);
-        fprintf(err, "arsim: %s: routing was still changing %.0f s after the last event (settings.maxTime)%s%s\n", a->file,
-                (double)scn->settings.max_time / AR_SEC, flaps ? "; " : "", flaps ? flaps : "");
+    g_autofree char *stop = cli_stop_reason(run, a->file);
+    if (stop) {
+        fprintf(err, "arsim: %s%s\n", stop,
+                run->end == RUN_EVENT_CAP ? "; --max-events raises the event cap, --timeline shows what keeps changing" : "");
         status = EXIT_NO_CONVERGE;
     }
 

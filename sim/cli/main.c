@@ -59,9 +59,21 @@ static int usage_error(const char *cmd, const char *msg)
     return EXIT_BAD_INPUT;
 }
 
-/* Parses argv with the given entries; on failure prints the error and returns FALSE. */
+/* Parses argv with the given entries; on failure prints the error and returns FALSE. --help is
+ * printed here rather than by GOption, which exits at once with status 0: the help then goes
+ * through stdout like any output, and main's check turns a failed write into status 2. */
 static gboolean parse(GOptionContext *ctx, const char *cmd, int *argc, char ***argv, int *status)
 {
+    for (int i = 1; i < *argc && strcmp((*argv)[i], "--") != 0; i++) {
+        const char *a = (*argv)[i];
+        if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0 || strcmp(a, "-?") == 0 || strcmp(a, "--help-all") == 0) {
+            g_set_prgname((*argv)[0]); /* "run", as GOption's own help says */
+            g_autofree char *help = g_option_context_get_help(ctx, TRUE, NULL);
+            fputs(help, stdout);
+            *status = EXIT_OK;
+            return FALSE;
+        }
+    }
     g_autoptr(GError) e = NULL;
     if (!g_option_context_parse(ctx, argc, argv, &e)) {
         *status = usage_error(cmd, e->message);

@@ -151,8 +151,63 @@ static long nesting_at(const char *text, size_t off)
     return depth;
 }
 
-/* Reports where cJSON stopped and, for the mistakes people make most (trailing commas, comments,
- * single quotes), says so. cJSON stops at or just after the offending byte. */
+/* The innermost '[' or '{' still open before off ('\0' at the top level), strings skipped. O(off),
+ * on the error path only. */
+static char open_at(const char *text, size_t off)
+{
+    GString *stack = g_string_new(NULL);
+    gboolean in_str = FALSE;
+    for (size_t p = 0; p < off; p++) {
+        char c = text[p];
+        if (in_str) {
+            if (c == '\\')
+                p++;
+            else if (c == '"')
+                in_str = FALSE;
+        } else if (c == '"') {
+            in_str = TRUE;
+        } else if (c == '[' || c == '{') {
+            g_string_append_c(stack, c);
+        } else if ((c == ']' || c == '}') && stack->len) {
+            g_string_truncate(stack, stack->len - 1);
+        }
+    }
+    char top = stack->len ? stack->str[stack->len - 1] : '\0';
+    g_string_free(stack, TRUE);
+    return top;
+}
+
+/* Offset of the last non-space byte before off, or -1. */
+static long before_space(const char *text, size_t off)
+{
+    while (off > 0 && is_json_space(text[off - 1]))
+        off--;
+    return (long)off - 1;
+}
+
+/* When two values meet with nothing between them ("a" "b", 1 2, } {), the hint for what is missing:
+ * ':' after an object's key, else ','. NULL when off does not look like that. */
+static const char *missing_separator(const char *text, size_t len, size_t off)
+{
+    if (off >= len || !strchr("\"{[-0123456789tfn", text[off]))
+        return NULL;
+    long prev = before_space(text, off);
+    if (prev < 0 || !strchr("\"}]0123456789el", text[prev]))
+        return NULL;
+    if (text[prev] == '"' && open_at(text, (size_t)prev) == '{') {
+        /* A string ending at prev: a key when what precedes its opening quote is '{' or ','. */
+        long q = prev - 1;
+        while (q >= 0 && !(text[q] == '"' && (q == 0 || text[q - 1] != '\\')))
+            q--;
+        long key = q > 0 ? before_space(text, (size_t)q) : -1;
+        if (key >= 0 && (text[key] == '{' || text[key] == ','))
+            return " (missing ':' after the key?)";
+    }
+    return " (missing ',' between two values?)";
+}
+
+/* Reports where cJSON stopped and, for the mistakes people make most (trailing commas, missing
+ * commas, comments, single quotes), says so. cJSON stops at or just after the offending byte. */
 static void syntax_error(const char *name, const char *text, size_t len, size_t off, ArDiagList *diags)
 {
     int line, col;
@@ -160,23 +215,17 @@ static void syntax_error(const char *name, const char *text, size_t len, size_t 
         off = len;
     jpos_line_col_of(text, len, off, &line, &col);
 
-    /* Trailing comma: a closer at (or just before) the stop, with a ',' before it. */
-    size_t closer = off;
-    if (closer >= len || (text[closer] != '}' && text[closer] != ']')) {
-        closer = off;
-        while (closer > 0 && is_json_space(text[closer - 1]))
-            closer--;
-        closer = closer > 0 ? closer - 1 : len;
-    }
-    if (closer < len && (text[closer] == '}' || text[closer] == ']')) {
-        size_t p = closer;
-        while (p > 0 && is_json_space(text[p - 1]))
-            p--;
-        if (p > 0 && text[p - 1] == ',') {
-            int cl, cc;
-            jpos_line_col_of(text, len, p - 1, &cl, &cc);
-            diag_add(diags, DIAG_ERROR, name, line, col, "",
-                     "JSON syntax error: trailing comma at %d:%d before '%c' is not allowed", cl, cc,
+    /* Trailing comma: a closer at the stop (']') or the last byte before it ('}': cJSON stops one
+     * past), with a ',' before it. Reported at the comma, which is what to remove. */
+    long closers[2] = { (long)off, before_space(text, off) };
+    for (int k = 0; k < 2; k++) {
+        long closer = closers[k];
+        if (closer < 0 || (size_t)closer >= len || (text[closer] != '}' && text[closer] != ']'))
+            continue;
+        long comma = before_space(text, (size_t)closer);
+        if (comma >= 0 && text[comma] == ',') {
+            jpos_line_col_of(text, len, (size_t)comma, &line, &col);
+            diag_add(diags, DIAG_ERROR, name, line, col, "", "JSON syntax error: trailing comma before '%c' is not allowed",
                      text[closer]);
             return;
         }
@@ -198,13 +247,15 @@ static void syntax_error(const char *name, const char *text, size_t len, size_t 
         jpos_line_col_of(text, len, off, &line, &col);
     }
     g_autofree char *near = excerpt(text, len, off);
-    const char *hint = "";
+    const char *hint = "", *sep;
     if (nesting_at(text, off) >= CJSON_NESTING_LIMIT)
         hint = " (nested deeper than cJSON's limit of " G_STRINGIFY(CJSON_NESTING_LIMIT) " levels)";
     else if (text[off] == '/')
         hint = " (comments are not allowed in JSON)";
     else if (text[off] == '\'')
         hint = " (strings need double quotes)";
+    else if ((sep = missing_separator(text, len, off)))
+        hint = sep;
     diag_add(diags, DIAG_ERROR, name, line, col, "", "JSON syntax error near %s%s", near, hint);
 }
 
