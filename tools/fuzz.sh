@@ -4,7 +4,8 @@
 #   tools/fuzz.sh                     both harnesses, 1,000,000 executions each, side by side (2 cores)
 #   tools/fuzz.sh -n 5000000 run      only fuzz_run, 5 million executions
 #   tools/fuzz.sh -T 600              stop each harness after 600 s even if it has not done N
-#   tools/fuzz.sh --replay            run every seed and every tests/data/crash file once (regression)
+#   tools/fuzz.sh --replay            run every seed and every tests/data/crash file once (regression),
+#                                     and name the slowest: over the budget (-s) fails
 #
 # Options:
 #   -n N        executions per harness (default 1000000)
@@ -12,9 +13,12 @@
 #   -T SECONDS  wall-clock limit per harness (default 3600)
 #   -m BYTES    largest input the fuzzer builds (default 8192)
 #   --replay    no fuzzing: each harness runs the seed corpus and the crash regressions once
+#   -s MS       --replay: the slowest input may take at most MS milliseconds (default 200): a slow
+#               seed times out on a busy machine and slows every fuzzing run that starts from it
 # Harnesses: load (tests/fuzz/fuzz_load.c: the loader, any bytes), run (tests/fuzz/fuzz_run.c:
-# load, simulate with a 200,000-event budget, JSON, DOT) and mrt (tests/fuzz/fuzz_mrt.c: the MRT and
-# bgpdump text readers of routesFrom, any bytes; seeds in tests/fuzz/seeds-mrt/). Default: all three.
+# load, simulate with a budget of 10,000 events and 5,000 prefix updates, JSON, DOT) and mrt
+# (tests/fuzz/fuzz_mrt.c: the MRT and bgpdump text readers of routesFrom, any bytes; seeds in
+# tests/fuzz/seeds-mrt/). Default: all three.
 #
 # Build: clang with -fsanitize=fuzzer,address,undefined, in build-fuzz/ (ARSIM_FUZZ_BUILD_DIR), via
 # the meson option -Dfuzz=true. Seeds: scenarios/, tests/data/bad/, tests/data/crash/,
@@ -33,6 +37,7 @@ per_input=10
 total_time=3600
 max_len=8192
 replay=0
+seed_budget_ms=200
 harnesses=()
 while (($# > 0)); do
     case "$1" in
@@ -40,6 +45,7 @@ while (($# > 0)); do
     -t) per_input="$2"; shift 2 ;;
     -T) total_time="$2"; shift 2 ;;
     -m) max_len="$2"; shift 2 ;;
+    -s) seed_budget_ms="$2"; shift 2 ;;
     --replay) replay=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
     load | run | mrt) harnesses+=("$1"); shift ;;
@@ -82,7 +88,14 @@ if ((replay)); then
             for f in "$d"/*.json "$d"/*.mrt "$d"/*.txt; do [[ -f "$f" ]] && files+=("$f"); done
         done
         if "$fuzz_build/tests/fuzz/fuzz_$h" -runs=1 -timeout="$per_input" "${files[@]}" >"$work/replay-$h.log" 2>&1; then
-            echo "fuzz_$h: replayed ${#files[@]} inputs: no crash, no leak"
+            # libFuzzer prints "Executed FILE in N ms" per input.
+            slowest="$(grep -oE '^Executed .* in [0-9]+ ms' "$work/replay-$h.log" | sort -t' ' -k4 -n | tail -n 1)"
+            ms="$(grep -oE '[0-9]+ ms$' <<<"$slowest" | grep -oE '^[0-9]+' || echo 0)"
+            echo "fuzz_$h: replayed ${#files[@]} inputs: no crash, no leak; slowest: ${slowest#Executed }"
+            if ((ms > seed_budget_ms)); then
+                echo "fuzz_$h: FAILED: an input took ${ms} ms, over the ${seed_budget_ms} ms budget (-s; on a loaded machine, retry)"
+                status=1
+            fi
         else
             echo "fuzz_$h: FAILED replaying ${#files[@]} inputs; see ${work#"$ARSIM_ROOT"/}/replay-$h.log"
             grep -E 'ERROR|SUMMARY|Running:' "$work/replay-$h.log" | tail -n 5 || true
