@@ -599,6 +599,67 @@ static void test_peers_per_speaker(void)
     }
 }
 
+/* Name of the first entry of dir starting with prefix, or NULL. g_free it. */
+static char *dir_entry(const char *dir, const char *prefix)
+{
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    const char *f;
+    while (d && (f = g_dir_read_name(d)))
+        if (g_str_has_prefix(f, prefix))
+            return g_strdup(f);
+    return NULL;
+}
+
+/* --trace has a cap (exit 2, a message, no file); its temporary file is removed when SIGINT or
+ * SIGTERM stops the run, and the exit status still names the signal. */
+static void test_trace_cap_and_signals(void)
+{
+    g_autofree char *dir = temp_dir();
+    g_autofree char *tr = g_build_filename(dir, "t.jsonl", NULL);
+    Result r = arsim("run", "tests/data/limits/route-limit-flap.json", "--set", "settings.maxTime=1h", "--trace", tr,
+                     "--trace-max-mib", "1");
+    assert_cli_error(&r, "t.jsonl: cannot write: the trace reached its cap of 1 MiB at simulated time");
+    g_assert_nonnull(strstr(r.err, "(raise --trace-max-mib, or stop earlier with --until)"));
+    result_clear(&r);
+    g_autofree char *left = dir_entry(dir, "");
+    g_assert_null(left);
+
+    const int sigs[] = { SIGINT, SIGTERM };
+    for (size_t k = 0; k < G_N_ELEMENTS(sigs); k++) {
+        g_autofree char *root = src_path("");
+        const char *argv[] = { g_getenv("ARSIM_BIN"), "run", "tests/data/limits/route-limit-flap.json", "--set",
+                               "settings.maxTime=8760h", "--max-events", "1000000000", "--trace", tr, NULL };
+        GPid pid;
+        g_autoptr(GError) e = NULL;
+        g_assert_true(g_spawn_async(root, (char **)argv, NULL,
+                                    G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+                                    NULL, NULL, &pid, &e));
+        g_assert_no_error(e);
+        /* Wait (at most 60 s) until the temporary trace holds something: the run is well under way. */
+        gboolean started = FALSE;
+        for (int i = 0; i < 6000 && !started; i++) {
+            g_autofree char *tmp = dir_entry(dir, ".t.jsonl.");
+            g_autofree char *p = tmp ? g_build_filename(dir, tmp, NULL) : NULL;
+            GStatBuf st;
+            started = p && g_stat(p, &st) == 0 && st.st_size > 0;
+            if (!started)
+                g_usleep(10000);
+        }
+        g_assert_true(started);
+        g_assert_cmpint(kill(pid, sigs[k]), ==, 0);
+        int wait = 0;
+        g_assert_cmpint(waitpid(pid, &wait, 0), ==, pid);
+        g_spawn_close_pid(pid);
+        g_assert_true(WIFSIGNALED(wait));
+        g_assert_cmpint(WTERMSIG(wait), ==, sigs[k]);
+        g_autofree char *after = dir_entry(dir, "");
+        if (after)
+            g_printerr("left behind after signal %d: %s\n", sigs[k], after);
+        g_assert_null(after);
+    }
+    remove_dir(dir);
+}
+
 /* The message of the first error in d. */
 static const char *first_error(const ArDiagList *d)
 {
@@ -713,5 +774,6 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/memory-estimate", test_memory_estimate);
     g_test_add_func("/limits/peers-per-speaker", test_peers_per_speaker);
     g_test_add_func("/limits/control-characters", test_control_characters);
+    g_test_add_func("/limits/trace-cap-and-signals", test_trace_cap_and_signals);
     return g_test_run();
 }

@@ -26,6 +26,7 @@ typedef struct ArRunArgs {
     const char *until;         /* --until T: stop at simulated time T */
     int seed;                  /* --seed N: jitter seed */
     const char *trace;         /* --trace FILE.jsonl: every message and timer */
+    guint64 trace_max_mib;     /* --trace-max-mib N: the trace's size cap (0: OUT_TRACE_DEFAULT_MAX_MIB) */
     const char *chart;         /* --chart FILE.svg: routes per node over time */
     guint64 max_events;        /* --max-events N: stop after N events (0: default 50,000,000) */
     const char *mrt_out;       /* --mrt-out DIR: each node's Loc-RIB (or --node's) as DIR/NODE.mrt */

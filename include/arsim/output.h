@@ -26,7 +26,8 @@ typedef struct ArRunView {
  * it by out_stream_close (a device or FIFO is written into), or to a FILE* such as stdout. The
  * first failure (a write, or a piece that could not be built: out_stream_fail) is kept; later
  * writes are skipped; out_stream_close reports it naming the output and leaves the target as it
- * was. Memory: what the caller hands over, never the whole output. */
+ * was. The temporary file is removed if SIGINT or SIGTERM stops the process (out_cleanup_add).
+ * Memory: what the caller hands over, never the whole output. */
 typedef struct ArOutStream ArOutStream;
 ArOutStream *out_stream_open(const char *path, GError **error);
 ArOutStream *out_stream_stdio(FILE *f, const char *name); /* not closed by out_stream_close */
@@ -128,9 +129,13 @@ cJSON *out_flaps_json(const ArRun *run);
 cJSON *out_timeline_json(const ArRun *run);
 
 /* --trace FILE.jsonl: every message and timer as one JSON object per line, written to a temporary
- * file beside FILE and renamed over it by out_trace_close. */
+ * file beside FILE and renamed over it by out_trace_close. The temporary file is removed if the
+ * process is stopped by SIGINT or SIGTERM meanwhile (out_cleanup_add). A trace stops growing at
+ * max_bytes (0: OUT_TRACE_DEFAULT_MAX_MIB MiB): out_trace_close then fails, saying so, and writes
+ * nothing, as for any other failed output. */
+#define OUT_TRACE_DEFAULT_MAX_MIB 1024
 typedef struct ArTraceWriter ArTraceWriter;
-ArTraceWriter *out_trace_open(const char *path, GError **error);
+ArTraceWriter *out_trace_open(const char *path, guint64 max_bytes, GError **error);
 /* Drops the trace: the temporary file is removed, the target left as it was. */
 void out_trace_discard(ArTraceWriter *w);
 void out_trace_record(void *writer, const ArTraceRec *rec); /* an ArTraceFn */
@@ -172,6 +177,14 @@ typedef struct ArFileArg {
  * exempt. Empty output names are refused. O(inputs x outputs + outputs^2): a handful each. */
 gboolean out_check_files(const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs, guint n_outputs,
                          GError **error);
+/* Temporary files removed if SIGINT or SIGTERM stops the process before they are renamed: the
+ * first add installs an async-signal-safe handler (unlink, then the default action, so the exit
+ * status still says which signal), the last remove restores the previous handlers. At most
+ * OUT_CLEANUP_MAX at once; path is copied. FALSE when the table is full (the file is then only
+ * not cleaned up on a signal). O(OUT_CLEANUP_MAX). */
+#define OUT_CLEANUP_MAX 8
+gboolean out_cleanup_add(const char *path);
+void out_cleanup_remove(const char *path);
 /* True when both name one existing file (any link to it included). */
 gboolean out_same_file(const char *x, const char *y);
 /* Where an output to path really goes: a symbolic link's target, else path. g_free it. Sets

@@ -103,7 +103,7 @@ static ArRun *run_with_options(const ArRunArgs *a, const ArScenario *scn, Observ
         cfg.until = 1; /* "0": only what happens at time 0 */
     if (a->trace) {
         g_autoptr(GError) e = NULL;
-        if (!(obs->trace = out_trace_open(a->trace, &e))) {
+        if (!(obs->trace = out_trace_open(a->trace, a->trace_max_mib << 20, &e))) {
             fprintf(err, "arsim run: %s\n", e->message);
             return NULL;
         }

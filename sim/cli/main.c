@@ -1,5 +1,6 @@
 /* main.c - the arsim executable: parses the command line and calls the library's commands. */
 #include "arsim/cli.h"
+#include "arsim/output.h"
 
 #include <errno.h>
 #include <locale.h>
@@ -90,7 +91,7 @@ static int main_run(int argc, char **argv)
     gboolean json = FALSE, stats = FALSE, timeline = FALSE, all = FALSE;
     g_autofree char *until = NULL, *trace = NULL, *chart = NULL, *mrt_out = NULL;
     int seed = 1;
-    gint64 max_events = 0;
+    gint64 max_events = 0, trace_max_mib = OUT_TRACE_DEFAULT_MAX_MIB;
     GOptionEntry entries[] = {
         { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print one JSON document (with the timeline)", NULL },
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
@@ -113,6 +114,8 @@ static int main_run(int argc, char **argv)
         { "until", 0, 0, G_OPTION_ARG_STRING, &until, "Stop at simulated time T (e.g. 90s, 10m)", "T" },
         { "seed", 0, 0, G_OPTION_ARG_INT, &seed, "Seed of the message-delay jitter (settings.jitter)", "N" },
         { "trace", 0, 0, G_OPTION_ARG_FILENAME, &trace, "Write every message and timer to FILE, one JSON object a line", "FILE.jsonl" },
+        { "trace-max-mib", 0, 0, G_OPTION_ARG_INT64, &trace_max_mib,
+          "Cap of the --trace file (default 1024 MiB): past it the run ends with exit 2 and no trace", "N" },
         { "chart", 0, 0, G_OPTION_ARG_FILENAME, &chart, "Draw routes per node over time (SVG)", "FILE.svg" },
         { "max-events", 0, 0, G_OPTION_ARG_INT64, &max_events, "Stop after N engine events (default 50,000,000; exit 3)", "N" },
         { "mrt-out", 0, 0, G_OPTION_ARG_FILENAME, &mrt_out,
@@ -163,6 +166,9 @@ static int main_run(int argc, char **argv)
     if (max_events < 0)
         return usage_error("run", "--max-events takes a positive number");
     a.max_events = (guint64)max_events;
+    if (trace_max_mib < 1 || trace_max_mib > (G_GINT64_CONSTANT(1) << 40))
+        return usage_error("run", "--trace-max-mib takes a number of MiB from 1 to 2^40");
+    a.trace_max_mib = (guint64)trace_max_mib;
     return cmd_run(&a, stdout, stderr);
 }
 

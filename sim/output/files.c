@@ -1,8 +1,9 @@
-/* files.c - the one check every command makes before any work: no output over an input or another output. */
+/* files.c - output files: none over an input or another output; temporary ones removed on a signal. */
 #include "arsim/output.h"
 
 #include <glib/gstdio.h>
 
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -101,4 +102,60 @@ gboolean out_check_files(const ArFileArg *inputs, guint n_inputs, const ArFileAr
     for (guint o = 0; o < n_outputs; o++)
         g_free(out[o].where);
     return ok;
+}
+
+/* ---- temporary files removed on SIGINT and SIGTERM ---------------------------------------- */
+
+/* Paths the handler unlinks. A slot is published (pointer stored) only once its string is
+ * complete, and cleared before the string is freed, so the handler never reads freed memory. */
+static char *volatile cleanup_paths[OUT_CLEANUP_MAX];
+static guint cleanup_count;              /* slots in use; changed outside the handler only */
+static struct sigaction cleanup_old[2];  /* SIGINT's and SIGTERM's handlers before ours */
+static const int cleanup_signals[2] = { SIGINT, SIGTERM };
+
+/* Only async-signal-safe calls: unlink, signal, raise. */
+static void cleanup_on_signal(int sig)
+{
+    for (int i = 0; i < OUT_CLEANUP_MAX; i++) {
+        char *p = cleanup_paths[i];
+        if (p)
+            unlink(p);
+    }
+    signal(sig, SIG_DFL);
+    raise(sig);
+}
+
+gboolean out_cleanup_add(const char *path)
+{
+    for (int i = 0; i < OUT_CLEANUP_MAX; i++) {
+        if (cleanup_paths[i])
+            continue;
+        if (cleanup_count++ == 0) {
+            struct sigaction sa;
+            memset(&sa, 0, sizeof sa);
+            sa.sa_handler = cleanup_on_signal;
+            sigemptyset(&sa.sa_mask);
+            for (int k = 0; k < 2; k++)
+                sigaction(cleanup_signals[k], &sa, &cleanup_old[k]);
+        }
+        cleanup_paths[i] = g_strdup(path);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+void out_cleanup_remove(const char *path)
+{
+    for (int i = 0; i < OUT_CLEANUP_MAX; i++) {
+        char *p = cleanup_paths[i];
+        if (!p || strcmp(p, path) != 0)
+            continue;
+        cleanup_paths[i] = NULL;
+        g_free(p);
+        g_assert(cleanup_count > 0);
+        if (--cleanup_count == 0)
+            for (int k = 0; k < 2; k++)
+                sigaction(cleanup_signals[k], &cleanup_old[k], NULL);
+        return;
+    }
 }

@@ -42,6 +42,8 @@ ArOutStream *out_stream_open(const char *path, GError **error)
         int fd = g_mkstemp_full(s->tmp, O_WRONLY, 0644);
         s->f = fd >= 0 ? fdopen(fd, "wb") : NULL;
         s->path = g_steal_pointer(&target);
+        if (s->f)
+            out_cleanup_add(s->tmp); /* removed if SIGINT or SIGTERM stops the process meanwhile */
         if (!s->f) {
             int err = errno;
             g_clear_pointer(&s->tmp, g_free);
@@ -105,8 +107,10 @@ void out_stream_drain(ArOutStream *s, GString *buf)
 /* Frees s; removes the temporary file unless it was renamed. */
 static void stream_free(ArOutStream *s)
 {
-    if (s->tmp)
+    if (s->tmp) {
         g_remove(s->tmp);
+        out_cleanup_remove(s->tmp);
+    }
     g_free(s->name);
     g_free(s->path);
     g_free(s->tmp);
@@ -131,10 +135,12 @@ gboolean out_stream_close(ArOutStream *s, GError **error)
         out_stream_fail(s, g_strerror(errno));
     s->f = NULL;
     if (!s->error && s->tmp) {
-        if (g_rename(s->tmp, s->path) != 0)
+        if (g_rename(s->tmp, s->path) != 0) {
             out_stream_fail(s, g_strerror(errno));
-        else
+        } else {
+            out_cleanup_remove(s->tmp);
             g_clear_pointer(&s->tmp, g_free);
+        }
     }
     gboolean ok = !s->error;
     if (!ok)

@@ -8,9 +8,11 @@ struct ArTraceWriter {
     ArOutStream *out; /* the file: a temporary file beside it, renamed over it by out_trace_close */
     GString *line;    /* reused line buffer */
     guint64 lines;    /* records written */
+    guint64 bytes;    /* bytes written */
+    guint64 max;      /* cap on bytes: the first record past it fails the stream, nothing more is written */
 };
 
-ArTraceWriter *out_trace_open(const char *path, GError **error)
+ArTraceWriter *out_trace_open(const char *path, guint64 max_bytes, GError **error)
 {
     ArOutStream *out = out_stream_open(path, error);
     if (!out)
@@ -18,6 +20,7 @@ ArTraceWriter *out_trace_open(const char *path, GError **error)
     ArTraceWriter *w = g_new0(ArTraceWriter, 1);
     w->out = out;
     w->line = g_string_sized_new(256);
+    w->max = max_bytes ? max_bytes : (guint64)OUT_TRACE_DEFAULT_MAX_MIB << 20;
     return w;
 }
 
@@ -49,6 +52,8 @@ static void append_keys(GString *s, const char *name, const uint64_t *keys, uint
 void out_trace_record(void *writer, const ArTraceRec *r)
 {
     ArTraceWriter *w = writer;
+    if (out_stream_failed(w->out))
+        return; /* past the cap or a failed write: formatting more is wasted */
     GString *s = w->line;
     g_string_truncate(s, 0);
     g_string_append_printf(s, "{\"t\":%.6f,\"type\":\"%s\"", (double)r->time / (double)AR_SEC, kind_names[r->kind]);
@@ -78,6 +83,15 @@ void out_trace_record(void *writer, const ArTraceRec *r)
         append_json_string(s, r->text);
     }
     g_string_append(s, "}\n");
+    if (w->bytes + s->len > w->max) {
+        g_autofree char *why = g_strdup_printf("the trace reached its cap of %" G_GUINT64_FORMAT " MiB at simulated time "
+                                               "%.3f s, after %" G_GUINT64_FORMAT " records (raise --trace-max-mib, or "
+                                               "stop earlier with --until)", w->max >> 20,
+                                               (double)r->time / (double)AR_SEC, w->lines);
+        out_stream_fail(w->out, why);
+        return;
+    }
+    w->bytes += s->len;
     out_stream_drain(w->out, s);
     w->lines++;
 }
