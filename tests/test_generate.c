@@ -1,5 +1,6 @@
 /* test_generate.c - `arsim generate`: generated scenarios load, have the asked size, are
  * deterministic, respect Azure's limits unless lifted, and converge. */
+#include "testlib.h"
 #include "arsim/cli.h"
 #include "arsim/generate.h"
 #include "arsim/loader.h"
@@ -100,15 +101,7 @@ static void test_counts(void)
 static void test_azure_max(void)
 {
     ArGenParams p;
-    gen_params_default(&p);
-    p.spokes = 500;
-    p.nvas = 8;
-    p.routes_per_nva = 1000;
-    p.er_prefixes = 10000;
-    p.sku = GEN_SKU_PREMIUM;
-    p.vpn_sites = 4;
-    p.prefixes_per_site = 100;
-    p.branch_to_branch = true;
+    test_b2_params(&p);
     g_autofree char *text = gen_text(&p, NULL, NULL);
     g_assert_nonnull(text);
     g_autoptr(ArScenario) scn = load_ok(text, NULL);

@@ -1,6 +1,6 @@
 /* test_report.c - arsim report: well-formed self-contained HTML with the run's routes, escaping, headless Chromium. */
+#include "testlib.h"
 #include "arsim/cli.h"
-#include "arsim/generate.h"
 #include "arsim/loader.h"
 #include "arsim/report.h"
 
@@ -740,15 +740,7 @@ static void test_chromium_b2(void)
         return;
     }
     ArGenParams p;
-    gen_params_default(&p);
-    p.spokes = 500;
-    p.nvas = 8;
-    p.routes_per_nva = 1000;
-    p.er_prefixes = 10000;
-    p.sku = GEN_SKU_PREMIUM;
-    p.vpn_sites = 4;
-    p.prefixes_per_site = 100;
-    p.branch_to_branch = TRUE;
+    test_b2_params(&p);
     g_autoptr(GError) e = NULL;
     cJSON *doc = gen_scenario(&p, &e);
     g_assert_no_error(e);

@@ -77,3 +77,16 @@ void test_run_clear(TestRun *r)
     g_free(r->out);
     g_free(r->err);
 }
+
+void test_b2_params(ArGenParams *p)
+{
+    gen_params_default(p);
+    p->spokes = 500;
+    p->nvas = 8;
+    p->routes_per_nva = 1000;
+    p->er_prefixes = 10000;
+    p->sku = GEN_SKU_PREMIUM;
+    p->vpn_sites = 4;
+    p->prefixes_per_site = 100;
+    p->branch_to_branch = true;
+}

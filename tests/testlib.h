@@ -31,4 +31,7 @@ typedef struct TestRun {
 TestRun test_arsim(const char *first, ...) G_GNUC_NULL_TERMINATED;
 void test_run_clear(TestRun *r);
 
+/* The B2 scenario's parameters (Azure's maximum, as tools/bench.sh generates it). */
+void test_b2_params(ArGenParams *p);
+
 #endif

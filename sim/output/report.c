@@ -1160,6 +1160,15 @@ static void report_vnet(GString *o, const ArScenario *scn, const ArEffTable *t)
     g_string_append(o, "</div>\n");
 }
 
+/* Pointers to every route of an ArEffRoute array, for report_eff_table. */
+static GPtrArray *report_route_ptrs(const GArray *routes)
+{
+    GPtrArray *rs = g_ptr_array_sized_new(routes->len);
+    for (guint k = 0; k < routes->len; k++)
+        g_ptr_array_add(rs, &g_array_index(routes, ArEffRoute, k));
+    return rs;
+}
+
 /* The names of a shared table's VNets: "hub, spoke1-spoke500". Caller frees. */
 static char *report_member_names(const ArScenario *scn, const ArEffShared *sh, const char *sep, guint max_runs)
 {
@@ -1186,9 +1195,7 @@ static void report_shared(GString *o, const ArScenario *scn, const ArEffShared *
     g_string_append(o, "</small>");
     report_hub_note(o, scn, AR_NO_INDEX, sh->hub);
     g_string_append(o, "</h3>\n");
-    g_autoptr(GPtrArray) rs = g_ptr_array_sized_new(sh->routes->len);
-    for (guint k = 0; k < sh->routes->len; k++)
-        g_ptr_array_add(rs, &g_array_index(sh->routes, ArEffRoute, k));
+    g_autoptr(GPtrArray) rs = report_route_ptrs(sh->routes);
     report_eff_table(o, scn, NULL, rs);
     g_string_append(o, "</div>\n");
 }
@@ -1218,9 +1225,7 @@ static void report_vnet_layer(GString *o, const ArScenario *scn, const ArEffTabl
             g_string_append_printf(o, " and %u more", t->hidden->len - REPORT_HIDDEN_NAMED);
         g_string_append(o, ".</p>\n");
     }
-    g_autoptr(GPtrArray) rs = g_ptr_array_sized_new(t->own->len);
-    for (guint k = 0; k < t->own->len; k++)
-        g_ptr_array_add(rs, &g_array_index(t->own, ArEffRoute, k));
+    g_autoptr(GPtrArray) rs = report_route_ptrs(t->own);
     report_eff_table(o, scn, name, rs);
     g_string_append(o, "</div>\n");
 }
