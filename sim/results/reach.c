@@ -36,16 +36,18 @@ static uint32_t reach_rep_addr(const GArray *prefixes)
     return p.len <= 29 ? p.addr + 4u : p.addr;
 }
 
+/* Inserted in address order: consecutive inserts walk the same upper nodes, which stay in cache
+ * (in the RIB's hash order, a 1M-route table missed on nearly every node). O(n log n + 32 n). */
 static ArFib *reach_speaker_fib(const ArSpeaker *sp)
 {
     ArFib *f = fib_new(NULL);
-    ArRibIter it;
-    uint64_t key;
-    ArRibNet *n;
-    rib_iter_init(&it, &sp->rib);
-    while (rib_iter_next(&it, &key, &n))
-        if (n->best)
+    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
+    for (guint i = 0; i < keys->len; i++) {
+        uint64_t key = g_array_index(keys, uint64_t, i);
+        const ArRibNet *n = rib_find(&sp->rib, key);
+        if (n && n->best)
             fib_insert(f, pfx_from_key(key), n->best);
+    }
     return f;
 }
 
