@@ -273,6 +273,46 @@ static void test_cmd_compare_json_and_output(void)
     g_rmdir(dir);
 }
 
+/* compare --json is written a piece at a time: the streamed document is the one the same writer
+ * builds as a tree (out_compare_json), and a failed write exits 2 naming the output, never a
+ * partial document passed off as whole. */
+static void test_cmd_compare_json_streamed(void)
+{
+    g_autofree char *path = test_scenario_path("seed-er-vpn.json");
+    char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    ArCompareArgs a = { .file_a = path, .sets = sets, .json = TRUE };
+    g_auto(Captured) c = { 0 };
+    run_compare(&a, &c);
+    g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
+    cJSON *streamed = cJSON_Parse(c.out);
+    g_assert_nonnull(streamed);
+
+    g_autoptr(ArScenario) sa = test_load_scenario("seed-er-vpn.json", NULL);
+    const char *const b2b[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    g_autoptr(ArScenario) sb = test_load_scenario("seed-er-vpn.json", b2b);
+    g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+    g_autoptr(ArRun) rb = run_scenario(sb, NULL);
+    g_autoptr(ArCompare) cmp = cmp_runs(ra, rb, "enabling branch-to-branch");
+    cJSON *tree = out_compare_json(cmp);
+    g_assert_nonnull(tree);
+    g_assert_true(cJSON_Compare(streamed, tree, TRUE));
+    /* the document holds something to lose: routes gained somewhere and both grids */
+    const cJSON *gained = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "diff"), "ergw"), "added");
+    g_assert_cmpint(cJSON_GetArraySize(gained), ==, 1);
+    g_assert_cmpstr(cJSON_GetObjectItem(cJSON_GetArrayItem(gained, 0), "prefix")->valuestring, ==, "10.100.0.0/16");
+    g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "reachability"), "after"));
+    cJSON_Delete(tree);
+    cJSON_Delete(streamed);
+
+    if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
+        ArCompareArgs f = { .file_a = path, .sets = sets, .json = TRUE, .output = "/dev/full" };
+        g_auto(Captured) cf = { 0 };
+        run_compare(&f, &cf);
+        g_assert_cmpint(cf.status, ==, EXIT_BAD_INPUT);
+        g_assert_nonnull(strstr(cf.err, "/dev/full: cannot write"));
+    }
+}
+
 static void test_cmd_trace(void)
 {
     g_autofree char *path = test_scenario_path("seed-er-sdwan.json");
@@ -381,6 +421,7 @@ int main(int argc, char **argv)
     g_test_add_func("/compare/describe", test_describe);
     g_test_add_func("/compare/cmd-statuses", test_cmd_compare_statuses);
     g_test_add_func("/compare/cmd-json-and-output", test_cmd_compare_json_and_output);
+    g_test_add_func("/compare/cmd-json-streamed", test_cmd_compare_json_streamed);
     g_test_add_func("/compare/cmd-trace", test_cmd_trace);
     g_test_add_func("/compare/grouped", test_grouped);
     return g_test_run();

@@ -82,6 +82,9 @@ typedef struct ArCompare {
     bool grouped;                /* more than CMP_FULL_MAX differences: reports print the grouped form */
 } ArCompare;
 
+/* Reachability changes named in the summary line (and the JSON's "changed"); the rest are counted. */
+#define CMP_SUMMARY_PAIRS 4
+
 /* Up to this many differences (best routes and effective routes together) the text report lists
  * every prefix; past it, it prints the grouped form (cmp_node_ranges, vnet_class). */
 #define CMP_FULL_MAX 200
@@ -115,8 +118,5 @@ char *cmp_vnet_class_names(const ArCompare *c, guint cls, guint *count);
 
 /* Report as text: summary line, routes per node, effective routes per VNet, reachability grids. */
 void cmp_report_text(const ArCompare *c, GString *out);
-/* Report as one JSON document: {"before", "after", "diff", "effectiveRoutes", "reachability",
- * "summary"}. Caller owns the result. */
-cJSON *cmp_report_json(const ArCompare *c);
 
 #endif

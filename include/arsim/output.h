@@ -3,6 +3,7 @@
 #define ARSIM_OUTPUT_H
 
 #include "arsim/check.h"
+#include "arsim/compare.h"
 #include "arsim/diag.h"
 #include "arsim/results.h"
 #include "arsim/sweep.h"
@@ -76,6 +77,13 @@ char *out_eff_shared_key(const ArScenario *scn, const ArEffShared *sh);
 gboolean out_view_keeps_table(const ArScenario *scn, const ArEffTable *t, const ArRunView *v);
 /* The same as one cJSON document (grouped form, node_filter as --node). Caller owns the result. */
 cJSON *out_run_json(const ArRun *run, const char *node_filter);
+
+/* `arsim compare --json` (docs/output-format.md): the members {"before", "after" (run documents),
+ * "diff", "effectiveRoutes", "reachability", "summary"} written into the open top-level object of
+ * w, one route, one diff entry, one grid row at a time. out_compare_json builds the same document
+ * as one cJSON tree (the caller owns it). */
+void out_compare_json_write(const ArCompare *c, ArJsonOut *w);
+cJSON *out_compare_json(const ArCompare *c);
 
 /* One route of a speaker as JSON: prefix, asPath, nextHop, from, origin, best, weight, localPref,
  * communities. */

@@ -51,29 +51,31 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
             return st;
     }
 
-    g_autofree char *text = NULL;
-    if (a->json) {
-        cJSON *doc = cmp_report_json(c);
-        text = out_json_print(doc);
-        cJSON_Delete(doc);
-        if (!text) {
-            fprintf(err, "arsim compare: %s: the JSON document could not be formatted (out of memory)\n",
-                    a->output ? a->output : "standard output");
-            return EXIT_BAD_INPUT;
-        }
-    } else {
-        GString *s = g_string_new(NULL);
-        cmp_report_text(c, s);
-        text = g_string_free(s, FALSE);
-    }
+    /* Written as it is made: a JSON document one piece at a time, text one report. */
+    ArOutStream *s;
+    g_autoptr(GError) e = NULL;
     if (a->output) {
-        g_autoptr(GError) e = NULL;
-        if (!out_write_file(a->output, text, strlen(text), a->file_a, &e)) {
+        if (!(s = out_stream_open(a->output, &e))) {
             fprintf(err, "arsim: %s\n", e->message);
             return EXIT_BAD_INPUT;
         }
     } else {
-        fputs(text, out);
+        s = out_stream_stdio(out, "standard output");
+    }
+    if (a->json) {
+        ArJsonOut *w = out_json_stream(s);
+        out_json_begin(w, NULL, FALSE);
+        out_compare_json_write(c, w);
+        out_json_end(w);
+        out_json_free(w);
+    } else {
+        g_autoptr(GString) text = g_string_new(NULL);
+        cmp_report_text(c, text);
+        out_stream_drain(s, text);
+    }
+    if (!out_stream_close(s, &e)) {
+        fprintf(err, "arsim: %s\n", e->message);
+        return EXIT_BAD_INPUT;
     }
     if (!converged)
         return EXIT_NO_CONVERGE;

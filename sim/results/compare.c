@@ -2,7 +2,6 @@
  * reachability; reported as text and as one JSON document. */
 #include "arsim/compare.h"
 #include "arsim/names.h"
-#include "arsim/output.h"
 
 #include <string.h>
 
@@ -425,7 +424,6 @@ static void cmp_reach(ArCompare *c)
 
 /* ---- summary ------------------------------------------------------------------------------- */
 
-#define CMP_SUMMARY_PAIRS 4 /* reachability changes named in the summary line; the rest are counted */
 
 static char *cmp_summary(const ArCompare *c)
 {
@@ -871,98 +869,3 @@ void cmp_report_text(const ArCompare *c, GString *out)
 
 /* ---- JSON report --------------------------------------------------------------------------- */
 
-static cJSON *cmp_diff_shape(void)
-{
-    cJSON *o = cJSON_CreateObject();
-    cJSON_AddArrayToObject(o, "added");
-    cJSON_AddArrayToObject(o, "removed");
-    cJSON_AddArrayToObject(o, "changed");
-    return o;
-}
-
-static void cmp_add_diff(cJSON *shape, const ArCmpDiff *d, cJSON *before, cJSON *after)
-{
-    char pfx[PFX_STRLEN];
-    if (d->kind == CMP_ADDED) {
-        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(shape, "added"), after);
-    } else if (d->kind == CMP_REMOVED) {
-        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(shape, "removed"), before);
-    } else {
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "prefix", pfx_format(pfx_from_key(d->key), pfx));
-        cJSON_AddItemToObject(o, "before", before);
-        cJSON_AddItemToObject(o, "after", after);
-        cJSON *attrs = cJSON_AddArrayToObject(o, "attributes");
-        g_autofree char *names = cmp_attr_names(d->attrs, ",");
-        g_auto(GStrv) parts = g_strsplit(names, ",", -1);
-        for (char **p = parts; *p; p++)
-            cJSON_AddItemToArray(attrs, cJSON_CreateString(*p));
-        cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(shape, "changed"), o);
-    }
-}
-
-static cJSON *cmp_matrix_json(const ArReachMatrix *m)
-{
-    cJSON *o = cJSON_CreateObject();
-    guint n = m->endpoints->len;
-    for (guint i = 0; i < n; i++) {
-        cJSON *row = cJSON_AddObjectToObject(o, g_array_index(m->endpoints, ArReachEndpoint, i).name);
-        for (guint j = 0; j < n; j++)
-            if (i != j)
-                cJSON_AddBoolToObject(row, g_array_index(m->endpoints, ArReachEndpoint, j).name,
-                                      m->cells[i * n + j].reachable);
-    }
-    return o;
-}
-
-cJSON *cmp_report_json(const ArCompare *c)
-{
-    cJSON *doc = cJSON_CreateObject();
-    cJSON *before = out_run_json(c->before, NULL);
-    cJSON *after = out_run_json(c->after, NULL);
-    cJSON_AddItemToObject(doc, "before", before);
-    cJSON_AddItemToObject(doc, "after", after);
-
-    cJSON *diff = cJSON_AddObjectToObject(doc, "diff");
-    for (guint i = 0; i < c->nodes->len; i++) {
-        const ArCmpNode *n = g_ptr_array_index(c->nodes, i);
-        cJSON *shape = cmp_diff_shape();
-        for (guint k = 0; k < n->diffs->len; k++) {
-            const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
-            cmp_add_diff(shape, d, d->before ? out_route_json(n->before, d->key, d->before) : NULL,
-                         d->after ? out_route_json(n->after, d->key, d->after) : NULL);
-        }
-        cJSON_AddItemToObject(diff, n->name, shape);
-    }
-
-    cJSON *eff = cJSON_AddObjectToObject(doc, "effectiveRoutes");
-    for (guint i = 0; i < c->vnets->len; i++) {
-        const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
-        cJSON *shape = cmp_diff_shape();
-        for (guint k = 0; k < v->diffs->len; k++) {
-            const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, k);
-            cmp_add_diff(shape, d, d->before ? out_eff_route_json(d->before) : NULL,
-                         d->after ? out_eff_route_json(d->after) : NULL);
-        }
-        cJSON_AddItemToObject(eff, v->name, shape);
-    }
-
-    cJSON *reach = cJSON_AddObjectToObject(doc, "reachability");
-    cJSON_AddItemToObject(reach, "before", cmp_matrix_json(c->reach_before));
-    cJSON_AddItemToObject(reach, "after", cmp_matrix_json(c->reach_after));
-    cJSON *changed = cJSON_AddArrayToObject(reach, "changed");
-    guint shown = MIN(c->reach_changes->len, CMP_SUMMARY_PAIRS);
-    for (guint i = 0; i < shown; i++) {
-        const ArCmpReach *r = &g_array_index(c->reach_changes, ArCmpReach, i);
-        cJSON *o = cJSON_CreateObject();
-        cJSON_AddStringToObject(o, "a", r->a);
-        cJSON_AddStringToObject(o, "b", r->b);
-        cJSON_AddBoolToObject(o, "before", r->before);
-        cJSON_AddBoolToObject(o, "after", r->after);
-        cJSON_AddBoolToObject(o, "asymmetricBefore", r->asym_before);
-        cJSON_AddBoolToObject(o, "asymmetricAfter", r->asym_after);
-        cJSON_AddItemToArray(changed, o);
-    }
-    cJSON_AddStringToObject(doc, "summary", c->summary);
-    return doc;
-}
