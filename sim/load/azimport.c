@@ -432,19 +432,27 @@ static void add_resource(AzCtx *c, AzFile *f, const cJSON *obj)
     g_ptr_array_add(c->res[k], r);
 }
 
-/* Reads and classifies one file. */
-static void read_file(AzCtx *c, const char *path)
+/* Reads and parses one input file, kept in c->files (its positions for messages); f->root is NULL
+ * when it could not be read or parsed (the diagnostic is reported). expect says what it should be. */
+static AzFile *open_file(AzCtx *c, const char *path, const char *expect)
 {
     AzFile *f = g_new0(AzFile, 1);
     f->path = g_strdup(path);
     g_ptr_array_add(c->files, f);
     GString *text = load_read(path, LOAD_DEFAULT_MAX_BYTES, c->diags);
     if (!text)
-        return;
-    static const char expect[] = "the JSON array an 'az network ... list -o json' command prints, or an ARM "
-                                 "template from 'az group export'";
+        return f;
     f->root = load_parse_text(path, text->str, text->len, LOAD_DEFAULT_MAX_BYTES, expect, &f->ix, c->diags);
     g_string_free(text, TRUE);
+    return f;
+}
+
+/* Reads and classifies one file. */
+static void read_file(AzCtx *c, const char *path)
+{
+    static const char expect[] = "the JSON array an 'az network ... list -o json' command prints, or an ARM "
+                                 "template from 'az group export'";
+    AzFile *f = open_file(c, path, expect);
     if (!f->root)
         return;
     if (cJSON_IsArray(f->root)) {
@@ -1225,16 +1233,9 @@ static void import_peerings(AzCtx *c, GHashTable *peer_out)
 /* Merges the overlay's objects into doc by name (overlay keys win); others are added. */
 static void apply_overlay(AzCtx *c, cJSON *doc, const char *path)
 {
-    AzFile *f = g_new0(AzFile, 1);
-    f->path = g_strdup(path);
-    g_ptr_array_add(c->files, f);
-    GString *text = load_read(path, LOAD_DEFAULT_MAX_BYTES, c->diags);
-    if (!text)
-        return;
     static const char expect[] = "an overlay: a JSON object with scenario sections, e.g. {\"sites\": [{\"name\": "
                                  "\"...\", \"addressPrefixes\": [...]}]}";
-    f->root = load_parse_text(path, text->str, text->len, LOAD_DEFAULT_MAX_BYTES, expect, &f->ix, c->diags);
-    g_string_free(text, TRUE);
+    AzFile *f = open_file(c, path, expect);
     if (!f->root)
         return;
     if (!cJSON_IsObject(f->root)) {

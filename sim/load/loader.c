@@ -128,32 +128,9 @@ static gboolean string_closes(const char *text, size_t len, size_t off)
     return FALSE;
 }
 
-/* Depth of open arrays and objects before off, strings skipped. O(off), on the error path only. */
-static long nesting_at(const char *text, size_t off)
-{
-    long depth = 0;
-    gboolean in_str = FALSE;
-    for (size_t p = 0; p < off; p++) {
-        char c = text[p];
-        if (in_str) {
-            if (c == '\\')
-                p++;
-            else if (c == '"')
-                in_str = FALSE;
-        } else if (c == '"') {
-            in_str = TRUE;
-        } else if (c == '[' || c == '{') {
-            depth++;
-        } else if (c == ']' || c == '}') {
-            depth--;
-        }
-    }
-    return depth;
-}
-
-/* The innermost '[' or '{' still open before off ('\0' at the top level), strings skipped. O(off),
- * on the error path only. */
-static char open_at(const char *text, size_t off)
+/* The '[' and '{' still open before off, innermost last, strings skipped. O(off), on the error
+ * path only. The caller frees the string. */
+static GString *open_stack(const char *text, size_t off)
 {
     GString *stack = g_string_new(NULL);
     gboolean in_str = FALSE;
@@ -172,9 +149,21 @@ static char open_at(const char *text, size_t off)
             g_string_truncate(stack, stack->len - 1);
         }
     }
-    char top = stack->len ? stack->str[stack->len - 1] : '\0';
-    g_string_free(stack, TRUE);
-    return top;
+    return stack;
+}
+
+/* Depth of open arrays and objects before off. */
+static long nesting_at(const char *text, size_t off)
+{
+    g_autoptr(GString) stack = open_stack(text, off);
+    return (long)stack->len;
+}
+
+/* The innermost '[' or '{' still open before off ('\0' at the top level). */
+static char open_at(const char *text, size_t off)
+{
+    g_autoptr(GString) stack = open_stack(text, off);
+    return stack->len ? stack->str[stack->len - 1] : '\0';
 }
 
 /* Offset of the last non-space byte before off, or -1. */
