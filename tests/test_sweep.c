@@ -238,7 +238,17 @@ static void test_mpi(void)
     const char *rest[] = { "-n", "2", "--oversubscribe", bin, "sweep", "scenarios/seed-er-sdwan.json", "--set", b2b_on[0], NULL };
     for (guint i = 0; i < G_N_ELEMENTS(rest); i++)
         g_ptr_array_add(argv, (gpointer)rest[i]);
+    /* Under the sanitizer pass, Open MPI's components (loaded with dlopen, so LeakSanitizer sees
+     * "<unknown module>" frames no suppression can name) keep allocations until exit: leak checks
+     * are off for the ranks alone; arsim's own code is leak-checked by every other case. */
+    g_autofree char *asan_saved = g_strdup(g_getenv("ASAN_OPTIONS"));
+    if (asan_saved) {
+        g_autofree char *no_leaks = g_strconcat(asan_saved, ":detect_leaks=0", NULL);
+        g_setenv("ASAN_OPTIONS", no_leaks, TRUE);
+    }
     int st = spawn((const char *const *)argv->pdata, &multi, &err2);
+    if (asan_saved)
+        g_setenv("ASAN_OPTIONS", asan_saved, TRUE);
     g_ptr_array_free(argv, TRUE);
     if (st != 0)
         g_test_message("mpirun: %s", err2);

@@ -525,9 +525,9 @@ char *cmp_describe(const char *file_a, const char *file_b, char *const *sets)
         return g_strdup_printf("%s -> %s", file_a, file_a);
     bool all = true, first = false;
     for (guint i = 0; sets[i] && all; i++) {
-        bool v;
+        bool v = false; /* read only when cmp_b2b_set set it */
         all = cmp_b2b_set(sets[i], &v) && (i == 0 || v == first);
-        if (i == 0)
+        if (all && i == 0)
             first = v;
     }
     if (all)
