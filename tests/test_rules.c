@@ -411,6 +411,16 @@ static void test_vpn_vnet_filter(void)
     case_free(&c);
 }
 
+/* An NVA and a VPN site announce the same 1-AS path under VpnGateway preference: ECMP over the NVA
+ * and both VPN gateway instances (R17, R18). */
+#define NVA_VPN_ECMP                                                                                                    \
+    "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"                  \
+    "'hubRoutingPreference':'VpnGateway'}],'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}]," \
+    "'nvas':[{'name':'sdwan','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"                     \
+    "'advertisedPrefixes':['10.50.0.0/16']}],"                                                                         \
+    "'sites':[{'name':'onprem1','asn':65010,'addressPrefixes':['10.50.0.0/16'],"                                       \
+    "'connections':[{'vpnGateway':'vpngw','bgp':true}]}]}"
+
 /* R17: a VPN gateway holds routes from its BGP site with the weight of every learned route (32768,
  * LAB), so the AS path decides: its own site's 1-AS path beats the Route Server's ExpressRoute copy,
  * and with VpnGateway preference an NVA and the site announcing the same path length are ECMP. */
@@ -427,12 +437,7 @@ static void test_vpn_site_weight(void)
         g_assert_cmpstr(p, ==, "65010");
     }
     case_free(&c);
-    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"
-                 "'hubRoutingPreference':'VpnGateway'}],'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
-                 "'nvas':[{'name':'sdwan','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
-                 "'advertisedPrefixes':['10.50.0.0/16']}],"
-                 "'sites':[{'name':'onprem1','asn':65010,'addressPrefixes':['10.50.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]}]}",
-             NULL);
+    case_run(&c, NVA_VPN_ECMP, NULL);
     g_autofree char *ips = eff_ips(&c, "hub", "10.50.0.0/16");
     g_assert_cmpstr(ips, ==, "10.1.1.4,10.1.255.230,10.1.255.231");
     case_free(&c);
@@ -470,12 +475,7 @@ static const cJSON *find_eff_json(const cJSON *j, const char *prefix)
 static void test_ecmp_names_every_hop(void)
 {
     Case c;
-    case_run(&c, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"
-                 "'hubRoutingPreference':'VpnGateway'}],'gateways':[{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}],"
-                 "'nvas':[{'name':'sdwan','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
-                 "'advertisedPrefixes':['10.50.0.0/16']}],"
-                 "'sites':[{'name':'onprem1','asn':65010,'addressPrefixes':['10.50.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]}]}",
-             NULL);
+    case_run(&c, NVA_VPN_ECMP, NULL);
     g_autofree char *ips = eff_ips(&c, "hub", "10.50.0.0/16");
     g_assert_cmpstr(ips, ==, "10.1.1.4,10.1.255.230,10.1.255.231");
     g_autofree char *vias = eff_vias(&c, "hub", "10.50.0.0/16");
