@@ -667,9 +667,21 @@ static void cmp_eff_text(const ArScenario *scn, const ArEffRoute *e, GString *ou
 
 static const char cmp_mark[] = { [CMP_ADDED] = '+', [CMP_REMOVED] = '-', [CMP_CHANGED] = '~' };
 
-static void cmp_nodes_text(const ArCompare *c, GString *out)
+/* The start of one difference line: its mark, then the covering range (grouped form) or the
+ * prefix, then a space. */
+static void cmp_line_head(const ArCmpDiff *d, const ArPfxRange *r, GString *out)
 {
     char pfx[PFX_STRLEN];
+    g_string_append_printf(out, "  %c ", cmp_mark[d->kind]);
+    if (r)
+        cmp_range_text(r, out);
+    else
+        g_string_append_printf(out, "%-18s", pfx_format(pfx_from_key(d->key), pfx));
+    g_string_append_c(out, ' ');
+}
+
+static void cmp_nodes_text(const ArCompare *c, GString *out)
+{
     if (!c->nodes->len) {
         g_string_append(out, "Best routes: no change\n");
         return;
@@ -690,12 +702,7 @@ static void cmp_nodes_text(const ArCompare *c, GString *out)
         for (guint k = 0; k < lines; k++) {
             const ArPfxRange *r = ranges ? &g_array_index(ranges, ArPfxRange, k) : NULL;
             const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, r ? r->first : k);
-            g_string_append_printf(out, "  %c ", cmp_mark[d->kind]);
-            if (r)
-                cmp_range_text(r, out);
-            else
-                g_string_append_printf(out, "%-18s", pfx_format(pfx_from_key(d->key), pfx));
-            g_string_append_c(out, ' ');
+            cmp_line_head(d, r, out);
             if (d->kind == CMP_ADDED)
                 cmp_route_text(n->after, d->after, false, out);
             else if (d->kind == CMP_REMOVED)
@@ -715,7 +722,6 @@ static void cmp_nodes_text(const ArCompare *c, GString *out)
 
 static void cmp_vnets_text(const ArCompare *c, GString *out)
 {
-    char pfx[PFX_STRLEN];
     if (!c->vnets->len) {
         g_string_append(out, "Effective routes: no change\n");
         return;
@@ -745,12 +751,7 @@ static void cmp_vnets_text(const ArCompare *c, GString *out)
         for (guint k = 0; k < lines; k++) {
             const ArPfxRange *r = ranges ? &g_array_index(ranges, ArPfxRange, k) : NULL;
             const ArCmpDiff *d = &g_array_index(v->diffs, ArCmpDiff, r ? r->first : k);
-            g_string_append_printf(out, "  %c ", cmp_mark[d->kind]);
-            if (r)
-                cmp_range_text(r, out);
-            else
-                g_string_append_printf(out, "%-18s", pfx_format(pfx_from_key(d->key), pfx));
-            g_string_append_c(out, ' ');
+            cmp_line_head(d, r, out);
             if (d->before)
                 cmp_eff_text(sb, d->before, out);
             if (d->kind == CMP_CHANGED)
