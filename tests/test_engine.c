@@ -1,6 +1,6 @@
 /* test_engine.c - event queue, attribute interning, decision process and BGP mechanics, without Azure. */
 #include "arsim/bgp.h"
-#include "arsim/build.h"
+#include "arsim/azure.h"
 
 #include <string.h>
 

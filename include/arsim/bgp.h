@@ -47,7 +47,7 @@ typedef struct ArPeer {
     ArEvent mrai_ev;         /* pending MRAI expiry */
 } ArPeer;
 
-/* Policy hooks, one set per node kind (the Azure rules live in sim/build/policy.c). */
+/* Policy hooks, one set per node kind (the Azure rules live in sim/azure/policy.c). */
 typedef struct ArPolicy {
     /* Attribute-level import: NULL rejects every prefix of the UPDATE. Called once per UPDATE,
      * never per prefix. *why receives a static reason when it rejects. */

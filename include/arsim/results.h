@@ -2,7 +2,7 @@
 #ifndef ARSIM_RESULTS_H
 #define ARSIM_RESULTS_H
 
-#include "arsim/build.h"
+#include "arsim/azure.h"
 
 typedef enum ArNextHopType {
     NH_VNET_LOCAL = 0,   /* "VnetLocal": the VNet's own space */

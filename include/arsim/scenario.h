@@ -11,7 +11,7 @@
 /* The model is what the loader produces after validation: every reference is resolved to an
  * index into the owning array, every prefix and address is an integer. Nothing in it is
  * invented: defaults the docs define are filled in by the loader, everything derived (Route
- * Server instances, MSEEs, addresses Azure would assign) is made by the build stage. */
+ * Server instances, MSEEs, addresses Azure would assign) is made by the Azure stage (sim/azure/). */
 
 #define AR_ASN_ROUTE_SERVER 65515u /* Route Server's fixed ASN (TS) */
 #define AR_ASN_MSEE 12076u         /* Microsoft's ASN on ExpressRoute circuits (FAQ) */
@@ -296,7 +296,7 @@ char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
  * settings.maxMemoryMiB, so a small file cannot ask for more memory than the machine has. */
 uint64_t scn_estimate_bytes(const ArScenario *s);
 
-/* The speaker with the most BGP sessions once the scenario is built, as sim/build/build.c makes
+/* The speaker with the most BGP sessions once the scenario is built, as sim/azure/build.c makes
  * them: a Route Server instance (its NVAs, and both instances of each gateway in its VNet), a
  * gateway instance (the Route Servers beside it, its circuits or BGP tunnels), an NVA (its Route
  * Server's two instances, bgpPeers both ways, sites), a site (its NVAs, circuits, tunnels) or an

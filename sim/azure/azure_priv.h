@@ -1,8 +1,8 @@
-/* build_priv.h - what the build stage's files share. */
+/* azure_priv.h - what the Azure stage's files share. */
 #ifndef ARSIM_BUILD_PRIV_H
 #define ARSIM_BUILD_PRIV_H
 
-#include "arsim/build.h"
+#include "arsim/azure.h"
 
 /* Interned attributes of a locally originated route: the given path and communities, weight 32768. */
 const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms);

@@ -1,5 +1,5 @@
 /* events.c - the scenario's timed events on the engine's clock, and the epochs they open. */
-#include "build_priv.h"
+#include "azure_priv.h"
 
 #include <string.h>
 

@@ -1,6 +1,6 @@
-/* build.h - Azure constructs become BGP speakers, sessions and policies. */
-#ifndef ARSIM_BUILD_H
-#define ARSIM_BUILD_H
+/* azure.h - Azure constructs become BGP speakers, sessions and policies (the Azure stage). */
+#ifndef ARSIM_AZURE_H
+#define ARSIM_AZURE_H
 
 #include "arsim/bgp.h"
 #include "arsim/scenario.h"

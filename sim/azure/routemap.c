@@ -1,5 +1,5 @@
 /* routemap.c - neighbour policies of NVAs and sites ("policies"): route-map rules, first match wins. */
-#include "build_priv.h"
+#include "azure_priv.h"
 
 #include <string.h>
 

@@ -1,5 +1,5 @@
 /* build.c - turns a validated scenario into speakers, originations and sessions. */
-#include "build_priv.h"
+#include "azure_priv.h"
 
 #include <string.h>
 

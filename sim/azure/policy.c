@@ -1,6 +1,6 @@
 /* policy.c - Azure's documented routing rules as import/export policies of each node kind.
  * Source keys (FAQ, ERVPN, INJ, MR, LAB...) are those of docs/azure-rules.md. */
-#include "arsim/build.h"
+#include "arsim/azure.h"
 
 static bool is_gateway(const ArSpeaker *sp)
 {
