@@ -9,8 +9,11 @@
 #     --keep           keep the temporary folder (outputs of both sides) and print its path
 #     FILE...          scenarios (default: every scenarios/*.json)
 #
-# For each scenario: `run`, `run --json`, `compare FILE NEXT` (NEXT: the next file of the list, so
-# that compare has differences to print, text and --json) and `graph FILE -o x.dot`. Exit status 0
+# For each scenario: `run`, `run --json`, `run --json --all` (every VNet expanded), `run --timeline`,
+# `run --trace` (every message and timer, JSON lines), `compare FILE NEXT` (NEXT: the next file of
+# the list, so that compare has differences to print, text and --json), `graph FILE -o x.dot`, and
+# `trace` (text and --json) from every site to every VNet and from every VNet to every site (names
+# read with jq). Exit status 0
 # when every output is byte-identical, 1 when one differs (the first lines of each diff are shown),
 # 2 on bad arguments. The current tree is built in build/ (ARSIM_BUILD_DIR overrides it).
 set -euo pipefail
@@ -36,8 +39,7 @@ if ((${#files[@]} == 0)); then
     for f in "$ARSIM_ROOT"/scenarios/*.json; do files+=("$f"); done
 fi
 
-# shellcheck disable=SC2119 # no extra packages needed
-ensure_packages
+ensure_packages jq
 ensure_build
 new_bin="$ARSIM_BUILD/arsim"
 
@@ -80,6 +82,31 @@ outputs() {
         st=0; "$bin" graph "$f" -o "$tmp/graph.dot" >"$tmp/$side/$name.graph.log" 2>&1 || st=$?
         echo "$st" >>"$tmp/$side/$name.graph.log"
         if [[ -f "$tmp/graph.dot" ]]; then mv -- "$tmp/graph.dot" "$tmp/$side/$name.dot"; fi
+        st=0; "$bin" run --json --all "$f" >"$tmp/$side/$name.run-all.json" 2>&1 || st=$?
+        echo "$st" >>"$tmp/$side/$name.run-all.json"
+        st=0; "$bin" run --timeline "$f" >"$tmp/$side/$name.timeline.txt" 2>&1 || st=$?
+        echo "$st" >>"$tmp/$side/$name.timeline.txt"
+        # One trace path for both sides, as for graph.
+        st=0; "$bin" run --trace "$tmp/trace.jsonl" "$f" >"$tmp/$side/$name.trace.log" 2>&1 || st=$?
+        echo "$st" >>"$tmp/$side/$name.trace.log"
+        if [[ -f "$tmp/trace.jsonl" ]]; then mv -- "$tmp/trace.jsonl" "$tmp/$side/$name.trace.jsonl"; fi
+        # Packet traces: every site to every VNet and back (a scenario without either has none).
+        local -a sites vnets
+        mapfile -t sites < <(jq -r '.sites[]?.name' "$f")
+        mapfile -t vnets < <(jq -r '.vnets[]?.name' "$f")
+        local s v out
+        for s in "${sites[@]}"; do
+            for v in "${vnets[@]}"; do
+                for out in "$s:$v" "$v:$s"; do
+                    st=0; "$bin" trace "$f" --from "${out%%:*}" --to "${out#*:}" \
+                        >"$tmp/$side/$name.trace-${out%%:*}-${out#*:}.txt" 2>&1 || st=$?
+                    echo "$st" >>"$tmp/$side/$name.trace-${out%%:*}-${out#*:}.txt"
+                    st=0; "$bin" trace --json "$f" --from "${out%%:*}" --to "${out#*:}" \
+                        >"$tmp/$side/$name.trace-${out%%:*}-${out#*:}.json" 2>&1 || st=$?
+                    echo "$st" >>"$tmp/$side/$name.trace-${out%%:*}-${out#*:}.json"
+                done
+            done
+        done
     done
 }
 outputs base "$base_bin"
