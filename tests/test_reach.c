@@ -217,6 +217,11 @@ static void test_ecmp_default_route(void)
     const ArReachHop *h = &g_array_index(t->hops, ArReachHop, 0);
     g_assert_cmpuint(h->ecmp->len, ==, 1);
     g_assert_cmpstr(g_ptr_array_index(h->ecmp, 0), ==, "10.1.1.5 (nva2)");
+    /* The text says which of the equal-cost hops the walk follows, and that a flow may take any. */
+    g_autoptr(GString) text = g_string_new(NULL);
+    reach_trace_text(t, text);
+    g_assert_nonnull(strstr(text->str, "(ECMP: a flow takes any one; this trace follows the lowest address; also: "
+                                       "10.1.1.5 (nva2))"));
     /* ...but Azure's None routes for private ranges are longer and still win. */
     g_autoptr(ArTrace) t2 = trace(f, "hub", "10.50.0.1");
     g_assert_cmpint(t2->verdict, ==, REACH_DROPPED);
@@ -281,6 +286,19 @@ static void test_asymmetric(void)
     const ArReachCell *c = reach_matrix_cell(m, "branch", "hub");
     g_assert_true(c->reachable);
     g_assert_true(c->asymmetric);
+}
+
+/* A firewall NVA without BGP routes hands the packet to its VNet: the hop says so, and never
+ * "no route" while the walk goes on. */
+static void test_trace_text_no_bgp_route(void)
+{
+    g_autoptr(Fixture) f = fixture_file("spoke-firewall.json", NULL);
+    g_autoptr(ArTrace) t = trace(f, "spoke1/workload", "10.200.0.4");
+    g_assert_true(reach_trace_delivered(t, "onprem2"));
+    g_autoptr(GString) text = g_string_new(NULL);
+    reach_trace_text(t, text);
+    g_assert_null(strstr(text->str, "no route to"));
+    g_assert_nonnull(strstr(text->str, "firewall         (no BGP route)     -> hub              to the Azure fabric"));
 }
 
 static void test_start_names(void)
@@ -354,6 +372,7 @@ int main(int argc, char **argv)
     g_test_add_func("/reach/inline/ecmp-default-route", test_ecmp_default_route);
     g_test_add_func("/reach/inline/black-hole", test_black_hole_and_no_route_back);
     g_test_add_func("/reach/inline/asymmetric", test_asymmetric);
+    g_test_add_func("/reach/trace-text-no-bgp-route", test_trace_text_no_bgp_route);
     g_test_add_func("/reach/start-names", test_start_names);
     g_test_add_func("/reach/layered-lookup", test_layered_lookup);
     return g_test_run();

@@ -1,6 +1,7 @@
 /* test_time.c - simulated time: timed events, hold timers, flaps, MRAI, jitter, the timeline. */
 #include "testlib.h"
 #include "arsim/output.h"
+#include "arsim/timefmt.h"
 
 #include <string.h>
 
@@ -229,6 +230,22 @@ static void test_seeded_jitter(void)
     g_assert_cmpuint(strlen(a), >, 100);
 }
 
+/* Durations take days ("7d"), as the format allows up to 365 of them, and nothing past. */
+static void test_duration_days(void)
+{
+    uint64_t us = 0;
+    g_assert_true(dur_parse("7d", 365ull * 86400 * AR_SEC, &us));
+    g_assert_cmpuint(us, ==, 7ull * 86400 * AR_SEC);
+    g_assert_true(dur_parse("1.5d", 365ull * 86400 * AR_SEC, &us));
+    g_assert_cmpuint(us, ==, 36ull * 3600 * AR_SEC);
+    g_assert_true(dur_parse("365d", 365ull * 86400 * AR_SEC, &us));
+    g_assert_false(dur_parse("366d", 365ull * 86400 * AR_SEC, &us));
+    g_assert_false(dur_parse("7D", 365ull * 86400 * AR_SEC, &us));
+    const char *sets[] = { "settings={\"maxTime\": \"7d\"}", NULL };
+    g_autoptr(ArScenario) scn = test_load_scenario("nva-silent-failure.json", sets);
+    g_assert_cmpuint(scn->settings.max_time, ==, 7ull * 86400 * AR_SEC);
+}
+
 /* Event validation: positions and what to fix. */
 static void test_event_errors(void)
 {
@@ -314,6 +331,7 @@ int main(int argc, char **argv)
     g_test_add_func("/time/mrai", test_mrai);
     g_test_add_func("/time/seeded-jitter", test_seeded_jitter);
     g_test_add_func("/time/event-errors", test_event_errors);
+    g_test_add_func("/time/duration-days", test_duration_days);
     g_test_add_func("/time/chart-of-unsettled-run", test_chart_of_unsettled_run);
     return g_test_run();
 }

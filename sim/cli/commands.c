@@ -96,7 +96,7 @@ static ArRun *run_with_options(const ArRunArgs *a, const ArScenario *scn, Observ
 {
     ArSimConfig cfg = { .seed = (uint32_t)a->seed, .max_events = a->max_events };
     if (a->until && !dur_parse(a->until, 365ull * 24 * 3600 * AR_SEC, &cfg.until)) {
-        fprintf(err, "arsim run: --until expects a duration such as 90, \"90s\", \"10m\" or \"1h\", got \"%s\"\n", a->until);
+        fprintf(err, "arsim run: --until expects a duration such as 90, \"90s\", \"10m\", \"1h\" or \"7d\", got \"%s\"\n", a->until);
         return NULL;
     }
     if (a->until && cfg.until == 0)

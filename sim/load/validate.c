@@ -1739,14 +1739,14 @@ static const KeySpec settings_keys[SET_N] = {
 #define TIME_MAX_US (365ull * 24 * 3600 * 1000000ull) /* a year of simulated time */
 
 /* A duration: a number of seconds (fractions allowed) or a string "<number><unit>" with unit ms, s,
- * m or h. Microsecond resolution; at most a year. */
+ * m, h or d. Microsecond resolution; at most a year. */
 static gboolean get_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out)
 {
     bool ok = cJSON_IsNumber(v) ? dur_from_seconds(v->valuedouble, TIME_MAX_US, out)
                                 : dur_parse(v->valuestring, TIME_MAX_US, out);
     if (!ok)
         ERR(c, v, ptr, "%s is not a duration from 0 to 365 days; write seconds (90) or a string with a unit: "
-                       "\"250ms\", \"90s\", \"5m\", \"1h\"",
+                       "\"250ms\", \"90s\", \"5m\", \"1h\", \"7d\"",
             cJSON_IsString(v) ? Q(c, v->valuestring) : "this number");
     return ok;
 }

@@ -328,10 +328,11 @@ gboolean out_peering_check(const ArRun *run, const char *nva, GError **error)
     const ArSpeaker *nsp = bgp_speaker_find(run->net->sim, nva);
     if (!nsp || nsp->kind != NODE_NVA) {
         /* Route Server peers are NVAs (and bgpPeers): what Azure's peering commands list. */
-        if (nsp)
-            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s is a %s, not an NVA: Route Server peerings are NVAs "
-                        "(use --node %s for its routes)", nva, bgp_kind_name(nsp->kind), nva);
-        else
+        if (nsp) {
+            const char *kind = bgp_kind_name(nsp->kind);
+            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s is %s %s, not an NVA: Route Server peerings are NVAs "
+                        "(use --node %s for its routes)", nva, strchr("aeiou", kind[0]) ? "an" : "a", kind, nva);
+        } else
             g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "no NVA named \"%s\" in the scenario", nva);
         return FALSE;
     }

@@ -453,7 +453,7 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
     if (!best && sp->kind == NODE_NVA) {
         /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
          * which forwards it by the effective routes of the NVA's VNet. */
-        h->note = g_strdup("no BGP route here: to the Azure fabric (the NVA's VNet's effective routes)");
+        h->note = g_strdup("to the Azure fabric (the NVA's VNet's effective routes)");
         return step_to(reach_vnet_node(((const ArNva *)sp->cfg)->vnet));
     }
     if (!best)
@@ -594,8 +594,14 @@ void reach_trace_text(const ArTrace *t, GString *out)
     for (guint i = 0; i < t->hops->len; i++) {
         const ArReachHop *h = &g_array_index(t->hops, ArReachHop, i);
         g_string_append_printf(out, "  %-2u %-*s  ", i + 1, w, h->name);
+        if (!h->matched && h->next) { /* no route of its own here, yet handed on (an NVA to its VNet's fabric) */
+            g_string_append_printf(out, "%-18s -> %-*s  %s\n", "(no BGP route)", w, h->next, h->note ? h->note : "");
+            continue;
+        }
         if (!h->matched) {
             g_string_append_printf(out, "no route to %s\n", ip_format(t->to, ip));
+            if (h->note)
+                g_string_append_printf(out, "     %-*s  (%s)\n", w, "", h->note);
             continue;
         }
         g_string_append_printf(out, "%-18s ", pfx_format(h->prefix, pfx));
@@ -613,7 +619,8 @@ void reach_trace_text(const ArTrace *t, GString *out)
         if (h->from && (!h->next || strcmp(h->from, h->next) != 0))
             g_string_append_printf(d, ", learned from %s", h->from);
         if (h->ecmp && h->ecmp->len) {
-            g_string_append(d, " (ECMP, also:");
+            /* Azure spreads flows over every equal-cost next hop by hash; one walk follows one. */
+            g_string_append(d, " (ECMP: a flow takes any one; this trace follows the lowest address; also:");
             for (guint k = 0; k < h->ecmp->len; k++)
                 g_string_append_printf(d, " %s", (const char *)g_ptr_array_index(h->ecmp, k));
             g_string_append(d, ")");

@@ -38,7 +38,8 @@ bool dur_parse(const char *s, uint64_t max_us, uint64_t *out_us)
     double scale = strcmp(end, "ms") == 0 ? 1e-3
                  : strcmp(end, "s") == 0 || !*end ? 1.0
                  : strcmp(end, "m") == 0 ? 60.0
-                 : strcmp(end, "h") == 0 ? 3600.0 : -1.0;
+                 : strcmp(end, "h") == 0 ? 3600.0
+                 : strcmp(end, "d") == 0 ? 86400.0 : -1.0;
     if (scale < 0)
         return false;
     return dur_from_seconds(x * scale, max_us, out_us);
