@@ -18,7 +18,9 @@
 # Harnesses: load (tests/fuzz/fuzz_load.c: the loader, any bytes), run (tests/fuzz/fuzz_run.c:
 # load, simulate with a budget of 10,000 events and 5,000 prefix updates, JSON, DOT) and mrt
 # (tests/fuzz/fuzz_mrt.c: the MRT and bgpdump text readers of routesFrom, any bytes; seeds in
-# tests/fuzz/seeds-mrt/). Default: all three.
+# tests/fuzz/seeds-mrt/) and bgpmsg (tests/fuzz/fuzz_bgpmsg.c: the live mode's BGP codec, any bytes as
+# a stream of messages, each accepted UPDATE encoded again; seeds in tests/fuzz/seeds-bgp/).
+# Default: all four.
 #
 # Build: clang with -fsanitize=fuzzer,address,undefined, in build-fuzz/ (ARSIM_FUZZ_BUILD_DIR), via
 # the meson option -Dfuzz=true. Seeds: scenarios/, tests/data/bad/, tests/data/crash/,
@@ -48,11 +50,11 @@ while (($# > 0)); do
     -s) seed_budget_ms="$2"; shift 2 ;;
     --replay) replay=1; shift ;;
     -h | --help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit 0 ;;
-    load | run | mrt) harnesses+=("$1"); shift ;;
+    load | run | mrt | bgpmsg) harnesses+=("$1"); shift ;;
     *) arsim_die "unknown argument '$1' (try --help)" ;;
     esac
 done
-((${#harnesses[@]} > 0)) || harnesses=(load run mrt)
+((${#harnesses[@]} > 0)) || harnesses=(load run mrt bgpmsg)
 
 # The fuzzing build has its own tree and compiler; never the normal build/.
 ensure_packages clang libclang-rt-14-dev
@@ -71,7 +73,7 @@ ninja -C "$fuzz_build" "${targets[@]}" >&2 ||
 work="$fuzz_build/fuzz"
 mkdir -p -- "$work/artifacts"
 seeds=()
-for d in scenarios tests/data/bad tests/data/crash tests/fuzz/seeds tests/fuzz/seeds-mrt; do
+for d in scenarios tests/data/bad tests/data/crash tests/fuzz/seeds tests/fuzz/seeds-mrt tests/fuzz/seeds-bgp; do
     [[ -d "$ARSIM_ROOT/$d" ]] && seeds+=("$ARSIM_ROOT/$d")
 done
 
@@ -85,7 +87,7 @@ if ((replay)); then
     for h in "${harnesses[@]}"; do
         files=()
         for d in "${seeds[@]}"; do
-            for f in "$d"/*.json "$d"/*.mrt "$d"/*.txt; do [[ -f "$f" ]] && files+=("$f"); done
+            for f in "$d"/*.json "$d"/*.mrt "$d"/*.txt "$d"/*.bgp; do [[ -f "$f" ]] && files+=("$f"); done
         done
         if "$fuzz_build/tests/fuzz/fuzz_$h" -runs=1 -timeout="$per_input" "${files[@]}" >"$work/replay-$h.log" 2>&1; then
             # libFuzzer prints "Executed FILE in N ms" per input.

@@ -1,4 +1,5 @@
 /* mrt.c - writes speakers' Loc-RIBs as MRT TABLE_DUMP_V2 files (RFC 6396), one file per node. */
+#include "arsim/bgpmsg.h"
 #include "arsim/mrt.h"
 #include "arsim/output.h"
 
@@ -59,21 +60,6 @@ void mrt_put_peer_index(GByteArray *b, uint32_t time, uint32_t collector_id, con
     end_record(b, body);
 }
 
-/* Attribute header; the extended-length form when the value needs it. */
-static void put_attr_header(GByteArray *b, uint8_t flags, uint8_t type, size_t len)
-{
-    g_assert(len <= G_MAXUINT16);
-    if (len > 255) {
-        put8(b, flags | 0x10);
-        put8(b, type);
-        put16(b, (uint16_t)len);
-    } else {
-        put8(b, flags);
-        put8(b, type);
-        put8(b, (uint8_t)len);
-    }
-}
-
 void mrt_put_rib_ipv4(GByteArray *b, uint32_t time, uint32_t seq, ArPrefix p, uint16_t peer, const ArAttrs *a)
 {
     guint body = put_header(b, time, MRT_TABLE_DUMP_V2, MRT_RIB_IPV4_UNICAST);
@@ -87,30 +73,7 @@ void mrt_put_rib_ipv4(GByteArray *b, uint32_t time, uint32_t seq, ArPrefix p, ui
     guint alen_at = b->len;
     put16(b, 0);
     guint attrs = b->len;
-    put_attr_header(b, 0x40, 1, 1); /* ORIGIN, well-known transitive */
-    put8(b, a->origin);
-    uint32_t np = a->path->len, segs = (np + 254) / 255;
-    put_attr_header(b, 0x40, 2, (size_t)segs * 2 + (size_t)np * 4); /* AS_PATH */
-    for (uint32_t s = 0; s < segs; s++) {
-        uint32_t n = MIN(255u, np - s * 255);
-        put8(b, 2); /* AS_SEQUENCE */
-        put8(b, (uint8_t)n);
-        for (uint32_t k = 0; k < n; k++)
-            put32(b, a->path->asns[s * 255 + k]);
-    }
-    put_attr_header(b, 0x40, 3, 4); /* NEXT_HOP */
-    put32(b, a->next_hop);
-    if (a->med) {
-        put_attr_header(b, 0x80, 4, 4); /* MULTI_EXIT_DISC, optional non-transitive */
-        put32(b, a->med);
-    }
-    put_attr_header(b, 0x40, 5, 4); /* LOCAL_PREF */
-    put32(b, a->local_pref);
-    if (a->comms->len) {
-        put_attr_header(b, 0xC0, 8, (size_t)a->comms->len * 4); /* COMMUNITIES, optional transitive */
-        for (uint32_t k = 0; k < a->comms->len; k++)
-            put32(b, a->comms->vals[k]);
-    }
+    bm_put_attrs(b, a, true, true); /* the UPDATE's encoding, 4-octet ASNs, with LOCAL_PREF */
     guint alen = b->len - attrs;
     g_assert(alen <= G_MAXUINT16);
     b->data[alen_at] = (uint8_t)(alen >> 8);
