@@ -2,17 +2,19 @@
 #ifndef ARSIM_GENERATE_H
 #define ARSIM_GENERATE_H
 
+#include "arsim/limits.h"
+
 #include <cjson/cJSON.h>
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
 
-/* Azure's limits the generator checks (LIM; docs/scenario-format.md). */
-#define GEN_RS_MAX_PEERS 8          /* BGP peers per Route Server */
-#define GEN_RS_ROUTE_LIMIT 1000     /* routes a Route Server accepts from one NVA (routeLimitPerPeer) */
-#define GEN_ER_STANDARD_LIMIT 4000  /* prefixes from on-premises over a Standard circuit */
-#define GEN_ER_PREMIUM_LIMIT 10000  /* same, Premium circuit */
-#define GEN_VPN_SITE_LIMIT 4000     /* prefixes a VPN gateway accepts from one BGP site */
+/* Azure's limits the generator checks (LIM; named once in arsim/limits.h). */
+#define GEN_RS_MAX_PEERS AR_RS_MAX_PEERS          /* BGP peers per Route Server */
+#define GEN_RS_ROUTE_LIMIT ((int)AR_RS_ROUTE_LIMIT) /* routes a Route Server accepts from one NVA (routeLimitPerPeer) */
+#define GEN_ER_STANDARD_LIMIT ((int)AR_ER_STANDARD_LIMIT) /* prefixes from on-premises over a Standard circuit */
+#define GEN_ER_PREMIUM_LIMIT ((int)AR_ER_PREMIUM_LIMIT)   /* same, Premium circuit */
+#define GEN_VPN_SITE_LIMIT ((int)AR_VPN_SITE_LIMIT)       /* prefixes a VPN gateway accepts from one BGP site */
 
 /* What the address plan can hold (see the shape in generate.c). */
 #define GEN_MAX_SPOKES 32512        /* 10.1.0.0/24 .. 10.127.255.0/24 */

@@ -2,6 +2,7 @@
 #ifndef ARSIM_SCENARIO_H
 #define ARSIM_SCENARIO_H
 
+#include "arsim/limits.h"
 #include "arsim/prefix.h"
 
 #include <glib.h>
@@ -13,8 +14,6 @@
  * invented: defaults the docs define are filled in by the loader, everything derived (Route
  * Server instances, MSEEs, addresses Azure would assign) is made by the Azure stage (sim/azure/). */
 
-#define AR_ASN_ROUTE_SERVER 65515u /* Route Server's fixed ASN (TS) */
-#define AR_ASN_MSEE 12076u         /* Microsoft's ASN on ExpressRoute circuits (FAQ) */
 #define AR_NO_INDEX (-1)           /* an optional reference that is absent */
 
 typedef enum ArHubPref {
@@ -84,7 +83,7 @@ typedef struct ArRouteServer {
     int vnet;                   /* index of the VNet that holds its RouteServerSubnet */
     bool branch_to_branch;      /* allowBranchToBranchTraffic, default false (FAQ) */
     ArHubPref hub_pref;         /* hubRoutingPreference, default ExpressRoute (HRP) */
-    uint32_t route_limit;       /* routes accepted per NVA peer before the session drops, default 1000 (LIM) */
+    uint32_t route_limit;       /* routes accepted per NVA peer before the session drops, default AR_RS_ROUTE_LIMIT (LIM) */
     bool reflect_nva_to_nva;    /* re-advertise one NVA's routes to the other NVAs, default true (LAB) */
     uint32_t ips[2];            /* virtualRouterIps of instances 0 and 1; 0 = let the build choose */
 } ArRouteServer;

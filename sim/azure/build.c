@@ -6,9 +6,6 @@
 /* Weights as Azure shows them (LAB): the ExpressRoute gateway's MSEE path beats other learned routes. */
 #define WEIGHT_MSEE 32769u    /* the ExpressRoute gateway's circuit path (LAB) */
 #define WEIGHT_LEARNED 32768u /* every learned route on Route Server and gateways (LAB) */
-#define LIMIT_VPN_SITE 4000u  /* prefixes a VPN gateway accepts from one site (LIM) */
-#define LIMIT_ER_STANDARD 4000u
-#define LIMIT_ER_PREMIUM 10000u
 
 void build_hub_space(const ArScenario *scn, int h, GArray *out)
 {
@@ -276,7 +273,7 @@ static void connect_sites(ArNet *net)
                     /* Circuit prefix limit from on-premises (expressroute-routing.md). */
                     ArSession *s = bgp_session_new(net->sim, msee, ip, site, site->ip);
                     if (!scn->settings.lift_limits)
-                        bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? LIMIT_ER_PREMIUM : LIMIT_ER_STANDARD;
+                        bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? AR_ER_PREMIUM_LIMIT : AR_ER_STANDARD_LIMIT;
                 }
                 ArSpeaker *ergw = net->gw[cn->target][0];
                 ArSession *s = bgp_session_new(net->sim, ergw, ergw->ip, msee, msee->ip);
@@ -289,7 +286,7 @@ static void connect_sites(ArNet *net)
                      * path is not outweighed by the Route Server's, the AS path decides. */
                     bgp_peer(vpn, s->peer[0])->import_weight = WEIGHT_LEARNED;
                     if (!scn->settings.lift_limits)
-                        bgp_peer(vpn, s->peer[0])->route_limit = LIMIT_VPN_SITE;
+                        bgp_peer(vpn, s->peer[0])->route_limit = AR_VPN_SITE_LIMIT;
                 }
             } else {
                 /* Static site: the gateway originates its prefixes (ERVPN). */

@@ -15,9 +15,6 @@
  * from sorting prefixes. Every object that is a JSON object gets a model object even when it has
  * errors, so later references to it resolve and do not cascade. */
 
-#define NAME_MAX_LEN 80
-#define RS_MAX_PEERS 8          /* BGP peers per Route Server (LIM) */
-#define RS_ROUTE_LIMIT_MAX 10000000
 #define MAXF 20                 /* keys of the largest object kind (events) */
 
 typedef enum JType { J_STRING, J_BOOL, J_INT, J_ARRAY, J_OBJECT, J_TIME, J_ANY } JType;
@@ -38,10 +35,9 @@ typedef struct Src {
     gboolean gw_type_known; /* gateways: "type" was valid, so g->type means something */
 } Src;
 
-typedef enum NodeKind { NODE_RS, NODE_GW, NODE_NVA, NODE_SITE } NodeKind;
-
+/* A node name's holder: its section (K_RS, K_GW, K_NVA or K_SITE) and index there. */
 typedef struct NodeRef {
-    NodeKind kind;
+    int kind;
     int index;
 } NodeRef;
 
@@ -87,7 +83,7 @@ typedef struct Ref {
 
 enum { K_VNET, K_RS, K_GW, K_NVA, K_SITE };
 static const char *const section_key[] = { "vnets", "routeServers", "gateways", "nvas", "sites" };
-static const char *const node_what[] = { "Route Server", "gateway", "NVA", "site" };
+static const char *const node_what[] = { "VNet", "Route Server", "gateway", "NVA", "site" }; /* per section */
 
 /* ---- messages ---------------------------------------------------------------------------- */
 
@@ -298,7 +294,7 @@ static gboolean check_object(Ctx *c, const cJSON *obj, const char *ptr, const Ke
 static gboolean name_ok(const char *n)
 {
     size_t len = strlen(n);
-    if (len == 0 || len > NAME_MAX_LEN || !g_ascii_isalnum(n[0]))
+    if (len == 0 || len > AR_NAME_MAX_LEN || !g_ascii_isalnum(n[0]))
         return FALSE;
     for (size_t i = 1; i < len; i++)
         if (!g_ascii_isalnum(n[i]) && n[i] != '_' && n[i] != '.' && n[i] != '-')
@@ -315,7 +311,7 @@ static const char *check_name(Ctx *c, const cJSON *v, const char *ptr)
     if (!name_ok(n))
         ERR(c, v, ptr,
             "invalid name %s: use 1 to %d letters, digits, '_', '.' or '-', starting with a letter or digit%s",
-            Q(c, n), NAME_MAX_LEN,
+            Q(c, n), AR_NAME_MAX_LEN,
             strchr(n, '/') ? " ('/' is reserved for generated node names such as \"ars/0\")" : "");
     return n;
 }
@@ -355,17 +351,17 @@ static gboolean get_nva_asn(Ctx *c, const cJSON *v, const char *ptr, uint32_t *o
         ERR(c, v, ptr, "ASN 0 is reserved (RFC 7607); use a private ASN such as 65001");
         return FALSE;
     }
-    if (x < 0 || x > 65535) {
+    if (x < 0 || x > AR_NVA_ASN_MAX) {
         ERR(c, v, ptr, "ASN %.0f: arsim models 16-bit NVA ASNs only (FAQ); use 1..65534", x);
         return FALSE;
     }
     uint32_t a = (uint32_t)x;
     const char *why = NULL;
-    if (a == 65515)
+    if (a == AR_ASN_ROUTE_SERVER)
         why = "65515 is reserved by Azure (the Route Server's own ASN)";
-    else if (a == 8074 || a == 8075 || a == 12076)
+    else if (a == AR_ASN_AZURE_PUBLIC_1 || a == AR_ASN_AZURE_PUBLIC_2 || a == AR_ASN_MSEE)
         why = "is a public ASN of Azure";
-    else if (a >= 65517 && a <= 65520)
+    else if (a >= AR_ASN_RESERVED_LO && a <= AR_ASN_RESERVED_HI)
         why = "is reserved by Azure";
     else if (a == 23456)
         why = "is reserved by IANA (AS_TRANS)";
@@ -374,13 +370,13 @@ static gboolean get_nva_asn(Ctx *c, const cJSON *v, const char *ptr, uint32_t *o
     else if (a == 65535)
         why = "is reserved by IANA";
     if (why) {
-        if (a == 65515)
+        if (a == AR_ASN_ROUTE_SERVER)
             ERR(c, v, ptr, "%s; use a private ASN such as 65001", why);
         else
             ERR(c, v, ptr, "%u %s; use a private ASN such as 65001", a, why);
         return FALSE;
     }
-    if (a == 65516)
+    if (a == AR_ASN_AMBIGUOUS)
         WARN(c, v, ptr, "65516 may be reserved by Azure (the docs are ambiguous); prefer a private ASN such as 65001");
     *out = a;
     return TRUE;
@@ -397,12 +393,13 @@ static gboolean get_wide_asn(Ctx *c, const cJSON *v, const char *ptr, gboolean a
         ERR(c, v, ptr, "ASN 0 is reserved (RFC 7607)");
         return FALSE;
     }
-    if (x < 0 || x > 4294967294.0) {
+    if (x < 0 || x > AR_WIDE_ASN_MAX) {
         ERR(c, v, ptr, "ASN %.0f is out of range (1..4294967294)", x);
         return FALSE;
     }
     uint32_t a = (uint32_t)x;
-    if (a == 8074 || a == 8075 || a == 12076 || (a == 65515 && !allow_65515) || (a >= 65517 && a <= 65520)) {
+    if (a == AR_ASN_AZURE_PUBLIC_1 || a == AR_ASN_AZURE_PUBLIC_2 || a == AR_ASN_MSEE ||
+        (a == AR_ASN_ROUTE_SERVER && !allow_65515) || (a >= AR_ASN_RESERVED_LO && a <= AR_ASN_RESERVED_HI)) {
         ERR(c, v, ptr, "ASN %u is one of Azure's own; %s cannot reuse Azure's ASNs", a,
             allow_65515 ? "a VPN gateway" : "on-premises networks");
         return FALSE;
@@ -528,30 +525,30 @@ static int resolve_vnet(Ctx *c, const cJSON *v, const char *ptr)
     return -1;
 }
 
-static int resolve_node(Ctx *c, const cJSON *v, const char *ptr, NodeKind want)
+/* The node named by v, which must be of section want (K_RS, K_GW, K_NVA or K_SITE). */
+static int resolve_node(Ctx *c, const cJSON *v, const char *ptr, int want)
 {
     if (!v)
         return -1;
     const NodeRef *r = g_hash_table_lookup(c->node_names, v->valuestring);
     if (r && r->kind == want)
         return r->index;
-    int kind = K_RS + (int)want;
     if (r)
         ERR(c, v, ptr, "no %s named %s (%s is %s %s); known: %s", node_what[want], Q(c, v->valuestring),
-            Q(c, v->valuestring), r->kind == NODE_NVA ? "an" : "a", node_what[r->kind], known(c, kind));
+            Q(c, v->valuestring), r->kind == K_NVA ? "an" : "a", node_what[r->kind], known(c, want));
     else
-        ERR(c, v, ptr, "no %s named %s; known: %s", node_what[want], Q(c, v->valuestring), known(c, kind));
+        ERR(c, v, ptr, "no %s named %s; known: %s", node_what[want], Q(c, v->valuestring), known(c, want));
     return -1;
 }
 
 /* Names of route servers, gateways, NVAs and sites share one namespace (node names). */
-static void register_node(Ctx *c, const char *name, const cJSON *node, const char *ptr, NodeKind kind, int index)
+static void register_node(Ctx *c, const char *name, const cJSON *node, const char *ptr, int kind, int index)
 {
     if (!name)
         return;
     const NodeRef *r = g_hash_table_lookup(c->node_names, name);
     if (r) {
-        const char *other = src_ptr(c, K_RS + (int)r->kind, r->index);
+        const char *other = src_ptr(c, r->kind, r->index);
         ERR(c, node, ptr, "name %s is already used by %s%s", Q(c, name), other,
             r->kind != kind ? " (route servers, gateways, NVAs and sites share one namespace)" : "");
         return;
@@ -810,7 +807,7 @@ static void do_route_servers(Ctx *c, const cJSON *arr)
         add_src(c, K_RS, &sr, at);
         int zero = 0;
         g_array_append_val(c->rs_peers, zero);
-        register_node(c, name, sr.f[RS_NAME], PK(c, ptr, "name"), NODE_RS, idx);
+        register_node(c, name, sr.f[RS_NAME], PK(c, ptr, "name"), K_RS, idx);
 
         r->vnet = resolve_vnet(c, sr.f[RS_VNET], PK(c, ptr, "vnet"));
         add_host(c, r->vnet, idx);
@@ -832,7 +829,7 @@ static void do_route_servers(Ctx *c, const cJSON *arr)
                 r->hub_pref = (ArHubPref)h;
         }
         if (sr.f[RS_LIMIT])
-            get_uint_range(c, sr.f[RS_LIMIT], PK(c, ptr, "routeLimitPerPeer"), 1, RS_ROUTE_LIMIT_MAX, &r->route_limit);
+            get_uint_range(c, sr.f[RS_LIMIT], PK(c, ptr, "routeLimitPerPeer"), 1, AR_RS_ROUTE_LIMIT_MAX, &r->route_limit);
         const cJSON *ips = sr.f[RS_IPS];
         if (ips) {
             const char *iptr = PK(c, ptr, "virtualRouterIps");
@@ -881,7 +878,7 @@ static void do_gateways(Ctx *c, const cJSON *arr)
         int idx = (int)c->s->gateways->len;
         ArGateway *g = scn_add_gateway(c->s, name ? name : "");
         Src *kept = add_src(c, K_GW, &sr, at);
-        register_node(c, name, sr.f[GW_NAME], PK(c, ptr, "name"), NODE_GW, idx);
+        register_node(c, name, sr.f[GW_NAME], PK(c, ptr, "name"), K_GW, idx);
 
         int type = -1;
         if (sr.f[GW_TYPE])
@@ -1151,7 +1148,7 @@ static void do_origination(Ctx *c, const cJSON *it, const char *ptr, ArNva *n, G
                     ERR(c, a, cptr, "expected a community string such as \"65001:100\", got %s", load_type_name(a));
                 else if (!parse_community(a->valuestring, &cm))
                     ERR(c, a, cptr, "%s is not a community (A:B with A and B in 0..65535)", Q(c, a->valuestring));
-                else if (cm == (65517u << 16 | 65517u))
+                else if (cm == AR_COMMUNITY_RS_RESERVED)
                     ERR(c, a, cptr, "community 65517:65517 is reserved by Route Server; NVAs must not advertise it (ERVPN)");
                 else
                     g_array_append_val(o.communities, cm);
@@ -1263,7 +1260,7 @@ static void do_policies(Ctx *c, const cJSON *arr, const char *base, GArray *out)
             if (r.deny)
                 ERR(c, sr.f[PO_SET], sp, "a \"deny\" rule drops the route: \"set\" has nothing to change");
             uint32_t v;
-            if (st.f[PS_PREPEND] && get_uint_range(c, st.f[PS_PREPEND], PK(c, sp, "prepend"), 1, 10, &v))
+            if (st.f[PS_PREPEND] && get_uint_range(c, st.f[PS_PREPEND], PK(c, sp, "prepend"), 1, AR_PREPEND_MAX, &v))
                 r.prepend = (uint8_t)v;
             r.remove_private = get_bool(st.f[PS_REMOVE], FALSE);
             Src ra;
@@ -1278,7 +1275,7 @@ static void do_policies(Ctx *c, const cJSON *arr, const char *base, GArray *out)
                 int k = 0;
                 for (const cJSON *it = st.f[PS_ADDCOMM]->child; it; it = it->next, k++)
                     if (get_community(c, it, PI(c, ap, k), &v)) {
-                        if (v == 0xFFEDFFEDu)
+                        if (v == AR_COMMUNITY_RS_RESERVED)
                             ERR(c, it, PI(c, ap, k), "65517:65517 is reserved by Route Server (ERVPN): NVAs must not advertise it");
                         g_array_append_val(r.add_comms, v);
                     }
@@ -1320,7 +1317,7 @@ static void check_refs(Ctx *c)
         }
         ArNva *nva = g_ptr_array_index(c->s->nvas, r->nva);
         const NodeRef *nr = g_hash_table_lookup(c->node_names, n);
-        int other = nr && nr->kind == NODE_NVA ? nr->index : AR_NO_INDEX;
+        int other = nr && nr->kind == K_NVA ? nr->index : AR_NO_INDEX;
         if (other < 0) {
             ERR(c, r->node, r->ptr, "no NVA named %s; bgpPeers lists other NVAs (sites connect through \"connections\"); known: %s",
                 Q(c, n), known(c, K_NVA));
@@ -1349,7 +1346,7 @@ static void get_hold_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out
     uint64_t t;
     if (!get_time(c, v, ptr, &t))
         return;
-    if (t && t < 3000000ull) {
+    if (t && t < AR_US(AR_HOLD_TIME_MIN_S)) {
         ERR(c, v, ptr, "a BGP hold time is 0 (no hold timer) or at least 3 s (RFC 4271 4.2)");
         return;
     }
@@ -1434,7 +1431,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
         int idx = (int)c->s->nvas->len;
         ArNva *n = scn_add_nva(c->s, name ? name : "");
         add_src(c, K_NVA, &sr, at);
-        register_node(c, name, sr.f[NV_NAME], PK(c, ptr, "name"), NODE_NVA, idx);
+        register_node(c, name, sr.f[NV_NAME], PK(c, ptr, "name"), K_NVA, idx);
 
         n->vnet = resolve_vnet(c, sr.f[NV_VNET], PK(c, ptr, "vnet"));
         if (sr.f[NV_IP] && get_ip(c, sr.f[NV_IP], PK(c, ptr, "ipAddress"), &n->ip))
@@ -1446,7 +1443,7 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             get_nva_asn(c, sr.f[NV_ASN], PK(c, ptr, "asn"), &n->asn);
 
         const char *rptr = PK(c, ptr, "routeServer");
-        n->route_server = resolve_node(c, sr.f[NV_RS], rptr, NODE_RS);
+        n->route_server = resolve_node(c, sr.f[NV_RS], rptr, K_RS);
         if (n->route_server >= 0) {
             const ArRouteServer *r = g_ptr_array_index(c->s->route_servers, n->route_server);
             if (r->vnet >= 0 && n->vnet >= 0 && r->vnet != n->vnet) {
@@ -1460,10 +1457,10 @@ static void do_nvas(Ctx *c, const cJSON *arr)
             int *peers = &g_array_index(c->rs_peers, int, n->route_server);
             /* With liftLimits, one warning per Route Server: thousands would bury any error. */
             gboolean lift = c->s->settings.lift_limits;
-            if (++*peers > RS_MAX_PEERS && (!lift || *peers == RS_MAX_PEERS + 1))
+            if (++*peers > AR_RS_MAX_PEERS && (!lift || *peers == AR_RS_MAX_PEERS + 1))
                 report(c, lift ? DIAG_WARNING : DIAG_ERROR, sr.f[NV_RS], FALSE, rptr,
                     "NVA '%s' would be BGP peer number %d of Route Server '%s'; Azure allows at most %d peers per Route Server (LIM)%s",
-                    n->name, *peers, r->name, RS_MAX_PEERS, lift ? "; later peers past the limit are not listed" : "");
+                    n->name, *peers, r->name, AR_RS_MAX_PEERS, lift ? "; later peers past the limit are not listed" : "");
         }
         if (sr.f[NV_ADV]) {
             g_hash_table_remove_all(seen);
@@ -1560,9 +1557,9 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
     const char *tptr = PK(c, ptr, conn_keys[kind].key);
     cn.kind = kind == CN_NVA ? CONN_NVA : kind == CN_ER ? CONN_EXPRESSROUTE : CONN_VPN;
     if (kind == CN_NVA) {
-        cn.target = resolve_node(c, tnode, tptr, NODE_NVA);
+        cn.target = resolve_node(c, tnode, tptr, K_NVA);
     } else {
-        cn.target = resolve_node(c, tnode, tptr, NODE_GW);
+        cn.target = resolve_node(c, tnode, tptr, K_GW);
         if (cn.target >= 0) {
             const Src *gs = &g_array_index(c->src[K_GW], Src, cn.target);
             const ArGateway *g = g_ptr_array_index(c->s->gateways, cn.target);
@@ -1623,7 +1620,7 @@ static void do_sites(Ctx *c, const cJSON *arr)
         int idx = (int)c->s->sites->len;
         ArSite *st = scn_add_site(c->s, name ? name : "");
         add_src(c, K_SITE, &sr, at);
-        register_node(c, name, sr.f[ST_NAME], PK(c, ptr, "name"), NODE_SITE, idx);
+        register_node(c, name, sr.f[ST_NAME], PK(c, ptr, "name"), K_SITE, idx);
 
         if (sr.f[ST_ASN])
             get_wide_asn(c, sr.f[ST_ASN], PK(c, ptr, "asn"), FALSE, &st->asn);
@@ -1736,14 +1733,13 @@ static const KeySpec settings_keys[SET_N] = {
     { "maxMemoryMiB", J_INT, FALSE },
 };
 
-#define TIME_MAX_US (365ull * 24 * 3600 * 1000000ull) /* a year of simulated time */
 
 /* A duration: a number of seconds (fractions allowed) or a string "<number><unit>" with unit ms, s,
  * m, h or d. Microsecond resolution; at most a year. */
 static gboolean get_time(Ctx *c, const cJSON *v, const char *ptr, uint64_t *out)
 {
-    bool ok = cJSON_IsNumber(v) ? dur_from_seconds(v->valuedouble, TIME_MAX_US, out)
-                                : dur_parse(v->valuestring, TIME_MAX_US, out);
+    bool ok = cJSON_IsNumber(v) ? dur_from_seconds(v->valuedouble, AR_US(AR_TIME_MAX_S), out)
+                                : dur_parse(v->valuestring, AR_US(AR_TIME_MAX_S), out);
     if (!ok)
         ERR(c, v, ptr, "%s is not a duration from 0 to 365 days; write seconds (90) or a string with a unit: "
                        "\"250ms\", \"90s\", \"5m\", \"1h\", \"7d\"",
@@ -1763,12 +1759,12 @@ static void do_settings(Ctx *c, const cJSON *obj)
     uint64_t *dst[SET_N] = { NULL, &st->link_delay, &st->proc_delay, &st->jitter, &st->mrai, &st->hold_time,
                              &st->session_setup, &st->retry_after_limit, &st->gateway_downtime, &st->max_time, NULL };
     uint32_t mib;
-    if (sr.f[SET_MAXMEM] && get_uint_range(c, sr.f[SET_MAXMEM], "/settings/maxMemoryMiB", 1, 4194304, &mib))
+    if (sr.f[SET_MAXMEM] && get_uint_range(c, sr.f[SET_MAXMEM], "/settings/maxMemoryMiB", 1, AR_MAX_MEMORY_MIB_MAX, &mib))
         st->max_memory_mib = mib;
     for (int k = SET_LINK; k <= SET_MAXT; k++)
         if (sr.f[k])
             get_time(c, sr.f[k], PK(c, "/settings", settings_keys[k].key), dst[k]);
-    if (sr.f[SET_HOLD] && st->hold_time && st->hold_time < 3000000ull)
+    if (sr.f[SET_HOLD] && st->hold_time && st->hold_time < AR_US(AR_HOLD_TIME_MIN_S))
         ERR(c, sr.f[SET_HOLD], "/settings/holdTime", "a BGP hold time is 0 (no hold timer) or at least 3 s (RFC 4271 4.2)");
     /* These are used as given: 0 would mean "instantly" or "never", which the model cannot honour. */
     static const int positive[] = { SET_LINK, SET_PROC, SET_SETUP, SET_RETRY, SET_MAXT };
@@ -1910,7 +1906,7 @@ static void event_set(Ctx *c, const Src *sr, const char *ptr, ArScnEvent *e)
         if (!cJSON_IsNumber(val))
             ERR(c, val, vp, "expected an integer, got %s", load_type_name(val));
         else
-            get_uint_range(c, val, vp, 1, RS_ROUTE_LIMIT_MAX, &e->value);
+            get_uint_range(c, val, vp, 1, AR_RS_ROUTE_LIMIT_MAX, &e->value);
         break;
     }
     g_autofree char *v = cJSON_PrintUnformatted(val);
@@ -2081,7 +2077,7 @@ static void do_events(Ctx *c, const cJSON *arr)
                 ERR(c, v, vp, "maintenance takes one Route Server instance, e.g. \"ars/0\"");
             else
                 e.node = g_strdup(v->valuestring);
-            e.duration = 300 * 1000000ull;
+            e.duration = AR_US(AR_MAINTENANCE_S);
             if (sr.f[EV_DUR])
                 get_time(c, sr.f[EV_DUR], PK(c, ptr, "duration"), &e.duration);
             break;

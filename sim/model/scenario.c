@@ -131,16 +131,16 @@ static void event_clear(gpointer p)
 void scn_settings_default(ArSettings *st)
 {
     *st = (ArSettings){
-        .link_delay = 10 * 1000ull,
-        .proc_delay = 1 * 1000ull,
+        .link_delay = AR_US_MS(AR_LINK_DELAY_MS),
+        .proc_delay = AR_US_MS(AR_PROC_DELAY_MS),
         .jitter = 0,
         .mrai = 0,
-        .hold_time = 180 * 1000000ull,
-        .session_setup = 5 * 1000000ull,
-        .retry_after_limit = 60 * 1000000ull,
-        .gateway_downtime = 600 * 1000000ull,
-        .max_time = 3600 * 1000000ull,
-        .max_memory_mib = 16384,
+        .hold_time = AR_US(AR_HOLD_TIME_S),
+        .session_setup = AR_US(AR_SESSION_SETUP_S),
+        .retry_after_limit = AR_US(AR_RETRY_AFTER_LIMIT_S),
+        .gateway_downtime = AR_US(AR_GATEWAY_DOWNTIME_S),
+        .max_time = AR_US(AR_MAX_TIME_S),
+        .max_memory_mib = AR_MAX_MEMORY_MIB,
     };
 }
 
@@ -191,7 +191,7 @@ ArRouteServer *scn_add_route_server(ArScenario *s, const char *name)
     r->name = g_strdup(name);
     r->vnet = AR_NO_INDEX;
     r->hub_pref = HUBPREF_EXPRESSROUTE;
-    r->route_limit = 1000;
+    r->route_limit = AR_RS_ROUTE_LIMIT;
     r->reflect_nva_to_nva = true;
     g_ptr_array_add(s->route_servers, r);
     return r;
