@@ -45,6 +45,8 @@ typedef struct ArNet {
     ArRouteServer *rs_cfg;       /* per route server: the settings in force (events may change them) */
     ArTimedEvent *timed;         /* per scenario event: its engine event */
     GPtrArray *deferred;         /* ArDeferred*: actions an event scheduled (gateway back up...) */
+    uint8_t *down_causes;        /* per speaker id: bitmask of the reasons events keep it down (events.c);
+                                  * it comes back only when the last one ends */
     GArray *epochs;              /* ArEpoch, in time order */
     ArTime until;                /* when the run stops at the latest */
     ArTime last_followup;        /* latest time a follow-up (gateway back, maintenance over) is due */

@@ -39,7 +39,6 @@ typedef struct ArPeer {
     uint32_t import_weight;  /* weight given to routes learned here (local to the speaker) */
     uint32_t route_limit;    /* max routes (learned + in one UPDATE) before the session drops; 0 = none */
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
-    uint64_t updates_in;     /* UPDATE messages received on this peer */
     ArIdMap out;             /* Adj-RIB-Out: prefix id -> const ArAttrs* last sent */
     ArTime next_send;        /* MRAI: no UPDATE to this peer before this time */
     GArray *held;            /* MRAI: prefix ids (uint32_t) waiting for next_send, NULL when none */
@@ -81,8 +80,6 @@ struct ArSpeaker {
     ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
     bool down;                /* failed (or not deployed): receives, sends and originates nothing */
-    uint8_t held;             /* build layer: bitmask of the reasons events keep it down (events.c);
-                                 it comes back only when the last one ends */
     ArTime hold_time;         /* this speaker's configured hold time; AR_TIME_NEVER = the run's default */
     ArTime mrai;              /* this speaker's MRAI toward its peers; AR_TIME_NEVER = the run's */
     ArSim *sim;               /* owning simulation */
@@ -103,7 +100,6 @@ struct ArSession {
     char *down_reason;        /* why it went down, NULL while it never did */
     bool admin_down;          /* failed by an event: stays down until restored */
     bool retry;               /* went down on a route limit: comes back after retry_after_limit */
-    ArTime up_since;          /* when it last became Established */
     uint32_t flaps;           /* times it went down after being Established */
     ArEvent up_ev;            /* pending establishment */
     ArEvent down_ev;          /* pending teardown: hold timer expiry or NOTIFICATION in flight */
@@ -162,7 +158,6 @@ typedef struct ArSimStats {
     uint64_t updates;     /* UPDATE messages delivered */
     uint64_t announced;   /* prefixes announced in delivered UPDATEs */
     uint64_t withdrawn;   /* prefixes withdrawn in delivered UPDATEs */
-    uint64_t dropped;     /* UPDATEs dropped because their session went down in flight */
     ArTime last_change;   /* time of the last UPDATE or flush processed */
 } ArSimStats;
 
@@ -182,7 +177,6 @@ struct ArSim {
     GArray *log;              /* ArLogEntry, in time order */
     ArTraceFn trace;          /* optional hook told about every message and timer */
     void *trace_user;         /* its argument */
-    void *owner;              /* the ArNet that built this simulation, for scenario events */
     GHashTable *watch;        /* when set: (speaker id << 40 | prefix key) -> best-path changes */
 };
 
@@ -239,7 +233,6 @@ typedef int (*ArDpRuleFn)(const ArSpeaker *sp, const ArRoute *a, const ArRoute *
 typedef uint32_t (*ArDpGroupFn)(const ArSpeaker *sp, const ArRoute *r);
 typedef struct ArDpRule {
     const char *name;    /* short name for explanations, e.g. "AS path length" */
-    const char *clause;  /* where it comes from, e.g. "RFC 4271 9.1.2.2 (a)" */
     ArDpRuleFn cmp;      /* > 0 if a is better, < 0 if b is better, 0 if this rule ties */
     ArDpGroupFn group;   /* NULL: cmp orders all paths; else cmp only orders paths of one group
                             (MED: the neighbouring AS) and returns 0 across groups */

@@ -14,8 +14,6 @@ typedef enum ArErrorCode {
     AR_ERROR_IO,       /* a file could not be read or written */
     AR_ERROR_INPUT,    /* the scenario (or a --set) is invalid: exit status 2 */
     AR_ERROR_USAGE,    /* bad command line: exit status 2 */
-    AR_ERROR_LIMIT,    /* a resource limit was reached (file size, event cap) */
-    AR_ERROR_INTERNAL, /* a bug: should never happen */
 } ArErrorCode;
 
 typedef enum ArSeverity {

@@ -326,7 +326,6 @@ ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg)
     net->scn = scn;
     ArSimConfig c = build_sim_config(scn, cfg);
     net->sim = bgp_sim_new(&c);
-    net->sim->owner = net;
     net->rs_cfg = g_new0(ArRouteServer, scn->route_servers->len + 1);
     for (guint i = 0; i < scn->route_servers->len; i++)
         net->rs_cfg[i] = *(const ArRouteServer *)g_ptr_array_index(scn->route_servers, i); /* name borrowed */

@@ -16,7 +16,7 @@ typedef enum DeferredKind {
     DEF_RESTORE_NODE = 0, /* end one reason sp is down */
 } DeferredKind;
 
-/* Why events keep a node down (ArSpeaker.held). Each ends on its own: a maintenance window that
+/* Why events keep a node down (ArNet.down_causes). Each ends on its own: a maintenance window that
  * closes does not bring back a Route Server deleted meanwhile, nor a gateway the user failed. */
 enum {
     HOLD_FAILED = 1u << 0,      /* a fail event, until a restore event */
@@ -82,28 +82,30 @@ static void sessions_between(const ArNet *net, const char *a, const char *b, GPt
 static void defer_restore(ArNet *net, ArSpeaker *sp, uint8_t cause, ArTime at, const char *why);
 
 /* Adds a reason for sp to be down; the first one takes it down. O(peers) then, O(1) after. */
-static void hold(ArSim *sim, ArSpeaker *sp, uint8_t cause, bool graceful, const char *why)
+static void hold(ArNet *net, ArSpeaker *sp, uint8_t cause, bool graceful, const char *why)
 {
-    bool was_up = sp->held == 0;
-    sp->held |= cause;
+    uint8_t *causes = &net->down_causes[sp->id];
+    bool was_up = *causes == 0;
+    *causes |= cause;
     if (was_up)
-        bgp_node_fail(sim, sp, graceful, why);
+        bgp_node_fail(net->sim, sp, graceful, why);
 }
 
 /* Ends one reason; the node comes back when it was the last. */
-static void release(ArSim *sim, ArSpeaker *sp, uint8_t cause)
+static void release(ArNet *net, ArSpeaker *sp, uint8_t cause)
 {
-    if (!(sp->held & cause) && !sp->held)
+    uint8_t *causes = &net->down_causes[sp->id];
+    if (!(*causes & cause) && !*causes)
         return;
-    sp->held &= (uint8_t)~cause;
-    if (!sp->held)
-        bgp_node_restore(sim, sp);
-    else /* still held, by this reason's end or by another: say why it does not come back */
-        bgp_log(sim, TR_NODE, sp, NULL, "%s stays down: %s", sp->name,
-                sp->held & HOLD_ABSENT ? "its Route Server is deleted"
-                : sp->held & HOLD_FAILED ? "it is failed until a restore event"
-                : sp->held & HOLD_MAINTENANCE ? "still in maintenance"
-                                              : "its Route Server is still being created or deleted");
+    *causes &= (uint8_t)~cause;
+    if (!*causes)
+        bgp_node_restore(net->sim, sp);
+    else /* still down, by this reason's end or by another: say why it does not come back */
+        bgp_log(net->sim, TR_NODE, sp, NULL, "%s stays down: %s", sp->name,
+                *causes & HOLD_ABSENT ? "its Route Server is deleted"
+                : *causes & HOLD_FAILED ? "it is failed until a restore event"
+                : *causes & HOLD_MAINTENANCE ? "still in maintenance"
+                                             : "its Route Server is still being created or deleted");
 }
 
 /* A Route Server created or deleted beside a gateway: the gateway is down for a while (FAQ). */
@@ -117,7 +119,7 @@ static void gateways_outage(ArNet *net, int rs)
         if (((ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet != net->rs_cfg[rs].vnet)
             continue;
         for (int k = 0; k < 2 && net->gw[g][k]; k++) {
-            hold(net->sim, net->gw[g][k], HOLD_OUTAGE, true, "down while the Route Server is created or deleted (FAQ)");
+            hold(net, net->gw[g][k], HOLD_OUTAGE, true, "down while the Route Server is created or deleted (FAQ)");
             defer_restore(net, net->gw[g][k], HOLD_OUTAGE, net->sim->now + downtime, "back after the Route Server change");
         }
     }
@@ -205,10 +207,10 @@ static void apply(ArNet *net, const ArScnEvent *se)
         build_resolve(net, se->node, nodes);
         for (guint i = 0; i < nodes->len; i++) {
             if (se->kind == SEV_FAIL)
-                hold(sim, g_ptr_array_index(nodes, i), HOLD_FAILED, se->graceful,
+                hold(net, g_ptr_array_index(nodes, i), HOLD_FAILED, se->graceful,
                      se->graceful ? "shut down" : "failed silently");
             else
-                release(sim, g_ptr_array_index(nodes, i), HOLD_FAILED);
+                release(net, g_ptr_array_index(nodes, i), HOLD_FAILED);
         }
         break;
     case SEV_FAIL_SESSION:
@@ -246,16 +248,16 @@ static void apply(ArNet *net, const ArScnEvent *se)
     case SEV_DELETE_RS:
         for (int k = 0; k < 2; k++) {
             if (se->kind == SEV_CREATE_RS)
-                release(sim, net->rs[se->rs][k], HOLD_ABSENT);
+                release(net, net->rs[se->rs][k], HOLD_ABSENT);
             else
-                hold(sim, net->rs[se->rs][k], HOLD_ABSENT, true, "deleted");
+                hold(net, net->rs[se->rs][k], HOLD_ABSENT, true, "deleted");
         }
         gateways_outage(net, se->rs);
         break;
     case SEV_MAINTENANCE: {
         ArSpeaker *sp = bgp_speaker_find(sim, se->node);
         g_assert(sp);
-        hold(sim, sp, HOLD_MAINTENANCE, true, "in maintenance");
+        hold(net, sp, HOLD_MAINTENANCE, true, "in maintenance");
         defer_restore(net, sp, HOLD_MAINTENANCE, sim->now + se->duration, "maintenance over");
         break;
     }
@@ -306,7 +308,7 @@ static void on_deferred(ArEvent *ev, void *ctx)
     bgp_log(sim, TR_SCENARIO, d->sp, NULL, "%s", d->label);
     switch (d->kind) {
     case DEF_RESTORE_NODE:
-        release(sim, d->sp, d->cause);
+        release(d->net, d->sp, d->cause);
         break;
     }
 }
@@ -334,6 +336,7 @@ void build_events(ArNet *net)
     net->timed = g_new0(ArTimedEvent, scn->events->len + 1);
     net->deferred = g_ptr_array_new_with_free_func(deferred_free);
     net->epochs = g_array_new(FALSE, TRUE, sizeof(ArEpoch));
+    net->down_causes = g_new0(uint8_t, net->sim->speakers->len + 1); /* every speaker exists by now */
     for (guint i = 0; i < scn->events->len; i++) {
         ArTimedEvent *t = &net->timed[i];
         t->net = net;
@@ -348,7 +351,7 @@ void build_events(ArNet *net)
                 if (se->kind == SEV_CREATE_RS)
                     for (int k = 0; k < 2; k++) {
                         net->rs[r][k]->down = true;
-                        net->rs[r][k]->held = HOLD_ABSENT;
+                        net->down_causes[net->rs[r][k]->id] = HOLD_ABSENT;
                     }
                 break;
             }
@@ -369,6 +372,7 @@ void build_events_free(ArNet *net)
     if (net->flaps)
         g_array_free(net->flaps, TRUE);
     g_free(net->timed);
+    g_free(net->down_causes);
 }
 
 static gint flap_cmp(gconstpointer a, gconstpointer b)

@@ -509,7 +509,6 @@ static void on_session_up(ArEvent *ev, void *ctx)
         return;
     s->state = SESS_ESTABLISHED;
     s->retry = false;
-    s->up_since = sim->now;
     sim->stats.last_change = sim->now;
     bgp_log(sim, TR_SESSION_UP, s->sp[0], s->sp[1], "session %s - %s established (%s)", s->sp[0]->name, s->sp[1]->name,
             s->ibgp ? "iBGP" : "eBGP");
@@ -684,7 +683,6 @@ static void on_deliver(ArEvent *ev, void *ctx)
     sim->pending--;
     ArSpeaker *sp = s->sp[m->to];
     if (m->epoch != s->epoch || s->state != SESS_ESTABLISHED || s->admin_down || sp->down) {
-        sim->stats.dropped++;
         if (sim->trace)
             sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_DROPPED, .time = sim->now, .from = s->sp[1 - m->to],
                                                        .to = sp, .n_withdrawn = m->n_withdraw, .n_announced = m->n_announce });
@@ -706,7 +704,6 @@ static void on_deliver(ArEvent *ev, void *ctx)
     sim->stats.announced += m->n_announce;
     sim->stats.withdrawn += m->n_withdraw;
     sim->stats.last_change = sim->now;
-    peer->updates_in++;
 
     /* Attribute-level import first: an UPDATE its loop prevention drops as a whole (an NVA
      * handing one Route Server instance's routes to the other, 65515 in the path) brings

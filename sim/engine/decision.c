@@ -112,16 +112,16 @@ static int dp_peer_addr(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 }
 
 const ArDpRule dp_rules[] = {
-    { "weight", "Azure/Cisco weight (LAB)", dp_weight, NULL },
-    { "local preference", "RFC 4271 9.1.1", dp_local_pref, NULL },
-    { "locally originated", "local policy (RFC 4271 9.1.1)", dp_local, NULL },
-    { "hub routing preference", "Azure hubRoutingPreference (HRP)", dp_hub_pref, NULL },
-    { "AS path length", "RFC 4271 9.1.2.2 (a)", dp_as_path, NULL },
-    { "origin", "RFC 4271 9.1.2.2 (b)", dp_origin, NULL },
-    { "MED", "RFC 4271 9.1.2.2 (c)", dp_med, dp_neighbour_as },
-    { "eBGP over iBGP", "RFC 4271 9.1.2.2 (d)", dp_ebgp, NULL },
-    { "router ID", "RFC 4271 9.1.2.2 (f)", dp_router_id, NULL },
-    { "peer address", "RFC 4271 9.1.2.2 (g)", dp_peer_addr, NULL },
+    { "weight", dp_weight, NULL },
+    { "local preference", dp_local_pref, NULL },
+    { "locally originated", dp_local, NULL },
+    { "hub routing preference", dp_hub_pref, NULL },
+    { "AS path length", dp_as_path, NULL },
+    { "origin", dp_origin, NULL },
+    { "MED", dp_med, dp_neighbour_as },
+    { "eBGP over iBGP", dp_ebgp, NULL },
+    { "router ID", dp_router_id, NULL },
+    { "peer address", dp_peer_addr, NULL },
 };
 const size_t dp_rule_count = G_N_ELEMENTS(dp_rules);
 
