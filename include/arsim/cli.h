@@ -12,6 +12,10 @@
 #define EXIT_BAD_INPUT 2   /* bad scenario, bad arguments, unreadable or unwritable file */
 #define EXIT_NO_CONVERGE 3 /* the simulation did not settle (event cap reached) */
 
+/* The arsim executable: picks the subcommand named by argv[1] (sim/cli/commands.c), parses its
+ * options and runs it on stdout and stderr. Returns the exit status. */
+int cli_main(int argc, char **argv);
+
 /* Arguments of `arsim run`. */
 typedef struct ArRunArgs {
     const char *file;          /* scenario file */

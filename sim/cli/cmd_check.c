@@ -126,3 +126,46 @@ int cmd_check(const ArCheckArgs *a, FILE *out, FILE *err)
     fputs(text->str, out);
     return diffs->len ? EXIT_DIFFERENT : EXIT_OK;
 }
+
+static int check_main(const CliCommand *cmd, int argc, char **argv)
+{
+    g_auto(CliCommon) c = CLI_COMMON_INIT;
+    gboolean export_sim = FALSE;
+    const GOptionEntry entries[] = {
+        { "export", 0, 0, G_OPTION_ARG_NONE, &export_sim,
+          "Write the simulation's view to each FILE, in the shape az prints, instead of comparing", NULL },
+        cli_flag(&c, CLI_JSON, "Print the differences as a JSON array", NULL),
+        cli_flag(&c, CLI_SET, NULL, NULL),
+        CLI_END,
+    };
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, entries, NULL, &argc, &argv, &status))
+        return status;
+    g_autoptr(GPtrArray) observed = g_ptr_array_new(); /* argv[2..argc), NULL-terminated */
+    for (int i = 2; i < argc; i++)
+        g_ptr_array_add(observed, argv[i]);
+    g_ptr_array_add(observed, NULL);
+    const ArCheckArgs a = {
+        .file = argv[1], .sets = c.sets, .observed = (char **)observed->pdata, .export_sim = export_sim, .json = c.json,
+    };
+    return cmd_check(&a, stdout, stderr);
+}
+
+const CliCommand cli_cmd_check = {
+    .name = "check",
+    .params = "FILE KIND:NAME=OBSERVED... - the simulation against routes seen in Azure",
+    .description =
+        "Each OBSERVED file is the -o json output of one az command, saved; KIND says which:\n"
+        "  learned:NVA=F     az network routeserver peering list-learned-routes (the peering of NVA)\n"
+        "  advertised:NVA=F  az network routeserver peering list-advertised-routes\n"
+        "  nic:VNET/SUBNET=F az network nic show-effective-route-table (a NIC in that subnet)\n"
+        "  gateway:GW=F      az network vnet-gateway list-learned-routes\n"
+        "Prints each difference: prefix, where, and the simulated and observed next hop, AS path or\n"
+        "origin (next hop type, addresses and source for a NIC), or a route seen on one side only.\n"
+        "Example: arsim check x.json learned:sdwan=obs/sdwan-learned.json nic:spoke1/app=obs/vm1-nic.json\n"
+        "Exit status: 0 no difference, 1 differences, 2 bad input.\n",
+    .min_args = 2,
+    .max_args = -1,
+    .args_error = "expected a scenario FILE and at least one KIND:NAME=OBSERVED file",
+    .main = check_main,
+};

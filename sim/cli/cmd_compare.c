@@ -1,23 +1,10 @@
-/* cmd_compare.c - `arsim compare` (two runs diffed) and `arsim trace` (one packet walked). */
+/* cmd_compare.c - `arsim compare A [B]`: two runs diffed (routes, effective routes, reachability), text or JSON. */
 #include "cli_priv.h"
 #include "arsim/compare.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
-#include "arsim/reach.h"
 
 #include <string.h>
-
-/* Runs a scenario; warns on err when it did not converge. */
-static ArRun *cmp_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
-{
-    ArRun *run = run_scenario(scn, NULL);
-    g_autofree char *stop = cli_stop_reason(run, file);
-    if (stop) {
-        fprintf(err, "arsim: %s\n", stop);
-        *converged = FALSE;
-    }
-    return run;
-}
 
 int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
 {
@@ -39,8 +26,8 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
         return EXIT_BAD_INPUT;
 
     gboolean converged = TRUE;
-    g_autoptr(ArRun) before = cmp_run(sa, a->file_a, &converged, err);
-    g_autoptr(ArRun) after = cmp_run(sb, file_after, &converged, err);
+    g_autoptr(ArRun) before = cli_run(sa, a->file_a, &converged, err);
+    g_autoptr(ArRun) after = cli_run(sb, file_after, &converged, err);
     g_autofree char *desc = cmp_describe(a->file_a, a->file_b, a->sets);
     g_autoptr(ArCompare) c = cmp_runs(before, after, desc);
     if (a->diagram) {
@@ -52,16 +39,10 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     }
 
     /* Written as it is made: a JSON document one piece at a time, text one report. */
-    ArOutStream *s;
+    ArOutStream *s = cli_open_output(a->output, out, err);
+    if (!s)
+        return EXIT_BAD_INPUT;
     g_autoptr(GError) e = NULL;
-    if (a->output) {
-        if (!(s = out_stream_open(a->output, &e))) {
-            fprintf(err, "arsim: %s\n", e->message);
-            return EXIT_BAD_INPUT;
-        }
-    } else {
-        s = out_stream_stdio(out, "standard output");
-    }
     if (a->json) {
         ArJsonOut *w = out_json_stream(s);
         out_json_begin(w, NULL, FALSE);
@@ -82,43 +63,43 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     return cmp_differs(c) ? EXIT_DIFFERENT : EXIT_OK;
 }
 
-int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err)
+static int compare_main(const CliCommand *cmd, int argc, char **argv)
 {
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
-    if (!scn)
-        return EXIT_BAD_INPUT;
-    gboolean converged = TRUE;
-    g_autoptr(ArRun) run = cmp_run(scn, a->file, &converged, err);
-    g_autoptr(ArReach) r = reach_new(run);
-
-    ArReachNode start;
-    if (!reach_find_start(r, a->from, &start)) {
-        g_autofree char *names = reach_start_names(r);
-        fprintf(err, "arsim trace: --from %s: no site or VNet of that name; valid: %s\n", a->from, names);
-        return EXIT_BAD_INPUT;
-    }
-    uint32_t dst;
-    if (!ip_parse(a->to, &dst) && !reach_name_addr(r, a->to, &dst)) {
-        g_autofree char *names = reach_start_names(r);
-        fprintf(err, "arsim trace: --to %s: neither an IPv4 address (a.b.c.d) nor a site or VNet with an address "
-                     "prefix; names: %s\n", a->to, names);
-        return EXIT_BAD_INPUT;
-    }
-    g_autoptr(ArTrace) t = reach_trace(r, start, dst);
-    if (a->json) {
-        cJSON *doc = reach_trace_json(t);
-        g_autofree char *text = out_json_print(doc);
-        cJSON_Delete(doc);
-        if (!text) {
-            fprintf(err, "arsim trace: standard output: the JSON document could not be formatted (out of memory)\n");
-            return EXIT_BAD_INPUT;
-        }
-        fputs(text, out);
-    } else {
-        GString *s = g_string_new(NULL);
-        reach_trace_text(t, s);
-        fputs(s->str, out);
-        g_string_free(s, TRUE);
-    }
-    return reach_trace_delivered(t, NULL) ? EXIT_OK : EXIT_DIFFERENT;
+    g_auto(CliCommon) c = CLI_COMMON_INIT;
+    g_autofree char *diagram = NULL;
+    const GOptionEntry entries[] = {
+        cli_flag(&c, CLI_SET, "Change applied to the 'after' side (dot path, arrays by name). Repeatable.", NULL),
+        cli_flag(&c, CLI_JSON, "One JSON document: before, after, diff, reachability", NULL),
+        { "diagram", 0, 0, G_OPTION_ARG_FILENAME, &diagram, "Draw the difference (.svg, .png, .pdf, .dot)", "OUT" },
+        cli_flag(&c, CLI_OUTPUT, "Write the report to FILE (atomically)", NULL),
+        CLI_END,
+    };
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, entries, NULL, &argc, &argv, &status))
+        return status;
+    if (argc == 2 && !c.sets)
+        return cli_usage_error(cmd->name, "with one scenario, give at least one --set PATH=VALUE to compare against");
+    const ArCompareArgs a = {
+        .file_a = argv[1],
+        .file_b = argc == 3 ? argv[2] : NULL,
+        .sets = c.sets,
+        .json = c.json,
+        .diagram = diagram,
+        .output = c.output,
+    };
+    return cmd_compare(&a, stdout, stderr);
 }
+
+const CliCommand cli_cmd_compare = {
+    .name = "compare",
+    .params = "A.json [B.json] - what changes between two configurations",
+    .description =
+        "Compares A with A plus --set changes, or A with B: routes gained, lost and changed per node,\n"
+        "effective routes per VNet, and who can reach whom (a data-plane walk, both directions).\n"
+        "Example: arsim compare scenarios/seed-er-sdwan.json --set routeServers.ars.allowBranchToBranchTraffic=true\n"
+        "Exit status as diff(1): 0 no difference, 1 differences, 2 error.\n",
+    .min_args = 1,
+    .max_args = 2,
+    .args_error = "expected A.json [B.json]",
+    .main = compare_main,
+};

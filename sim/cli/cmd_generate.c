@@ -1,5 +1,5 @@
 /* cmd_generate.c - `arsim generate`: a scenario of a given size, as JSON, to stdout or -o FILE. */
-#include "arsim/cli.h"
+#include "cli_priv.h"
 #include "arsim/generate.h"
 #include "arsim/output.h"
 
@@ -49,3 +49,35 @@ int cmd_generate(const ArGenerateArgs *a, FILE *out, FILE *err)
     g_free(text);
     return status;
 }
+
+static int generate_main(const CliCommand *cmd, int argc, char **argv)
+{
+    ArGenerateArgs a = { 0 };
+    gen_params_default(&a.params);
+    gint seed = (gint)a.params.seed;
+    g_auto(CliCommon) c = CLI_COMMON_INIT;
+    g_autofree char *sku = NULL;
+    g_autofree GOptionEntry *sizes = gen_option_entries(&a.params, &sku, &seed);
+    const GOptionEntry entries[] = { cli_flag(&c, CLI_OUTPUT, NULL, NULL), CLI_END };
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, sizes, entries, &argc, &argv, &status))
+        return status;
+    a.params.seed = (uint32_t)seed;
+    a.circuit_sku = sku;
+    a.output = c.output;
+    return cmd_generate(&a, stdout, stderr);
+}
+
+const CliCommand cli_cmd_generate = {
+    .name = "generate",
+    .params = "- write a valid scenario of a given size",
+    .description =
+        "Builds a hub with a Route Server, an ExpressRoute gateway (when --er-prefixes > 0) and a VPN\n"
+        "gateway (when --vpn-sites > 0), spokes, NVAs with their sites. Same parameters, same file.\n"
+        "Example (Azure's maximum): arsim generate --spokes 500 --nvas 8 --routes-per-nva 1000 \\\n"
+        "  --er-prefixes 10000 --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o b2.json\n",
+    .min_args = 0,
+    .max_args = 0,
+    .args_error = "takes no FILE argument; use -o FILE",
+    .main = generate_main,
+};

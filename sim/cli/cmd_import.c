@@ -38,3 +38,36 @@ int cmd_import(const ArImportArgs *a, FILE *out, FILE *err)
             diags->warnings + checks->warnings);
     return EXIT_OK;
 }
+
+static int import_main(const CliCommand *cmd, int argc, char **argv)
+{
+    g_auto(CliCommon) c = CLI_COMMON_INIT;
+    g_autofree char *overlay = NULL;
+    const GOptionEntry entries[] = {
+        cli_flag(&c, CLI_OUTPUT, "Write the scenario to FILE (atomically) instead of stdout", NULL),
+        { "overlay", 0, 0, G_OPTION_ARG_FILENAME, &overlay,
+          "What the exports cannot tell (prefixes behind a circuit, an NVA's routes), merged by name", "FILE" },
+        CLI_END,
+    };
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, entries, NULL, &argc, &argv, &status))
+        return status;
+    const ArImportArgs a = { .dir = argv[1], .overlay = overlay, .output = c.output };
+    return cmd_import(&a, stdout, stderr);
+}
+
+const CliCommand cli_cmd_import = {
+    .name = "import",
+    .params = "DIR - a scenario from Azure's exports",
+    .description =
+        "DIR holds the outputs of 'az network vnet list', 'vnet peering list', 'routeserver list',\n"
+        "'routeserver peering list', 'vnet-gateway list', 'vpn-connection list', 'local-gateway list',\n"
+        "'express-route list', 'route-table list' (each with -o json, saved as NAME.json), or an\n"
+        "'az group export' template. Each object skipped gets a warning saying why; the result is\n"
+        "validated. See README.md, 'From your own subscription'.\n"
+        "Example: arsim import tests/data/az/hub-spoke --overlay tests/data/az/hub-spoke-overlay.json -o x.json\n",
+    .min_args = 1,
+    .max_args = 1,
+    .args_error = "expected exactly one folder DIR of exported JSON files",
+    .main = import_main,
+};

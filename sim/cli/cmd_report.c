@@ -108,3 +108,52 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
         return EXIT_BAD_INPUT;
     return converged ? EXIT_OK : EXIT_NO_CONVERGE;
 }
+
+static int report_main(const CliCommand *cmd, int argc, char **argv)
+{
+    g_auto(CliCommon) c = CLI_COMMON_INIT;
+    g_auto(GStrv) compare_sets = NULL;
+    g_autofree char *compare = NULL;
+    gboolean sweep = FALSE;
+    const GOptionEntry entries[] = {
+        cli_flag(&c, CLI_OUTPUT, "Write the page to FILE (required)", "report.html"),
+        cli_flag(&c, CLI_SET, NULL, NULL),
+        { "compare", 0, 0, G_OPTION_ARG_FILENAME, &compare, "Also show what changes in scenario B", "B.json" },
+        { "compare-set", 0, 0, G_OPTION_ARG_STRING_ARRAY, &compare_sets,
+          "Also show what changes with this setting (repeatable)", "PATH=VALUE" },
+        { "sweep", 0, 0, G_OPTION_ARG_NONE, &sweep, "Also show every single failure, worst first (as arsim sweep)", NULL },
+        cli_flag(&c, CLI_JOBS, "Threads for --sweep (default: one per core)", NULL),
+        CLI_END,
+    };
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, entries, NULL, &argc, &argv, &status))
+        return status;
+    if (!c.output)
+        return cli_usage_error(cmd->name, "-o report.html is required");
+    if (compare && compare_sets)
+        return cli_usage_error(cmd->name, "--compare and --compare-set exclude each other");
+    const ArReportArgs a = {
+        .file = argv[1],
+        .sets = c.sets,
+        .compare_file = compare,
+        .compare_sets = compare_sets,
+        .output = c.output,
+        .sweep = sweep,
+        .jobs = MAX(c.jobs, 0),
+    };
+    return cmd_report(&a, stdout, stderr);
+}
+
+const CliCommand cli_cmd_report = {
+    .name = "report",
+    .params = "FILE -o report.html - one page to share in a change review",
+    .description =
+        "A single self-contained HTML file (inline CSS and SVG, no network): the scenario, the diagram,\n"
+        "every routing table and effective route (filterable), the reachability grid, and with --compare\n"
+        "or --compare-set the before/after difference; with events, the timeline.\n"
+        "Example: arsim report scenarios/seed-er-sdwan.json --compare-set routeServers.ars.allowBranchToBranchTraffic=true -o r.html\n",
+    .min_args = 1,
+    .max_args = 1,
+    .args_error = "expected exactly one scenario FILE",
+    .main = report_main,
+};

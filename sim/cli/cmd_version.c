@@ -19,3 +19,22 @@ int cmd_version(FILE *out, FILE *err)
             glib_minor_version, glib_micro_version, cJSON_Version(), graph_graphviz_version());
     return EXIT_OK;
 }
+
+static int version_main(const CliCommand *cmd, int argc, char **argv)
+{
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, NULL, NULL, &argc, &argv, &status))
+        return status;
+    return cmd_version(stdout, stderr);
+}
+
+const CliCommand cli_cmd_version = {
+    .name = "version",
+    .params = "- print the versions of arsim and of the libraries it runs with",
+    .description = "Prints arsim's version, then the versions of GLib, cJSON and Graphviz linked at run time, one\n"
+                   "\"NAME VERSION\" line each. arsim --version prints the same.\n",
+    .min_args = 0,
+    .max_args = 0,
+    .args_error = "takes no argument",
+    .main = version_main,
+};

@@ -1,0 +1,45 @@
+/* cmd_validate.c - `arsim validate FILE...`: every problem of each scenario, then a summary line per valid file. */
+#include "cli_priv.h"
+#include "arsim/loader.h"
+
+int cmd_validate(char **files, char **sets, FILE *out, FILE *err)
+{
+    int status = EXIT_OK;
+    for (char **f = files; f && *f; f++) {
+        g_autoptr(ArDiagList) diags = diag_list_new();
+        ArLoadOptions opts = { .sets = (const char *const *)sets };
+        g_autoptr(ArScenario) scn = load_file(*f, &opts, diags);
+        diag_print(diags, err);
+        if (!scn) {
+            status = EXIT_BAD_INPUT;
+            continue;
+        }
+        fprintf(out, "%s: valid: %u VNets, %u Route Servers, %u gateways, %u NVAs, %u sites", *f,
+                scn->vnets->len, scn->route_servers->len, scn->gateways->len, scn->nvas->len, scn->sites->len);
+        if (diags->warnings)
+            fprintf(out, " (%d warning%s)", diags->warnings, diags->warnings == 1 ? "" : "s");
+        fputc('\n', out);
+    }
+    return status;
+}
+
+static int validate_main(const CliCommand *cmd, int argc, char **argv)
+{
+    g_auto(CliCommon) c = CLI_COMMON_INIT;
+    const GOptionEntry entries[] = { cli_flag(&c, CLI_SET, NULL, NULL), CLI_END };
+    int status = EXIT_OK;
+    if (!cli_parse(cmd, entries, NULL, &argc, &argv, &status))
+        return status;
+    return cmd_validate(argv + 1, c.sets, stdout, stderr);
+}
+
+const CliCommand cli_cmd_validate = {
+    .name = "validate",
+    .params = "FILE... - check scenario files",
+    .description = "Reports every error (exit 2) and warning (exit 0) as FILE:LINE:COL: /json/pointer: message,\n"
+                   "then one summary line per valid file.\n",
+    .min_args = 1,
+    .max_args = -1,
+    .args_error = "expected at least one scenario FILE",
+    .main = validate_main,
+};

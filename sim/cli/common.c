@@ -1,0 +1,106 @@
+/* common.c - what several commands do alike: load a scenario, check the files, run, draw. */
+#include "cli_priv.h"
+#include "arsim/loader.h"
+#include "arsim/output.h"
+
+#include <string.h>
+
+ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE *err)
+{
+    ArLoadOptions opts = { .sets = (const char *const *)sets };
+    ArScenario *scn = load_file(file, &opts, diags);
+    diag_print(diags, err);
+    if (!scn && diags->errors == 0)
+        fprintf(err, "%s: could not be loaded\n", file);
+    return scn;
+}
+
+ArScenario *cli_load(const char *file, char **sets, FILE *err)
+{
+    g_autoptr(ArDiagList) diags = diag_list_new();
+    return cli_load_keep(file, sets, diags, err);
+}
+
+int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs,
+                    guint n_outputs, FILE *err)
+{
+    g_autoptr(GError) e = NULL;
+    if (out_check_files(inputs, n_inputs, outputs, n_outputs, &e))
+        return EXIT_OK;
+    fprintf(err, "arsim %s: %s\n", cmd, e->message);
+    return EXIT_BAD_INPUT;
+}
+
+gboolean cli_parse_prefix(const char *cmd, const char *text, ArPrefix *p, FILE *err)
+{
+    PfxParse pr = pfx_parse(text, p);
+    if (pr == PFX_OK)
+        return TRUE;
+    char fix[PFX_STRLEN];
+    if (pr == PFX_HOST_BITS)
+        fprintf(err, "arsim %s: --prefix %s has host bits set; did you mean %s?\n", cmd, text, pfx_format(*p, fix));
+    else
+        fprintf(err, "arsim %s: --prefix expects a.b.c.d/len, got \"%s\"\n", cmd, text);
+    return FALSE;
+}
+
+char *cli_stop_reason(const ArRun *run, const char *file)
+{
+    const ArSim *sim = run->net->sim;
+    if (run->end == RUN_EVENT_CAP)
+        return g_strdup_printf("%s: stopped after %" G_GUINT64_FORMAT " events and %" G_GUINT64_FORMAT
+                               " prefix updates without converging (caps: %" G_GUINT64_FORMAT " events, %"
+                               G_GUINT64_FORMAT " prefix updates)", file, sim->stats.events,
+                               sim->stats.announced + sim->stats.withdrawn, sim->cfg.max_events, sim->cfg.max_prefixes);
+    if (run->end == RUN_UNTIL && !run->net->until_given) {
+        g_autofree char *flaps = out_flaps_summary(run, 6);
+        return g_strdup_printf("%s: routing was still changing %.0f s after the last event (settings.maxTime)%s%s", file,
+                               (double)run->net->scn->settings.max_time / AR_SEC, flaps ? "; " : "", flaps ? flaps : "");
+    }
+    return NULL;
+}
+
+ArOutStream *cli_open_output(const char *output, FILE *out, FILE *err)
+{
+    if (!output)
+        return out_stream_stdio(out, "standard output");
+    g_autoptr(GError) e = NULL;
+    ArOutStream *s = out_stream_open(output, &e);
+    if (!s)
+        fprintf(err, "arsim: %s\n", e->message);
+    return s;
+}
+
+ArRun *cli_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
+{
+    ArRun *run = run_scenario(scn, NULL);
+    g_autofree char *stop = cli_stop_reason(run, file);
+    if (stop) {
+        fprintf(err, "arsim: %s\n", stop);
+        *converged = FALSE;
+    }
+    return run;
+}
+
+int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *path, const char *format,
+                      const char *protect, FILE *err)
+{
+    g_autofree char *probe = format ? g_strconcat("x.", format, NULL) : NULL;
+    const char *fmt = graph_format_for(probe ? probe : path);
+    if (!fmt) {
+        fprintf(err, "arsim: cannot tell the diagram format of \"%s\"; end it in .svg, .png, .pdf or .dot, or give --format\n",
+                path);
+        return EXIT_BAD_INPUT;
+    }
+    Agraph_t *g = graph_build(run, opt);
+    g_autofree char *data = NULL;
+    gsize len = 0;
+    g_autoptr(GError) e = NULL;
+    gboolean ok = graph_render(g, fmt, &data, &len, &e) && out_write_file(path, data, len, protect, &e);
+    graph_free(g);
+    if (!ok) {
+        fprintf(err, "arsim: %s\n", e->message);
+        return EXIT_BAD_INPUT;
+    }
+    return EXIT_OK;
+}
