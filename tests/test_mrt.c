@@ -704,7 +704,7 @@ static guint compare_with_bgpdump(const char *name)
     g_autofree char *dir = g_dir_make_tmp("arsim-mrt-XXXXXX", NULL);
     g_autofree char *rel = g_strdup_printf("scenarios/%s", name);
     g_autofree char *scn = source_path(rel);
-    ArRunArgs a = { .file = scn, .json = TRUE, .seed = 1, .mrt_out = dir };
+    ArRunArgs a = { .file = scn, .format = "json", .seed = 1, .mrt_out = dir };
     Captured c = run_args(&a);
     g_assert_cmpint(c.status, ==, EXIT_OK);
     cJSON *doc = cJSON_Parse(c.out);
@@ -778,7 +778,7 @@ static void test_generated_roundtrip(void)
 
     g_autofree char *mrt_dir = g_build_filename(dir, "out", NULL);
     /* At time 0 the site's Loc-RIB holds its own routes only: nothing learned yet. */
-    ArRunArgs a = { .file = a_file, .json = TRUE, .seed = 1, .mrt_out = mrt_dir, .node = "onprem-er", .until = "0" };
+    ArRunArgs a = { .file = a_file, .format = "json", .seed = 1, .mrt_out = mrt_dir, .node = "onprem-er", .until = "0" };
     Captured ca = run_args(&a);
     g_assert_cmpint(ca.status, ==, EXIT_OK);
     cJSON *ra = cJSON_Parse(ca.out);
@@ -798,7 +798,7 @@ static void test_generated_roundtrip(void)
     g_autofree char *text_b = cJSON_Print(doc);
     g_assert_true(g_file_set_contents(b_file, text_b, -1, NULL));
 
-    ArRunArgs b = { .file = b_file, .json = TRUE, .seed = 1 };
+    ArRunArgs b = { .file = b_file, .format = "json", .seed = 1 };
     Captured cb = run_args(&b);
     g_assert_cmpint(cb.status, ==, EXIT_OK);
     a.node = NULL;

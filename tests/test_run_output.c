@@ -260,6 +260,47 @@ static void test_text_summary(void)
     g_assert_null(strstr(st->str, "This run is large"));
 }
 
+/* The table of run's formats is what `arsim run` offers: for each format, `arsim run [--NAME] FILE`
+ * writes exactly what the format's writer writes for that run (the default needs no option). */
+static void test_run_formats(void)
+{
+    guint n = 0;
+    const ArRunFormat *f = out_run_formats(&n);
+    g_assert_cmpuint(n, >=, 2);
+    g_assert_cmpstr(f[0].name, ==, "text");
+    g_assert_null(f[0].help);
+    g_assert_null(out_run_format_find("no-such-format"));
+    g_autofree char *dir = g_dir_make_tmp("arsim-formats-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    g_autoptr(ArScenario) scn = test_load_scenario("seed-er-sdwan.json", NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    for (guint i = 0; i < n; i++) {
+        g_assert_true(out_run_format_find(f[i].name) == &f[i]);
+        g_assert_true(i == 0 || f[i].help != NULL);
+        g_autofree char *want_path = g_build_filename(dir, "want", NULL);
+        g_autofree char *got_path = g_build_filename(dir, "got", NULL);
+        g_autoptr(GError) e = NULL;
+        ArOutStream *s = out_stream_open(want_path, &e);
+        g_assert_no_error(e);
+        const ArRunOutput o = { .run = run, .notes = stderr };
+        f[i].write(&o, s);
+        g_assert_true(out_stream_close(s, &e));
+        g_autofree char *flag = g_strconcat("--", f[i].name, NULL);
+        TestRun r = i == 0 ? test_arsim("run", "scenarios/seed-er-sdwan.json", "-o", got_path, NULL)
+                           : test_arsim("run", flag, "scenarios/seed-er-sdwan.json", "-o", got_path, NULL);
+        g_assert_cmpint(r.status, ==, 0);
+        test_run_clear(&r);
+        g_autofree char *want = NULL, *got = NULL;
+        g_assert_true(g_file_get_contents(want_path, &want, NULL, NULL));
+        g_assert_true(g_file_get_contents(got_path, &got, NULL, NULL));
+        g_assert_cmpuint(strlen(want), >, 100);
+        g_assert_cmpstr(got, ==, want);
+        g_remove(want_path);
+        g_remove(got_path);
+    }
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -267,5 +308,6 @@ int main(int argc, char **argv)
     g_test_add_func("/output/stream-failures", test_stream_failures);
     g_test_add_func("/output/alloc-failures", test_alloc_failures);
     g_test_add_func("/output/text-summary", test_text_summary);
+    g_test_add_func("/output/run-formats", test_run_formats);
     return g_test_run();
 }

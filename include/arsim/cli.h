@@ -20,7 +20,7 @@ int cli_main(int argc, char **argv);
 typedef struct ArRunArgs {
     const char *file;          /* scenario file */
     char **sets;               /* NULL-terminated --set PATH=VALUE, may be NULL */
-    gboolean json;             /* --json: one JSON document instead of tables */
+    const char *format;        /* --json...: the name of an output format (out_run_formats); NULL: text */
     const char *node;          /* --node NAME: only this node (or VNet) */
     const char *learned;       /* --learned-routes NVA */
     const char *advertised;    /* --advertised-routes NVA */

@@ -136,6 +136,33 @@ char *out_flaps_summary(const ArRun *run, guint max_items);
 cJSON *out_flaps_json(const ArRun *run);
 cJSON *out_timeline_json(const ArRun *run);
 
+/* ---- The output formats of `arsim run` (formats.c) --------------------------------------------
+ * One table, each format a name and its writers; `arsim run` offers --NAME for each but the first
+ * (the default, text) and calls the chosen one's writer. A new format is its writer function and
+ * one line in the table. */
+typedef struct ArRunOutput {
+    const ArRun *run;              /* the finished run */
+    const ArRunView *view;         /* --node, --vnet, --prefix, --all */
+    const ArRunStats *stats;       /* --stats: what the run cost; NULL when not asked */
+    gboolean timeline;             /* --timeline: the story of the run instead of the tables */
+    FILE *notes;                   /* where a format that cannot hold the stats writes them (stderr) */
+} ArRunOutput;
+
+typedef struct ArRunFormat {
+    const char *name;   /* "text", "json": the option --NAME picks it */
+    const char *help;   /* the --help line of --NAME; NULL for the default format */
+    /* Writes the run as o asks to s, as it is produced; a failure is kept in s (out_stream_close). */
+    void (*write)(const ArRunOutput *o, ArOutStream *s);
+    /* The --learned-routes/--advertised-routes view (out_peering_routes_json's doc) as this format's
+     * text; NULL when it cannot be printed (out of memory). g_free it. */
+    char *(*peering)(const cJSON *doc);
+} ArRunFormat;
+
+/* The formats, the default first; *n gets their number. */
+const ArRunFormat *out_run_formats(guint *n);
+/* The format named name, NULL when none. O(formats). */
+const ArRunFormat *out_run_format_find(const char *name);
+
 /* --trace FILE.jsonl: every message and timer as one JSON object per line, written to a temporary
  * file beside FILE and renamed over it by out_trace_close. The temporary file is removed if the
  * process is stopped by SIGINT or SIGTERM meanwhile (out_cleanup_add). A trace stops growing at

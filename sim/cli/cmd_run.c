@@ -146,6 +146,12 @@ static gboolean write_mrt(const ArRunArgs *a, const ArScenario *scn, const ArRun
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
 {
+    guint n_formats;
+    const ArRunFormat *fmt = a->format ? out_run_format_find(a->format) : out_run_formats(&n_formats);
+    if (!fmt) {
+        fprintf(err, "arsim run: no output format \"%s\"\n", a->format);
+        return EXIT_BAD_INPUT;
+    }
     const ArFileArg in[] = { { "scenario", a->file } };
     const ArFileArg outs[] = { { "-o", a->output }, { "--trace", a->trace }, { "--chart", a->chart } };
     if (cli_check_files("run", in, G_N_ELEMENTS(in), outs, G_N_ELEMENTS(outs), err))
@@ -187,14 +193,7 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
             fprintf(err, "arsim: %s\n", e->message);
             return EXIT_BAD_INPUT;
         }
-        g_autofree char *text = NULL;
-        if (a->json) {
-            text = out_json_print(doc);
-        } else {
-            GString *s = g_string_new(NULL);
-            out_peering_routes_text(doc, s);
-            text = g_string_free(s, FALSE);
-        }
+        g_autofree char *text = fmt->peering(doc);
         cJSON_Delete(doc);
         if (!text) {
             fprintf(err, "arsim: %s: the JSON document could not be formatted (out of memory)\n",
@@ -212,31 +211,8 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     ArOutStream *s = cli_open_output(a->output, out, err);
     if (!s)
         return EXIT_BAD_INPUT;
-    if (a->json) {
-        ArJsonOut *w = out_json_stream(s);
-        out_json_begin(w, NULL, FALSE);
-        out_run_json_write(run, &view, w);
-        out_json_put(w, "timeline", out_timeline_json(run));
-        if (run->net->flaps)
-            out_json_put(w, "oscillation", out_flaps_json(run));
-        if (a->stats)
-            out_json_put(w, "stats", out_stats_json(&cost));
-        out_json_end(w);
-        out_json_free(w);
-    } else {
-        g_autoptr(GString) text = g_string_new(NULL);
-        if (a->timeline)
-            out_timeline_text(run, text);
-        else
-            out_run_text(run, &view, text, s);
-        out_stream_drain(s, text);
-        if (a->stats) {
-            GString *t = g_string_new(NULL);
-            out_stats_text(&cost, t);
-            fputs(t->str, err);
-            g_string_free(t, TRUE);
-        }
-    }
+    const ArRunOutput o = { .run = run, .view = &view, .stats = a->stats ? &cost : NULL, .timeline = a->timeline, .notes = err };
+    fmt->write(&o, s);
     g_autoptr(GError) e = NULL;
     if (!out_stream_close(s, &e)) {
         fprintf(err, "arsim: %s\n", e->message);
@@ -252,8 +228,14 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
     g_autofree char *trace = NULL, *chart = NULL, *mrt_out = NULL;
     gboolean stats = FALSE, timeline = FALSE, all = FALSE;
     gint64 trace_max_mib = OUT_TRACE_DEFAULT_MAX_MIB;
+    /* --NAME for each output format but the default (out_run_formats), first in the help. */
+    guint n_formats;
+    const ArRunFormat *formats = out_run_formats(&n_formats);
+    g_autofree gboolean *picked = g_new0(gboolean, n_formats);
+    g_autofree GOptionEntry *format_flags = g_new0(GOptionEntry, n_formats); /* zeroed: the end entry */
+    for (guint i = 1; i < n_formats; i++)
+        format_flags[i - 1] = (GOptionEntry){ formats[i].name, 0, 0, G_OPTION_ARG_NONE, &picked[i], formats[i].help, NULL };
     const GOptionEntry entries[] = {
-        cli_flag(&c, CLI_JSON, "Print one JSON document (with the timeline)", NULL),
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
           "Also report events, messages, routes stored, interned sets, peak memory (stderr, or \"stats\" in --json)", NULL },
         { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Only this node (e.g. sdwan, ars/0, msee/onprem2) or VNet", "NAME" },
@@ -282,8 +264,17 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
         CLI_END,
     };
     int status = EXIT_OK;
-    if (!cli_parse(cmd, entries, NULL, &argc, &argv, &status))
+    if (!cli_parse(cmd, format_flags, entries, &argc, &argv, &status))
         return status;
+    const char *format = NULL;
+    for (guint i = 1; i < n_formats; i++) {
+        if (picked[i] && format) {
+            g_autofree char *msg = g_strdup_printf("--%s and --%s exclude each other", format, formats[i].name);
+            return cli_usage_error(cmd->name, msg);
+        }
+        if (picked[i])
+            format = formats[i].name;
+    }
     if (learned && advertised)
         return cli_usage_error(cmd->name, "--learned-routes and --advertised-routes exclude each other");
     if (c.max_events < 0)
@@ -293,7 +284,7 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
     const ArRunArgs a = {
         .file = argv[1],
         .sets = c.sets,
-        .json = c.json,
+        .format = format,
         .node = node,
         .vnet = vnet,
         .prefix = c.prefix,
