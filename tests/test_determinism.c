@@ -7,6 +7,7 @@
 #include "arsim/graph.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/run.h"
 
 #include <glib/gstdio.h>
 #include <string.h>

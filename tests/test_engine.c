@@ -194,10 +194,10 @@ static void test_dp_hub_preference(void)
     size_t rule;
     rs->hub_pref = HUBPREF_EXPRESSROUTE;
     g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), >, 0);
-    g_assert_cmpstr(dp_rules[rule].name, ==, "hub routing preference");
+    g_assert_cmpstr(dp_rules[rule].name, ==, "policy preference"); /* the Route Server policy's rank (HRP) */
     rs->hub_pref = HUBPREF_VPNGATEWAY;
     g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), <, 0);
-    g_assert_cmpstr(dp_rules[rule].name, ==, "hub routing preference");
+    g_assert_cmpstr(dp_rules[rule].name, ==, "policy preference"); /* the Route Server policy's rank (HRP) */
     rs->hub_pref = HUBPREF_ASPATH;
     g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), <, 0);
     g_assert_cmpstr(dp_rules[rule].name, ==, "AS path length");

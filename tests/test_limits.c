@@ -3,7 +3,7 @@
  * (regular and piped), deep nesting, binary garbage, empty files, directories, devices, and the
  * simulation's event cap. The analysis behind these limits is in docs/testing.md. */
 #include "arsim/loader.h"
-#include "arsim/results.h"
+#include "arsim/run.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -8,6 +8,7 @@
  * outputs (run --json, compare, graph DOT) between two builds. */
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/run.h"
 
 #include <string.h>
 

@@ -4,6 +4,7 @@
 
 #include "arsim/generate.h"
 #include "arsim/loader.h"
+#include "arsim/run.h"
 
 /* scenarios/NAME under the source root (ARSIM_SOURCE_ROOT). g_free it. */
 char *test_scenario_path(const char *name);

@@ -3,6 +3,7 @@
 #include "arsim/generate.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>

@@ -26,7 +26,6 @@ typedef struct ArEpoch {
     uint64_t messages;       /* UPDATE messages delivered during it */
     uint64_t events;         /* engine events processed during it */
     guint log_from, log_to;  /* its lines in sim->log: [log_from, log_to) */
-    GPtrArray *eff;          /* effective routes (ArEffTable*) when it ended; filled by the results stage */
 } ArEpoch;
 
 /* A prefix whose best path kept changing at one speaker when the run gave up. */
@@ -51,8 +50,9 @@ typedef struct ArNet {
     ArTime until;                /* when the run stops at the latest */
     ArTime last_followup;        /* latest time a follow-up (gateway back, maintenance over) is due */
     bool until_given;            /* until came from the user (--until), not from settings.maxTime */
-    void (*on_epoch_end)(struct ArNet *net, ArEpoch *ep); /* called as each epoch closes (results stage) */
-    void *epoch_user;            /* the caller's context for on_epoch_end (e.g. a failure sweep's case) */
+    void (*on_epoch_end)(struct ArNet *net, ArEpoch *ep); /* called as each epoch closes (the run stage
+                                  * reads its effective routes there) */
+    void *epoch_user;            /* the caller's context for on_epoch_end (the ArRun, a failure sweep's case) */
     ArTime watch_window;         /* when non-zero: count best-path changes during the run's last window */
     GArray *flaps;               /* ArFlap, most changes first, filled when watch_window was set */
     ArInstPair *rs;              /* per route server: its two instances */
@@ -82,6 +82,16 @@ void build_resolve(const ArNet *net, const char *name, GPtrArray *out);
 /* The address space served by hub VNet h: its own prefixes and those of the VNets that use its
  * gateways (useRemoteGateways). Appends ArPrefix values to out. */
 void build_hub_space(const ArScenario *scn, int h, GArray *out);
+
+/* VNet that hosts the Azure component sp models (Route Server, gateway, NVA), AR_NO_INDEX for a
+ * site or a circuit. O(1). */
+int azure_home_vnet(const ArSpeaker *sp);
+
+/* hubRoutingPreference as a rank of where a path comes from (expressroute: from the ExpressRoute
+ * gateway; else from a VPN gateway or an NVA): the lower rank wins, equal ranks go on to AS-path
+ * length (HRP). The one ranking, read by the Route Server's decision (its policy's rank hook) and
+ * by the VMs' effective routes (results). O(1). */
+int azure_hub_rank(ArHubPref pref, bool expressroute);
 
 /* Policies per node kind (policy.c). */
 extern const ArPolicy policy_route_server;

@@ -121,19 +121,14 @@ typedef struct ArPropEdge {
     bool to_best;            /* the receiver's best path came from this sender */
 } ArPropEdge;
 
-/* One simulation run and what it concluded. */
+/* One simulation run and what it concluded (made and freed by the run stage, run.h). */
 typedef struct ArRun {
-    ArNet *net;      /* the network, converged (or stopped) */
-    GPtrArray *eff;  /* ArEffTable*, per VNet in scenario order, at the end (owned by the last epoch) */
-    ArRunEnd end;    /* how the run ended */
+    ArNet *net;           /* the network, converged (or stopped) */
+    GPtrArray *epoch_eff; /* per epoch of net->epochs: its effective routes when it ended (eff_compute's
+                           * GPtrArray of ArEffTable*), owned; NULL in a view made by hand (sweep) */
+    GPtrArray *eff;       /* ArEffTable*, per VNet in scenario order, at the end: the last of epoch_eff */
+    ArRunEnd end;         /* how the run ended */
 } ArRun;
-
-/* Builds, runs and derives effective routes. The scenario must outlive the run. */
-ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg);
-/* Same, telling trace (when not NULL) about every message and timer. */
-ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user);
-void run_free(ArRun *run);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRun, run_free)
 
 /* Explains, for every session direction whose sender holds a path for p not learned from that
  * receiver, whether p crossed and

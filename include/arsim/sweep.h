@@ -3,7 +3,7 @@
 #ifndef ARSIM_SWEEP_H
 #define ARSIM_SWEEP_H
 
-#include "arsim/results.h"
+#include "arsim/run.h"
 
 #include <cjson/cJSON.h>
 #include <glib.h>

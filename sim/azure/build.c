@@ -297,6 +297,20 @@ static void connect_sites(ArNet *net)
     }
 }
 
+int azure_home_vnet(const ArSpeaker *sp)
+{
+    switch (sp->kind) {
+    case NODE_ROUTE_SERVER: return ((const ArRouteServer *)sp->resource)->vnet;
+    case NODE_ER_GATEWAY:
+    case NODE_VPN_GATEWAY: return ((const ArGateway *)sp->resource)->vnet;
+    case NODE_NVA: return ((const ArNva *)sp->resource)->vnet;
+    case NODE_SITE:
+    case NODE_MSEE:
+    case NODE_KIND_COUNT: break;
+    }
+    return AR_NO_INDEX;
+}
+
 ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override)
 {
     const ArSettings *st = &scn->settings;

@@ -360,11 +360,6 @@ void build_events(ArNet *net)
 
 void build_events_free(ArNet *net)
 {
-    for (guint i = 0; net->epochs && i < net->epochs->len; i++) {
-        ArEpoch *ep = &g_array_index(net->epochs, ArEpoch, i);
-        if (ep->eff)
-            g_ptr_array_free(ep->eff, TRUE);
-    }
     if (net->epochs)
         g_array_free(net->epochs, TRUE);
     if (net->deferred)

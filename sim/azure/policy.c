@@ -127,7 +127,28 @@ static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const A
     return NULL;
 }
 
-const ArPolicy policy_route_server = { .import = rs_import, .accept = rs_accept, .export = rs_export };
+int azure_hub_rank(ArHubPref pref, bool expressroute)
+{
+    switch (pref) {
+    case HUBPREF_EXPRESSROUTE: return expressroute ? 0 : 1; /* ExpressRoute over VPN and NVA */
+    case HUBPREF_VPNGATEWAY: return expressroute ? 1 : 0;   /* VPN and NVA over ExpressRoute */
+    case HUBPREF_ASPATH: return 0;                          /* no preference: AS path decides */
+    }
+    return 0;
+}
+
+/* The Route Server's decision under hubRoutingPreference (HRP): learned paths ranked by
+ * azure_hub_rank, its own (VNet) paths before them all. O(1). */
+static int rs_rank(const ArSpeaker *sp, const ArRoute *r)
+{
+    const ArRouteServer *cfg = sp->cfg;
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    if (!cfg || !src)
+        return -1;
+    return azure_hub_rank(cfg->hub_pref, src->kind == NODE_ER_GATEWAY);
+}
+
+const ArPolicy policy_route_server = { .import = rs_import, .accept = rs_accept, .export = rs_export, .rank = rs_rank };
 
 /* ---- ExpressRoute gateway -------------------------------------------------------------------- */
 

@@ -6,6 +6,7 @@
 #include "arsim/graph.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/run.h"
 
 /* One subcommand: its help and its parser. Each lives in its own file, cmd_NAME.c, as cli_cmd_NAME. */
 typedef struct CliCommand CliCommand;

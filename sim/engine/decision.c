@@ -3,8 +3,9 @@
 
 /* Each rule compares two paths to the same prefix and returns > 0 when a is better, < 0 when b is
  * better, 0 to defer to the next rule. The order follows what Azure's routers document: weight
- * first (LAB: the ExpressRoute gateway's MSEE path has weight 32769), the Route Server's hub
- * routing preference before AS-path length (HRP), then RFC 4271 9.1.2.2.
+ * first (LAB: the ExpressRoute gateway's MSEE path has weight 32769), the policy's own preference
+ * before AS-path length (ArPolicy.rank: the Route Server's hub routing preference, HRP), then
+ * RFC 4271 9.1.2.2. Nothing here knows a node kind: what differs per kind is in its policy.
  *
  * dp_best applies the table as RFC 4271 9.1.2.2 describes: a set elimination. Each rule removes
  * from the candidates every path that loses to another remaining one, then the next rule looks at
@@ -35,28 +36,13 @@ static int dp_local(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
     return PREFER_HIGHER(a->peer == PEER_LOCAL, b->peer == PEER_LOCAL);
 }
 
-/* Rank of a path's source under hubRoutingPreference: lower wins. */
-static int hub_rank(const ArSpeaker *sp, const ArRoute *r)
+/* The speaker's policy's own preference (ArPolicy.rank: Azure's hubRoutingPreference at a Route
+ * Server), lower rank wins; no hook, no preference. */
+static int dp_policy_rank(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
-    const ArRouteServer *rs = sp->cfg;
-    const ArSpeaker *src = bgp_route_source(sp, r);
-    if (!src)
+    if (!sp->policy || !sp->policy->rank)
         return 0;
-    bool er = src->kind == NODE_ER_GATEWAY;
-    switch (rs->hub_pref) {
-    case HUBPREF_EXPRESSROUTE: return er ? 1 : 2; /* ExpressRoute over VPN and NVA */
-    case HUBPREF_VPNGATEWAY: return er ? 2 : 1;   /* VPN and NVA over ExpressRoute */
-    case HUBPREF_ASPATH: return 1;                /* no preference: AS path decides */
-    }
-    return 1;
-}
-
-/* Azure hubRoutingPreference (HRP): only the Route Server applies it, between equal prefixes. */
-static int dp_hub_pref(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
-{
-    if (sp->kind != NODE_ROUTE_SERVER || !sp->cfg)
-        return 0;
-    return PREFER_LOWER(hub_rank(sp, a), hub_rank(sp, b));
+    return PREFER_LOWER(sp->policy->rank(sp, a), sp->policy->rank(sp, b));
 }
 
 /* RFC 4271 9.1.2.2 (a): shorter AS_PATH wins. */
@@ -115,7 +101,7 @@ const ArDpRule dp_rules[] = {
     { "weight", dp_weight, NULL },
     { "local preference", dp_local_pref, NULL },
     { "locally originated", dp_local, NULL },
-    { "hub routing preference", dp_hub_pref, NULL },
+    { "policy preference", dp_policy_rank, NULL },
     { "AS path length", dp_as_path, NULL },
     { "origin", dp_origin, NULL },
     { "MED", dp_med, dp_neighbour_as },

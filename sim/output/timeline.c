@@ -116,10 +116,10 @@ void out_timeline_text(const ArRun *run, GString *out)
         else
             g_string_append_printf(out, "  %10s    NOT settled when %s (%" G_GUINT64_FORMAT " UPDATE messages so far)\n", "",
                                    e + 1 < net->epochs->len ? "the next event came" : "the run stopped", ep->messages);
-        const GPtrArray *prev = e ? g_array_index(net->epochs, ArEpoch, e - 1).eff : NULL;
-        if (prev && ep->eff) {
+        const GPtrArray *prev = e ? g_ptr_array_index(run->epoch_eff, e - 1) : NULL, *now = g_ptr_array_index(run->epoch_eff, e);
+        if (prev && now) {
             TextCtx c = { net->scn, g_string_new(NULL), NULL };
-            eff_changes(prev, ep->eff, text_change, &c);
+            eff_changes(prev, now, text_change, &c);
             g_string_append_printf(out, "  %10s    VMs' effective routes: %s\n", "", c.out->len ? c.out->str : "unchanged");
             g_string_free(c.out, TRUE);
         }
@@ -236,10 +236,10 @@ cJSON *out_timeline_json(const ArRun *run)
             cJSON_AddStringToObject(x, "text", le->text);
             cJSON_AddItemToArray(log, x);
         }
-        const GPtrArray *prev = e ? g_array_index(net->epochs, ArEpoch, e - 1).eff : NULL;
+        const GPtrArray *prev = e ? g_ptr_array_index(run->epoch_eff, e - 1) : NULL, *now = g_ptr_array_index(run->epoch_eff, e);
         JsonCtx c = { net->scn, cJSON_AddObjectToObject(o, "effectiveRouteChanges") };
-        if (prev && ep->eff)
-            eff_changes(prev, ep->eff, json_change, &c);
+        if (prev && now)
+            eff_changes(prev, now, json_change, &c);
         cJSON_AddItemToArray(arr, o);
     }
     return arr;

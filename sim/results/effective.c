@@ -265,15 +265,11 @@ static void cand_sort(GArray *cands)
     g_free(tmp);
 }
 
-/* Rank of a class under the preference: lower wins; equal ranks compete on AS-path length (HRP). */
+/* Rank of a class under the preference: lower wins; equal ranks compete on AS-path length (HRP).
+ * The Route Server's ranking (azure_hub_rank), so VMs and the Route Server agree. */
 static int class_rank(ArHubPref pref, ArRouteClass c)
 {
-    switch (pref) {
-    case HUBPREF_EXPRESSROUTE: return c == CLASS_EXPRESSROUTE ? 0 : 1;
-    case HUBPREF_VPNGATEWAY: return c == CLASS_EXPRESSROUTE ? 1 : 0;
-    case HUBPREF_ASPATH: return 0;
-    }
-    return 0;
+    return azure_hub_rank(pref, c == CLASS_EXPRESSROUTE);
 }
 
 static int ip_cmp(const void *a, const void *b)
@@ -741,53 +737,4 @@ const ArEffRoute *eff_match(const ArEffTable *t, ArPrefix p)
             return r;
     }
     return NULL;
-}
-
-/* Each epoch keeps the effective routes it ended with; the last are the run's. */
-static void snapshot_eff(ArNet *net, ArEpoch *ep)
-{
-    ep->eff = eff_compute(net);
-}
-
-ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg)
-{
-    return run_scenario_traced(scn, cfg, NULL, NULL);
-}
-
-/* Window watched for best-path changes when a run does not settle: long enough to show a
- * route-limit flap (60 s retry), short enough to stay cheap. */
-#define WATCH_WINDOW (120 * AR_SEC)
-
-static ArRunEnd run_once(ArRun *run, const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user,
-                         ArTime watch)
-{
-    run->net = build_net(scn, cfg);
-    run->net->sim->trace = trace;
-    run->net->sim->trace_user = user;
-    run->net->on_epoch_end = snapshot_eff;
-    run->net->watch_window = watch;
-    return build_run(run->net);
-}
-
-ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user)
-{
-    ArRun *run = g_new0(ArRun, 1);
-    run->end = run_once(run, scn, cfg, trace, user, 0);
-    if (run->end == RUN_UNTIL && !run->net->until_given) {
-        /* It did not settle. The run is deterministic: run it again (untraced: the trace has it all
-         * already), counting best-path changes in its last window, to name what keeps changing. */
-        build_net_free(run->net);
-        run->end = run_once(run, scn, cfg, NULL, NULL, WATCH_WINDOW);
-    }
-    GArray *epochs = run->net->epochs;
-    run->eff = g_array_index(epochs, ArEpoch, epochs->len - 1).eff; /* owned by the epoch */
-    return run;
-}
-
-void run_free(ArRun *run)
-{
-    if (!run)
-        return;
-    build_net_free(run->net);
-    g_free(run);
 }

@@ -357,18 +357,6 @@ static Step reach_enter_vnet(const ArReach *r, uint32_t dst, int fallback, ArRea
     return step_to(reach_vnet_node(v));
 }
 
-/* VNet that hosts the component a speaker models (Route Server or gateway), AR_NO_INDEX if none. */
-static int reach_home_vnet(const ArSpeaker *sp)
-{
-    if (sp->kind == NODE_ROUTE_SERVER)
-        return ((const ArRouteServer *)sp->cfg)->vnet;
-    if (sp->kind == NODE_ER_GATEWAY || sp->kind == NODE_VPN_GATEWAY)
-        return ((const ArGateway *)sp->cfg)->vnet;
-    if (sp->kind == NODE_NVA)
-        return ((const ArNva *)sp->cfg)->vnet;
-    return AR_NO_INDEX;
-}
-
 static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h)
 {
     const ArEffRoute *e = reach_eff_lookup(r, (guint)v, dst, &h->prefix);
@@ -430,7 +418,7 @@ static Step reach_via_route_server(const ArReach *r, const ArSpeaker *rs, uint32
     const ArSpeaker *own = g_hash_table_lookup(r->rs_ip, GUINT_TO_POINTER(nh));
     if (own) {
         h->note = g_strdup_printf("next hop %s is Route Server %s: the VNet fabric delivers", ip_format(nh, ip), own->name);
-        return reach_enter_vnet(r, dst, reach_home_vnet(own), h);
+        return reach_enter_vnet(r, dst, azure_home_vnet(own), h);
     }
     const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(nh));
     if (!owner) {
@@ -454,7 +442,7 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
         /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
          * which forwards it by the effective routes of the NVA's VNet. */
         h->note = g_strdup("to the Azure fabric (the NVA's VNet's effective routes)");
-        return step_to(reach_vnet_node(((const ArNva *)sp->cfg)->vnet));
+        return step_to(reach_vnet_node(azure_home_vnet(sp)));
     }
     if (!best)
         return step_end(REACH_NO_ROUTE);
@@ -476,7 +464,7 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
     }
     if (best->flags & RT_VNET) {
         h->note = g_strdup("VNet address space: into the VNet fabric");
-        return reach_enter_vnet(r, dst, reach_home_vnet(sp), h);
+        return reach_enter_vnet(r, dst, azure_home_vnet(sp), h);
     }
     if (best->flags & RT_STATIC) {
         int s = GPOINTER_TO_INT(fib_lookup(r->site_space, dst, NULL)) - 1;

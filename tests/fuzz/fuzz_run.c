@@ -4,6 +4,7 @@
 #include "arsim/graph.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/run.h"
 
 #include <stddef.h>
 #include <stdint.h>

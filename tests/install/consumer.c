@@ -8,7 +8,7 @@
 #include <arsim/bgp.h>
 #include <arsim/cli.h>
 #include <arsim/loader.h>
-#include <arsim/results.h>
+#include <arsim/run.h>
 
 #include <stdio.h>
 

@@ -1,0 +1,14 @@
+/* run.h - the pipeline: a scenario built into a network (azure), run (engine), read (results). */
+#ifndef ARSIM_RUN_H
+#define ARSIM_RUN_H
+
+#include "arsim/results.h"
+
+/* Builds, runs and derives effective routes. The scenario must outlive the run. */
+ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg);
+/* Same, telling trace (when not NULL) about every message and timer. */
+ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user);
+void run_free(ArRun *run);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRun, run_free)
+
+#endif

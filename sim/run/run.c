@@ -1,0 +1,69 @@
+/* run.c - the one place the stages meet: build (azure) -> run (engine) -> effective routes (results). */
+#include "arsim/run.h"
+
+/* Window watched for best-path changes when a run does not settle: long enough to show a
+ * route-limit flap (60 s retry), short enough to stay cheap. */
+#define WATCH_WINDOW (120 * AR_SEC)
+
+/* The results stage's reading of each epoch as it closes: the effective routes it ended with,
+ * kept by the run (run->epoch_eff), one table set per epoch. O(effective routes). */
+static void snapshot_eff(ArNet *net, ArEpoch *ep)
+{
+    ArRun *run = net->epoch_user;
+    g_ptr_array_add(run->epoch_eff, eff_compute(net));
+    g_assert(run->epoch_eff->len == net->epochs->len); /* one table set per closed epoch */
+}
+
+/* Forgets what one attempt built and read. */
+static void run_clear(ArRun *run)
+{
+    build_net_free(run->net);
+    run->net = NULL;
+    g_ptr_array_set_size(run->epoch_eff, 0);
+    run->eff = NULL;
+}
+
+/* One attempt: builds the network (azure stage), hands every epoch's end to the results stage,
+ * and runs the engine to the end. watch: the window in which best-path changes are counted (0:
+ * none). */
+static void run_once(ArRun *run, const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user,
+                     ArTime watch)
+{
+    run->net = build_net(scn, cfg);                 /* azure: speakers, sessions, policies, events */
+    run->net->sim->trace = trace;
+    run->net->sim->trace_user = user;
+    run->net->on_epoch_end = snapshot_eff;          /* results: effective routes per epoch */
+    run->net->epoch_user = run;
+    run->net->watch_window = watch;
+    run->end = build_run(run->net);                 /* engine: to convergence, the limit or the cap */
+    run->eff = g_ptr_array_index(run->epoch_eff, run->epoch_eff->len - 1); /* the run's: the last epoch's */
+}
+
+ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user)
+{
+    ArRun *run = g_new0(ArRun, 1);
+    run->epoch_eff = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    run_once(run, scn, cfg, trace, user, 0);
+    if (run->end == RUN_UNTIL && !run->net->until_given) {
+        /* It did not settle. The run is deterministic: run it again (untraced: the trace has it all
+         * already), counting best-path changes in its last window, to name what keeps changing. */
+        run_clear(run);
+        run_once(run, scn, cfg, NULL, NULL, WATCH_WINDOW);
+    }
+    return run;
+}
+
+ArRun *run_scenario(const ArScenario *scn, const ArSimConfig *cfg)
+{
+    return run_scenario_traced(scn, cfg, NULL, NULL);
+}
+
+void run_free(ArRun *run)
+{
+    if (!run)
+        return;
+    build_net_free(run->net);
+    if (run->epoch_eff)
+        g_ptr_array_unref(run->epoch_eff);
+    g_free(run);
+}
