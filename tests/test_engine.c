@@ -145,6 +145,14 @@ static void test_dp_rules(void)
     dp_fix_init(&f, 65001, 65002);
     uint32_t one[] = { 65001 }, two[] = { 65002, 65003 }, onep2[] = { 65002 };
     int w;
+    /* the speaker's own VNet space beats a learned copy, even one of higher weight */
+    {
+        ArRoute own = { .attrs = mk(f.sim, NULL, 0, 100, 0, 32768, 0), .peer = PEER_LOCAL, .flags = RT_VNET };
+        ArRoute copy = { .attrs = mk(f.sim, one, 1, 100, 0, 32769, 0), .peer = f.s1->peer[0] };
+        size_t rule;
+        g_assert_cmpint(dp_compare(f.me, &copy, &own, &rule), <, 0);
+        g_assert_cmpstr(dp_rules[rule].name, ==, "VNet address space");
+    }
     /* weight beats everything after it */
     g_assert_cmpstr(decide(&f, mk(f.sim, two, 2, 100, 0, 1, 0), mk(f.sim, one, 1, 200, 0, 0, 0), &w), ==, "weight");
     g_assert_cmpint(w, ==, 1);

@@ -302,7 +302,10 @@ static void test_loop_and_as0(void)
     Case c;
     case_run(&c, "{'vnets':[" HUB "]," ARS_OFF ",'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,"
                  "'routeServer':'ars','advertisedPrefixes':[{'prefix':'10.110.0.0/16','asPath':[65515]},"
-                 "{'prefix':'10.111.0.0/16','asPath':[0]},{'prefix':'10.112.0.0/16','asPath':[65100]}]}]}", NULL);
+                 "{'prefix':'10.111.0.0/16','asPath':[0]},{'prefix':'10.112.0.0/16','asPath':[65100]}]}],"
+                 /* Equal delays: under jitter the NVA may first hear ars/1's VNet route and pass it
+                  * to ars/0 (65001-65515, a third loop drop) before ars/0's own arrives. */
+                 "'settings':{'jitter':0}}", NULL);
     g_assert_null(best(&c, "ars/0", "10.110.0.0/16"));
     g_assert_null(best(&c, "ars/0", "10.111.0.0/16"));
     g_autofree char *p = best_path(&c, "ars/0", "10.112.0.0/16");
@@ -580,6 +583,67 @@ static void test_explain_reasons(void)
     case_free(&c);
 }
 
+/* Name of the node a speaker's best path for prefix came from; "local" for its own. */
+static const char *best_from(const Case *c, const char *name, const char *prefix)
+{
+    const ArRoute *r = best(c, name, prefix);
+    g_assert_nonnull(r);
+    const ArSpeaker *src = bgp_route_source(node(c, name), r);
+    return src ? src->name : "local";
+}
+
+/* R20: a circuit announcing the hub's own space does not displace the gateway's VNet route
+ * (weight 32769 would): the gateway keeps advertising the hub to the other circuit
+ * (advertised-gateway-prefixes-overview: gateways advertise the VNet's space). */
+static void test_vnet_space_over_circuit_copy(void)
+{
+    Case c;
+    c.scn = test_load_scenario("er-hub-space-from-onprem.json", NULL);
+    c.run = run_scenario(c.scn, NULL);
+    g_assert_cmpint(c.run->end, ==, RUN_CONVERGED);
+    g_assert_cmpstr(best_from(&c, "ergw", "10.1.0.0/16"), ==, "local");
+    /* dc2 still reaches the hub through its own circuit; the hub's VMs keep VnetLocal. */
+    g_autofree char *path = best_path(&c, "dc2", "10.1.0.0/16");
+    g_assert_cmpstr(path, ==, "12076");
+    g_assert_cmpint(eff(&c, "hub", "10.1.0.0/16")->type, ==, NH_VNET_LOCAL);
+    g_autofree char *spoke = best_path(&c, "dc2", "10.2.0.0/16");
+    g_assert_cmpstr(spoke, ==, "12076");
+    case_free(&c);
+}
+
+/* R21: a data centre on ExpressRoute and behind the SD-WAN NVA (branch-to-branch on) is a
+ * DISAGREE between the circuit's edge and the gateway. With exactly equal delays it never
+ * settles; with the default seeded jitter it settles, for every seed, in one of its two stable
+ * states. */
+static void test_er_sdwan_disagree_jitter(void)
+{
+    const char *equal[] = { "settings={\"jitter\": 0, \"maxTime\": \"30s\"}", NULL };
+    g_autoptr(ArScenario) eq = test_load_scenario("er-sdwan-dual-homed.json", equal);
+    g_autoptr(ArRun) r = run_scenario(eq, NULL);
+    g_assert_cmpint(r->end, ==, RUN_UNTIL);
+    g_autofree char *why = out_flaps_summary(r, 8);
+    g_assert_nonnull(strstr(why, "10.100.0.0/16 at ergw"));
+    g_assert_nonnull(strstr(why, "10.100.0.0/16 at msee/dc"));
+    for (uint32_t seed = 0; seed < 8; seed++) {
+        Case c;
+        c.scn = test_load_scenario("er-sdwan-dual-homed.json", NULL);
+        ArSimConfig cfg = { .seed = seed };
+        c.run = run_scenario(c.scn, &cfg);
+        g_assert_cmpint(c.run->end, ==, RUN_CONVERGED);
+        const char *edge = best_from(&c, "msee/dc", "10.100.0.0/16");
+        const char *gw = best_from(&c, "ergw", "10.100.0.0/16");
+        /* Either the edge uses the gateway's path and the gateway the Route Server's, or the edge
+         * uses dc's and the gateway the edge's. */
+        bool via_gateway = strcmp(edge, "ergw") == 0 && g_str_has_prefix(gw, "ars/");
+        bool via_dc = strcmp(edge, "dc") == 0 && strcmp(gw, "msee/dc") == 0;
+        if (!via_gateway && !via_dc)
+            g_error("seed %u: msee/dc via %s, ergw via %s: not a stable state", seed, edge, gw);
+        g_assert_nonnull(best(&c, "dc", "10.100.0.0/16"));
+        g_assert_nonnull(best(&c, "branch", "10.200.0.0/16"));
+        case_free(&c);
+    }
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -603,6 +667,8 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R17-vpn-site-weight", test_vpn_site_weight);
     g_test_add_func("/rules/R18-ecmp-names-every-hop", test_ecmp_names_every_hop);
     g_test_add_func("/rules/R19-aspath-tie-one-decision", test_aspath_tie_one_decision);
+    g_test_add_func("/rules/R20-vnet-space-over-circuit-copy", test_vnet_space_over_circuit_copy);
+    g_test_add_func("/rules/R21-er-sdwan-disagree-jitter", test_er_sdwan_disagree_jitter);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }

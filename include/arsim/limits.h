@@ -41,6 +41,7 @@
 /* ---- the format's defaults (settings, and an event's) ---- */
 #define AR_LINK_DELAY_MS 10            /* settings.linkDelay: one-way message delay */
 #define AR_PROC_DELAY_MS 1             /* settings.processingDelay */
+#define AR_JITTER_MS 5                 /* settings.jitter: seeded extra delay per message, up to this (real timing varies) */
 #define AR_HOLD_TIME_S 180             /* settings.holdTime: BGP hold time (FAQ); keepalive is a third */
 #define AR_SESSION_SETUP_S 5           /* settings.sessionSetup: from connect to Established */
 #define AR_RETRY_AFTER_LIMIT_S 60      /* settings.retryAfterLimit: idle after a route-limit drop */

@@ -204,7 +204,7 @@ typedef struct ArSettings {
     bool lift_limits;           /* liftLimits: ignore Azure's limits (peers, routes) for what-if runs */
     uint64_t link_delay;        /* linkDelay: one-way message delay, default 10 ms */
     uint64_t proc_delay;        /* processingDelay: a speaker batches changes this long, default 1 ms */
-    uint64_t jitter;            /* jitter: up to this much extra delay per message, seeded, default 0 */
+    uint64_t jitter;            /* jitter: up to this much extra delay per message, seeded, default 5 ms */
     uint64_t mrai;              /* mrai: min interval between UPDATEs to one peer, default 0 */
     uint64_t hold_time;         /* holdTime: BGP hold time, default 180 s (FAQ); keepalive is a third */
     uint64_t session_setup;     /* sessionSetup: from connect to Established, default 5 s */

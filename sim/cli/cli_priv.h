@@ -72,7 +72,7 @@ typedef struct CliCommon {
     char *prefix;        /* --prefix A.B.C.D/LEN, as written */
     int jobs;            /* --jobs N, 0: one per core */
 } CliCommon;
-#define CLI_COMMON_INIT { .seed = 1 }
+#define CLI_COMMON_INIT { .seed = 0 } /* 0: the seed the library uses when given none */
 
 void cli_common_clear(CliCommon *c);
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(CliCommon, cli_common_clear)

@@ -63,7 +63,7 @@ int cmd_check(const ArCheckArgs *a, FILE *out, FILE *err)
     g_autoptr(ArScenario) scn = status == EXIT_OK ? cli_load(a->file, a->sets, err) : NULL;
     g_autoptr(ArRun) run = NULL;
     if (scn) {
-        ArSimConfig cfg = { .seed = 1 };
+        ArSimConfig cfg = { .seed = 0 };
         run = run_scenario(scn, &cfg);
         if (run->end != RUN_CONVERGED)
             fprintf(err, "arsim check: warning: %s did not settle; comparing the routes held when it stopped\n", a->file);

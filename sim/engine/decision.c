@@ -18,6 +18,15 @@
 #define PREFER_HIGHER(x, y) ((x) > (y) ? 1 : (x) < (y) ? -1 : 0)
 #define PREFER_LOWER(x, y) ((x) < (y) ? 1 : (x) > (y) ? -1 : 0)
 
+/* A VNet's own address space, originated here (a system route, RT_VNET), over any learned copy of
+ * the same prefix: Azure's gateways always advertise the VNet's space to on-premises
+ * (advertised-gateway-prefixes-overview), so an on-premises announcement of it (weight 32769 on the
+ * ExpressRoute gateway) never displaces it. */
+static int dp_vnet_space(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
+{
+    return PREFER_HIGHER(a->peer == PEER_LOCAL && (a->flags & RT_VNET), b->peer == PEER_LOCAL && (b->flags & RT_VNET));
+}
+
 /* Azure / Cisco weight: higher wins. Local to the speaker, set by import. */
 static int dp_weight(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
@@ -98,6 +107,7 @@ static int dp_peer_addr(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 }
 
 const ArDpRule dp_rules[] = {
+    { "VNet address space", dp_vnet_space, NULL },
     { "weight", dp_weight, NULL },
     { "local preference", dp_local_pref, NULL },
     { "locally originated", dp_local, NULL },

@@ -133,7 +133,7 @@ void scn_settings_default(ArSettings *st)
     *st = (ArSettings){
         .link_delay = AR_US_MS(AR_LINK_DELAY_MS),
         .proc_delay = AR_US_MS(AR_PROC_DELAY_MS),
-        .jitter = 0,
+        .jitter = AR_US_MS(AR_JITTER_MS),
         .mrai = 0,
         .hold_time = AR_US(AR_HOLD_TIME_S),
         .session_setup = AR_US(AR_SESSION_SETUP_S),
