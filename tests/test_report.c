@@ -463,7 +463,7 @@ static void test_timeline(void)
     g_assert_nonnull(strstr(r.html, "<figure class=\"fig\" id=\"chart\">\n<svg"));
     g_assert_nonnull(find_row(pg, "timeline-table", "0.000 | start", NULL));
     g_assert_nonnull(find_row(pg, "timeline-table", "60.000 | sdwan fails (silent)",
-                              (const char *const[]){ "180.001 s", "\xe2\x88\x92" "10.100.0.0/16 (was 10.1.1.4)", NULL }));
+                              (const char *const[]){ "142.787 s", "\xe2\x88\x92" "10.100.0.0/16 (was 10.1.1.4)", NULL }));
     g_assert_nonnull(find_row(pg, "timeline-table", "600.000 | sdwan restored",
                               (const char *const[]){ "5.028 s", "+10.100.0.0/16", NULL }));
     report_clear(&r);

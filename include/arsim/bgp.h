@@ -105,6 +105,7 @@ struct ArSession {
     bool admin_down;          /* failed by an event: stays down until restored */
     bool retry;               /* went down on a route limit: comes back after retry_after_limit */
     uint32_t flaps;           /* times it went down after being Established */
+    ArTime up_at;             /* when it last became Established: keepalives are counted from here */
     ArEvent up_ev;            /* pending establishment */
     ArEvent down_ev;          /* pending teardown: hold timer expiry or NOTIFICATION in flight */
     char *pending_reason;     /* reason for down_ev */

@@ -508,6 +508,7 @@ static void on_session_up(ArEvent *ev, void *ctx)
     if (s->state == SESS_ESTABLISHED || s->admin_down || s->sp[0]->down || s->sp[1]->down)
         return;
     s->state = SESS_ESTABLISHED;
+    s->up_at = sim->now;
     s->retry = false;
     sim->stats.last_change = sim->now;
     bgp_log(sim, TR_SESSION_UP, s->sp[0], s->sp[1], "session %s - %s established (%s)", s->sp[0]->name, s->sp[1]->name,
@@ -583,8 +584,28 @@ void bgp_session_down_after(ArSim *sim, ArSession *s, ArTime delay, const char *
     sim->pending++;
 }
 
+/* Time since the last KEEPALIVE a silent peer sent on s, at now. The KEEPALIVE that confirms the
+ * OPEN arrives at up_at; then one every hold/3 (RFC 4271 4.4, 10; Azure: 60 s of 180 s, FAQ), the
+ * first after a phase in [0, hold/3) drawn from the run's seed and the session's ends, so that each
+ * session's schedule is its own and a run repeats exactly. In [0, hold/3). O(name length). */
+static ArTime since_keepalive(const ArSim *sim, const ArSession *s, ArTime hold)
+{
+    ArTime ka = hold / 3;
+    if (!ka)
+        return 0;
+    guint64 h = (guint64)sim->cfg.seed * 0x9E3779B97F4A7C15ull ^ g_str_hash(s->sp[0]->name) ^
+                (guint64)g_str_hash(s->sp[1]->name) << 32;
+    h ^= h >> 31; /* splitmix64's finaliser: the seed's bits reach every bit of the phase */
+    h *= 0xBF58476D1CE4E5B9ull;
+    h ^= h >> 27;
+    ArTime phase = (ArTime)(h % ka);
+    ArTime up = sim->now - s->up_at;
+    return up < phase ? up : (up - phase) % ka;
+}
+
 /* Tears the session down as its failure is noticed: over the wire (graceful: one link delay for
- * the NOTIFICATION) or when the hold timer expires (silent; never when the hold time is 0). */
+ * the NOTIFICATION) or when the hold timer expires (silent; never when the hold time is 0): hold
+ * after the last KEEPALIVE received, so between hold - hold/3 and hold after the failure. */
 static void notice_failure(ArSim *sim, ArSession *s, bool graceful, const char *why)
 {
     if (evq_scheduled(&s->up_ev)) {
@@ -601,9 +622,11 @@ static void notice_failure(ArSim *sim, ArSession *s, bool graceful, const char *
         ArTime h1 = s->sp[1]->hold_time == AR_TIME_NEVER ? sim->cfg.hold_time : s->sp[1]->hold_time;
         ArTime hold = h0 && h1 ? MIN(h0, h1) : 0;
         if (hold) {
-            g_autofree char *r = g_strdup_printf("hold timer expired (%s, no keepalive for %.0f s)", why,
+            ArTime since = since_keepalive(sim, s, hold);
+            g_autofree char *r = g_strdup_printf("hold timer expired (%s; its last keepalive came %.3f s before the failure, "
+                                                 "none for %.0f s)", why, (double)since / AR_SEC,
                                                  (double)hold / AR_SEC);
-            bgp_session_down_after(sim, s, hold, r);
+            bgp_session_down_after(sim, s, hold - since, r);
         }
     }
 }
