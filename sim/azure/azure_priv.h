@@ -1,13 +1,18 @@
 /* azure_priv.h - what the Azure stage's files share. */
-#ifndef ARSIM_BUILD_PRIV_H
-#define ARSIM_BUILD_PRIV_H
+#ifndef ARSIM_AZURE_PRIV_H
+#define ARSIM_AZURE_PRIV_H
 
 #include "arsim/azure.h"
+
+/* ---- originations (origin.c) ---- */
 
 /* Interned attributes of a locally originated route: the given path and communities, weight 32768. */
 const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms);
 /* Originates every ArPrefix of prefixes at sp with the RT_* flags. */
 void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags);
+/* Originates every route of a file's table (routesFrom) at sp with next hop next_hop; t may be
+ * NULL. O(routes + distinct attribute sets). */
+void build_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop);
 
 /* Scenario events (events.c): engine events for each, and the epochs they open. */
 void build_events(ArNet *net);
