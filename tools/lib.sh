@@ -19,7 +19,7 @@
 #                       ARSIM_SANITIZE=1 ARSIM_BUILD_DIR=build-asan tools/test.sh
 
 # Packages needed to build and test arsim on Debian 12 (bookworm).
-ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libcjson-dev libgraphviz-dev libcairo2-dev)
+ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev libglib2.0-dev-bin libcjson-dev libgraphviz-dev libcairo2-dev)
 # Tools the tests run besides arsim (tools/test.sh installs them): chromium for the HTML report's
 # browser test (tests/test_report.c), bgpdump to read the MRT files --mrt-out writes (tests/test_mrt.c),
 # groff-base and man-db to render the generated man pages (tests/test_dist.c: groff -ww -z, man -l),

@@ -185,11 +185,12 @@ gboolean out_chart_svg(ArChart *c, const ArRun *run, char **data, gsize *len, GE
 void out_chart_free(ArChart *c);
 
 /* A failure sweep's results (sorted by sweep_sort) as a table worst first with the pairs each case
- * cut and the routes it lost; as one JSON document (docs/output-format.md); as the report's
- * "sweep" section (id "sweep-table"). */
+ * cut and the routes it lost; as one JSON document (docs/output-format.md); as the data of the
+ * report's "sweep" section ({headline, rows: [class, failure, pairs cut, pairs lost a while, settled
+ * after, UPDATEs, routes lost, repaired]}, every value display text). */
 void out_sweep_text(const ArSweep *s, const GPtrArray *results, const char *file, GString *out);
 cJSON *out_sweep_json(const ArSweep *s, const GPtrArray *results, const char *file);
-void out_sweep_html(const ArSweep *s, const GPtrArray *results, GString *out);
+cJSON *out_sweep_report(const ArSweep *s, const GPtrArray *results);
 
 /* Formats a JSON document deterministically (tab indents, keys in insertion order), with a final
  * new line. NULL when cJSON cannot print it (out of memory): callers fail, never print "null".

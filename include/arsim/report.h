@@ -23,14 +23,15 @@ typedef struct ArReportInput {
     const GPtrArray *sweep_results;     /* its results (ArSweepResult*), sorted worst first */
 } ArReportInput;
 
-/* Appends the whole page to out: <!DOCTYPE html> and an XHTML-compatible (well-formed XML)
- * document with inline CSS (screen and print), inline SVG diagrams and a small inline script that
- * filters the route tables. No external assets, no timestamps: the same input gives the same
- * bytes. Every value taken from the scenario or the run is escaped. Element ids tests rely on:
- * "summary", "diagram", "reachability", "reach-grid" (the run's grid; "reach-grid-after" with a
- * comparison), "routes", "effective", "filter", "f-prefix", "f-node", "f-count", and with a
- * comparison "comparison" (which then holds "reachability"), "diff-nodes", "diff-vnets",
- * "diff-diagram"; with events "timeline", "timeline-table", "chart"; with a sweep "sweep", "sweep-table". Table rows of the route tables
+/* Appends the whole page to out: the template sim/output/report/report.html (well-formed XML) with
+ * its style sheet, one JSON data block (id "report-data", '<' '>' '&' U+2028 U+2029 escaped) and the
+ * script that draws the page from it, all compiled in (GResource). No external assets, no
+ * timestamps: the same input gives the same bytes; a Content-Security-Policy lets only that script
+ * run. Element ids of the drawn page tests rely on: "summary", "diagram", "reachability",
+ * "reach-grid" (the run's grid; "reach-grid-after" with a comparison), "routes", "effective",
+ * "filter", "f-prefix", "f-node", "f-count", and with a comparison "comparison" (which then holds
+ * "reachability"), "diff-nodes", "diff-vnets", "diff-diagram"; with events "timeline",
+ * "timeline-table", "chart"; with a sweep "sweep", "sweep-table". Table rows of the route tables
  * carry data-n (node or VNet) and data-p (prefix); the script sets data-js="ready" on <body> and
  * reads #prefix=P&node=N&best=1 from the URL. Inline SVG ids become FIGURE-ID-N. A diagram Graphviz
  * cannot draw becomes a note in the page. */

@@ -1,6 +1,5 @@
 /* sweep_print.c - a failure sweep's results: a table worst first, one JSON document, an HTML section. */
 #include "arsim/output.h"
-#include "arsim/report.h"
 #include "arsim/sweep.h"
 
 #include <string.h>
@@ -186,22 +185,20 @@ cJSON *out_sweep_json(const ArSweep *s, const GPtrArray *results, const char *fi
     return doc;
 }
 
-void out_sweep_html(const ArSweep *s, const GPtrArray *results, GString *o)
+cJSON *out_sweep_report(const ArSweep *s, const GPtrArray *results)
 {
-    g_string_append(o, "<section id=\"sweep\">\n<h2>Failures</h2>\n<p>");
+    cJSON *doc = cJSON_CreateObject();
     GString *h = g_string_new(NULL);
     sweep_headline(s, h);
     g_string_append_printf(h, ", each simulated from the converged network and repaired %.0f s later; worst first. "
                               "%u pairs of sites and VNets reach each other before any failure.",
                            secs(sweep_window(s)), sweep_baseline_pairs(s));
-    report_escape(o, h->str);
+    cJSON_AddStringToObject(doc, "headline", h->str);
     g_string_free(h, TRUE);
-    g_string_append(o, "</p>\n<table id=\"sweep-table\">\n<thead><tr><th>#</th><th>Failure</th><th>Pairs cut until "
-                       "repaired</th><th>Pairs lost for a while</th><th>Settled after (s)</th><th>UPDATEs</th>"
-                       "<th>Routes lost</th><th>Repaired</th></tr></thead>\n<tbody>\n");
+    cJSON *rows = cJSON_AddArrayToObject(doc, "rows");
     for (guint i = 0; i < results->len; i++) {
         const ArSweepResult *r = g_ptr_array_index(results, i);
-        GString *cut = g_string_new(NULL), *brief = g_string_new(NULL);
+        GString *cut = g_string_new(NULL), *brief = g_string_new(NULL), *t = g_string_new(NULL);
         for (guint k = 0; k < r->pairs->len; k++) {
             const ArSweepPair *p = &g_array_index(r->pairs, ArSweepPair, k);
             if (p->until_repair)
@@ -210,20 +207,25 @@ void out_sweep_html(const ArSweep *s, const GPtrArray *results, GString *o)
                 g_string_append_printf(brief, "%s%s \u2194 %s (%.3f s)", brief->len ? ", " : "", p->a, p->b,
                                        secs(p->lost_for));
         }
-        g_string_append_printf(o, "<tr class=\"%s\"><td>%u</td><td>", cut->len ? "bad" : "", i + 1);
-        report_escape(o, r->label);
-        g_string_append(o, "</td><td>");
-        report_escape(o, cut->len ? cut->str : "none");
-        g_string_append(o, "</td><td>");
-        report_escape(o, brief->len ? brief->str : "none");
+        cJSON *row = cJSON_CreateArray();
+        cJSON_AddItemToArray(row, cJSON_CreateString(cut->len ? "bad" : ""));
+        cJSON_AddItemToArray(row, cJSON_CreateString(r->label));
+        cJSON_AddItemToArray(row, cJSON_CreateString(cut->len ? cut->str : "none"));
+        cJSON_AddItemToArray(row, cJSON_CreateString(brief->len ? brief->str : "none"));
         if (r->settled)
-            g_string_append_printf(o, "</td><td>%.3f</td>", secs(r->settle));
+            g_string_printf(t, "%.3f", secs(r->settle));
         else
-            g_string_append(o, "</td><td>not settled</td>");
-        g_string_append_printf(o, "<td>%" G_GUINT64_FORMAT "</td><td>%" G_GUINT64_FORMAT "</td><td>%s</td></tr>\n",
-                               r->updates, r->routes_lost, r->recovered ? "yes" : "no");
+            g_string_assign(t, "not settled");
+        cJSON_AddItemToArray(row, cJSON_CreateString(t->str));
+        g_string_printf(t, "%" G_GUINT64_FORMAT, r->updates);
+        cJSON_AddItemToArray(row, cJSON_CreateString(t->str));
+        g_string_printf(t, "%" G_GUINT64_FORMAT, r->routes_lost);
+        cJSON_AddItemToArray(row, cJSON_CreateString(t->str));
+        cJSON_AddItemToArray(row, cJSON_CreateString(r->recovered ? "yes" : "no"));
+        cJSON_AddItemToArray(rows, row);
         g_string_free(cut, TRUE);
         g_string_free(brief, TRUE);
+        g_string_free(t, TRUE);
     }
-    g_string_append(o, "</tbody>\n</table>\n</section>\n");
+    return doc;
 }
