@@ -44,8 +44,9 @@ static void report_clear(Report *r)
     g_free(r->path);
 }
 
-/* Reports file (relative to the source root unless absolute) with the given options. */
-static Report make_report(const char *file, char **sets, const char *compare, char **compare_sets)
+/* Reports file (relative to the source root unless absolute) with the given options; sweep adds
+ * the failure sweep (two threads). */
+static Report make_report_with(const char *file, char **sets, const char *compare, char **compare_sets, gboolean sweep)
 {
     Report r = { 0 };
     g_autoptr(GError) e = NULL;
@@ -54,7 +55,8 @@ static Report make_report(const char *file, char **sets, const char *compare, ch
     r.path = g_build_filename(r.dir, "report.html", NULL);
     g_autofree char *in = g_path_is_absolute(file) ? g_strdup(file) : src_path(file);
     g_autofree char *cmp = compare ? (g_path_is_absolute(compare) ? g_strdup(compare) : src_path(compare)) : NULL;
-    ArReportArgs a = { .file = in, .sets = sets, .compare_file = cmp, .compare_sets = compare_sets, .output = r.path };
+    ArReportArgs a = { .file = in, .sets = sets, .compare_file = cmp, .compare_sets = compare_sets, .output = r.path,
+                       .sweep = sweep, .jobs = 2 };
     size_t olen = 0, elen = 0;
     FILE *out = open_memstream(&r.out, &olen), *err = open_memstream(&r.err, &elen);
     r.status = cmd_report(&a, out, err);
@@ -63,6 +65,11 @@ static Report make_report(const char *file, char **sets, const char *compare, ch
     if (!g_file_get_contents(r.path, &r.html, &r.len, NULL))
         r.html = NULL;
     return r;
+}
+
+static Report make_report(const char *file, char **sets, const char *compare, char **compare_sets)
+{
+    return make_report_with(file, sets, compare, compare_sets, FALSE);
 }
 
 /* ---- reading the page back --------------------------------------------------------------------- */
@@ -241,16 +248,6 @@ static Page *parse_page(const char *text)
     return pg;
 }
 
-/* The page as written: well-formed and self-contained, the template filled with one data block and
- * no markup of its own (the script draws every table). */
-static void assert_raw_page(const char *html)
-{
-    g_autoptr(Page) pg = parse_page(html);
-    g_assert_cmpuint(pg->rows->len, ==, 0);
-    g_assert_true(g_hash_table_contains(pg->ids, "report-data"));
-    g_assert_nonnull(strstr(html, "<script type=\"application/json\" id=\"report-data\">{\""));
-}
-
 /* The first row of table (by id, or any table when NULL) whose text starts with prefix and holds
  * every string of want (NULL-terminated); NULL when none. */
 static const Row *find_row(const Page *pg, const char *table, const char *prefix, const char *const *want)
@@ -299,6 +296,17 @@ static void assert_self_contained(const char *html)
     for (const char *p = html; (p = strstr(p, "url(")) != NULL; p += 4)
         g_assert_true(p[4] == '#');
     g_assert_nonnull(strstr(html, "Content-Security-Policy\" content=\"default-src 'none';"));
+}
+
+/* The page as written: well-formed and self-contained, the template filled with one data block and
+ * no markup of its own (the script draws every table). */
+static void assert_raw_page(const char *html)
+{
+    assert_self_contained(html);
+    g_autoptr(Page) pg = parse_page(html);
+    g_assert_cmpuint(pg->rows->len, ==, 0);
+    g_assert_true(g_hash_table_contains(pg->ids, "report-data"));
+    g_assert_nonnull(strstr(html, "<script type=\"application/json\" id=\"report-data\">{\""));
 }
 
 /* ---- headless Chromium ---------------------------------------------------------------------------- */
@@ -522,7 +530,6 @@ static void test_seeds(void)
         g_autofree char *line = g_strdup_printf("%s: %" G_GSIZE_FORMAT " bytes\n", r.path, r.len);
         g_assert_cmpstr(r.out, ==, line);
         assert_raw_page(r.html);
-        assert_self_contained(r.html);
         g_autofree char *dom = NULL;
         g_autoptr(Page) pg = render_page(&r, NULL, &dom);
         if (pg) {
@@ -546,7 +553,6 @@ static void test_branch_to_branch(void)
     Report r = make_report("scenarios/seed-er-sdwan.json", NULL, NULL, sets);
     g_assert_cmpint(r.status, ==, EXIT_OK);
     assert_raw_page(r.html);
-    assert_self_contained(r.html);
     g_autofree char *dom = NULL;
     g_autoptr(Page) pg = render_page(&r, "#prefix=10.200", &dom);
     if (!pg) {
@@ -618,7 +624,6 @@ static void test_timeline(void)
     Report r = make_report("scenarios/nva-silent-failure.json", NULL, NULL, NULL);
     g_assert_cmpint(r.status, ==, EXIT_OK);
     assert_raw_page(r.html);
-    assert_self_contained(r.html);
     g_autofree char *dom = NULL;
     g_autoptr(Page) pg = render_page(&r, NULL, &dom);
     if (pg) {
@@ -670,7 +675,6 @@ static void test_escaping(void)
     Report r = make_report(file, NULL, NULL, NULL);
     g_assert_cmpint(r.status, ==, EXIT_OK);
     assert_raw_page(r.html); /* two <script>s, balanced: nothing leaked into markup */
-    assert_self_contained(r.html);
     /* The data block: '<', '>', '&' and the JavaScript line ends escaped. */
     g_assert_null(strstr(r.html, "<script>alert"));
     g_assert_null(strstr(r.html, "</b>"));
@@ -705,6 +709,26 @@ static void test_escaping(void)
     report_escape(s, "a&b<c>d\"e'f\tg\x01h\xff");
     g_assert_cmpstr(s->str, ==, "a&amp;b&lt;c&gt;d&quot;e&#39;f\tg\xef\xbf\xbdh\xef\xbf\xbd");
     g_string_free(s, TRUE);
+}
+
+/* --sweep: the script draws the failures section, worst first, and links it from the contents. */
+static void test_sweep(void)
+{
+    Report r = make_report_with("scenarios/seed-er-sdwan.json", NULL, NULL, NULL, TRUE);
+    g_assert_cmpint(r.status, ==, EXIT_OK);
+    assert_raw_page(r.html);
+    g_autofree char *dom = NULL;
+    g_autoptr(Page) pg = render_page(&r, NULL, &dom);
+    if (pg) {
+        g_assert_true(g_hash_table_contains(pg->ids, "sweep"));
+        g_assert_nonnull(strstr(dom, "<a href=\"#sweep\">Failures</a>"));
+        g_assert_nonnull(strstr(dom, " single failures ("));
+        const Row *first = find_row(pg, "sweep-table", "1 | ", NULL);
+        g_assert_nonnull(first);
+        g_assert_cmpstr(first->cls, ==, "bad"); /* the worst failure cuts pairs until repaired */
+        g_assert_nonnull(find_row(pg, "sweep-table", "", (const char *const[]){ "sdwan fails (silent)", NULL }));
+    }
+    report_clear(&r);
 }
 
 /* The same input gives the same bytes. */
@@ -872,6 +896,7 @@ int main(int argc, char **argv)
     g_test_add_func("/report/timeline", test_timeline);
     g_test_add_func("/report/subnet-table", test_subnet_table);
     g_test_add_func("/report/escaping", test_escaping);
+    g_test_add_func("/report/sweep", test_sweep);
     g_test_add_func("/report/deterministic", test_deterministic);
     g_test_add_func("/report/statuses", test_statuses);
     g_test_add_func("/report/chromium", test_chromium);

@@ -51,7 +51,8 @@ void report_add(cJSON *to, const char *key, const char *text)
 /* A control character the page shows as U+FFFD (see report_escape). */
 static bool report_bad_byte(unsigned char c) { return (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7f; }
 
-/* Repairs every string of the document (values and member names) as report_escape repairs text:
+/* Repairs every string value of the document as report_escape repairs text (member names are
+ * the page's own constants):
  * what the page shows is what the escaped HTML showed. O(size). */
 static void report_repair(cJSON *item)
 {
