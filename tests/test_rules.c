@@ -374,6 +374,47 @@ static void test_circuit_limit(void)
     }
 }
 
+/* A site announcing n /24s over conn (a connection object), the run given 5 minutes. */
+static char *limit_site_scenario(guint n, const char *gateway, const char *conn)
+{
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "{'vnets':[" HUB "],'gateways':[%s],'sites':[{'name':'dc','asn':65020,'addressPrefixes':[",
+                           gateway);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, "%s'10.%u.%u.0/24'", i ? "," : "", 128 + i / 256, i % 256);
+    g_string_append_printf(s, "],'connections':[%s]}],'settings':{'maxTime':'5m'}}", conn);
+    return g_string_free(s, FALSE);
+}
+
+/* R15b: the limits at their exact boundary: a Premium circuit takes 10,000 prefixes and drops the
+ * session at 10,001 (expressroute-routing.md); a VPN gateway takes 4,000 from one BGP site and
+ * drops it at 4,001 (vpn-gateway FAQ). */
+static void test_premium_and_vpn_limits(void)
+{
+    static const struct {
+        const char *gateway, *conn, *session_end;
+        guint limit;
+    } cases[] = {
+        { ERGW, "{'expressRouteGateway':'ergw','circuitSku':'Premium'}", "msee/dc", 10000 },
+        { "{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}", "{'vpnGateway':'vpngw','bgp':true}",
+          "vpngw/0", 4000 },
+    };
+    for (size_t k = 0; k < G_N_ELEMENTS(cases); k++) {
+        for (guint over = 0; over < 2; over++) {
+            g_autofree char *text = limit_site_scenario(cases[k].limit + over, cases[k].gateway, cases[k].conn);
+            Case c;
+            c.scn = load_j(text, NULL);
+            c.run = run_scenario(c.scn, NULL);
+            g_assert_cmpint(c.run->end, ==, over ? RUN_UNTIL : RUN_CONVERGED); /* over: it keeps flapping */
+            const ArSession *ss = session(&c, cases[k].session_end, "dc");
+            g_assert_nonnull(ss);
+            g_assert_cmpint(ss->state, ==, over ? SESS_IDLE : SESS_ESTABLISHED);
+            g_assert_cmpuint(eff(&c, "hub", "10.128.0.0/24") != NULL, ==, !over);
+            case_free(&c);
+        }
+    }
+}
+
 /* R16: with hubRoutingPreference VpnGateway, VPN and NVA paths compete on AS-path length (HRP). */
 static void test_hrp_vpn_vs_nva(void)
 {
@@ -662,6 +703,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R13-static-vpn-site", test_static_vpn_site);
     g_test_add_func("/rules/R14-ergw-weight", test_ergw_weight);
     g_test_add_func("/rules/R15-circuit-limit", test_circuit_limit);
+    g_test_add_func("/rules/R15b-premium-and-vpn-limits", test_premium_and_vpn_limits);
     g_test_add_func("/rules/R16-hrp-vpn-vs-nva", test_hrp_vpn_vs_nva);
     g_test_add_func("/rules/R10b-vpn-vnet-filter", test_vpn_vnet_filter);
     g_test_add_func("/rules/R17-vpn-site-weight", test_vpn_site_weight);
