@@ -99,6 +99,67 @@ static void test_attr_intern(void)
     attr_cache_free(c);
 }
 
+/* Events of one time fire first-in first-out whichever way they reach bucket 0: pushed at `last`,
+ * spread from a level-0, level-1 or level-2 bucket, past stale (cancelled) entries, or re-filed by
+ * a push before `last` (evq.c's check_now_order asserts the order at every refill). A seeded random
+ * walk of pushes (same time, near, far, in the past), cancels and pops, each pop checked against a
+ * plain list: the earliest (time, scheduling order) live event. */
+#define FIFO_EVENTS 64
+
+typedef struct FifoRef {
+    ArEvent ev;       /* the queued event */
+    uint64_t order;   /* scheduling order as the test counts it */
+} FifoRef;
+
+static void test_evq_fifo_same_time(void)
+{
+    static const ArTime steps[] = { 0, 0, 0, 1, 7, 255, 256, 300, 65535, 70000, 1u << 24, 1ull << 33 };
+    ArEvq q;
+    evq_init(&q);
+    FifoRef ev[FIFO_EVENTS];
+    for (int i = 0; i < FIFO_EVENTS; i++)
+        evq_event_init(&ev[i].ev, rec_fire);
+    GRand *rng = g_rand_new_with_seed(16);
+    uint64_t order = 0;
+    ArTime now = 0;
+    guint pops = 0, ties = 0, past = 0;
+    for (int step = 0; step < 200000; step++) {
+        int i = g_rand_int_range(rng, 0, FIFO_EVENTS);
+        int op = g_rand_int_range(rng, 0, 10);
+        if (op < 5 && !evq_scheduled(&ev[i].ev)) {
+            ArTime t = now + steps[g_rand_int_range(rng, 0, G_N_ELEMENTS(steps))];
+            if (op == 0 && now > 0 && g_rand_int_range(rng, 0, 8) == 0) {
+                t = now - 1; /* before `last`: the queue re-files everything */
+                past++;
+            }
+            evq_push(&q, &ev[i].ev, t);
+            ev[i].order = order++;
+        } else if (op == 5 && evq_scheduled(&ev[i].ev)) {
+            evq_cancel(&q, &ev[i].ev);
+        } else if (op > 5) {
+            const FifoRef *want = NULL;
+            for (int k = 0; k < FIFO_EVENTS; k++)
+                if (evq_scheduled(&ev[k].ev) && (!want || ev[k].ev.time < want->ev.time ||
+                                                 (ev[k].ev.time == want->ev.time && ev[k].order < want->order)))
+                    want = &ev[k];
+            ArTime want_time = want ? want->ev.time : 0;
+            ArEvent *got = evq_pop(&q);
+            g_assert_true(got == (want ? &want->ev : NULL));
+            if (got) {
+                ties += pops && got->time == now;
+                now = want_time;
+                pops++;
+            }
+        }
+    }
+    g_rand_free(rng);
+    /* The walk did what it is for: many pops, ties among them, pushes into the past. */
+    g_assert_cmpuint(pops, >, 50000);
+    g_assert_cmpuint(ties, >, 1000);
+    g_assert_cmpuint(past, >, 100);
+    evq_clear(&q);
+}
+
 /* ---- decision process: one test per rule ------------------------------------------------------ */
 
 typedef struct DpFix {
@@ -562,6 +623,7 @@ int main(int argc, char **argv)
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/evq/order", test_evq_order);
     g_test_add_func("/evq/cancel", test_evq_cancel);
+    g_test_add_func("/evq/fifo-same-time", test_evq_fifo_same_time);
     g_test_add_func("/attr/intern", test_attr_intern);
     g_test_add_func("/dp/rules", test_dp_rules);
     g_test_add_func("/dp/hub-preference", test_dp_hub_preference);

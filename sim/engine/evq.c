@@ -1,7 +1,6 @@
 /* evq.c - radix heap (8-bit digits) of events keyed by (time, seq), FIFO among equal times; see evq.h. */
 #include "arsim/evq.h"
 
-#include <stdlib.h>
 #include <string.h>
 
 /* Prefetching keeps the events about to fire on their way from memory, so that a pop does not wait
@@ -31,6 +30,7 @@ static inline void bucket_append(ArEvqBucket *b, const ArEvqEntry *e)
 /* Files an entry (time >= last) under bucket 0 or (level, digit) of its highest differing byte. */
 static inline void place(ArEvq *q, const ArEvqEntry *e)
 {
+    g_assert(e->time >= q->last); /* the radix heap's invariant: nothing is filed before `last` */
     ArTime x = e->time ^ q->last;
     if (x == 0) {
         bucket_append(&q->now, e);
@@ -116,22 +116,19 @@ static void prefetch_level0(ArEvq *q, unsigned level, unsigned d)
     q->pf_upto = MAX(q->pf_upto, upto);
 }
 
-static int entry_seq_cmp(const void *a, const void *b)
+/* Bucket 0 after a refill holds one time in sequence order, so equal times fire first-in first-out
+ * without sorting. Why: entries of one time always share a bucket (a push files a time by its
+ * highest byte differing from `last`; `last` only reaches a bucket's times by spreading that
+ * bucket, the lowest non-empty one), pushes append in sequence order, and a spread or a rebase
+ * moves a bucket's entries in their order. Asserted here, O(n) per refill; tests/test_engine.c
+ * (/evq/fifo-same-time) drives every path that moves entries (spread from each level, stale
+ * entries, a push before `last`) and checks the order. */
+static void check_now_order(const ArEvq *q)
 {
-    uint64_t x = ((const ArEvqEntry *)a)->seq, y = ((const ArEvqEntry *)b)->seq;
-    return (x > y) - (x < y);
-}
-
-/* Entries reach bucket 0 in bucket order, not always in sequence order: restores it. O(n) when
- * already sorted, as is usual. */
-static void sort_now(ArEvq *q)
-{
-    ArEvqBucket *b0 = &q->now;
+    const ArEvqBucket *b0 = &q->now;
     for (uint32_t k = 1; k < b0->len; k++) {
-        if (b0->e[k - 1].seq > b0->e[k].seq) {
-            qsort(b0->e, b0->len, sizeof(ArEvqEntry), entry_seq_cmp);
-            return;
-        }
+        g_assert(b0->e[k - 1].time == b0->e[k].time);
+        g_assert(b0->e[k - 1].seq < b0->e[k].seq);
     }
 }
 
@@ -152,7 +149,7 @@ static void refill(ArEvq *q)
             *b = t;
             q->last = q->now.e[0].time;
             prefetch_level0(q, 0, digit);
-            sort_now(q);
+            check_now_order(q);
             return;
         }
         /* Drop stale entries, find the minimum time. */
@@ -182,7 +179,7 @@ static void refill(ArEvq *q)
             b->e = NULL;
             b->cap = 0;
         }
-        sort_now(q);
+        check_now_order(q);
         return;
     }
 }
