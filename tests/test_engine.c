@@ -586,6 +586,97 @@ static void test_bgp_ibgp_split_horizon(void)
     bgp_sim_free(sim);
 }
 
+/* Update groups: a hub with four spokes of one kind on one address exports each prefix once for
+ * all of them and stores what it sent once (the peers' own maps stay empty), the split horizon
+ * included; a session that goes down leaves the group and comes back into it with its whole
+ * table; with an MRAI the peers leave their groups and are sent the same. */
+typedef struct Hub {
+    ArSim *sim;
+    ArSpeaker *h, *s[4];
+    ArSession *ss[4];
+} Hub;
+
+static void hub_init(Hub *x, const ArSimConfig *cfg)
+{
+    x->sim = bgp_sim_new(cfg);
+    x->h = bgp_speaker_new(x->sim, "h", NODE_SITE, 65010, 0x0a0a0a0a, &policy_standard);
+    originate(x->h, "10.10.0.0/16", NULL, 0);
+    for (int k = 0; k < 4; k++) {
+        g_autofree char *name = g_strdup_printf("s%d", k);
+        x->s[k] = bgp_speaker_new(x->sim, name, NODE_SITE, 65020 + (uint32_t)k, 0x14141400u + (uint32_t)k, &policy_standard);
+        x->ss[k] = bgp_session_new(x->sim, x->h, x->h->ip, x->s[k], x->s[k]->ip);
+        for (int j = 0; j < 2; j++) {
+            g_autofree char *p = g_strdup_printf("10.%d.%d.0/24", 20 + k, j);
+            originate(x->s[k], p, NULL, 0);
+        }
+        bgp_session_up_at(x->sim, x->ss[k], 0);
+    }
+    g_assert_cmpint(bgp_run(x->sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+}
+
+/* What h sent spoke k: its own prefix and the other spokes' (none of k's own). */
+static void hub_check_sent(const Hub *x, int k, guint want)
+{
+    const ArPeer *pk = bgp_peer(x->h, x->ss[k]->peer[0]);
+    g_assert_cmpuint(bgp_out_size(pk), ==, want);
+    for (int o = 0; o < 4; o++) {
+        ArPrefix p;
+        g_autofree char *ps = g_strdup_printf("10.%d.1.0/24", 20 + o);
+        pfx_parse(ps, &p);
+        const ArAttrs *a = bgp_out_lookup(x->h, pk, pfx_key(p));
+        if (o == k || x->ss[o]->state != SESS_ESTABLISHED || x->ss[k]->state != SESS_ESTABLISHED) {
+            g_assert_null(a);
+        } else {
+            g_assert_nonnull(a);
+            g_autofree char *path = attr_path_to_string(a->path);
+            g_autofree char *want_path = g_strdup_printf("65010-%d", 65020 + o);
+            g_assert_cmpstr(path, ==, want_path);
+        }
+    }
+}
+
+static void test_bgp_update_groups(void)
+{
+    Hub x;
+    hub_init(&x, NULL);
+    g_assert_cmpuint(x.h->groups->len, ==, 1);
+    for (int k = 0; k < 4; k++) {
+        const ArPeer *pk = bgp_peer(x.h, x.ss[k]->peer[0]);
+        g_assert_true(pk->attached);
+        g_assert_cmpuint(idmap_size(&pk->out), ==, 0); /* nothing stored per peer */
+        hub_check_sent(&x, k, 1 + 2 * 3);
+    }
+    g_autofree char *got = path_of(x.s[1], "10.20.0.0/24");
+    g_assert_cmpstr(got, ==, "65010-65020");
+    /* s0 goes down: it leaves the group; the others are sent the withdrawals. */
+    bgp_session_down(x.sim, x.ss[0], "test");
+    g_assert_cmpint(bgp_run(x.sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+    const ArPeer *p0 = bgp_peer(x.h, x.ss[0]->peer[0]);
+    g_assert_false(p0->attached);
+    hub_check_sent(&x, 0, 0);
+    for (int k = 1; k < 4; k++)
+        hub_check_sent(&x, k, 1 + 2 * 2);
+    g_assert_null(best_of(x.s[1], "10.20.0.0/24"));
+    /* It comes back: the whole table, then into the group again. */
+    bgp_session_up_at(x.sim, x.ss[0], x.sim->now);
+    g_assert_cmpint(bgp_run(x.sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+    g_assert_true(p0->attached);
+    for (int k = 0; k < 4; k++) {
+        hub_check_sent(&x, k, 1 + 2 * 3);
+        g_assert_cmpuint(idmap_size(&bgp_peer(x.h, x.ss[k]->peer[0])->out), ==, 0);
+    }
+    g_assert_nonnull(best_of(x.s[1], "10.20.0.0/24"));
+    bgp_sim_free(x.sim);
+
+    /* With an MRAI each peer is on its own (a held peer lags the others) and is sent the same. */
+    hub_init(&x, &(ArSimConfig){ .mrai = 30 * AR_SEC });
+    for (int k = 0; k < 4; k++) {
+        g_assert_false(bgp_peer(x.h, x.ss[k]->peer[0])->attached);
+        hub_check_sent(&x, k, 1 + 2 * 3);
+    }
+    bgp_sim_free(x.sim);
+}
+
 static void test_bgp_event_cap(void)
 {
     Chain ch;
@@ -635,6 +726,7 @@ int main(int argc, char **argv)
     g_test_add_func("/bgp/withdraw-on-down", test_bgp_withdraw_on_down);
     g_test_add_func("/bgp/route-limit", test_bgp_route_limit);
     g_test_add_func("/bgp/ibgp-split-horizon", test_bgp_ibgp_split_horizon);
+    g_test_add_func("/bgp/update-groups", test_bgp_update_groups);
     g_test_add_func("/bgp/event-cap", test_bgp_event_cap);
     g_test_add_func("/bgp/prefix-cap", test_bgp_prefix_cap);
     return g_test_run();

@@ -27,6 +27,8 @@ typedef enum ArNodeKind {
 typedef struct ArSpeaker ArSpeaker;
 typedef struct ArSession ArSession;
 typedef struct ArSim ArSim;
+/* An update group (bgp.c): peers of one speaker whose exports agree, computed and stored once. */
+typedef struct ArUpdGroup ArUpdGroup;
 
 /* One end of a session, as seen by its speaker. */
 typedef struct ArPeer {
@@ -39,7 +41,17 @@ typedef struct ArPeer {
     uint32_t import_weight;  /* weight given to routes learned here (local to the speaker) */
     uint32_t route_limit;    /* max routes (learned + in one UPDATE) before the session drops; 0 = none */
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
-    ArIdMap out;             /* Adj-RIB-Out: prefix id -> const ArAttrs* last sent */
+    ArIdMap out;             /* Adj-RIB-Out. Detached: prefix id -> const ArAttrs* last sent. Attached
+                                to an update group: only where this peer was sent something else than
+                                the group's value (bgp.c's OUT_NONE: nothing); read it with
+                                bgp_out_lookup */
+    ArUpdGroup *group;       /* its update group, NULL until its session first comes up */
+    bool attached;           /* in sync with its group (Established, no MRAI): exports computed once */
+    uint32_t group_pos;      /* its index in the group's member list while attached */
+    int64_t out_len;         /* prefixes sent and not withdrawn (bgp_out_size); attached: that less the
+                                group's count */
+    GArray *dev;             /* scratch of one flush while attached: where it differs from the group;
+                                NULL between flushes */
     ArTime next_send;        /* MRAI: no UPDATE to this peer before this time */
     GArray *held;            /* MRAI: prefix ids (uint32_t) waiting for next_send, NULL when none */
     GHashTable *held_set;    /* the same ids + 1, for de-duplication */
@@ -54,7 +66,13 @@ typedef struct ArPolicy {
     /* Prefix-level import check, NULL hook accepts all. O(1) per prefix. */
     bool (*accept)(ArSpeaker *sp, ArPeer *from, ArPrefix p, const char **why);
     /* Export of route r (the best for key) to peer to: attributes to send, or NULL to send
-     * nothing (a withdrawal if something was sent before), with a static reason in *why. */
+     * nothing (a withdrawal if something was sent before), with a static reason in *why.
+     * Never called for the peer the route came from: nothing goes back there (the engine's split
+     * horizon). Update groups (bgp.c) compute it once for all the peers of a group, so it may
+     * depend on the receiving peer only through to->remote->kind, to->local_ip, to->session->ibgp,
+     * and whether the route came from that peer's speaker over another session, or from another
+     * instance of its resource when export_resource is set (those routes are exported per peer).
+     * A speaker with route maps (which match peer names) gets one group per peer. */
     const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why);
     /* Per-prefix import rewrite after import and accept (neighbour policies); NULL hook = none,
      * NULL result rejects. */
@@ -63,6 +81,9 @@ typedef struct ArPolicy {
      * "locally originated" and before AS-path length: the lower rank wins. NULL hook ranks every
      * path alike. O(1) per path. (Azure: the Route Server's hubRoutingPreference.) */
     int (*rank)(const ArSpeaker *sp, const ArRoute *r);
+    /* export compares the resource of the route's source with the receiving peer's (a Route
+     * Server sends nothing to another instance of the gateway a route came from) */
+    bool export_resource;
 } ArPolicy;
 
 struct ArSpeaker {
@@ -78,6 +99,7 @@ struct ArSpeaker {
     const GArray *route_maps; /* ArRmRule neighbour policies (scenario "policies"), NULL when none */
     uint32_t id;              /* index in sim->speakers */
     GPtrArray *peers;         /* ArPeer*, index = ArPeer.index */
+    GPtrArray *groups;        /* ArUpdGroup*, its peers' update groups, in order of creation */
     ArRib rib;                /* Adj-RIBs-In and Loc-RIB */
     GArray *dirty;            /* prefix ids (uint32_t) whose best path changed since the last flush, in
                                  order; de-duplicated by the RIB's mark bits (rib_mark) */
@@ -198,7 +220,7 @@ static inline ArPeer *bgp_peer(const ArSpeaker *sp, uint16_t i) { return g_ptr_a
 /* What sp last sent peer for the prefix (its Adj-RIB-Out), NULL when nothing. O(1) (one hash). */
 const ArAttrs *bgp_out_lookup(const ArSpeaker *sp, const ArPeer *peer, uint64_t key);
 /* Number of prefixes sp has sent peer and not withdrawn. O(1). */
-static inline guint bgp_out_size(const ArPeer *peer) { return idmap_size(&peer->out); }
+guint bgp_out_size(const ArPeer *peer);
 
 /* Originates prefix at sp with attributes a (interned) and RT_* flags; takes effect at once. */
 void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags);

@@ -148,7 +148,8 @@ static int rs_rank(const ArSpeaker *sp, const ArRoute *r)
     return azure_hub_rank(cfg->hub_pref, src->kind == NODE_ER_GATEWAY);
 }
 
-const ArPolicy policy_route_server = { .import = rs_import, .accept = rs_accept, .export = rs_export, .rank = rs_rank };
+const ArPolicy policy_route_server = { .import = rs_import, .accept = rs_accept, .export = rs_export, .rank = rs_rank,
+                                       .export_resource = true };
 
 /* ---- ExpressRoute gateway -------------------------------------------------------------------- */
 

@@ -37,12 +37,17 @@ const char *bgp_kind_name(ArNodeKind k)
 
 /* ---- construction -------------------------------------------------------------------------- */
 
+static void group_free(gpointer p);
+
 static void speaker_free(gpointer p)
 {
     ArSpeaker *sp = p;
+    g_ptr_array_free(sp->groups, TRUE);
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
         idmap_clear(&peer->out);
+        if (peer->dev)
+            g_array_free(peer->dev, TRUE);
         if (peer->held) {
             g_array_free(peer->held, TRUE);
             g_hash_table_destroy(peer->held_set);
@@ -138,6 +143,7 @@ ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32
     sp->ip = ip;
     sp->policy = policy;
     sp->peers = g_ptr_array_new();
+    sp->groups = g_ptr_array_new_with_free_func(group_free);
     rib_init(&sp->rib, &sim->pfx);
     sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     evq_event_init(&sp->flush_ev, on_flush);
@@ -197,10 +203,12 @@ const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path
     return attr_intern(sim->attrs, &c);
 }
 
+static const ArAttrs *out_get(const ArPeer *peer, uint32_t id);
+
 const ArAttrs *bgp_out_lookup(const ArSpeaker *sp, const ArPeer *peer, uint64_t key)
 {
     uint32_t id = pfxtab_find(&sp->sim->pfx, key);
-    return id == PFX_NONE ? NULL : idmap_get(&peer->out, id);
+    return id == PFX_NONE ? NULL : out_get(peer, id);
 }
 
 bool bgp_route_ibgp(const ArSpeaker *sp, const ArRoute *r)
@@ -301,6 +309,259 @@ void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
     rib_update(sp, pfxtab_intern(&sp->sim->pfx, pfx_key(p)), PEER_LOCAL, a, flags);
 }
 
+/* ---- update groups ------------------------------------------------------------------------- */
+
+/* Update groups, as FRR's update-groups and BIRD's export tables: the peers of one speaker whose
+ * exports agree (same kind of remote, same local address, same iBGP/eBGP; the contract is on
+ * ArPolicy.export) form a group. At a flush the group computes each prefix's export once, with one
+ * member, and stores it once (ArUpdGroup.out). A route that came from a member (or from its
+ * speaker or resource: split horizon, "not to another instance") is exported per member, and
+ * where a member was sent something else than the group's value, that value is kept in the
+ * member's own ArPeer.out (an override; OUT_NONE for nothing). A member leaves the group (is
+ * detached, with its whole Adj-RIB-Out written out) when it cannot follow it: its session goes
+ * down, or the speaker has an MRAI (a held peer is sent later than the others). A session that
+ * comes up is sent the whole table on its own, then attached again. Outputs are unchanged: each
+ * member is sent exactly the UPDATEs it was sent before update groups. */
+struct ArUpdGroup {
+    ArIdMap out;           /* prefix id -> const ArAttrs*: what an attached member without an override
+                              was last sent, unless the route came from that member (src) */
+    uint16_t **src;        /* src[id >> RIB_PAGE_BITS][id & (RIB_PAGE_IDS - 1)]: the peer the best route
+                              came from when id was last exported (PEER_LOCAL: none): that member was
+                              sent nothing (split horizon), without an override. 2 bytes a prefix */
+    guint n_src;           /* length of src */
+    GPtrArray *members;    /* attached ArPeer* (Established), in no particular order (ArPeer.group_pos) */
+    ArNodeKind kind;       /* signature: the members' remote kind, */
+    uint32_t local_ip;     /* ... our address on their sessions, */
+    bool ibgp;             /* ... iBGP or eBGP, */
+    const ArSpeaker *only; /* ... and, when the speaker has route maps, the one remote speaker */
+    GArray *chg;           /* scratch of one flush: the changes of the group's value (GroupChg), in
+                              batch order; NULL between flushes */
+};
+
+/* The source peer recorded for id (ArUpdGroup.src), PEER_LOCAL when none. O(1). */
+static inline uint16_t src_get(const ArUpdGroup *g, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    return pg < g->n_src && g->src[pg] ? g->src[pg][id & (RIB_PAGE_IDS - 1)] : PEER_LOCAL;
+}
+
+static void src_set(ArUpdGroup *g, uint32_t id, uint16_t peer)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    if (pg >= g->n_src || !g->src[pg]) {
+        if (peer == PEER_LOCAL)
+            return;
+        if (pg >= g->n_src) {
+            guint n = MAX(g->n_src * 2, pg + 1);
+            g->src = g_renew(uint16_t *, g->src, n);
+            memset(g->src + g->n_src, 0, (n - g->n_src) * sizeof(uint16_t *));
+            g->n_src = n;
+        }
+        g->src[pg] = g_new(uint16_t, RIB_PAGE_IDS);
+        memset(g->src[pg], 0xff, RIB_PAGE_IDS * sizeof(uint16_t)); /* PEER_LOCAL */
+    }
+    g->src[pg][id & (RIB_PAGE_IDS - 1)] = peer;
+}
+
+static void src_clear(ArUpdGroup *g)
+{
+    for (guint i = 0; i < g->n_src; i++)
+        g_free(g->src[i]);
+    g_free(g->src);
+    g->src = NULL;
+    g->n_src = 0;
+}
+
+/* What an attached member without an override at id was sent: the group's value, or nothing when
+ * the route came from it. O(1). */
+static inline const ArAttrs *group_value(const ArUpdGroup *g, const ArPeer *peer, uint32_t id)
+{
+    const ArAttrs *gv = idmap_get(&g->out, id);
+    return gv && src_get(g, id) == peer->index ? NULL : gv;
+}
+
+static void group_free(gpointer p)
+{
+    ArUpdGroup *g = p;
+    idmap_clear(&g->out);
+    src_clear(g);
+    g_ptr_array_free(g->members, TRUE);
+    g_free(g);
+}
+
+/* One change of a group's (or member's) value in a batch. */
+typedef struct GroupChg {
+    uint32_t i;            /* index in the batch */
+    const ArAttrs *now;    /* value sent now, NULL = withdrawal */
+} GroupChg;
+
+/* Where a member's value differs from the group's at one index of a batch. */
+typedef struct MemberDev {
+    uint32_t i;            /* index in the batch */
+    const ArAttrs *before; /* what the member was sent before */
+    const ArAttrs *now;    /* what it is sent now */
+} MemberDev;
+
+/* An override that says "nothing was sent" (the group's value is something). Never dereferenced. */
+static const ArAttrs out_none_tag;
+#define OUT_NONE (&out_none_tag)
+
+static inline const ArAttrs *ov_box(const ArAttrs *a) { return a ? a : OUT_NONE; }
+static inline const ArAttrs *ov_unbox(const ArAttrs *a) { return a == OUT_NONE ? NULL : a; }
+
+guint bgp_out_size(const ArPeer *peer)
+{
+    /* Attached: out_len is the difference from the group's size, that of its overrides. */
+    return (guint)(peer->attached ? (int64_t)idmap_size(&peer->group->out) + peer->out_len : peer->out_len);
+}
+
+/* What peer was last sent for id. O(1). */
+static const ArAttrs *out_get(const ArPeer *peer, uint32_t id)
+{
+    const ArAttrs *v = idmap_get(&peer->out, id);
+    if (!peer->attached)
+        return v;
+    return v ? ov_unbox(v) : group_value(peer->group, peer, id);
+}
+
+/* True when route r's export to member p may differ from the group's: it came from p, from p's
+ * speaker over another session, or (export_resource policies) from another instance of p's
+ * resource. O(1). */
+static inline bool route_related(const ArSpeaker *sp, const ArRoute *r, const ArPeer *p)
+{
+    if (r->peer == PEER_LOCAL)
+        return false;
+    if (r->peer == p->index)
+        return true;
+    const ArSpeaker *src = bgp_peer(sp, r->peer)->remote;
+    return src == p->remote ||
+           (sp->policy->export_resource && src->resource && src->resource == p->remote->resource);
+}
+
+/* Export of route r (the best for id) to peer: nothing back to the peer it came from (split
+ * horizon, every policy's first rule), else the policy's. */
+static inline const ArAttrs *export_to(ArSpeaker *sp, ArPeer *peer, uint32_t id, const ArRoute *r)
+{
+    if (r->peer == peer->index)
+        return NULL;
+    const char *why = NULL;
+    return sp->policy->export(sp, peer, pfxtab_key(&sp->sim->pfx, id), r, &why);
+}
+
+/* The group peer belongs to, created on first use. O(groups of the speaker). */
+static ArUpdGroup *group_of(ArSpeaker *sp, ArPeer *peer)
+{
+    const ArSpeaker *only = sp->route_maps ? peer->remote : NULL;
+    for (guint i = 0; i < sp->groups->len; i++) {
+        ArUpdGroup *g = g_ptr_array_index(sp->groups, i);
+        if (g->kind == peer->remote->kind && g->local_ip == peer->local_ip && g->ibgp == peer->session->ibgp &&
+            g->only == only)
+            return g;
+    }
+    ArUpdGroup *g = g_new0(ArUpdGroup, 1);
+    idmap_init(&g->out);
+    g->members = g_ptr_array_new();
+    g->kind = peer->remote->kind;
+    g->local_ip = peer->local_ip;
+    g->ibgp = peer->session->ibgp;
+    g->only = only;
+    g_ptr_array_add(sp->groups, g);
+    return g;
+}
+
+/* Calls fn(ctx, id) for every id of every page either map has written. O(pages x 4,096). */
+static void pages_each(const ArIdMap *a, const ArIdMap *b, void (*fn)(void *ctx, uint32_t id), void *ctx)
+{
+    guint n = MAX(a->n_pages, b->n_pages);
+    for (guint pg = 0; pg < n; pg++) {
+        if (!(pg < a->n_pages && a->pages[pg]) && !(pg < b->n_pages && b->pages[pg]))
+            continue;
+        for (uint32_t j = 0; j < RIB_PAGE_IDS; j++)
+            fn(ctx, (pg << RIB_PAGE_BITS) | j);
+    }
+}
+
+/* Detach: the member's full Adj-RIB-Out, written from the group's value and its overrides. */
+typedef struct DetachCtx {
+    ArPeer *peer;          /* the member leaving */
+    ArIdMap full;          /* its Adj-RIB-Out being built */
+} DetachCtx;
+
+static void detach_one(void *ctx, uint32_t id)
+{
+    DetachCtx *c = ctx;
+    const ArAttrs *v = out_get(c->peer, id);
+    if (v)
+        idmap_set(&c->full, id, (gpointer)v);
+}
+
+/* Takes peer out of its group; keep: write its Adj-RIB-Out out in full (else it is emptied, as at
+ * a session down). O(table) with keep, O(1) without. */
+static void group_detach(ArPeer *peer, bool keep)
+{
+    if (!peer->attached)
+        return;
+    ArUpdGroup *g = peer->group;
+    if (keep) {
+        peer->out_len = bgp_out_size(peer);
+        DetachCtx c = { .peer = peer };
+        idmap_init(&c.full);
+        pages_each(&g->out, &peer->out, detach_one, &c);
+        idmap_clear(&peer->out);
+        peer->out = c.full;
+    } else {
+        idmap_clear(&peer->out);
+        peer->out_len = 0;
+    }
+    /* Swap-remove from the member list. */
+    guint last = g->members->len - 1;
+    ArPeer *moved = g_ptr_array_index(g->members, last);
+    g_ptr_array_index(g->members, peer->group_pos) = moved;
+    moved->group_pos = peer->group_pos;
+    g_ptr_array_set_size(g->members, last);
+    peer->attached = false;
+    if (!g->members->len) {
+        idmap_clear(&g->out); /* nobody follows it: the next member brings its own table */
+        src_clear(g);
+    }
+}
+
+static void attach_one(void *ctx, uint32_t id)
+{
+    ArPeer *peer = ctx;
+    const ArAttrs *own = idmap_get(&peer->out, id), *gv = group_value(peer->group, peer, id);
+    if (own == gv) {
+        if (own)
+            idmap_set(&peer->out, id, NULL);
+    } else if (!own) {
+        idmap_set(&peer->out, id, (gpointer)OUT_NONE);
+    }
+}
+
+/* Puts a detached, Established peer in its group: what it was sent becomes overrides of the
+ * group's value where they differ (or the group's value, when it has no other member).
+ * O(table). */
+static void group_attach(ArSpeaker *sp, ArPeer *peer)
+{
+    g_assert(!peer->attached && peer->session->state == SESS_ESTABLISHED);
+    if (!peer->group)
+        peer->group = group_of(sp, peer);
+    ArUpdGroup *g = peer->group;
+    if (!g->members->len) {
+        idmap_clear(&g->out);
+        src_clear(g);
+        g->out = peer->out;
+        idmap_init(&peer->out);
+        peer->out_len = 0;
+    } else {
+        pages_each(&g->out, &peer->out, attach_one, peer);
+        peer->out_len -= (int64_t)idmap_size(&g->out);
+    }
+    peer->attached = true;
+    peer->group_pos = g->members->len;
+    g_ptr_array_add(g->members, peer);
+}
+
 /* ---- sending ------------------------------------------------------------------------------- */
 
 static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *wd, uint32_t nwd,
@@ -329,20 +590,92 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
     sim->pending++;
 }
 
-/* Brings peer's Adj-RIB-Out up to date for the given prefix ids and sends the difference, one
- * UPDATE per distinct attribute set, in order of first appearance. O(ids) array accesses, and one
- * hash per distinct attribute set. best, when not NULL, holds each id's best route (NULL for none),
- * looked up once by the caller for all peers; otherwise the ids are looked up here. */
+/* Sends peer the changes (ids[i], now[i]), i < n (now NULL: a withdrawal): one UPDATE of the
+ * withdrawals, then one per distinct attribute set in order of first appearance, each listing its
+ * prefixes in the given order. O(n), one hash per change of attribute set past the first 8. */
+static bool send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const ArAttrs *const *now, guint n)
+{
+    if (!n)
+        return false;
+    g_autofree uint32_t *slot = g_new(uint32_t, n);
+    g_autoptr(GPtrArray) uniq = g_ptr_array_new();  /* distinct sets, first-seen order */
+    g_autoptr(GHashTable) index = NULL;             /* set -> slot + 1, past 8 distinct sets */
+    guint nwd = 0;
+    const ArAttrs *last = NULL;
+    uint32_t last_slot = 0;
+    for (guint i = 0; i < n; i++) {
+        const ArAttrs *a = now[i];
+        if (!a) {
+            slot[i] = UINT32_MAX;
+            nwd++;
+            continue;
+        }
+        if (a != last) {
+            guint s = uniq->len;
+            if (index) {
+                s = GPOINTER_TO_UINT(g_hash_table_lookup(index, a));
+                s = s ? s - 1 : uniq->len;
+            } else {
+                for (guint k = 0; k < uniq->len; k++)
+                    if (g_ptr_array_index(uniq, k) == a) {
+                        s = k;
+                        break;
+                    }
+            }
+            if (s == uniq->len) {
+                g_ptr_array_add(uniq, (gpointer)a);
+                if (index) {
+                    g_hash_table_insert(index, (gpointer)a, GUINT_TO_POINTER(s + 1));
+                } else if (uniq->len > 8) {
+                    index = g_hash_table_new(g_direct_hash, g_direct_equal);
+                    for (guint k = 0; k < uniq->len; k++)
+                        g_hash_table_insert(index, g_ptr_array_index(uniq, k), GUINT_TO_POINTER(k + 1));
+                }
+            }
+            last = a;
+            last_slot = s;
+        }
+        slot[i] = last_slot;
+    }
+    /* Counting sort by slot, stable: withdrawals first, then each set's prefixes. */
+    g_autofree uint32_t *start = g_new0(uint32_t, uniq->len + 1);
+    for (guint i = 0; i < n; i++)
+        if (slot[i] != UINT32_MAX)
+            start[slot[i] + 1]++;
+    start[0] = nwd;
+    for (guint k = 1; k <= uniq->len; k++)
+        start[k] += start[k - 1];
+    g_autofree uint32_t *sorted = g_new(uint32_t, n);
+    guint w = 0;
+    for (guint i = 0; i < n; i++) {
+        if (slot[i] == UINT32_MAX)
+            sorted[w++] = ids[i];
+        else
+            sorted[start[slot[i]]++] = ids[i];
+    }
+    ArSession *s = peer->session;
+    uint8_t to = (uint8_t)(1 - peer->side);
+    if (nwd)
+        send_msg(sim, s, to, NULL, sorted, nwd, NULL, 0);
+    for (guint k = 0, from = nwd; k < uniq->len; k++) {
+        /* after the scatter, start[k] is the end of slot k */
+        send_msg(sim, s, to, g_ptr_array_index(uniq, k), NULL, 0, sorted + from, start[k] - from);
+        from = start[k];
+    }
+    return true;
+}
+
+/* Brings a detached peer's Adj-RIB-Out up to date for the given prefix ids and sends the
+ * difference (send_changes). O(ids) array accesses. best, when not NULL, holds each id's best
+ * route (NULL for none), looked up once by the caller for all peers; otherwise the ids are looked
+ * up here. */
 static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *const *best, guint nids)
 {
+    g_assert(!peer->attached);
     ArSim *sim = sp->sim;
-    g_autoptr(GArray) wd = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    g_autoptr(GPtrArray) order = g_ptr_array_new();       /* attrs in first-seen order */
-    g_autoptr(GHashTable) groups = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                                          (GDestroyNotify)g_array_unref);
-    /* The last group used: consecutive prefixes mostly share their attributes. */
-    const ArAttrs *last = NULL;
-    GArray *last_g = NULL;
+    g_autofree uint32_t *cid = g_new(uint32_t, MAX(nids, 1));
+    g_autofree const ArAttrs **cnow = g_new(const ArAttrs *, MAX(nids, 1));
+    guint n = 0;
     for (guint i = 0; i < nids; i++) {
         uint32_t id = ids[i];
         if (i + 8 < nids)
@@ -353,40 +686,125 @@ static bool peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute 
         } else {
             if (i + 8 < nids)
                 rib_prefetch(&sp->rib, ids[i + 8]);
-            ArRibNet *n = rib_net(&sp->rib, id);
-            b = n ? n->best : NULL;
+            ArRibNet *net = rib_net(&sp->rib, id);
+            b = net ? net->best : NULL;
         }
-        const char *why = NULL;
-        const ArAttrs *now = b ? sp->policy->export(sp, peer, pfxtab_key(&sim->pfx, id), b, &why) : NULL;
+        const ArAttrs *now = b ? export_to(sp, peer, id, b) : NULL;
         const ArAttrs *before = idmap_get(&peer->out, id);
         if (now == before)
             continue;
         idmap_set(&peer->out, id, (gpointer)now);
-        if (!now) {
-            g_array_append_val(wd, id);
-            continue;
-        }
-        if (now != last) {
-            last_g = g_hash_table_lookup(groups, now);
-            if (!last_g) {
-                last_g = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-                g_hash_table_insert(groups, (gpointer)now, last_g);
-                g_ptr_array_add(order, (gpointer)now);
+        peer->out_len += (now != NULL) - (before != NULL);
+        cid[n] = id;
+        cnow[n++] = now;
+    }
+    return send_changes(sim, peer, cid, cnow, n);
+}
+
+/* A flush's export for the attached members of group g: each id's value computed once (with the
+ * first member the route is not related to) and once more per related member; the group's value
+ * and the members' overrides updated; the group's changes in g->chg, each member's differences in
+ * its dev. Sends nothing (group_send does, in peer order). O(ids x members) array accesses,
+ * O(ids + related) exports. */
+static void group_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *best, guint nids)
+{
+    guint k = g->members->len;
+    ArPeer **mem = (ArPeer **)g->members->pdata;
+    g_autofree const ArAttrs **now = g_new(const ArAttrs *, k);
+    g_autofree guint *ndev = g_new0(guint, k);
+    /* Room for a change at every id: the loop below writes without growing. The members'
+     * differences are few (their own routes): their lists grow by doubling. All are freed once
+     * the flush has sent them. */
+    g_assert(!g->chg);
+    g->chg = g_array_sized_new(FALSE, FALSE, sizeof(GroupChg), nids);
+    GroupChg *chg = (GroupChg *)(void *)g->chg->data;
+    guint nchg = 0;
+    for (guint m = 0; m < k; m++)
+        mem[m]->dev = g_array_sized_new(FALSE, FALSE, sizeof(MemberDev), 16);
+    for (guint i = 0; i < nids; i++) {
+        uint32_t id = ids[i];
+        if (i + 8 < nids)
+            idmap_prefetch(&g->out, ids[i + 8]);
+        const ArRoute *b = best[i];
+        const ArAttrs *gb = idmap_get(&g->out, id), *gn = NULL;
+        uint16_t sb = src_get(g, id), sn = b ? b->peer : PEER_LOCAL;
+        if (b) {
+            bool have = false;
+            for (guint m = 0; m < k; m++) {
+                if (route_related(sp, b, mem[m])) {
+                    now[m] = export_to(sp, mem[m], id, b);
+                } else {
+                    if (!have) {
+                        gn = export_to(sp, mem[m], id, b);
+                        have = true;
+                    }
+                    now[m] = gn;
+                }
             }
-            last = now;
+            if (!have)
+                gn = now[0]; /* every member related: any value serves as the reference */
+        } else {
+            for (guint m = 0; m < k; m++)
+                now[m] = NULL;
         }
-        g_array_append_val(last_g, id);
+        for (guint m = 0; m < k; m++) {
+            ArPeer *p = mem[m];
+            const ArAttrs *ov = idmap_get(&p->out, id);
+            if (!ov && now[m] == gn && p->index != sb && p->index != sn)
+                continue; /* follows the group, before and now */
+            const ArAttrs *before = ov ? ov_unbox(ov) : gb && sb == p->index ? NULL : gb;
+            const ArAttrs *dflt = gn && sn == p->index ? NULL : gn; /* its value without an override */
+            if (before != gb || now[m] != gn) {
+                if (ndev[m] == p->dev->len)
+                    g_array_set_size(p->dev, MAX(16u, 2 * ndev[m]));
+                g_array_index(p->dev, MemberDev, ndev[m]++) = (MemberDev){ i, before, now[m] };
+            }
+            if (ov || now[m] != dflt)
+                idmap_set(&p->out, id, now[m] == dflt ? NULL : (gpointer)ov_box(now[m]));
+            /* out_len of a member: its size less the group's. */
+            p->out_len += ((now[m] != NULL) - (gn != NULL)) - ((before != NULL) - (gb != NULL));
+        }
+        if (gn != gb) {
+            chg[nchg++] = (GroupChg){ i, gn };
+            idmap_set(&g->out, id, (gpointer)gn);
+        }
+        if (sn != sb)
+            src_set(g, id, sn);
     }
-    ArSession *s = peer->session;
-    uint8_t to = (uint8_t)(1 - peer->side);
-    if (wd->len)
-        send_msg(sim, s, to, NULL, (uint32_t *)(void *)wd->data, wd->len, NULL, 0);
-    for (guint i = 0; i < order->len; i++) {
-        const ArAttrs *a = g_ptr_array_index(order, i);
-        GArray *g = g_hash_table_lookup(groups, a);
-        send_msg(sim, s, to, a, NULL, 0, (uint32_t *)(void *)g->data, g->len);
+    g_array_set_size(g->chg, nchg);
+    for (guint m = 0; m < k; m++)
+        g_array_set_size(mem[m]->dev, ndev[m]);
+}
+
+/* Sends an attached member what group_sync found for it: the group's changes, except where it
+ * differs. O(changes + its differences). */
+static bool group_send(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids)
+{
+    const ArUpdGroup *g = peer->group;
+    const GroupChg *gc = (const GroupChg *)(const void *)g->chg->data;
+    const MemberDev *dv = (const MemberDev *)(const void *)peer->dev->data;
+    guint ng = g->chg->len, nd = peer->dev->len;
+    g_autofree uint32_t *cid = g_new(uint32_t, MAX(ng + nd, 1));
+    g_autofree const ArAttrs **cnow = g_new(const ArAttrs *, MAX(ng + nd, 1));
+    guint n = 0;
+    for (guint a = 0, d = 0; a < ng || d < nd;) {
+        if (d < nd && (a >= ng || dv[d].i <= gc[a].i)) {
+            if (dv[d].before != dv[d].now) {
+                cid[n] = ids[dv[d].i];
+                cnow[n++] = dv[d].now;
+            }
+            if (a < ng && gc[a].i == dv[d].i)
+                a++;
+            d++;
+        } else {
+            cid[n] = ids[gc[a].i];
+            cnow[n++] = gc[a].now;
+            a++;
+        }
     }
-    return wd->len || order->len;
+    g_array_free(peer->dev, TRUE);
+    peer->dev = NULL;
+    return send_changes(sp->sim, peer, cid, cnow, n);
 }
 
 /* The speaker's MinRouteAdvertisementInterval: its own setting, else the run's. */
@@ -472,10 +890,28 @@ static void on_flush(ArEvent *ev, void *ctx)
         ArRibNet *n = rib_net(&sp->rib, kv[i]);
         best[i] = n ? n->best : NULL;
     }
+    /* Update groups compute first; then every peer is sent its UPDATEs in peer order. With an
+     * MRAI, peers are held apart from each other: the groups are left. */
+    bool mrai = speaker_mrai(sp) != 0;
+    for (guint i = 0; i < sp->groups->len; i++) {
+        ArUpdGroup *g = g_ptr_array_index(sp->groups, i);
+        while (mrai && g->members->len)
+            group_detach(g_ptr_array_index(g->members, 0), true);
+        if (g->members->len)
+            group_sync(sp, g, kv, best, nk);
+    }
     for (guint i = 0; i < sp->peers->len; i++) {
         ArPeer *peer = bgp_peer(sp, (uint16_t)i);
-        if (peer->session->state == SESS_ESTABLISHED)
+        if (peer->attached)
+            group_send(sp, peer, kv);
+        else if (peer->session->state == SESS_ESTABLISHED)
             peer_send(sp, peer, kv, best, nk);
+    }
+    for (guint i = 0; i < sp->groups->len; i++) {
+        ArUpdGroup *g = g_ptr_array_index(sp->groups, i);
+        if (g->chg)
+            g_array_free(g->chg, TRUE);
+        g->chg = NULL;
     }
 }
 
@@ -517,11 +953,15 @@ static void on_session_up(ArEvent *ev, void *ctx)
     for (int side = 0; side < 2; side++) {
         ArSpeaker *sp = s->sp[side];
         ArPeer *peer = bgp_peer(sp, s->peer[side]);
+        g_assert(!peer->attached);
         idmap_clear(&peer->out);
+        peer->out_len = 0;
         peer_drop_held(sim, peer);
         g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib);
         if (peer_sync(sp, peer, (uint32_t *)(void *)ids->data, NULL, ids->len) && speaker_mrai(sp))
             peer->next_send = sim->now + speaker_mrai(sp);
+        if (!speaker_mrai(sp))
+            group_attach(sp, peer);
     }
 }
 
@@ -532,7 +972,9 @@ static void peer_flush_routes(ArSpeaker *sp, ArPeer *peer)
     for (guint i = 0; i < ids->len && peer->routes_in; i++)
         rib_update(sp, g_array_index(ids, uint32_t, i), peer->index, NULL, 0);
     g_assert(peer->routes_in == 0);
+    group_detach(peer, false);
     idmap_clear(&peer->out);
+    peer->out_len = 0;
 }
 
 void bgp_session_down(ArSim *sim, ArSession *s, const char *reason)
