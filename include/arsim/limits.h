@@ -12,7 +12,7 @@
 #define AR_US_MS(ms) ((unsigned long long)(ms) * 1000ull)          /* milliseconds to microseconds */
 
 /* ---- Azure's ASNs and communities ---- */
-#define AR_ASN_ROUTE_SERVER 65515u     /* Route Server's fixed ASN, also the gateways' default (TS) */
+#define AR_ASN_ROUTE_SERVER 65515      /* Route Server's fixed ASN, also the gateways' default (TS) */
 #define AR_ASN_MSEE 12076u             /* Microsoft's ASN on ExpressRoute circuits (FAQ) */
 #define AR_ASN_AZURE_PUBLIC_1 8074u    /* public ASNs of Azure that no customer may use (FAQ) */
 #define AR_ASN_AZURE_PUBLIC_2 8075u
@@ -25,16 +25,16 @@
 
 /* ---- Azure's limits (LIM) ---- */
 #define AR_RS_MAX_PEERS 8              /* BGP peers (NVAs) per Route Server */
-#define AR_RS_ROUTE_LIMIT 1000u        /* routes a Route Server accepts from one NVA: routeLimitPerPeer's default */
+#define AR_RS_ROUTE_LIMIT 1000         /* routes a Route Server accepts from one NVA: routeLimitPerPeer's default */
 #define AR_ER_STANDARD_LIMIT 4000u     /* prefixes from on-premises over a Standard circuit */
 #define AR_ER_PREMIUM_LIMIT 10000u     /* same, Premium circuit */
 #define AR_VPN_SITE_LIMIT 4000u        /* prefixes a VPN gateway accepts from one BGP site */
 
 /* ---- the format's bounds (arsim's own) ---- */
-#define AR_RS_ROUTE_LIMIT_MAX 10000000u /* largest routeLimitPerPeer a what-if run may set */
+#define AR_RS_ROUTE_LIMIT_MAX 10000000  /* largest routeLimitPerPeer a what-if run may set */
 #define AR_NAME_MAX_LEN 80             /* bytes of an object name */
 #define AR_PREPEND_MAX 10              /* a policy's set.prepend: 1..10 */
-#define AR_MAX_MEMORY_MIB_MAX 4194304u /* settings.maxMemoryMiB: 1..4 TiB */
+#define AR_MAX_MEMORY_MIB_MAX 4194304  /* settings.maxMemoryMiB: 1..4 TiB */
 #define AR_TIME_MAX_S (365ull * 24 * 3600) /* durations: at most a year of simulated time */
 #define AR_HOLD_TIME_MIN_S 3           /* a hold time is 0 or at least 3 s (RFC 4271 4.2) */
 
@@ -47,7 +47,7 @@
 #define AR_RETRY_AFTER_LIMIT_S 60      /* settings.retryAfterLimit: idle after a route-limit drop */
 #define AR_GATEWAY_DOWNTIME_S 600      /* settings.gatewayDowntime: gateways down on RS create/delete (FAQ) */
 #define AR_MAX_TIME_S 3600             /* settings.maxTime: stop when still changing this long after the last event */
-#define AR_MAX_MEMORY_MIB 16384u       /* settings.maxMemoryMiB: refuse scenarios estimated to need more */
+#define AR_MAX_MEMORY_MIB 16384        /* settings.maxMemoryMiB: refuse scenarios estimated to need more */
 #define AR_MAINTENANCE_S 300           /* an event's maintenance duration */
 
 #endif

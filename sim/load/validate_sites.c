@@ -1,0 +1,152 @@
+/* validate_sites.c - the "sites" section: on-premises networks and their connections. */
+#include "validator.h"
+#include "arsim/rib.h"
+
+#include <string.h>
+
+/* ---- sites ------------------------------------------------------------------------------- */
+
+
+
+static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, ArSite *st)
+{
+    Src sr;
+    if (!vd_check_object(c, el, ptr, fmt_conn_keys, CN_N, &sr))
+        return;
+    ArConnection cn = { .kind = CONN_NVA, .target = AR_NO_INDEX, .sku = SKU_STANDARD,
+                        .circuit_of = (int)st->connections->len };
+    int kinds = 0, kind = -1;
+    for (const cJSON *ch = el->child; ch; ch = ch->next) {
+        int k = vd_spec_find(fmt_conn_keys, CN_N, ch->string);
+        if (k < CN_NVA || k > CN_VPN || k == kind) /* the same key twice is a duplicate key */
+            continue;
+        if (++kinds == 1)
+            kind = k;
+        else
+            vd_report(c, DIAG_ERROR, ch, TRUE, PK(c, ptr, ch->string),
+                   "\"%s\" cannot be combined with \"%s\": a connection has exactly one target", ch->string,
+                   fmt_conn_keys[kind].key);
+    }
+    if (kinds == 0) {
+        ERR(c, el, ptr, "a connection needs exactly one of \"nva\", \"expressRouteGateway\" or \"vpnGateway\"");
+        return;
+    }
+    /* Attribute keys of another kind of connection; not judged when the kind itself is unclear. */
+    static const struct { int key, kind; } owner[] = { { CN_SKU, CN_ER }, { CN_BGP, CN_VPN }, { CN_CIRCUIT, CN_ER } };
+    for (size_t i = 0; i < G_N_ELEMENTS(owner) && kinds == 1; i++) {
+        if ((sr.present & (1u << owner[i].key)) && kind != owner[i].kind) {
+            const cJSON *kn = cJSON_GetObjectItemCaseSensitive(el, fmt_conn_keys[owner[i].key].key);
+            vd_report(c, DIAG_ERROR, kn, TRUE, PK(c, ptr, fmt_conn_keys[owner[i].key].key),
+                   "\"%s\" belongs to \"%s\" connections only", fmt_conn_keys[owner[i].key].key,
+                   fmt_conn_keys[owner[i].kind].key);
+        }
+    }
+    const cJSON *tnode = sr.f[kind];
+    const char *tptr = PK(c, ptr, fmt_conn_keys[kind].key);
+    cn.kind = kind == CN_NVA ? CONN_NVA : kind == CN_ER ? CONN_EXPRESSROUTE : CONN_VPN;
+    if (kind == CN_NVA) {
+        cn.target = vd_resolve_node(c, tnode, tptr, K_NVA);
+    } else {
+        cn.target = vd_resolve_node(c, tnode, tptr, K_GW);
+        if (cn.target >= 0) {
+            const Src *gs = &g_array_index(c->src[K_GW], Src, cn.target);
+            const ArGateway *g = g_ptr_array_index(c->s->gateways, cn.target);
+            ArGatewayType want = kind == CN_ER ? GW_EXPRESSROUTE : GW_VPN;
+            if (gs->gw_type_known && g->type != want) {
+                ERR(c, tnode, tptr, "gateway '%s' is of type %s; \"%s\" needs a gateway of type %s", g->name,
+                    fmt_gw_keys[GW_TYPE].words[g->type], fmt_conn_keys[kind].key, fmt_gw_keys[GW_TYPE].words[want]);
+                cn.target = AR_NO_INDEX;
+            }
+        }
+    }
+    if (cn.target >= 0) {
+        guint64 key = ((guint64)(guint32)site << 32) | ((guint64)(kind != CN_NVA) << 31) | (guint32)cn.target;
+        const char *first = g_hash_table_lookup(c->site_conns, &key);
+        if (first) {
+            ERR(c, tnode, tptr, "site '%s' already connects to '%s' (%s)", st->name, tnode->valuestring, first);
+        } else {
+            guint64 *k = g_new(guint64, 1);
+            *k = key;
+            g_hash_table_insert(c->site_conns, k, (gpointer)ptr);
+        }
+    }
+    if (kind == CN_ER && sr.f[CN_SKU]) {
+        int sku = vd_get_word(c, sr.f[CN_SKU], PK(c, ptr, "circuitSku"), "circuitSku", &fmt_conn_keys[CN_SKU]);
+        if (sku >= 0)
+            cn.sku = (ArCircuitSku)sku;
+    }
+    if (kind == CN_VPN)
+        cn.bgp = vd_get_bool(sr.f[CN_BGP], FALSE);
+    if (kind == CN_ER && sr.f[CN_CIRCUIT]) {
+        cn.circuit = g_strdup(vd_check_name(c, sr.f[CN_CIRCUIT], PK(c, ptr, "circuit")) ? sr.f[CN_CIRCUIT]->valuestring : "");
+        /* Connections of this site naming the same circuit share it (one MSEE, several gateways). */
+        for (guint k = 0; k < st->connections->len; k++) {
+            const ArConnection *o = &g_array_index(st->connections, ArConnection, k);
+            if (o->kind == CONN_EXPRESSROUTE && o->circuit && strcmp(o->circuit, cn.circuit) == 0 && o->circuit_of == (int)k) {
+                cn.circuit_of = (int)k;
+                if (o->sku != cn.sku && sr.f[CN_SKU])
+                    ERR(c, sr.f[CN_SKU], PK(c, ptr, "circuitSku"), "circuit '%s' is already %s (an earlier connection says so)",
+                        cn.circuit, fmt_conn_keys[CN_SKU].words[o->sku]);
+                cn.sku = o->sku;
+                break;
+            }
+        }
+    }
+    g_array_append_val(st->connections, cn);
+}
+
+void vd_sites(Ctx *c, const cJSON *arr)
+{
+    g_autoptr(GHashTable) seen = g_hash_table_new(rib_key_hash, g_direct_equal); /* prefix key packed in the pointer */
+    int at = 0;
+    for (const cJSON *el = arr->child; el; el = el->next, at++) {
+        const char *ptr = PI(c, "/sites", at);
+        Src sr;
+        if (!vd_check_object(c, el, ptr, fmt_site_keys, ST_N, &sr))
+            continue;
+        const char *name = vd_check_name(c, sr.f[ST_NAME], PK(c, ptr, "name"));
+        int idx = (int)c->s->sites->len;
+        ArSite *st = scn_add_site(c->s, name ? name : "");
+        vd_add_src(c, K_SITE, &sr, at);
+        vd_register_node(c, name, sr.f[ST_NAME], PK(c, ptr, "name"), K_SITE, idx);
+
+        if (sr.f[ST_ASN])
+            vd_get_wide_asn(c, sr.f[ST_ASN], PK(c, ptr, "asn"), FALSE, &st->asn);
+        if (sr.f[ST_IP])
+            vd_get_ip(c, sr.f[ST_IP], PK(c, ptr, "bgpPeeringAddress"), &st->ip);
+        if (sr.f[ST_PREFIXES]) {
+            g_hash_table_remove_all(seen);
+            const char *base = PK(c, ptr, "addressPrefixes");
+            int j = 0;
+            for (const cJSON *it = sr.f[ST_PREFIXES]->child; it; it = it->next, j++) {
+                ArPrefix p;
+                const char *pptr = PI(c, base, j);
+                if (!vd_get_prefix(c, it, pptr, &p))
+                    continue;
+                gpointer key = rib_key_ptr(pfx_key(p));
+                const char *first = g_hash_table_lookup(seen, key);
+                char b[PFX_STRLEN];
+                if (first) {
+                    ERR(c, it, pptr, "%s is already listed at %s", pfx_format(p, b), first);
+                    continue;
+                }
+                g_hash_table_insert(seen, key, (gpointer)pptr);
+                g_array_append_val(st->prefixes, p);
+            }
+        }
+        if (sr.f[ST_CONNS]) {
+            const char *base = PK(c, ptr, "connections");
+            int j = 0;
+            for (const cJSON *it = sr.f[ST_CONNS]->child; it; it = it->next, j++)
+                do_connection(c, it, PI(c, base, j), idx, st);
+        }
+        if (sr.f[ST_FROM])
+            st->table = vd_routes_from(c, sr.f[ST_FROM], PK(c, ptr, "routesFrom"));
+        if (sr.f[ST_POL])
+            vd_policies(c, sr.f[ST_POL], PK(c, ptr, "policies"), st->policies);
+        if (sr.f[ST_HOLD])
+            vd_get_hold_time(c, sr.f[ST_HOLD], PK(c, ptr, "holdTime"), &st->hold_time);
+        if (sr.f[ST_MRAI])
+            vd_get_time(c, sr.f[ST_MRAI], PK(c, ptr, "mrai"), &st->mrai);
+    }
+}
