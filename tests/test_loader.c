@@ -1,6 +1,9 @@
 /* test_loader.c - the scenario loader: positions, every validation rule, defaults, warnings, --set. */
+#include "arsim/format.h"
 #include "arsim/jsonpos.h"
 #include "arsim/loader.h"
+#include "arsim/rib.h"
+#include "arsim/timefmt.h"
 
 #include <string.h>
 
@@ -897,6 +900,410 @@ static void test_schema_and_doc_agree(void)
     cJSON_Delete(schema);
 }
 
+/* ---- the format table against the docs ------------------------------------------------------ */
+
+/* The table's entry for key of the object whose schema name is def. */
+static const ArFmtKey *fmt_key(const char *def, const char *key)
+{
+    size_t n;
+    const ArFmtObject *objs = fmt_objects(&n);
+    for (size_t i = 0; i < n; i++)
+        for (size_t k = 0; strcmp(objs[i].def, def) == 0 && k < objs[i].n; k++)
+            if (strcmp(objs[i].keys[k].key, key) == 0)
+                return &objs[i].keys[k];
+    g_assert_not_reached();
+    return NULL;
+}
+
+/* A duration as the docs write it (a number of seconds or a string with a unit) in microseconds. */
+static gboolean json_duration(const cJSON *v, uint64_t *us)
+{
+    if (cJSON_IsNumber(v))
+        return dur_from_seconds(v->valuedouble, UINT64_MAX / 2, us);
+    return cJSON_IsString(v) && dur_parse(v->valuestring, UINT64_MAX / 2, us);
+}
+
+/* True when JSON value v is the default dflt (JSON text) of a key of type t: equal durations for
+ * durations ("10m" is "600s"), equal JSON otherwise. */
+static gboolean same_default(const char *dflt, ArFmtType t, const cJSON *v)
+{
+    cJSON *want = cJSON_Parse(dflt);
+    g_assert_nonnull(want);
+    uint64_t a, b;
+    gboolean same = t == FMT_TIME ? json_duration(want, &a) && json_duration(v, &b) && a == b
+                                  : cJSON_Compare(want, v, TRUE);
+    cJSON_Delete(want);
+    return same;
+}
+
+/* The definition a "$ref" names. */
+static const cJSON *schema_ref(const cJSON *schema, const cJSON *node)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+    if (!cJSON_IsString(ref))
+        return NULL;
+    g_assert_true(g_str_has_prefix(ref->valuestring, "#/$defs/"));
+    const cJSON *def = cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(schema, "$defs"),
+                                                        ref->valuestring + strlen("#/$defs/"));
+    g_assert_nonnull(def);
+    return def;
+}
+
+/* What a property of the schema takes, as a word: "string", "integer", ..., "duration". */
+static const char *schema_kind(const cJSON *schema, const cJSON *node)
+{
+    const cJSON *ref = cJSON_GetObjectItemCaseSensitive(node, "$ref");
+    if (cJSON_IsString(ref))
+        return strcmp(ref->valuestring, "#/$defs/duration") == 0 ? "duration" : schema_kind(schema, schema_ref(schema, node));
+    const cJSON *e = cJSON_GetObjectItemCaseSensitive(node, "enum");
+    if (cJSON_IsArray(e))
+        return cJSON_IsString(e->child) ? "string" : "?";
+    const cJSON *t = cJSON_GetObjectItemCaseSensitive(node, "type");
+    if (cJSON_IsString(t))
+        return t->valuestring;
+    if (cJSON_IsString(cJSON_GetObjectItemCaseSensitive(node, "const")))
+        return "string";
+    const char *alts[] = { "oneOf", "anyOf", "allOf" };
+    for (size_t i = 0; i < G_N_ELEMENTS(alts); i++) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(node, alts[i]);
+        if (cJSON_IsArray(a) && a->child)
+            return schema_kind(schema, a->child);
+    }
+    return "?";
+}
+
+/* A property's own keyword, or its definition's when it has none ("$ref" to one). */
+static const cJSON *schema_word(const cJSON *schema, const cJSON *prop, const char *word)
+{
+    const cJSON *v = cJSON_GetObjectItemCaseSensitive(prop, word);
+    const cJSON *def = v ? NULL : schema_ref(schema, prop);
+    return v ? v : def ? schema_word(schema, def, word) : NULL;
+}
+
+/* The properties of an object schema, those of its oneOf/allOf branches too: key -> property. */
+static void schema_props(const cJSON *node, GHashTable *out)
+{
+    const cJSON *props = cJSON_GetObjectItemCaseSensitive(node, "properties");
+    for (const cJSON *p = cJSON_IsObject(props) ? props->child : NULL; p; p = p->next)
+        if (!g_hash_table_contains(out, p->string))
+            g_hash_table_insert(out, p->string, (gpointer)p);
+    const char *alts[] = { "oneOf", "allOf" };
+    for (size_t i = 0; i < G_N_ELEMENTS(alts); i++) {
+        const cJSON *a = cJSON_GetObjectItemCaseSensitive(node, alts[i]);
+        for (const cJSON *b = cJSON_IsArray(a) ? a->child : NULL; b; b = b->next)
+            schema_props(b, out);
+    }
+}
+
+#define FMT_FAIL(...) (g_printerr(__VA_ARGS__), g_printerr("\n"), fails++)
+
+/* One object of the table against its schema definition: the same keys, required ones, types,
+ * defaults, words and bounds. Returns the number of differences (each printed). */
+static int schema_object_agrees(const cJSON *schema, const ArFmtObject *o)
+{
+    int fails = 0;
+    const cJSON *node = o->def[0] ? cJSON_GetObjectItemCaseSensitive(cJSON_GetObjectItemCaseSensitive(schema, "$defs"), o->def)
+                                  : schema;
+    if (!node)
+        return FMT_FAIL("schema: no $defs/%s for the table's object", o->def);
+    g_autoptr(GHashTable) props = g_hash_table_new(g_str_hash, g_str_equal);
+    schema_props(node, props);
+    const cJSON *req = cJSON_GetObjectItemCaseSensitive(node, "required");
+    for (size_t k = 0; k < o->n; k++) {
+        const ArFmtKey *key = &o->keys[k];
+        const cJSON *p = g_hash_table_lookup(props, key->key);
+        if (!p) {
+            FMT_FAIL("schema $defs/%s: no property \"%s\"", o->def, key->key);
+            continue;
+        }
+        g_hash_table_remove(props, key->key);
+        gboolean required = FALSE;
+        for (const cJSON *r = cJSON_IsArray(req) ? req->child : NULL; r; r = r->next)
+            required |= strcmp(r->valuestring, key->key) == 0;
+        if (required != key->required)
+            FMT_FAIL("schema $defs/%s/%s: required is %d, the table says %d", o->def, key->key, required, key->required);
+        static const char *const kinds[] = { "string", "boolean", "integer", "array", "object", "duration", NULL };
+        const char *kind = schema_kind(schema, p);
+        if (kinds[key->type] && strcmp(kind, kinds[key->type]) != 0)
+            FMT_FAIL("schema $defs/%s/%s: takes %s, the table says %s", o->def, key->key, kind, kinds[key->type]);
+        const cJSON *d = cJSON_GetObjectItemCaseSensitive(p, "default");
+        if (key->dflt && (!d || !same_default(key->dflt, key->type, d)))
+            FMT_FAIL("schema $defs/%s/%s: default is not %s", o->def, key->key, key->dflt);
+        if (!key->dflt && d)
+            FMT_FAIL("schema $defs/%s/%s: has a default the table does not have", o->def, key->key);
+        const cJSON *words = schema_word(schema, p, "enum");
+        int nw = cJSON_GetArraySize(words);
+        for (int w = 0; w < MAX(nw, key->n_words); w++) {
+            const cJSON *sw = cJSON_GetArrayItem(words, w);
+            if (w >= nw || w >= key->n_words || !cJSON_IsString(sw) || strcmp(sw->valuestring, key->words[w]) != 0) {
+                FMT_FAIL("schema $defs/%s/%s: enum differs from the table's words", o->def, key->key);
+                break;
+            }
+        }
+        if (key->type == FMT_ANY)
+            continue;
+        const cJSON *lo = schema_word(schema, p, "minimum"), *hi = schema_word(schema, p, "maximum");
+        if (key->min < key->max) {
+            if (!cJSON_IsNumber(lo) || !cJSON_IsNumber(hi) || lo->valuedouble != key->min || hi->valuedouble != key->max)
+                FMT_FAIL("schema $defs/%s/%s: bounds are not %.0f..%.0f", o->def, key->key, key->min, key->max);
+        } else if (cJSON_GetObjectItemCaseSensitive(p, "minimum") || cJSON_GetObjectItemCaseSensitive(p, "maximum")) {
+            FMT_FAIL("schema $defs/%s/%s: has bounds the table does not have", o->def, key->key);
+        }
+    }
+    GHashTableIter it;
+    gpointer extra;
+    g_hash_table_iter_init(&it, props);
+    while (g_hash_table_iter_next(&it, &extra, NULL))
+        FMT_FAIL("schema $defs/%s: property \"%s\" is not in the table", o->def, (const char *)extra);
+    return fails;
+}
+
+/* A table row of the doc under a heading, with the header of its table. */
+typedef struct DocRow {
+    char **head;  /* the header's cells, stripped */
+    char **cells; /* the row's cells, stripped */
+} DocRow;
+
+static void doc_row_clear(gpointer p)
+{
+    DocRow *r = p;
+    g_strfreev(r->cells);
+}
+
+/* The cells of a table line "| a | b |", stripped. */
+static char **doc_cells(const char *line)
+{
+    char **cells = g_strsplit(line + 1, "|", -1);
+    for (char **c = cells; *c; c++)
+        g_strstrip(*c);
+    return cells;
+}
+
+/* The rows of every table under the heading "## section" or "### section" whose first cell names
+ * `key`. Headers are kept in heads (freed by the caller). */
+static GArray *doc_rows(char **lines, const char *section, const char *key, GPtrArray *heads)
+{
+    GArray *rows = g_array_new(FALSE, FALSE, sizeof(DocRow));
+    g_array_set_clear_func(rows, doc_row_clear);
+    g_autofree char *h2 = g_strdup_printf("## %s", section), *h3 = g_strdup_printf("### %s", section);
+    g_autofree char *tick = g_strdup_printf("`%s`", key);
+    char **head = NULL;
+    gboolean in = FALSE;
+    for (char **l = lines; *l; l++) {
+        if ((*l)[0] == '#') {
+            in = strcmp(*l, h2) == 0 || strcmp(*l, h3) == 0;
+            continue;
+        }
+        if (!in || (*l)[0] != '|') {
+            head = NULL;
+            continue;
+        }
+        if (l[1] && g_str_has_prefix(l[1], "| ---")) {
+            head = doc_cells(*l);
+            g_ptr_array_add(heads, head);
+            l++;
+            continue;
+        }
+        char **cells = doc_cells(*l);
+        if (head && cells[0] && strstr(cells[0], tick)) {
+            DocRow r = { head, cells };
+            g_array_append_val(rows, r);
+        } else {
+            g_strfreev(cells);
+        }
+    }
+    return rows;
+}
+
+static int doc_column(char **head, const char *name)
+{
+    for (int i = 0; head[i]; i++)
+        if (strcmp(head[i], name) == 0)
+            return i;
+    return -1;
+}
+
+/* The row's cell under the header name, NULL when its table has no such column. */
+static const char *doc_cell(const DocRow *r, const char *name)
+{
+    int i = doc_column(r->head, name);
+    if (i < 0)
+        return NULL;
+    for (int j = 0; j <= i; j++)
+        if (!r->cells[j])
+            return NULL;
+    return r->cells[i];
+}
+
+/* x as the docs may write it: "10000000" or "10,000,000". */
+static gboolean doc_has_number(const char *text, double x)
+{
+    g_autofree char *plain = g_strdup_printf("%.0f", x);
+    GString *grouped = g_string_new(NULL);
+    size_t len = strlen(plain);
+    for (size_t i = 0; i < len; i++) {
+        if (i && (len - i) % 3 == 0)
+            g_string_append_c(grouped, ',');
+        g_string_append_c(grouped, plain[i]);
+    }
+    gboolean has = strstr(text, plain) || strstr(text, grouped->str);
+    g_string_free(grouped, TRUE);
+    return has;
+}
+
+/* A cell holds `dflt` (or an equal duration) between backticks. */
+static gboolean doc_has_default(const char *cell, const ArFmtKey *key)
+{
+    for (const char *p = strchr(cell, '`'); p; p = strchr(p, '`')) {
+        const char *end = strchr(p + 1, '`');
+        if (!end)
+            break;
+        g_autofree char *tok = g_strndup(p + 1, (gsize)(end - p - 1));
+        cJSON *v = cJSON_Parse(tok);
+        gboolean same = v && same_default(key->dflt, key->type, v);
+        cJSON_Delete(v);
+        if (same)
+            return TRUE;
+        p = end + 1;
+    }
+    return FALSE;
+}
+
+/* One object of the table against its rows in docs/scenario-format.md: every key has a row, and
+ * the row says whether it is required, its default and its bounds as the table does. */
+static int doc_object_agrees(char **lines, const ArFmtObject *o)
+{
+    int fails = 0;
+    if (!o->section)
+        return 0;
+    for (size_t k = 0; k < o->n; k++) {
+        const ArFmtKey *key = &o->keys[k];
+        g_autoptr(GPtrArray) heads = g_ptr_array_new_with_free_func((GDestroyNotify)g_strfreev);
+        g_autoptr(GArray) rows = doc_rows(lines, o->section, key->key, heads);
+        if (!rows->len) {
+            FMT_FAIL("docs/scenario-format.md, %s: no row for `%s`", o->section, key->key);
+            continue;
+        }
+        gboolean req_ok = FALSE, dflt_ok = !key->dflt, bounds_ok = !(key->min < key->max) || key->type == FMT_ANY;
+        for (guint i = 0; i < rows->len; i++) {
+            const DocRow *r = &g_array_index(rows, DocRow, i);
+            const char *req = doc_cell(r, "Required");
+            req_ok |= !req || g_str_has_prefix(req, "yes") == key->required;
+            const char *d = doc_cell(r, "Default");
+            dflt_ok = dflt_ok || (d && doc_has_default(d, key));
+            g_autofree char *line = g_strjoinv(" | ", r->cells);
+            bounds_ok = bounds_ok || (doc_has_number(line, key->max) && (key->min == 0 || doc_has_number(line, key->min)));
+        }
+        if (!req_ok)
+            FMT_FAIL("docs/scenario-format.md, %s: `%s` is %srequired in the table", o->section, key->key,
+                     key->required ? "" : "not ");
+        if (!dflt_ok)
+            FMT_FAIL("docs/scenario-format.md, %s: `%s` does not default to `%s`", o->section, key->key, key->dflt);
+        if (!bounds_ok)
+            FMT_FAIL("docs/scenario-format.md, %s: `%s` does not say %.0f..%.0f", o->section, key->key, key->min, key->max);
+    }
+    return fails;
+}
+
+/* n with thousands separators, as the docs write counts ("10,000"). */
+static char *grouped(unsigned long long n)
+{
+    return n >= 1000 ? g_strdup_printf("%llu,%03llu", n / 1000, n % 1000) : g_strdup_printf("%llu", n);
+}
+
+/* The format table (sim/load/format.c) is the one description: the schema and the format doc agree
+ * with it key by key, the numbers they state in prose are the named constants, and the model's
+ * defaults are the table's. Change a default, a bound or a key in one place only and this fails. */
+static void test_format_table_agrees(void)
+{
+    g_autofree char *schema_path = src_path("docs/scenario.schema.json");
+    g_autofree char *doc_path = src_path("docs/scenario-format.md");
+    g_autofree char *schema_text = NULL, *doc = NULL;
+    g_assert_true(g_file_get_contents(schema_path, &schema_text, NULL, NULL));
+    g_assert_true(g_file_get_contents(doc_path, &doc, NULL, NULL));
+    cJSON *schema = cJSON_Parse(schema_text);
+    g_assert_nonnull(schema);
+    g_auto(GStrv) lines = g_strsplit(doc, "\n", -1);
+    size_t n;
+    const ArFmtObject *objs = fmt_objects(&n);
+    g_assert_cmpuint(n, >=, 20);
+    int fails = 0;
+    g_autoptr(GHashTable) defs = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t i = 0; i < n; i++) {
+        fails += schema_object_agrees(schema, &objs[i]);
+        fails += doc_object_agrees(lines, &objs[i]);
+        g_hash_table_add(defs, (gpointer)objs[i].def);
+    }
+    /* Every object of the schema is in the table. */
+    const cJSON *sdefs = cJSON_GetObjectItemCaseSensitive(schema, "$defs");
+    for (const cJSON *d = sdefs->child; d; d = d->next)
+        if ((cJSON_GetObjectItemCaseSensitive(d, "properties") || cJSON_GetObjectItemCaseSensitive(d, "oneOf")) &&
+            !g_hash_table_contains(defs, d->string))
+            FMT_FAIL("schema $defs/%s is an object the format table does not have", d->string);
+
+    /* Numbers the docs state in prose are the named constants. */
+    g_autofree char *er_std = grouped(AR_ER_STANDARD_LIMIT), *er_prem = grouped(AR_ER_PREMIUM_LIMIT);
+    g_autofree char *vpn = grouped(AR_VPN_SITE_LIMIT), *sessions = grouped(RIB_MAX_PEERS);
+    g_autofree char *doc_phrases[] = {
+        g_strdup_printf("at most %d BGP peers (LIM)", AR_RS_MAX_PEERS),
+        g_strdup_printf("the %dth NVA", AR_RS_MAX_PEERS + 1),
+        g_strdup_printf("`settings.holdTime` (%d s)", AR_HOLD_TIME_S),
+        g_strdup_printf("hold time %d s (FAQ)", AR_HOLD_TIME_S),
+        g_strdup_printf("the circuit's %s or %s, a VPN site's %s", er_std, er_prem, vpn),
+        g_strdup_printf("`\"Standard\"` (%s prefixes from on-premises) or `\"Premium\"` (%s)", er_std, er_prem),
+        g_strdup_printf("at most %s BGP sessions on one speaker", sessions),
+        g_strdup_printf("at least %d s", AR_HOLD_TIME_MIN_S),
+        g_strdup_printf("[A-Za-z0-9_.-]{0,%d}", AR_NAME_MAX_LEN - 1),
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(doc_phrases); i++)
+        if (!strstr(doc, doc_phrases[i]))
+            FMT_FAIL("docs/scenario-format.md does not say \"%s\"", doc_phrases[i]);
+    g_autofree char *schema_phrases[] = {
+        g_strdup_printf("more than %d peers per Route Server", AR_RS_MAX_PEERS),
+        g_strdup_printf("(LIM: %d)", AR_RS_ROUTE_LIMIT),
+        g_strdup_printf("(%s / %s)", er_std, er_prem),
+        g_strdup_printf("{0,%d}$", AR_NAME_MAX_LEN - 1),
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(schema_phrases); i++)
+        if (!strstr(schema_text, schema_phrases[i]))
+            FMT_FAIL("docs/scenario.schema.json does not say \"%s\"", schema_phrases[i]);
+
+    /* The model's defaults are the table's. */
+    g_autoptr(ArDiagList) d = diag_list_new();
+    g_autoptr(ArScenario) s = load_str("{ \"vnets\": [ { \"name\": \"hub\", \"addressPrefixes\": [\"10.1.0.0/16\"] } ],"
+                                       " \"routeServers\": [ { \"name\": \"ars\", \"vnet\": \"hub\" } ],"
+                                       " \"gateways\": [ { \"name\": \"gw\", \"vnet\": \"hub\", \"type\": \"ExpressRoute\" } ] }",
+                                       NULL, d);
+    g_assert_nonnull(s);
+    const struct { const char *key; uint64_t have; } times[] = {
+        { "linkDelay", s->settings.link_delay },         { "processingDelay", s->settings.proc_delay },
+        { "jitter", s->settings.jitter },                { "mrai", s->settings.mrai },
+        { "holdTime", s->settings.hold_time },           { "sessionSetup", s->settings.session_setup },
+        { "retryAfterLimit", s->settings.retry_after_limit }, { "gatewayDowntime", s->settings.gateway_downtime },
+        { "maxTime", s->settings.max_time },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(times); i++) {
+        cJSON *v = cJSON_Parse(fmt_key("settings", times[i].key)->dflt);
+        uint64_t us = 0;
+        g_assert_true(json_duration(v, &us));
+        cJSON_Delete(v);
+        if (us != times[i].have)
+            FMT_FAIL("settings.%s: the model's default is %" G_GUINT64_FORMAT " us, the table's %" G_GUINT64_FORMAT,
+                     times[i].key, times[i].have, us);
+    }
+    const ArRouteServer *rs = g_ptr_array_index(s->route_servers, 0);
+    const ArGateway *gw = g_ptr_array_index(s->gateways, 0);
+    g_assert_cmpfloat(g_ascii_strtod(fmt_key("settings", "maxMemoryMiB")->dflt, NULL), ==, (double)s->settings.max_memory_mib);
+    g_assert_cmpfloat(g_ascii_strtod(fmt_key("routeServer", "routeLimitPerPeer")->dflt, NULL), ==, rs->route_limit);
+    g_assert_cmpstr(fmt_key("routeServer", "nvaToNvaReflection")->dflt, ==, rs->reflect_nva_to_nva ? "true" : "false");
+    g_assert_cmpstr(fmt_key("routeServer", "allowBranchToBranchTraffic")->dflt, ==, rs->branch_to_branch ? "true" : "false");
+    g_assert_cmpfloat(g_ascii_strtod(fmt_key("gateway", "asn")->dflt, NULL), ==, gw->asn);
+    g_autofree char *hub_pref = g_strdup_printf("\"%s\"", fmt_key("routeServer", "hubRoutingPreference")->words[rs->hub_pref]);
+    g_assert_cmpstr(fmt_key("routeServer", "hubRoutingPreference")->dflt, ==, hub_pref);
+    cJSON_Delete(schema);
+    g_assert_cmpint(fails, ==, 0);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -922,5 +1329,6 @@ int main(int argc, char **argv)
     g_test_add_func("/loader/set/errors", test_set_errors);
     g_test_add_func("/loader/scale", test_large_scenario_loads);
     g_test_add_func("/docs/schema-and-format", test_schema_and_doc_agree);
+    g_test_add_func("/docs/format-table", test_format_table_agrees);
     return g_test_run();
 }
