@@ -400,7 +400,7 @@ static void test_grouped(void)
     g_assert_cmpuint(lines * 10, <, diffs); /* grouping shrinks the listing tenfold at least */
 
     GString *s = g_string_new(NULL);
-    cmp_report_text(c, s);
+    out_compare_text(c, s);
     const char *totals = strstr(s->str, "\nTotals: best routes 0 gained, ");
     const char *best = strstr(s->str, "\nBest routes (");
     g_assert_nonnull(totals);

@@ -50,7 +50,7 @@ static char *trace(const ArRun *run, const char *from, const char *to)
     g_assert_true(ip_parse(to, &dst));
     g_autoptr(ArTrace) t = reach_trace(r, start, dst);
     GString *s = g_string_new(NULL);
-    reach_trace_text(t, s);
+    out_reach_trace_text(t, s);
     return g_string_free(s, FALSE);
 }
 

@@ -2,6 +2,7 @@
  * reachability matrix of the seed scenarios and of small inline ones. */
 #include "testlib.h"
 #include "arsim/loader.h"
+#include "arsim/output.h"
 #include "arsim/reach.h"
 
 #include <string.h>
@@ -155,7 +156,7 @@ static void test_trace_json(void)
 {
     g_autoptr(Fixture) f = fixture_file("seed-er-sdwan.json", NULL);
     g_autoptr(ArTrace) t = trace(f, "spoke1", "onprem1");
-    cJSON *doc = reach_trace_json(t);
+    cJSON *doc = out_reach_trace_json(t);
     g_assert_cmpstr(cJSON_GetObjectItem(doc, "from")->valuestring, ==, "spoke1");
     g_assert_cmpstr(cJSON_GetObjectItem(doc, "to")->valuestring, ==, "10.100.0.4");
     g_assert_true(cJSON_IsTrue(cJSON_GetObjectItem(doc, "delivered")));
@@ -163,7 +164,7 @@ static void test_trace_json(void)
     g_assert_cmpstr(cJSON_GetObjectItem(doc, "verdict")->valuestring, ==, "delivered at onprem1");
     cJSON_Delete(doc);
     GString *s = g_string_new(NULL);
-    reach_trace_text(t, s);
+    out_reach_trace_text(t, s);
     g_assert_true(g_str_has_prefix(s->str, "spoke1 -> 10.100.0.4\n"));
     g_assert_true(g_str_has_suffix(s->str, "delivered at onprem1\n"));
     g_string_free(s, TRUE);
@@ -219,7 +220,7 @@ static void test_ecmp_default_route(void)
     g_assert_cmpstr(g_ptr_array_index(h->ecmp, 0), ==, "10.1.1.5 (nva2)");
     /* The text says which of the equal-cost hops the walk follows, and that a flow may take any. */
     g_autoptr(GString) text = g_string_new(NULL);
-    reach_trace_text(t, text);
+    out_reach_trace_text(t, text);
     g_assert_nonnull(strstr(text->str, "(ECMP: a flow takes any one; this trace follows the lowest address; also: "
                                        "10.1.1.5 (nva2))"));
     /* ...but Azure's None routes for private ranges are longer and still win. */
@@ -296,7 +297,7 @@ static void test_trace_text_no_bgp_route(void)
     g_autoptr(ArTrace) t = trace(f, "spoke1/workload", "10.200.0.4");
     g_assert_true(reach_trace_delivered(t, "onprem2"));
     g_autoptr(GString) text = g_string_new(NULL);
-    reach_trace_text(t, text);
+    out_reach_trace_text(t, text);
     g_assert_null(strstr(text->str, "no route to"));
     g_assert_nonnull(strstr(text->str, "firewall         (no BGP route)     -> hub              to the Azure fabric"));
 }

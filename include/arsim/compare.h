@@ -6,7 +6,6 @@
 #include "arsim/reach.h"
 #include "arsim/results.h"
 
-#include <cjson/cJSON.h>
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -115,8 +114,5 @@ GArray *cmp_vnet_ranges(const ArCmpVnet *v);
 /* "spoke1-spoke500" for the VNets of c->vnets whose vnet_class is cls; *count receives how many.
  * Caller frees. O(vnets). */
 char *cmp_vnet_class_names(const ArCompare *c, guint cls, guint *count);
-
-/* Report as text: summary line, routes per node, effective routes per VNet, reachability grids. */
-void cmp_report_text(const ArCompare *c, GString *out);
 
 #endif

@@ -5,6 +5,7 @@
 #include "arsim/check.h"
 #include "arsim/compare.h"
 #include "arsim/diag.h"
+#include "arsim/reach.h"
 #include "arsim/results.h"
 #include "arsim/sweep.h"
 
@@ -84,6 +85,14 @@ cJSON *out_run_json(const ArRun *run, const char *node_filter);
  * as one cJSON tree (the caller owns it). */
 void out_compare_json_write(const ArCompare *c, ArJsonOut *w);
 cJSON *out_compare_json(const ArCompare *c);
+/* `arsim compare` as text: summary line, best routes per node, effective routes per VNet (grouped
+ * into covering ranges past CMP_FULL_MAX differences), reachability grids. */
+void out_compare_text(const ArCompare *c, GString *out);
+
+/* `arsim trace`: a walk as text (a header line, one line per hop, the verdict) and as JSON
+ * {"from","to","hops":[...],"verdict","result","at","delivered"}. */
+void out_reach_trace_text(const ArTrace *t, GString *out);
+cJSON *out_reach_trace_json(const ArTrace *t);
 
 /* One route of a speaker as JSON: prefix, asPath, nextHop, from, origin, best, weight, localPref,
  * communities. */

@@ -5,7 +5,6 @@
 #include "arsim/fib.h"
 #include "arsim/results.h"
 
-#include <cjson/cJSON.h>
 #include <glib.h>
 #include <stdbool.h>
 #include <stdint.h>
@@ -104,11 +103,6 @@ bool reach_trace_delivered(const ArTrace *t, const char *want);
 /* "delivered at onprem2", "no route at onprem1", "dropped at hub (None)", "to Internet from hub",
  * "loop through sdwan-hub-sdwan", "down at sdwan". Caller frees. */
 char *reach_verdict_text(const ArTrace *t);
-
-/* Trace as text (a header line, one line per hop, the verdict) and as JSON
- * {"from","to","hops":[...],"verdict","delivered"}. */
-void reach_trace_text(const ArTrace *t, GString *out);
-cJSON *reach_trace_json(const ArTrace *t);
 
 /* The cell of endpoints i and j (indexes in the matrix's endpoint order, the same for every run of
  * one scenario): both walks. O(hops x 32). */

@@ -51,7 +51,7 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
         out_json_free(w);
     } else {
         g_autoptr(GString) text = g_string_new(NULL);
-        cmp_report_text(c, text);
+        out_compare_text(c, text);
         out_stream_drain(s, text);
     }
     if (!out_stream_close(s, &e)) {

@@ -27,7 +27,7 @@ int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err)
     }
     g_autoptr(ArTrace) t = reach_trace(r, start, dst);
     if (a->json) {
-        cJSON *doc = reach_trace_json(t);
+        cJSON *doc = out_reach_trace_json(t);
         g_autofree char *text = out_json_print(doc);
         cJSON_Delete(doc);
         if (!text) {
@@ -37,7 +37,7 @@ int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err)
         fputs(text, out);
     } else {
         GString *s = g_string_new(NULL);
-        reach_trace_text(t, s);
+        out_reach_trace_text(t, s);
         fputs(s->str, out);
         g_string_free(s, TRUE);
     }
