@@ -293,7 +293,7 @@ static void test_cmd_compare_json_streamed(void)
     g_autoptr(ArRun) ra = run_scenario(sa, NULL);
     g_autoptr(ArRun) rb = run_scenario(sb, NULL);
     g_autoptr(ArCompare) cmp = cmp_runs(ra, rb, "enabling branch-to-branch");
-    cJSON *tree = out_compare_json(cmp);
+    cJSON *tree = out_compare_json(cmp, FALSE);
     g_assert_nonnull(tree);
     g_assert_true(cJSON_Compare(streamed, tree, TRUE));
     /* the document holds something to lose: routes gained somewhere and both grids */
@@ -311,6 +311,94 @@ static void test_cmd_compare_json_streamed(void)
         g_assert_cmpint(cf.status, ==, EXIT_BAD_INPUT);
         g_assert_nonnull(strstr(cf.err, "/dev/full: cannot write"));
     }
+}
+
+/* Counts best routes over a run document's nodes. */
+static int count_best(const cJSON *run)
+{
+    int n = 0;
+    const cJSON *node, *r;
+    cJSON_ArrayForEach(node, cJSON_GetObjectItem(run, "nodes"))
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(node, "routes"))
+            n += cJSON_IsTrue(cJSON_GetObjectItem(r, "best"));
+    return n;
+}
+
+/* compare --json summarises what is identical: run heads only, counts of what is unchanged that
+ * agree with the whole documents --full writes, VNets with the same differences named once. */
+static void test_cmd_compare_json_summarised(void)
+{
+    g_autofree char *path = test_scenario_path("seed-er-vpn.json");
+    char *sets[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    ArCompareArgs a = { .file_a = path, .sets = sets, .json = TRUE };
+    g_auto(Captured) c = { 0 };
+    run_compare(&a, &c);
+    ArCompareArgs f = { .file_a = path, .sets = sets, .json = TRUE, .full = TRUE };
+    g_auto(Captured) cf = { 0 };
+    run_compare(&f, &cf);
+    g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
+    g_assert_cmpint(cf.status, ==, EXIT_DIFFERENT);
+    cJSON *doc = cJSON_Parse(c.out), *full = cJSON_Parse(cf.out);
+    g_assert_nonnull(doc);
+    g_assert_nonnull(full);
+    g_assert_cmpuint(strlen(c.out) * 2, <, strlen(cf.out));
+    g_assert_cmpint(cJSON_GetObjectItem(doc, "formatVersion")->valueint, ==, OUT_COMPARE_FORMAT_VERSION);
+    const cJSON *before = cJSON_GetObjectItem(doc, "before"), *fb = cJSON_GetObjectItem(full, "before");
+    g_assert_null(cJSON_GetObjectItem(before, "nodes"));
+    g_assert_nonnull(cJSON_GetObjectItem(fb, "nodes"));
+    const char *head[] = { "formatVersion", "scenario", "converged", "time", "messages", "events" };
+    for (size_t i = 0; i < G_N_ELEMENTS(head); i++)
+        g_assert_true(cJSON_Compare(cJSON_GetObjectItem(before, head[i]), cJSON_GetObjectItem(fb, head[i]), TRUE));
+    /* unchanged best routes + lost + changed = best routes before; unchanged nodes: in both, no diff */
+    const cJSON *same = cJSON_GetObjectItem(doc, "unchanged"), *node;
+    int lost = 0, changed = 0, nodes_same = 0;
+    cJSON_ArrayForEach(node, cJSON_GetObjectItem(doc, "diff")) {
+        lost += cJSON_GetArraySize(cJSON_GetObjectItem(node, "removed"));
+        changed += cJSON_GetArraySize(cJSON_GetObjectItem(node, "changed"));
+    }
+    cJSON_ArrayForEach(node, cJSON_GetObjectItem(fb, "nodes"))
+        nodes_same += cJSON_HasObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(full, "after"), "nodes"), node->string) &&
+                      !cJSON_HasObjectItem(cJSON_GetObjectItem(doc, "diff"), node->string);
+    g_assert_cmpint(cJSON_GetObjectItem(same, "bestRoutes")->valueint, >, 0);
+    g_assert_cmpint(cJSON_GetObjectItem(same, "bestRoutes")->valueint + lost + changed, ==, count_best(fb));
+    g_assert_cmpint(cJSON_GetObjectItem(same, "nodes")->valueint, ==, nodes_same);
+    /* what differs is the same in both forms */
+    const char *parts[] = { "unchanged", "diff", "effectiveRoutes", "reachability", "summary" };
+    for (size_t i = 0; i < G_N_ELEMENTS(parts); i++)
+        g_assert_true(cJSON_Compare(cJSON_GetObjectItem(doc, parts[i]), cJSON_GetObjectItem(full, parts[i]), TRUE));
+    cJSON_Delete(doc);
+    cJSON_Delete(full);
+
+    /* Twelve spokes behind one hub lose the same effective routes: written once, then named. */
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 12;
+    p.nvas = 2;
+    p.routes_per_nva = 30;
+    p.er_prefixes = 10;
+    const char *const less[] = { "sites.branch1.addressPrefixes=[\"99.0.0.0/24\"]", NULL };
+    g_autoptr(ArScenario) sa = test_load_generated(&p, NULL);
+    g_autoptr(ArScenario) sb = test_load_generated(&p, less);
+    g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+    g_autoptr(ArRun) rb = run_scenario(sb, NULL);
+    g_autoptr(ArCompare) cmp = cmp_runs(ra, rb, NULL);
+    cJSON *sum = out_compare_json(cmp, FALSE), *all = out_compare_json(cmp, TRUE);
+    const cJSON *v, *ev = cJSON_GetObjectItem(sum, "effectiveRoutes");
+    int named = 0;
+    cJSON_ArrayForEach(v, ev) {
+        const cJSON *as = cJSON_GetObjectItem(v, "sameAs");
+        if (!as)
+            continue;
+        named++;
+        const cJSON *first = cJSON_GetObjectItem(ev, as->valuestring);
+        g_assert_nonnull(first);
+        g_assert_null(cJSON_GetObjectItem(first, "sameAs"));
+        /* --full writes it out: the same differences as the VNet it names */
+        g_assert_true(cJSON_Compare(cJSON_GetObjectItem(cJSON_GetObjectItem(all, "effectiveRoutes"), v->string), first, TRUE));
+    }
+    g_assert_cmpint(named, >=, 11);
+    cJSON_Delete(sum);
+    cJSON_Delete(all);
 }
 
 static void test_cmd_trace(void)
@@ -422,6 +510,7 @@ int main(int argc, char **argv)
     g_test_add_func("/compare/cmd-statuses", test_cmd_compare_statuses);
     g_test_add_func("/compare/cmd-json-and-output", test_cmd_compare_json_and_output);
     g_test_add_func("/compare/cmd-json-streamed", test_cmd_compare_json_streamed);
+    g_test_add_func("/compare/cmd-json-summarised", test_cmd_compare_json_summarised);
     g_test_add_func("/compare/cmd-trace", test_cmd_trace);
     g_test_add_func("/compare/grouped", test_grouped);
     return g_test_run();

@@ -81,7 +81,8 @@ typedef struct ArCompareArgs {
     const char *file_a;        /* scenario before */
     const char *file_b;        /* scenario after, NULL to compare file_a with file_a + sets */
     char **sets;               /* NULL-terminated --set PATH=VALUE applied to the "after" side */
-    gboolean json;             /* --json: {before, after, diff, reachability} */
+    gboolean json;             /* --json: {formatVersion, before, after, unchanged, diff, reachability} */
+    gboolean full;             /* --full: with --json, both whole run documents, every VNet written out */
     const char *diagram;       /* --diagram OUT: draw the difference (format from the extension) */
     const char *output;        /* -o FILE */
 } ArCompareArgs;

@@ -40,6 +40,7 @@ typedef struct ArCmpNode {
     const ArSpeaker *before;     /* speaker in the first run, NULL when only after */
     const ArSpeaker *after;      /* speaker in the second run, NULL when only before */
     GArray *diffs;               /* ArCmpDiff, ascending by prefix key */
+    guint same;                  /* best routes identical in both runs (same prefix and attributes) */
 } ArCmpNode;
 
 /* The effective-route differences of one VNet (by name). */
@@ -74,6 +75,9 @@ typedef struct ArCompare {
     guint lost, lost_nodes;      /* best routes removed, and at how many nodes */
     guint changed, changed_nodes; /* best routes changed, and at how many nodes */
     guint eff_diffs;             /* effective routes added, removed or changed in all VNets */
+    guint same_nodes;            /* nodes in both runs with identical best routes */
+    guint same_best;             /* best routes identical in both runs, over every node */
+    guint same_vnets;            /* effective-route tables (VNET, VNET/SUBNET) in both runs, identical */
     char *summary;               /* one line: description, counts, reachability changes */
     GPtrArray *names;            /* owned table names ("VNET", "VNET/SUBNET") the vnets point at */
     GArray *vnet_class;          /* guint per vnets index: index of the first VNet with the same

@@ -69,6 +69,9 @@ void out_json_free(ArJsonOut *w);
  * hidden routes; expanded in full with v->all, v->vnet or v->prefix). v may be NULL (everything,
  * grouped). One node route, one effective route at a time. */
 void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w);
+/* Only the first members of the run document, what describes the run: formatVersion, scenario,
+ * converged, time, messages, events. O(1). */
+void out_run_json_head(const ArRun *run, ArJsonOut *w);
 /* One effective route: prefix, source, nextHopType, nextHopIps, nextHop, asPath (BGP routes). */
 cJSON *out_eff_route_json(const ArEffRoute *r);
 /* The key of a shared table in "tables": its hub's name, or OUT_NO_HUB_TABLE. g_free it. */
@@ -79,12 +82,16 @@ gboolean out_view_keeps_table(const ArScenario *scn, const ArEffTable *t, const 
 /* The same as one cJSON document (grouped form, node_filter as --node). Caller owns the result. */
 cJSON *out_run_json(const ArRun *run, const char *node_filter);
 
-/* `arsim compare --json` (docs/output-format.md): the members {"before", "after" (run documents),
- * "diff", "effectiveRoutes", "reachability", "summary"} written into the open top-level object of
- * w, one route, one diff entry, one grid row at a time. out_compare_json builds the same document
- * as one cJSON tree (the caller owns it). */
-void out_compare_json_write(const ArCompare *c, ArJsonOut *w);
-cJSON *out_compare_json(const ArCompare *c);
+/* `arsim compare --json` (docs/output-format.md): the members {"formatVersion", "before", "after",
+ * "unchanged", "diff", "effectiveRoutes", "reachability", "summary"} written into the open
+ * top-level object of w, one route, one diff entry, one grid row at a time. What is identical is
+ * summarised: "before" and "after" hold each run's head (out_run_json_head), "unchanged" counts
+ * what is the same, a VNet with the same differences as an earlier one names it ("sameAs"). With
+ * full (--full), "before" and "after" are whole run documents and every VNet is written out.
+ * out_compare_json builds the same document as one cJSON tree (the caller owns it). */
+#define OUT_COMPARE_FORMAT_VERSION 2
+void out_compare_json_write(const ArCompare *c, gboolean full, ArJsonOut *w);
+cJSON *out_compare_json(const ArCompare *c, gboolean full);
 /* `arsim compare` as text: summary line, best routes per node, effective routes per VNet (grouped
  * into covering ranges past CMP_FULL_MAX differences), reachability grids. */
 void out_compare_text(const ArCompare *c, GString *out);

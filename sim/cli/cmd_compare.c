@@ -46,7 +46,7 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     if (a->json) {
         ArJsonOut *w = out_json_stream(s);
         out_json_begin(w, NULL, FALSE);
-        out_compare_json_write(c, w);
+        out_compare_json_write(c, a->full, w);
         out_json_end(w);
         out_json_free(w);
     } else {
@@ -67,9 +67,11 @@ static int compare_main(const CliCommand *cmd, int argc, char **argv)
 {
     g_auto(CliCommon) c = CLI_COMMON_INIT;
     g_autofree char *diagram = NULL;
+    gboolean full = FALSE;
     const GOptionEntry entries[] = {
         cli_flag(&c, CLI_SET, "Change applied to the 'after' side (dot path, arrays by name). Repeatable.", NULL),
-        cli_flag(&c, CLI_JSON, "One JSON document: before, after, diff, reachability", NULL),
+        cli_flag(&c, CLI_JSON, "One JSON document: both runs' heads, what is unchanged, diff, reachability", NULL),
+        { "full", 0, 0, G_OPTION_ARG_NONE, &full, "With --json: both whole run documents, every VNet's differences", NULL },
         { "diagram", 0, 0, G_OPTION_ARG_FILENAME, &diagram, "Draw the difference (.svg, .png, .pdf, .dot)", "OUT" },
         cli_flag(&c, CLI_OUTPUT, "Write the report to FILE (atomically)", NULL),
         CLI_END,
@@ -84,6 +86,7 @@ static int compare_main(const CliCommand *cmd, int argc, char **argv)
         .file_b = argc == 3 ? argv[2] : NULL,
         .sets = c.sets,
         .json = c.json,
+        .full = full,
         .diagram = diagram,
         .output = c.output,
     };

@@ -74,14 +74,27 @@ static void matrix(ArJsonOut *w, const char *key, const ArReachMatrix *m)
     out_json_end(w);
 }
 
-void out_compare_json_write(const ArCompare *c, ArJsonOut *w)
+/* One run: its whole document (full) or its head. */
+static void run_part(ArJsonOut *w, const char *key, const ArRun *run, gboolean full)
 {
-    out_json_begin(w, "before", FALSE);
-    out_run_json_write(c->before, NULL, w);
+    out_json_begin(w, key, FALSE);
+    if (full)
+        out_run_json_write(run, NULL, w);
+    else
+        out_run_json_head(run, w);
     out_json_end(w);
-    out_json_begin(w, "after", FALSE);
-    out_run_json_write(c->after, NULL, w);
-    out_json_end(w);
+}
+
+void out_compare_json_write(const ArCompare *c, gboolean full, ArJsonOut *w)
+{
+    out_json_put(w, "formatVersion", cJSON_CreateNumber(OUT_COMPARE_FORMAT_VERSION));
+    run_part(w, "before", c->before, full);
+    run_part(w, "after", c->after, full);
+    cJSON *same = cJSON_CreateObject();
+    cJSON_AddNumberToObject(same, "nodes", c->same_nodes);
+    cJSON_AddNumberToObject(same, "bestRoutes", c->same_best);
+    cJSON_AddNumberToObject(same, "vnets", c->same_vnets);
+    out_json_put(w, "unchanged", same);
 
     out_json_begin(w, "diff", FALSE);
     for (guint i = 0; i < c->nodes->len; i++) {
@@ -93,6 +106,13 @@ void out_compare_json_write(const ArCompare *c, ArJsonOut *w)
     out_json_begin(w, "effectiveRoutes", FALSE);
     for (guint i = 0; i < c->vnets->len; i++) {
         const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
+        guint cls = g_array_index(c->vnet_class, guint, i);
+        if (!full && cls != i) {
+            cJSON *o = cJSON_CreateObject();
+            cJSON_AddStringToObject(o, "sameAs", ((const ArCmpVnet *)g_ptr_array_index(c->vnets, cls))->name);
+            out_json_put(w, v->name, o);
+            continue;
+        }
         diff_shape(w, v->name, v->diffs, eff_route, v);
     }
     out_json_end(w);
@@ -118,11 +138,11 @@ void out_compare_json_write(const ArCompare *c, ArJsonOut *w)
     out_json_put(w, "summary", cJSON_CreateString(c->summary));
 }
 
-cJSON *out_compare_json(const ArCompare *c)
+cJSON *out_compare_json(const ArCompare *c, gboolean full)
 {
     ArJsonOut *w = out_json_dom();
     out_json_begin(w, NULL, FALSE);
-    out_compare_json_write(c, w);
+    out_compare_json_write(c, full, w);
     out_json_end(w);
     return out_json_dom_finish(w);
 }

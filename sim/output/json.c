@@ -266,11 +266,10 @@ static void eff_entry_write(ArJsonOut *w, const ArScenario *scn, const ArEffTabl
     out_json_end(w);
 }
 
-void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
+void out_run_json_head(const ArRun *run, ArJsonOut *w)
 {
     const ArSim *sim = run->net->sim;
     const ArScenario *scn = run->net->scn;
-    gboolean expand = v && (v->all || v->vnet || v->prefix);
     out_json_put(w, "formatVersion", cJSON_CreateNumber(OUT_RUN_FORMAT_VERSION));
     if (scn->name)
         out_json_put(w, "scenario", cJSON_CreateString(scn->name));
@@ -278,6 +277,14 @@ void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
     out_json_put(w, "time", cJSON_CreateNumber((double)sim->stats.last_change / (double)AR_SEC));
     out_json_put(w, "messages", cJSON_CreateNumber((double)sim->stats.updates));
     out_json_put(w, "events", cJSON_CreateNumber((double)sim->stats.events));
+}
+
+void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
+{
+    const ArSim *sim = run->net->sim;
+    const ArScenario *scn = run->net->scn;
+    gboolean expand = v && (v->all || v->vnet || v->prefix);
+    out_run_json_head(run, w);
     out_json_begin(w, "nodes", FALSE);
     g_autoptr(GHashTable) paths = out_json_is_stream(w) ? g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free) : NULL;
     for (guint i = 0; i < sim->speakers->len && !(v && v->vnet); i++) {

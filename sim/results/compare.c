@@ -127,6 +127,8 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
             unsigned d = cmp_route_attrs(before, rb, after, ra);
             if (d)
                 cmp_push(n->diffs, key, CMP_CHANGED, rb, ra, d);
+            else
+                n->same++;
         }
     }
     return n;
@@ -167,6 +169,8 @@ static void cmp_nodes(ArCompare *c)
         c->gained_nodes += add > 0;
         c->lost_nodes += rem > 0;
         c->changed_nodes += chg > 0;
+        c->same_best += n->same;
+        c->same_nodes += !n->diffs->len && n->before && n->after;
         if (n->diffs->len)
             i++;
         else
@@ -350,6 +354,7 @@ static void cmp_vnets(ArCompare *c)
     for (guint i = 0; i < c->vnets->len;) {
         const ArCmpVnet *v = g_ptr_array_index(c->vnets, i);
         c->eff_diffs += v->diffs->len;
+        c->same_vnets += !v->diffs->len && v->before && v->after;
         if (v->diffs->len)
             i++;
         else
