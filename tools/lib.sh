@@ -24,8 +24,9 @@ ARSIM_DEB_PACKAGES=(gcc libc6-dev meson ninja-build pkg-config libglib2.0-dev li
 # browser test (tests/test_report.c), bgpdump to read the MRT files --mrt-out writes (tests/test_mrt.c),
 # groff-base and man-db to render the generated man pages (tests/test_dist.c: groff -ww -z, man -l),
 # Open MPI so that the build has the optional MPI sweep (meson -Dmpi=auto) and tests/test_sweep.c runs
-# it with mpirun -n 2. Each test skips, saying why, when its tool is missing.
-ARSIM_TEST_PACKAGES=(chromium bgpdump groff-base man-db libopenmpi-dev openmpi-bin)
+# it with mpirun -n 2, bird2 as the real NVA arsim live speaks BGP to (tests/test_live.c, as root).
+# Each test skips, saying why, when its tool is missing.
+ARSIM_TEST_PACKAGES=(chromium bgpdump groff-base man-db libopenmpi-dev openmpi-bin bird2)
 
 ARSIM_ROOT="$(cd -- "$(dirname -- "${BASH_SOURCE[0]}")/.." && pwd -P)"
 ARSIM_BUILD="${ARSIM_BUILD_DIR:-build}"

@@ -9,7 +9,7 @@ set -euo pipefail
 source "$(dirname -- "${BASH_SOURCE[0]}")/lib.sh"
 
 # Tools the tests run (tools/lib.sh): Chromium for the HTML report, bgpdump for MRT output, Open MPI
-# for the MPI sweep.
+# for the MPI sweep, BIRD for arsim live.
 ensure_packages "${ARSIM_TEST_PACKAGES[@]}"
 ensure_build
 cd -- "$ARSIM_ROOT"

@@ -75,6 +75,12 @@ ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override)
  * on_epoch_end called) when the next event fires and at the end. */
 ArRunEnd build_run(ArNet *net);
 
+/* build_run in steps, for a caller that advances the engine itself (live mode, on the wall
+ * clock): build_start brings every session up at time 0, queues the scenario's events and opens
+ * the first epoch; build_finish closes the last epoch (on_epoch_end). */
+void build_start(ArNet *net);
+void build_finish(ArNet *net);
+
 /* Speakers named by an event: the node itself, or every instance of a resource ("ars" -> ars/0,
  * ars/1). Appends to out. */
 void build_resolve(const ArNet *net, const char *name, GPtrArray *out);

@@ -245,6 +245,20 @@ void bgp_refresh(ArSpeaker *sp);
 void bgp_log(ArSim *sim, ArTraceKind kind, const ArSpeaker *a, const ArSpeaker *b, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
 
+/* ---- live mode (sim/live/): a real BGP speaker stands in for one end of a session ----------
+ * The simulation then advances with the wall clock: the caller runs bgp_run(sim, t), then
+ * bgp_advance(sim, t), and calls these between runs, never from inside one (a trace hook). */
+/* Delivers an UPDATE to side `to` of s now, through the same import, route limit and decision as
+ * a simulated one (dropped, and traced so, when s is not Established). O(prefixes). */
+void bgp_deliver_now(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint64_t *withdrawn,
+                     uint32_t n_withdrawn, const uint64_t *announced, uint32_t n_announced);
+/* The real session came up (up: s is Established now) or went down (s goes down now, for why,
+ * and stays down until the next call with up). */
+void bgp_session_set_live(ArSim *sim, ArSession *s, bool up, const char *why);
+/* Moves simulated time to t: no earlier than now, and no later than the next queued event (run
+ * bgp_run(sim, t) first). */
+void bgp_advance(ArSim *sim, ArTime t);
+
 typedef enum ArRunEnd {
     RUN_CONVERGED = 0, /* nothing left to do */
     RUN_UNTIL,         /* stopped at the time limit with events pending */

@@ -147,4 +147,23 @@ typedef struct ArCheckArgs {
 /* Exit 0 when every observed file matches, 1 on a difference, 2 on bad input. */
 int cmd_check(const ArCheckArgs *a, FILE *out, FILE *err);
 
+/* Arguments of `arsim live`: the scenario in real time, named NVAs played by real BGP speakers. */
+typedef struct ArLiveArgs {
+    const char *file;          /* scenario */
+    char **sets;               /* --set overrides */
+    char **peers;              /* NULL-terminated --peer NVA=ADDRESS[:PORT] (at least one) */
+    char **locals;             /* NULL-terminated --local ADDRESS[:PORT]: instances 0 and 1, may be NULL */
+    gboolean passive;          /* --passive: listen instead of connecting out */
+    int hold_time;             /* --hold-time SECONDS offered (0 or 3..65535) */
+    int connect_retry;         /* --connect-retry SECONDS between attempts */
+    double duration;           /* --duration SECONDS: stop by itself (0: at SIGINT/SIGTERM) */
+    double status_every;       /* --status SECONDS between status lines (0: on changes only) */
+    gboolean json;             /* --json: events as JSON lines, the report as run --json's document */
+    gboolean all;              /* --all: the report in full */
+    const char *output;        /* -o FILE: the report there (atomically) instead of stdout */
+} ArLiveArgs;
+
+/* Runs until SIGINT, SIGTERM or --duration, then prints the report; 0, or 2 on bad input. */
+int cmd_live(const ArLiveArgs *a, FILE *out, FILE *err);
+
 #endif

@@ -398,7 +398,7 @@ static void collect_flaps(ArNet *net)
     sim->watch = NULL;
 }
 
-ArRunEnd build_run(ArNet *net)
+void build_start(ArNet *net)
 {
     ArSim *sim = net->sim;
     const ArScenario *scn = net->scn;
@@ -412,6 +412,15 @@ ArRunEnd build_run(ArNet *net)
     net->until_given = sim->cfg.until != 0;
     net->until = net->until_given ? sim->cfg.until : last_event + scn->settings.max_time;
     epoch_open(net, NULL, "start");
+}
+
+void build_finish(ArNet *net) { epoch_close(net); }
+
+ArRunEnd build_run(ArNet *net)
+{
+    ArSim *sim = net->sim;
+    const ArScenario *scn = net->scn;
+    build_start(net);
     if (net->watch_window > net->until)
         net->watch_window = net->until; /* the whole run is the window */
     ArTime watch_from = net->until - net->watch_window;
@@ -428,7 +437,7 @@ ArRunEnd build_run(ArNet *net)
     if (end == RUN_UNTIL && sim->pending == 0)
         end = RUN_CONVERGED; /* only scenario events after --until were left */
     g_assert(end != RUN_CONVERGED || sim->pending == 0);
-    epoch_close(net);
+    build_finish(net);
     if (sim->watch)
         collect_flaps(net);
     return end;

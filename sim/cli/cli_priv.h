@@ -36,6 +36,7 @@ struct CliCommand {
     X(version)            \
     X(import)             \
     X(check)              \
+    X(live)               \
     X(help)
 #define CLI_DECLARE_COMMAND(name) extern const CliCommand cli_cmd_##name;
 CLI_COMMANDS(CLI_DECLARE_COMMAND)

@@ -1231,6 +1231,52 @@ ArRunEnd bgp_run(ArSim *sim, ArTime until)
     return RUN_CONVERGED;
 }
 
+/* ---- live mode ----------------------------------------------------------------------------- */
+
+void bgp_deliver_now(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint64_t *withdrawn,
+                     uint32_t n_withdrawn, const uint64_t *announced, uint32_t n_announced)
+{
+    g_assert(to < 2 && (a || n_announced == 0));
+    ArMsg *m = g_malloc(sizeof(ArMsg) + (n_withdrawn + n_announced) * sizeof(uint32_t));
+    evq_event_init(&m->ev, on_deliver);
+    m->session = s;
+    m->to = to;
+    m->epoch = s->epoch;
+    m->attrs = a;
+    m->n_withdraw = n_withdrawn;
+    m->n_announce = n_announced;
+    for (uint32_t i = 0; i < n_withdrawn; i++)
+        m->ids[i] = pfxtab_intern(&sim->pfx, withdrawn[i]);
+    for (uint32_t i = 0; i < n_announced; i++)
+        m->ids[n_withdrawn + i] = pfxtab_intern(&sim->pfx, announced[i]);
+    m->ev.time = sim->now;
+    sim->pending++; /* on_deliver counts it done */
+    sim->stats.events++;
+    on_deliver(&m->ev, sim);
+}
+
+void bgp_session_set_live(ArSim *sim, ArSession *s, bool up, const char *why)
+{
+    if (!up) {
+        s->admin_down = true;
+        bgp_session_down(sim, s, why);
+        return;
+    }
+    s->admin_down = false;
+    if (evq_scheduled(&s->up_ev)) { /* a route-limit retry: the real session decides */
+        evq_cancel(&sim->q, &s->up_ev);
+        sim->pending--;
+    }
+    bgp_session_up_at(sim, s, sim->now);
+}
+
+void bgp_advance(ArSim *sim, ArTime t)
+{
+    const ArEvent *next = evq_peek(&sim->q);
+    g_assert(t >= sim->now && (!next || next->time >= t));
+    sim->now = t;
+}
+
 const ArAttrs *bgp_import_standard(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why)
 {
     if (!from->session->ibgp && attr_path_contains(in->path, sp->asn)) {
