@@ -6,6 +6,7 @@
 
 #include <gio/gio.h>
 #include <signal.h>
+#include <sys/socket.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -300,6 +301,145 @@ static void test_bird_limit(void)
     bird_stop(&b);
 }
 
+/* ---- a scripted peer: the test speaks BGP itself ------------------------------------------------ */
+
+/* Reads one whole message from sock (blocking, bounded by the socket's timeout) into b. */
+static gssize read_msg(GSocket *sock, GByteArray *b)
+{
+    g_byte_array_set_size(b, 0);
+    uint8_t buf[BM_MAX_LEN];
+    for (;;) {
+        BmError e;
+        gssize m = bm_frame(b->data, b->len, &e);
+        g_assert_cmpint(m, >=, 0);
+        if (m > 0)
+            return m;
+        gsize want = b->len < BM_HEADER_LEN ? BM_HEADER_LEN - b->len : ((gsize)b->data[16] << 8 | b->data[17]) - b->len;
+        g_autoptr(GError) err = NULL;
+        gssize n = g_socket_receive(sock, (gchar *)buf, want, NULL, &err);
+        if (n <= 0)
+            return 0; /* closed (or timed out: the caller's assertion fails) */
+        g_byte_array_append(b, buf, (guint)n);
+    }
+}
+
+static void send_all(GSocket *sock, const GByteArray *b)
+{
+    g_assert_cmpint(g_socket_send(sock, (const gchar *)b->data, b->len, NULL, NULL), ==, (gssize)b->len);
+}
+
+/* Sends one UPDATE given in hex after the header. */
+static void send_update_hex(GSocket *sock, const char *body_hex)
+{
+    g_autoptr(GByteArray) b = g_byte_array_new();
+    static const uint8_t marker[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+                                        0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
+    g_byte_array_append(b, marker, 16);
+    uint8_t hdr[3] = { 0, 0, BM_UPDATE };
+    g_byte_array_append(b, hdr, 3);
+    for (const char *p = body_hex; *p; p += 2) {
+        while (*p == ' ')
+            p++;
+        uint8_t v = (uint8_t)(g_ascii_xdigit_value(p[0]) << 4 | g_ascii_xdigit_value(p[1]));
+        g_byte_array_append(b, &v, 1);
+    }
+    b->data[16] = (uint8_t)(b->len >> 8);
+    b->data[17] = (uint8_t)b->len;
+    send_all(sock, b);
+}
+
+/* The test as the NVA: OPEN and KEEPALIVE exchanged; the instance's routes arrive; an UPDATE with a
+ * malformed ORIGIN is treated as a withdrawal (the session stays); one with a /33 prefix gets
+ * NOTIFICATION UPDATE Message Error / Invalid Network Field and the connection closes. */
+static void test_scripted_peer(void)
+{
+    Net n;
+    net_init(&n);
+    g_autoptr(GError) e = NULL;
+    g_autofree char *dir = g_dir_make_tmp("arsim-live-XXXXXX", &e);
+    g_assert_no_error(e);
+    g_autoptr(GSocket) lsock = g_socket_new(G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, &e);
+    g_assert_no_error(e);
+    g_autoptr(GInetAddress) la = g_inet_address_new_from_string(n.bird);
+    g_autoptr(GSocketAddress) sa = g_inet_socket_address_new(la, (guint16)n.port);
+    g_socket_set_option(lsock, SOL_SOCKET, SO_REUSEADDR, 1, NULL);
+    g_assert_true(g_socket_bind(lsock, sa, TRUE, &e));
+    g_assert_true(g_socket_listen(lsock, &e));
+    g_socket_set_timeout(lsock, WAIT_S);
+    GSubprocess *arsim = start_arsim(&n, dir, "--hold-time=30", NULL);
+    /* Instance 0's connection (instance 1's is accepted and left in OpenSent). */
+    GSocket *conn[2] = { NULL, NULL }, *s0 = NULL;
+    for (int i = 0; i < 2; i++) {
+        conn[i] = g_socket_accept(lsock, NULL, &e);
+        g_assert_no_error(e);
+        g_socket_set_timeout(conn[i], WAIT_S);
+        g_autoptr(GSocketAddress) ra = g_socket_get_remote_address(conn[i], NULL);
+        g_autofree char *rip = g_inet_address_to_string(g_inet_socket_address_get_address(G_INET_SOCKET_ADDRESS(ra)));
+        if (strcmp(rip, n.rs0) == 0)
+            s0 = conn[i];
+    }
+    g_assert_nonnull(s0);
+    g_autoptr(GByteArray) m = g_byte_array_new();
+    g_assert_cmpint(read_msg(s0, m), >, 0);
+    g_assert_cmpuint(m->data[18], ==, BM_OPEN);
+    BmOpen o;
+    BmError err;
+    g_assert_true(bm_parse_open(m->data, m->len, &o, &err));
+    g_assert_cmpuint(o.asn, ==, 65515);
+    g_assert_cmpuint(o.hold_time, ==, 30);
+    g_assert_true(o.as4 && o.route_refresh);
+    uint32_t id;
+    g_assert_true(ip_parse(n.bird, &id));
+    g_autoptr(GByteArray) out = g_byte_array_new();
+    bm_put_open(out, &(BmOpen){ .asn = 65001, .hold_time = 9, .bgp_id = id, .as4 = true, .ipv4_unicast = true });
+    bm_put_keepalive(out);
+    send_all(s0, out);
+    g_assert_cmpint(read_msg(s0, m), >, 0);
+    g_assert_cmpuint(m->data[18], ==, BM_KEEPALIVE);
+    /* The hub's and the spoke's spaces, AS path 65515, next hop instance 0's address in the model. */
+    ArAttrCache *c = attr_cache_new();
+    guint got = 0;
+    while (got < 2) {
+        g_assert_cmpint(read_msg(s0, m), >, 0);
+        if (m->data[18] != BM_UPDATE)
+            continue;
+        BmUpdate u;
+        bm_update_init(&u);
+        g_assert_true(bm_parse_update(m->data, m->len, true, c, &u, &err));
+        if (u.attrs) {
+            g_autofree char *path = attr_path_to_string(u.attrs->path);
+            g_assert_cmpstr(path, ==, "65515");
+        }
+        got += u.nlri->len;
+        bm_update_clear(&u);
+    }
+    g_assert_cmpuint(got, ==, 2);
+    attr_cache_free(c);
+    /* ORIGIN 5: treat-as-withdraw, no NOTIFICATION. */
+    send_update_hex(s0, "0000 0014 400101 05 40020602010000fde9 400304 7f4d0001 100a64");
+    g_assert_true(wait_file_has(dir, "events.txt", "RFC 7606 treat-as-withdraw: malformed ORIGIN"));
+    /* A /33 in the NLRI: NOTIFICATION 3/10, then the close. */
+    send_update_hex(s0, "0000 0014 400101 00 40020602010000fde9 400304 7f4d0001 210a6400 00");
+    gboolean notified = FALSE;
+    while (read_msg(s0, m) > 0)
+        if (m->data[18] == BM_NOTIFICATION) {
+            g_assert_cmpuint(m->data[19], ==, BM_ERR_UPDATE);
+            g_assert_cmpuint(m->data[20], ==, BM_SUB_NETWORK);
+            notified = TRUE;
+        }
+    g_assert_true(notified);
+    g_subprocess_send_signal(arsim, SIGINT);
+    g_assert_cmpint(wait_exit(arsim), ==, 0);
+    g_object_unref(arsim);
+    g_autofree char *events = slurp(dir, "events.txt");
+    g_test_message("events:\n%s", events);
+    g_assert_nonnull(strstr(events, "ars/0 - sdwan: sent NOTIFICATION 3/10 UPDATE Message Error / Invalid Network Field"));
+    for (int i = 0; i < 2; i++)
+        g_object_unref(conn[i]);
+    g_autofree char *cmd = g_strdup_printf("rm -rf %s", dir);
+    g_assert_true(g_spawn_command_line_sync(cmd, NULL, NULL, NULL, NULL));
+}
+
 /* ---- arguments ---------------------------------------------------------------------------------- */
 
 static void test_bad_arguments(void)
@@ -330,6 +470,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/live/bad-arguments", test_bad_arguments);
+    g_test_add_func("/live/scripted-peer", test_scripted_peer);
     g_test_add_data_func("/live/bird", GINT_TO_POINTER(0), test_bird);
     g_test_add_data_func("/live/bird-branch-to-branch", GINT_TO_POINTER(1), test_bird);
     g_test_add_func("/live/bird-route-limit", test_bird_limit);
