@@ -768,6 +768,7 @@ static void start_connect(LiveSess *ss)
         g_autoptr(GSocketAddress) local = g_inet_socket_address_new(la, ss->local.port);
         g_socket_client_set_local_address(ss->client, local);
         g_socket_client_set_timeout(ss->client, 10);
+        g_socket_client_set_enable_proxy(ss->client, FALSE); /* BGP goes straight to the peer, never via http_proxy */
     }
     char peer[IP_STRLEN];
     g_autoptr(GSocketConnectable) remote = g_network_address_new(ip_format(ss->peer->ip, peer), ss->peer->port);
