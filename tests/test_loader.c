@@ -1244,7 +1244,7 @@ static void test_format_table_agrees(void)
     /* Numbers the docs state in prose are the named constants. */
     g_autofree char *er_std = grouped(AR_ER_STANDARD_LIMIT), *er_prem = grouped(AR_ER_PREMIUM_LIMIT);
     g_autofree char *vpn = grouped(AR_VPN_SITE_LIMIT), *sessions = grouped(RIB_MAX_PEERS);
-    g_autofree char *doc_phrases[] = {
+    char *doc_phrases[] = {
         g_strdup_printf("at most %d BGP peers (LIM)", AR_RS_MAX_PEERS),
         g_strdup_printf("the %dth NVA", AR_RS_MAX_PEERS + 1),
         g_strdup_printf("`settings.holdTime` (%d s)", AR_HOLD_TIME_S),
@@ -1255,18 +1255,22 @@ static void test_format_table_agrees(void)
         g_strdup_printf("at least %d s", AR_HOLD_TIME_MIN_S),
         g_strdup_printf("[A-Za-z0-9_.-]{0,%d}", AR_NAME_MAX_LEN - 1),
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(doc_phrases); i++)
+    for (size_t i = 0; i < G_N_ELEMENTS(doc_phrases); i++) {
         if (!strstr(doc, doc_phrases[i]))
             FMT_FAIL("docs/scenario-format.md does not say \"%s\"", doc_phrases[i]);
-    g_autofree char *schema_phrases[] = {
+        g_free(doc_phrases[i]);
+    }
+    char *schema_phrases[] = {
         g_strdup_printf("more than %d peers per Route Server", AR_RS_MAX_PEERS),
         g_strdup_printf("(LIM: %d)", AR_RS_ROUTE_LIMIT),
         g_strdup_printf("(%s / %s)", er_std, er_prem),
         g_strdup_printf("{0,%d}$", AR_NAME_MAX_LEN - 1),
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(schema_phrases); i++)
+    for (size_t i = 0; i < G_N_ELEMENTS(schema_phrases); i++) {
         if (!strstr(schema_text, schema_phrases[i]))
             FMT_FAIL("docs/scenario.schema.json does not say \"%s\"", schema_phrases[i]);
+        g_free(schema_phrases[i]);
+    }
 
     /* The model's defaults are the table's. */
     g_autoptr(ArDiagList) d = diag_list_new();
