@@ -94,6 +94,11 @@ gboolean bm_parse_open(const uint8_t *msg, size_t len, BmOpen *o, BmError *err);
 gboolean bm_parse_update(const uint8_t *msg, size_t len, bool as4, ArAttrCache *c, BmUpdate *u, BmError *err);
 gboolean bm_parse_notification(const uint8_t *msg, size_t len, BmError *err);
 
+/* Appends v to b in network byte order (big-endian), as BGP and MRT write every integer. O(1). */
+void bm_put8(GByteArray *b, uint8_t v);
+void bm_put16(GByteArray *b, uint16_t v);
+void bm_put32(GByteArray *b, uint32_t v);
+
 /* ---- encoding: each appends one whole message to b ------------------------------------------- */
 void bm_put_open(GByteArray *b, const BmOpen *o);
 void bm_put_keepalive(GByteArray *b);

@@ -28,13 +28,13 @@ static uint32_t get32(const uint8_t *p)
 {
     return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
 }
-static void put8(GByteArray *b, uint8_t v) { g_byte_array_append(b, &v, 1); }
-static void put16(GByteArray *b, uint16_t v)
+void bm_put8(GByteArray *b, uint8_t v) { g_byte_array_append(b, &v, 1); }
+void bm_put16(GByteArray *b, uint16_t v)
 {
     uint8_t x[2] = { (uint8_t)(v >> 8), (uint8_t)v };
     g_byte_array_append(b, x, 2);
 }
-static void put32(GByteArray *b, uint32_t v)
+void bm_put32(GByteArray *b, uint32_t v)
 {
     uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
     g_byte_array_append(b, x, 4);
@@ -361,8 +361,8 @@ static guint begin_msg(GByteArray *b, BmType type)
     static const uint8_t marker[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
                                         0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
     g_byte_array_append(b, marker, 16);
-    put16(b, 0);
-    put8(b, (uint8_t)type);
+    bm_put16(b, 0);
+    bm_put8(b, (uint8_t)type);
     return start;
 }
 static void end_msg(GByteArray *b, guint start)
@@ -374,27 +374,27 @@ static void end_msg(GByteArray *b, guint start)
 void bm_put_open(GByteArray *b, const BmOpen *o)
 {
     guint start = begin_msg(b, BM_OPEN);
-    put8(b, 4);
-    put16(b, o->asn > G_MAXUINT16 ? BM_AS_TRANS : (uint16_t)o->asn); /* RFC 6793 4.1 */
-    put16(b, o->hold_time);
-    put32(b, o->bgp_id);
+    bm_put8(b, 4);
+    bm_put16(b, o->asn > G_MAXUINT16 ? BM_AS_TRANS : (uint16_t)o->asn); /* RFC 6793 4.1 */
+    bm_put16(b, o->hold_time);
+    bm_put32(b, o->bgp_id);
     guint optlen_at = b->len;
-    put8(b, 0);
-    put8(b, 2); /* one Capabilities parameter (RFC 5492) */
+    bm_put8(b, 0);
+    bm_put8(b, 2); /* one Capabilities parameter (RFC 5492) */
     guint caplen_at = b->len;
-    put8(b, 0);
+    bm_put8(b, 0);
     if (o->ipv4_unicast) {
         static const uint8_t mp[] = { 1, 4, 0, 1, 0, 1 }; /* AFI 1 IPv4, SAFI 1 unicast */
         g_byte_array_append(b, mp, sizeof mp);
     }
     if (o->route_refresh) {
-        put8(b, 2);
-        put8(b, 0);
+        bm_put8(b, 2);
+        bm_put8(b, 0);
     }
     if (o->as4) {
-        put8(b, 65);
-        put8(b, 4);
-        put32(b, o->asn);
+        bm_put8(b, 65);
+        bm_put8(b, 4);
+        bm_put32(b, o->asn);
     }
     b->data[caplen_at] = (uint8_t)(b->len - caplen_at - 1);
     b->data[optlen_at] = (uint8_t)(b->len - optlen_at - 1);
@@ -406,8 +406,8 @@ void bm_put_keepalive(GByteArray *b) { end_msg(b, begin_msg(b, BM_KEEPALIVE)); }
 void bm_put_notification(GByteArray *b, const BmError *e)
 {
     guint start = begin_msg(b, BM_NOTIFICATION);
-    put8(b, e->code);
-    put8(b, e->subcode);
+    bm_put8(b, e->code);
+    bm_put8(b, e->subcode);
     g_byte_array_append(b, e->data, MIN(e->data_len, sizeof e->data));
     end_msg(b, start);
 }
@@ -425,13 +425,13 @@ static void put_attr_header(GByteArray *b, uint8_t flags, uint8_t type, size_t l
 {
     g_assert(len <= G_MAXUINT16);
     if (len > 255) {
-        put8(b, flags | FL_EXTENDED);
-        put8(b, type);
-        put16(b, (uint16_t)len);
+        bm_put8(b, flags | FL_EXTENDED);
+        bm_put8(b, type);
+        bm_put16(b, (uint16_t)len);
     } else {
-        put8(b, flags);
-        put8(b, type);
-        put8(b, (uint8_t)len);
+        bm_put8(b, flags);
+        bm_put8(b, type);
+        bm_put8(b, (uint8_t)len);
     }
 }
 
@@ -443,14 +443,14 @@ static void put_path(GByteArray *b, uint8_t flags, uint8_t type, const ArAsPath 
     put_attr_header(b, flags, type, (size_t)segs * 2 + (size_t)np * w);
     for (uint32_t s = 0; s < segs; s++) {
         uint32_t n = MIN(255u, np - s * 255);
-        put8(b, AS_SEG_SEQUENCE);
-        put8(b, (uint8_t)n);
+        bm_put8(b, AS_SEG_SEQUENCE);
+        bm_put8(b, (uint8_t)n);
         for (uint32_t k = 0; k < n; k++) {
             uint32_t asn = path->asns[s * 255 + k];
             if (w == 4)
-                put32(b, asn);
+                bm_put32(b, asn);
             else
-                put16(b, asn > G_MAXUINT16 ? BM_AS_TRANS : (uint16_t)asn);
+                bm_put16(b, asn > G_MAXUINT16 ? BM_AS_TRANS : (uint16_t)asn);
         }
     }
 }
@@ -458,22 +458,22 @@ static void put_path(GByteArray *b, uint8_t flags, uint8_t type, const ArAsPath 
 void bm_put_attrs(GByteArray *b, const ArAttrs *a, bool as4, bool local_pref)
 {
     put_attr_header(b, FL_TRANSITIVE, AT_ORIGIN, 1);
-    put8(b, a->origin);
+    bm_put8(b, a->origin);
     put_path(b, FL_TRANSITIVE, AT_AS_PATH, a->path, as4 ? 4 : 2);
     put_attr_header(b, FL_TRANSITIVE, AT_NEXT_HOP, 4);
-    put32(b, a->next_hop);
+    bm_put32(b, a->next_hop);
     if (a->med) {
         put_attr_header(b, FL_OPTIONAL, AT_MED, 4);
-        put32(b, a->med);
+        bm_put32(b, a->med);
     }
     if (local_pref) {
         put_attr_header(b, FL_TRANSITIVE, AT_LOCAL_PREF, 4);
-        put32(b, a->local_pref);
+        bm_put32(b, a->local_pref);
     }
     if (a->comms->len) {
         put_attr_header(b, FL_OPTIONAL | FL_TRANSITIVE, AT_COMMUNITIES, (size_t)a->comms->len * 4);
         for (uint32_t k = 0; k < a->comms->len; k++)
-            put32(b, a->comms->vals[k]);
+            bm_put32(b, a->comms->vals[k]);
     }
     if (!as4) {
         bool wide = false;
@@ -493,9 +493,9 @@ static guint put_prefixes(GByteArray *b, guint start, guint reserve, const ArPre
         guint nb = (p[i].len + 7u) / 8u;
         if (b->len - start + 1 + nb + reserve > BM_MAX_LEN)
             break;
-        put8(b, p[i].len);
+        bm_put8(b, p[i].len);
         for (guint k = 0; k < nb; k++)
-            put8(b, (uint8_t)(p[i].addr >> (24 - 8 * k)));
+            bm_put8(b, (uint8_t)(p[i].addr >> (24 - 8 * k)));
     }
     return i;
 }
@@ -503,9 +503,9 @@ static guint put_prefixes(GByteArray *b, guint start, guint reserve, const ArPre
 guint bm_put_update(GByteArray *b, const ArAttrs *a, bool as4, const ArPrefix *nlri, guint n)
 {
     guint start = begin_msg(b, BM_UPDATE);
-    put16(b, 0); /* no withdrawn routes */
+    bm_put16(b, 0); /* no withdrawn routes */
     guint alen_at = b->len;
-    put16(b, 0);
+    bm_put16(b, 0);
     if (a->path->len > MAX_ASNS / 2 || a->comms->len > BM_MAX_LEN / 4) {
         g_byte_array_set_size(b, start); /* could not fit: nothing appended */
         return 0;
@@ -526,10 +526,10 @@ guint bm_put_withdraw(GByteArray *b, const ArPrefix *w, guint n)
     g_assert(n > 0);
     guint start = begin_msg(b, BM_UPDATE);
     guint wlen_at = b->len;
-    put16(b, 0);
+    bm_put16(b, 0);
     guint done = put_prefixes(b, start, 2, w, n);
     patch16(b, wlen_at, b->len - wlen_at - 2);
-    put16(b, 0); /* no path attributes */
+    bm_put16(b, 0); /* no path attributes */
     end_msg(b, start);
     return done;
 }

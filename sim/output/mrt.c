@@ -6,17 +6,6 @@
 #include <errno.h>
 #include <string.h>
 
-static void put8(GByteArray *b, uint8_t v) { g_byte_array_append(b, &v, 1); }
-static void put16(GByteArray *b, uint16_t v)
-{
-    uint8_t x[2] = { (uint8_t)(v >> 8), (uint8_t)v };
-    g_byte_array_append(b, x, 2);
-}
-static void put32(GByteArray *b, uint32_t v)
-{
-    uint8_t x[4] = { (uint8_t)(v >> 24), (uint8_t)(v >> 16), (uint8_t)(v >> 8), (uint8_t)v };
-    g_byte_array_append(b, x, 4);
-}
 /* Overwrites the 4 bytes at at (a length written before its value was known). */
 static void patch32(GByteArray *b, guint at, uint32_t v)
 {
@@ -29,10 +18,10 @@ static void patch32(GByteArray *b, guint at, uint32_t v)
 /* MRT common header with a length to patch; returns where the body starts. */
 static guint put_header(GByteArray *b, uint32_t time, uint16_t type, uint16_t sub)
 {
-    put32(b, time);
-    put16(b, type);
-    put16(b, sub);
-    put32(b, 0);
+    bm_put32(b, time);
+    bm_put16(b, type);
+    bm_put16(b, sub);
+    bm_put32(b, 0);
     return b->len;
 }
 
@@ -47,15 +36,15 @@ void mrt_put_peer_index(GByteArray *b, uint32_t time, uint32_t collector_id, con
     g_assert(n <= G_MAXUINT16);
     guint body = put_header(b, time, MRT_TABLE_DUMP_V2, MRT_PEER_INDEX_TABLE);
     size_t vl = MIN(strlen(view), G_MAXUINT16);
-    put32(b, collector_id);
-    put16(b, (uint16_t)vl);
+    bm_put32(b, collector_id);
+    bm_put16(b, (uint16_t)vl);
     g_byte_array_append(b, (const guint8 *)view, (guint)vl);
-    put16(b, (uint16_t)n);
+    bm_put16(b, (uint16_t)n);
     for (guint i = 0; i < n; i++) {
-        put8(b, 0x02); /* IPv4 address, 4-byte AS */
-        put32(b, peers[i].bgp_id);
-        put32(b, peers[i].ip);
-        put32(b, peers[i].asn);
+        bm_put8(b, 0x02); /* IPv4 address, 4-byte AS */
+        bm_put32(b, peers[i].bgp_id);
+        bm_put32(b, peers[i].ip);
+        bm_put32(b, peers[i].asn);
     }
     end_record(b, body);
 }
@@ -63,15 +52,15 @@ void mrt_put_peer_index(GByteArray *b, uint32_t time, uint32_t collector_id, con
 void mrt_put_rib_ipv4(GByteArray *b, uint32_t time, uint32_t seq, ArPrefix p, uint16_t peer, const ArAttrs *a)
 {
     guint body = put_header(b, time, MRT_TABLE_DUMP_V2, MRT_RIB_IPV4_UNICAST);
-    put32(b, seq);
-    put8(b, p.len);
+    bm_put32(b, seq);
+    bm_put8(b, p.len);
     for (unsigned k = 0; k < (p.len + 7u) / 8u; k++)
-        put8(b, (uint8_t)(p.addr >> (24 - 8 * k)));
-    put16(b, 1); /* one entry: the Loc-RIB's best path */
-    put16(b, peer);
-    put32(b, time);
+        bm_put8(b, (uint8_t)(p.addr >> (24 - 8 * k)));
+    bm_put16(b, 1); /* one entry: the Loc-RIB's best path */
+    bm_put16(b, peer);
+    bm_put32(b, time);
     guint alen_at = b->len;
-    put16(b, 0);
+    bm_put16(b, 0);
     guint attrs = b->len;
     bm_put_attrs(b, a, true, true); /* the UPDATE's encoding, 4-octet ASNs, with LOCAL_PREF */
     guint alen = b->len - attrs;
