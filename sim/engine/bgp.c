@@ -564,8 +564,9 @@ static void group_attach(ArSpeaker *sp, ArPeer *peer)
 
 /* ---- sending ------------------------------------------------------------------------------- */
 
-static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *wd, uint32_t nwd,
-                     const uint32_t *ann, uint32_t nann)
+/* A message on session s to end `to` with room for nwd withdrawn then nann announced prefix ids
+ * (filled by the caller). One allocation. */
+static ArMsg *msg_new(ArSession *s, uint8_t to, const ArAttrs *a, uint32_t nwd, uint32_t nann)
 {
     ArMsg *m = g_malloc(sizeof(ArMsg) + (nwd + nann) * sizeof(uint32_t));
     evq_event_init(&m->ev, on_deliver);
@@ -575,6 +576,13 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
     m->attrs = a;
     m->n_withdraw = nwd;
     m->n_announce = nann;
+    return m;
+}
+
+static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *wd, uint32_t nwd,
+                     const uint32_t *ann, uint32_t nann)
+{
+    ArMsg *m = msg_new(s, to, a, nwd, nann);
     if (nwd)
         memcpy(m->ids, wd, nwd * sizeof(uint32_t));
     if (nann)
@@ -1237,14 +1245,7 @@ void bgp_deliver_now(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
                      uint32_t n_withdrawn, const uint64_t *announced, uint32_t n_announced)
 {
     g_assert(to < 2 && (a || n_announced == 0));
-    ArMsg *m = g_malloc(sizeof(ArMsg) + (n_withdrawn + n_announced) * sizeof(uint32_t));
-    evq_event_init(&m->ev, on_deliver);
-    m->session = s;
-    m->to = to;
-    m->epoch = s->epoch;
-    m->attrs = a;
-    m->n_withdraw = n_withdrawn;
-    m->n_announce = n_announced;
+    ArMsg *m = msg_new(s, to, a, n_withdrawn, n_announced);
     for (uint32_t i = 0; i < n_withdrawn; i++)
         m->ids[i] = pfxtab_intern(&sim->pfx, withdrawn[i]);
     for (uint32_t i = 0; i < n_announced; i++)
