@@ -829,15 +829,23 @@ static void assert_keys_known(const cJSON *node, GHashTable *keys, const char *f
     }
 }
 
-static void test_schema_and_doc_agree(void)
+/* Reads docs/scenario.schema.json (parsed, returned; *schema_text keeps its text) and
+ * docs/scenario-format.md (*doc), failing the test when either is missing or the schema is not JSON. */
+static cJSON *load_format_docs(char **schema_text, char **doc)
 {
     g_autofree char *schema_path = src_path("docs/scenario.schema.json");
     g_autofree char *doc_path = src_path("docs/scenario-format.md");
-    g_autofree char *schema_text = NULL, *doc = NULL;
-    g_assert_true(g_file_get_contents(schema_path, &schema_text, NULL, NULL));
-    g_assert_true(g_file_get_contents(doc_path, &doc, NULL, NULL));
-    cJSON *schema = cJSON_Parse(schema_text);
+    g_assert_true(g_file_get_contents(schema_path, schema_text, NULL, NULL));
+    g_assert_true(g_file_get_contents(doc_path, doc, NULL, NULL));
+    cJSON *schema = cJSON_Parse(*schema_text);
     g_assert_nonnull(schema);
+    return schema;
+}
+
+static void test_schema_and_doc_agree(void)
+{
+    g_autofree char *schema_text = NULL, *doc = NULL;
+    cJSON *schema = load_format_docs(&schema_text, &doc);
     g_autoptr(GHashTable) keys = g_hash_table_new(g_str_hash, g_str_equal);
     collect_properties(schema, keys);
     g_assert_cmpuint(g_hash_table_size(keys), >=, 30);
@@ -1216,13 +1224,8 @@ static char *grouped(unsigned long long n)
  * defaults are the table's. Change a default, a bound or a key in one place only and this fails. */
 static void test_format_table_agrees(void)
 {
-    g_autofree char *schema_path = src_path("docs/scenario.schema.json");
-    g_autofree char *doc_path = src_path("docs/scenario-format.md");
     g_autofree char *schema_text = NULL, *doc = NULL;
-    g_assert_true(g_file_get_contents(schema_path, &schema_text, NULL, NULL));
-    g_assert_true(g_file_get_contents(doc_path, &doc, NULL, NULL));
-    cJSON *schema = cJSON_Parse(schema_text);
-    g_assert_nonnull(schema);
+    cJSON *schema = load_format_docs(&schema_text, &doc);
     g_auto(GStrv) lines = g_strsplit(doc, "\n", -1);
     size_t n;
     const ArFmtObject *objs = fmt_objects(&n);
