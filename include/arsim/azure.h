@@ -63,31 +63,31 @@ typedef struct ArNet {
 } ArNet;
 
 /* Builds speakers, originations and sessions (all Idle). Never fails on a validated scenario. */
-ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg);
-void build_net_free(ArNet *net);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArNet, build_net_free)
+ArNet *azure_net(const ArScenario *scn, const ArSimConfig *cfg);
+void azure_net_free(ArNet *net);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArNet, azure_net_free)
 
 /* Engine configuration from the scenario's settings; non-zero fields of override win. */
-ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override);
+ArSimConfig azure_sim_config(const ArScenario *scn, const ArSimConfig *override);
 
 /* Brings every session up at time 0, fires the scenario's events at their times, and runs until
  * nothing is left to do, until net->until, or to the event cap. Each epoch is closed (and
  * on_epoch_end called) when the next event fires and at the end. */
-ArRunEnd build_run(ArNet *net);
+ArRunEnd azure_run(ArNet *net);
 
-/* build_run in steps, for a caller that advances the engine itself (live mode, on the wall
- * clock): build_start brings every session up at time 0, queues the scenario's events and opens
- * the first epoch; build_finish closes the last epoch (on_epoch_end). */
-void build_start(ArNet *net);
-void build_finish(ArNet *net);
+/* azure_run in steps, for a caller that advances the engine itself (live mode, on the wall
+ * clock): azure_start brings every session up at time 0, queues the scenario's events and opens
+ * the first epoch; azure_finish closes the last epoch (on_epoch_end). */
+void azure_start(ArNet *net);
+void azure_finish(ArNet *net);
 
 /* Speakers named by an event: the node itself, or every instance of a resource ("ars" -> ars/0,
  * ars/1). Appends to out. */
-void build_resolve(const ArNet *net, const char *name, GPtrArray *out);
+void azure_resolve(const ArNet *net, const char *name, GPtrArray *out);
 
 /* The address space served by hub VNet h: its own prefixes and those of the VNets that use its
  * gateways (useRemoteGateways). Appends ArPrefix values to out. */
-void build_hub_space(const ArScenario *scn, int h, GArray *out);
+void azure_hub_space(const ArScenario *scn, int h, GArray *out);
 
 /* VNet that hosts the Azure component sp models (Route Server, gateway, NVA), AR_NO_INDEX for a
  * site or a circuit. O(1). */

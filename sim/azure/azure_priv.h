@@ -7,15 +7,15 @@
 /* ---- originations (origin.c) ---- */
 
 /* Interned attributes of a locally originated route: the given path and communities, weight 32768. */
-const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms);
+const ArAttrs *azure_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms);
 /* Originates every ArPrefix of prefixes at sp with the RT_* flags. */
-void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags);
+void azure_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags);
 /* Originates every route of a file's table (routesFrom) at sp with next hop next_hop; t may be
  * NULL. O(routes + distinct attribute sets). */
-void build_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop);
+void azure_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop);
 
 /* Scenario events (events.c): engine events for each, and the epochs they open. */
-void build_events(ArNet *net);
-void build_events_free(ArNet *net);
+void azure_events(ArNet *net);
+void azure_events_free(ArNet *net);
 
 #endif

@@ -7,7 +7,7 @@
 #define WEIGHT_MSEE 32769u    /* the ExpressRoute gateway's circuit path (LAB) */
 #define WEIGHT_LEARNED 32768u /* every learned route on Route Server and gateways (LAB) */
 
-void build_hub_space(const ArScenario *scn, int h, GArray *out)
+void azure_hub_space(const ArScenario *scn, int h, GArray *out)
 {
     for (guint v = 0; v < scn->vnets->len; v++) {
         if ((int)v != h && scn_hub_of(scn, (int)v) != h)
@@ -73,14 +73,14 @@ static void build_route_servers(ArNet *net)
     for (guint i = 0; i < scn->route_servers->len; i++) {
         const ArRouteServer *rs = g_ptr_array_index(scn->route_servers, i);
         g_autoptr(GArray) space = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
-        build_hub_space(scn, rs->vnet, space);
+        azure_hub_space(scn, rs->vnet, space);
         for (int k = 0; k < 2; k++) {
             uint32_t ip = rs->ips[k] ? rs->ips[k] : subnet_ip(scn, rs->vnet, 2, 4u + (uint32_t)k);
             ArSpeaker *sp = new_instance(net, rs->name, k, true, NODE_ROUTE_SERVER, AR_ASN_ROUTE_SERVER, ip,
                                          &policy_route_server, rs);
             sp->cfg = &net->rs_cfg[i];
             sp->filter = space_filter(space);
-            build_originate_all(sp, space, RT_VNET);
+            azure_originate_all(sp, space, RT_VNET);
             net->rs[i][k] = sp;
         }
     }
@@ -92,7 +92,7 @@ static void build_gateways(ArNet *net)
     for (guint i = 0; i < scn->gateways->len; i++) {
         const ArGateway *gw = g_ptr_array_index(scn->gateways, i);
         g_autoptr(GArray) space = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
-        build_hub_space(scn, gw->vnet, space);
+        azure_hub_space(scn, gw->vnet, space);
         bool vpn = gw->type == GW_VPN;
         int n = vpn && gw->active_active ? 2 : 1;
         for (int k = 0; k < n; k++) {
@@ -102,7 +102,7 @@ static void build_gateways(ArNet *net)
             sp->cfg = gw;
             if (vpn)
                 sp->filter = space_filter(space); /* what sites announce inside it is dropped */
-            build_originate_all(sp, space, RT_VNET);
+            azure_originate_all(sp, space, RT_VNET);
             net->gw[i][k] = sp;
         }
     }
@@ -124,9 +124,9 @@ static void build_nvas(ArNet *net)
             sp->mrai = nva->mrai;
         for (guint k = 0; k < nva->originations->len; k++) {
             const ArOrigination *o = &g_array_index(nva->originations, ArOrigination, k);
-            bgp_originate(sp, o->prefix, build_local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
+            bgp_originate(sp, o->prefix, azure_local_attrs(net->sim, nva->next_hop, o->as_path, o->communities), 0);
         }
-        build_originate_table(sp, nva->table, nva->next_hop);
+        azure_originate_table(sp, nva->table, nva->next_hop);
         net->nva[i] = sp;
     }
 }
@@ -146,8 +146,8 @@ static void build_sites(ArNet *net)
             sp->hold_time = st->hold_time;
         if (st->mrai != UINT64_MAX)
             sp->mrai = st->mrai;
-        build_originate_all(sp, st->prefixes, 0);
-        build_originate_table(sp, st->table, ip);
+        azure_originate_all(sp, st->prefixes, 0);
+        azure_originate_table(sp, st->table, ip);
         net->site[i] = sp;
     }
 }
@@ -240,7 +240,7 @@ static void connect_sites(ArNet *net)
             } else {
                 /* Static site: the gateway originates its prefixes (ERVPN). */
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++)
-                    build_originate_all(net->gw[cn->target][k], st->prefixes, RT_STATIC);
+                    azure_originate_all(net->gw[cn->target][k], st->prefixes, RT_STATIC);
             }
         }
     }
@@ -260,7 +260,7 @@ int azure_home_vnet(const ArSpeaker *sp)
     return AR_NO_INDEX;
 }
 
-ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override)
+ArSimConfig azure_sim_config(const ArScenario *scn, const ArSimConfig *override)
 {
     const ArSettings *st = &scn->settings;
     ArSimConfig c = { .link_delay = st->link_delay, .proc_delay = st->proc_delay, .jitter = st->jitter,
@@ -283,11 +283,11 @@ ArSimConfig build_sim_config(const ArScenario *scn, const ArSimConfig *override)
     return c;
 }
 
-ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg)
+ArNet *azure_net(const ArScenario *scn, const ArSimConfig *cfg)
 {
     ArNet *net = g_new0(ArNet, 1);
     net->scn = scn;
-    ArSimConfig c = build_sim_config(scn, cfg);
+    ArSimConfig c = azure_sim_config(scn, cfg);
     net->sim = bgp_sim_new(&c);
     net->rs_cfg = g_new0(ArRouteServer, scn->route_servers->len + 1);
     for (guint i = 0; i < scn->route_servers->len; i++)
@@ -303,16 +303,16 @@ ArNet *build_net(const ArScenario *scn, const ArSimConfig *cfg)
     build_sites(net);
     connect_route_server_peers(net);
     connect_sites(net);
-    build_events(net);
+    azure_events(net);
     return net;
 }
 
-void build_net_free(ArNet *net)
+void azure_net_free(ArNet *net)
 {
     if (!net)
         return;
     bgp_sim_free(net->sim);
-    build_events_free(net);
+    azure_events_free(net);
     g_free(net->rs_cfg);
     g_free(net->rs);
     g_free(net->gw);

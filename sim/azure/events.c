@@ -43,7 +43,7 @@ static void deferred_free(gpointer p)
 
 #define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
-void build_resolve(const ArNet *net, const char *name, GPtrArray *out)
+void azure_resolve(const ArNet *net, const char *name, GPtrArray *out)
 {
     ArSpeaker *sp = bgp_speaker_find(net->sim, name);
     if (sp) {
@@ -69,8 +69,8 @@ static ArSession *session_between(const ArSpeaker *a, const ArSpeaker *b)
 static void sessions_between(const ArNet *net, const char *a, const char *b, GPtrArray *out)
 {
     g_autoptr(GPtrArray) as = g_ptr_array_new(), bs = g_ptr_array_new();
-    build_resolve(net, a, as);
-    build_resolve(net, b, bs);
+    azure_resolve(net, a, as);
+    azure_resolve(net, b, bs);
     for (guint i = 0; i < as->len; i++)
         for (guint k = 0; k < bs->len; k++) {
             ArSession *s = session_between(g_ptr_array_index(as, i), g_ptr_array_index(bs, k));
@@ -155,7 +155,7 @@ static void apply_connection(ArNet *net, const ArScnEvent *se, bool fail)
                         bgp_withdraw_local(net->gw[cn->target][g], pf);
                     else
                         bgp_originate(net->gw[cn->target][g], pf,
-                                      build_local_attrs(net->sim, net->gw[cn->target][g]->ip, NULL, NULL), RT_STATIC);
+                                      azure_local_attrs(net->sim, net->gw[cn->target][g]->ip, NULL, NULL), RT_STATIC);
                 }
         } else {
             sessions_between(net, st->name, tname, sessions);
@@ -204,7 +204,7 @@ static void apply(ArNet *net, const ArScnEvent *se)
         break;
     case SEV_FAIL:
     case SEV_RESTORE:
-        build_resolve(net, se->node, nodes);
+        azure_resolve(net, se->node, nodes);
         for (guint i = 0; i < nodes->len; i++) {
             if (se->kind == SEV_FAIL)
                 hold(net, g_ptr_array_index(nodes, i), HOLD_FAILED, se->graceful,
@@ -238,7 +238,7 @@ static void apply(ArNet *net, const ArScnEvent *se)
         for (guint i = 0; i < se->prefixes->len; i++) {
             ArPrefix p = g_array_index(se->prefixes, ArPrefix, i);
             if (se->kind == SEV_ANNOUNCE)
-                bgp_originate(sp, p, build_local_attrs(sim, nh, NULL, NULL), 0);
+                bgp_originate(sp, p, azure_local_attrs(sim, nh, NULL, NULL), 0);
             else
                 bgp_withdraw_local(sp, p);
         }
@@ -330,7 +330,7 @@ static void defer_restore(ArNet *net, ArSpeaker *sp, uint8_t cause, ArTime at, c
 
 /* ---- setup and run ----------------------------------------------------------------------------- */
 
-void build_events(ArNet *net)
+void azure_events(ArNet *net)
 {
     const ArScenario *scn = net->scn;
     net->timed = g_new0(ArTimedEvent, scn->events->len + 1);
@@ -358,7 +358,7 @@ void build_events(ArNet *net)
         }
 }
 
-void build_events_free(ArNet *net)
+void azure_events_free(ArNet *net)
 {
     if (net->epochs)
         g_array_free(net->epochs, TRUE);
@@ -398,7 +398,7 @@ static void collect_flaps(ArNet *net)
     sim->watch = NULL;
 }
 
-void build_start(ArNet *net)
+void azure_start(ArNet *net)
 {
     ArSim *sim = net->sim;
     const ArScenario *scn = net->scn;
@@ -414,13 +414,13 @@ void build_start(ArNet *net)
     epoch_open(net, NULL, "start");
 }
 
-void build_finish(ArNet *net) { epoch_close(net); }
+void azure_finish(ArNet *net) { epoch_close(net); }
 
-ArRunEnd build_run(ArNet *net)
+ArRunEnd azure_run(ArNet *net)
 {
     ArSim *sim = net->sim;
     const ArScenario *scn = net->scn;
-    build_start(net);
+    azure_start(net);
     if (net->watch_window > net->until)
         net->watch_window = net->until; /* the whole run is the window */
     ArTime watch_from = net->until - net->watch_window;
@@ -437,7 +437,7 @@ ArRunEnd build_run(ArNet *net)
     if (end == RUN_UNTIL && sim->pending == 0)
         end = RUN_CONVERGED; /* only scenario events after --until were left */
     g_assert(end != RUN_CONVERGED || sim->pending == 0);
-    build_finish(net);
+    azure_finish(net);
     if (sim->watch)
         collect_flaps(net);
     return end;

@@ -2,7 +2,7 @@
  * read from files. Shared by the build (build.c) and by scenario events (events.c). */
 #include "azure_priv.h"
 
-const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms)
+const ArAttrs *azure_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *path, const GArray *comms)
 {
     ArAttrs a = *sim->empty;
     if (path && path->len)
@@ -14,9 +14,9 @@ const ArAttrs *build_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *pa
     return attr_intern(sim->attrs, &a);
 }
 
-void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
+void azure_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
 {
-    const ArAttrs *a = build_local_attrs(sp->sim, sp->ip, NULL, NULL);
+    const ArAttrs *a = azure_local_attrs(sp->sim, sp->ip, NULL, NULL);
     for (guint i = 0; i < prefixes->len; i++)
         bgp_originate(sp, g_array_index(prefixes, ArPrefix, i), a, flags);
 }
@@ -25,7 +25,7 @@ void build_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
  * distinct attribute set interned once, then one bgp_originate per route: O(routes + sets). A path
  * that starts with sp's own ASN (a dump taken at a peer of the node, or at a collector) loses that
  * first ASN, which sp puts back in front when it exports. */
-void build_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop)
+void azure_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop)
 {
     if (!t)
         return;

@@ -61,7 +61,7 @@ struct ArLive {
     ArLiveOptions opt;        /* the options (peers borrowed) */
     ArNet *net;               /* the simulation (owned by run) */
     ArRun *run;               /* the network and the effective routes of each epoch, for the report */
-    bool started;             /* build_start was called */
+    bool started;             /* azure_start was called */
     bool finished;            /* the last epoch is closed */
     GPtrArray *sess;          /* LiveSess*, per peer then instance */
     GMainLoop *loop;          /* the one loop */
@@ -969,10 +969,10 @@ ArLive *live_new(ArScenario *scn, const ArLiveOptions *opt, GError **error)
         g_array_set_size(nva->originations, 0);
         g_clear_pointer(&nva->table, scn_route_table_free);
     }
-    ArSimConfig cfg = build_sim_config(scn, NULL);
+    ArSimConfig cfg = azure_sim_config(scn, NULL);
     lv->run = g_new0(ArRun, 1);
     lv->run->epoch_eff = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-    lv->run->net = lv->net = build_net(scn, &cfg);
+    lv->run->net = lv->net = azure_net(scn, &cfg);
     lv->net->on_epoch_end = snapshot_eff;
     lv->net->epoch_user = lv->run;
     lv->net->sim->trace = on_trace;
@@ -1046,7 +1046,7 @@ gboolean live_run(ArLive *lv, GError **error)
     g_assert(!lv->started);
     lv->started = true;
     ArSim *sim = lv->net->sim;
-    build_start(lv->net);
+    azure_start(lv->net);
     for (guint i = 0; i < lv->sess->len; i++) {
         LiveSess *ss = g_ptr_array_index(lv->sess, i);
         bgp_session_set_live(sim, ss->s, false, NULL); /* up when the real one is */
@@ -1101,7 +1101,7 @@ const ArRun *live_result(ArLive *lv)
     g_assert(lv->started);
     if (!lv->finished) {
         lv->finished = true;
-        build_finish(lv->net);
+        azure_finish(lv->net);
         lv->run->eff = g_ptr_array_index(lv->run->epoch_eff, lv->run->epoch_eff->len - 1);
         lv->run->end = lv->capped ? RUN_EVENT_CAP : RUN_CONVERGED;
     }

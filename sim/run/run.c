@@ -17,7 +17,7 @@ static void snapshot_eff(ArNet *net, ArEpoch *ep)
 /* Forgets what one attempt built and read. */
 static void run_clear(ArRun *run)
 {
-    build_net_free(run->net);
+    azure_net_free(run->net);
     run->net = NULL;
     g_ptr_array_set_size(run->epoch_eff, 0);
     run->eff = NULL;
@@ -29,13 +29,13 @@ static void run_clear(ArRun *run)
 static void run_once(ArRun *run, const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user,
                      ArTime watch)
 {
-    run->net = build_net(scn, cfg);                 /* azure: speakers, sessions, policies, events */
+    run->net = azure_net(scn, cfg);                 /* azure: speakers, sessions, policies, events */
     run->net->sim->trace = trace;
     run->net->sim->trace_user = user;
     run->net->on_epoch_end = snapshot_eff;          /* results: effective routes per epoch */
     run->net->epoch_user = run;
     run->net->watch_window = watch;
-    run->end = build_run(run->net);                 /* engine: to convergence, the limit or the cap */
+    run->end = azure_run(run->net);                 /* engine: to convergence, the limit or the cap */
     run->eff = g_ptr_array_index(run->epoch_eff, run->epoch_eff->len - 1); /* the run's: the last epoch's */
 }
 
@@ -62,7 +62,7 @@ void run_free(ArRun *run)
 {
     if (!run)
         return;
-    build_net_free(run->net);
+    azure_net_free(run->net);
     if (run->epoch_eff)
         g_ptr_array_unref(run->epoch_eff);
     g_free(run);

@@ -547,10 +547,10 @@ ArSweepResult *sweep_run_case(const ArSweep *s, guint i)
     c.ps = g_new(PairState, s->pairs->len + 1);
     for (guint k = 0; k < s->pairs->len; k++)
         c.ps[k] = (PairState){ AR_TIME_NEVER, AR_TIME_NEVER, 0 };
-    c.net = build_net(&scn, &s->opt.cfg);
+    c.net = azure_net(&scn, &s->opt.cfg);
     c.net->on_epoch_end = case_epoch_end;
     c.net->epoch_user = &c;
-    ArRunEnd end = build_run(c.net);
+    ArRunEnd end = azure_run(c.net);
     ArSim *sim = c.net->sim;
     if (c.phase == 1) { /* the run ended before the repair time: an event cap, or no repair event */
         c.settled = sim->pending == 0;
@@ -587,7 +587,7 @@ ArSweepResult *sweep_run_case(const ArSweep *s, guint i)
         g_array_append_val(res->pairs, x);
     }
     g_free(c.ps);
-    build_net_free(c.net);
+    azure_net_free(c.net);
     return res;
 }
 
