@@ -561,6 +561,94 @@ static void test_bgp_route_limit(void)
     bgp_sim_free(ch.sim);
 }
 
+/* What an UPDATE trace saw on one session: each message's time and prefix counts. */
+typedef struct UpdLog {
+    const ArSpeaker *from;   /* sender whose messages are logged */
+    GArray *time;            /* ArTime of each delivered UPDATE */
+    GArray *n;               /* guint: prefixes it carried (announced + withdrawn) */
+    guint announcing;        /* messages that announced */
+    guint too_big;           /* messages over 4,096 bytes, or not full though more prefixes followed */
+} UpdLog;
+
+static void upd_log(void *user, const ArTraceRec *r)
+{
+    UpdLog *l = user;
+    if (r->kind != TR_UPDATE || r->from != l->from)
+        return;
+    guint n = r->n_announced + r->n_withdrawn;
+    g_array_append_val(l->time, r->time);
+    g_array_append_val(l->n, n);
+    l->announcing += r->n_announced > 0;
+    /* RFC 4271 4.3 by hand: header 19, two length fields, a /24 is 4 bytes; the attributes of a's
+     * routes at b: ORIGIN (4), AS_PATH 65001 in 4 octets (3 + 2 + 4), NEXT_HOP (7). */
+    size_t size = 19 + 2 + 2 + 4u * n + (r->n_announced ? 4 + 9 + 7 : 0);
+    if (size > 4096)
+        l->too_big++;
+}
+
+/* A batch of prefixes goes as as many UPDATEs as 4,096 bytes need (RFC 4271 4.3), written back to
+ * back: one delivery time for the batch, whatever the jitter; the route limit counts each one. */
+static void test_bgp_update_size(void)
+{
+    for (int jitter = 0; jitter < 2; jitter++) {
+        ArSimConfig cfg = { .jitter = jitter ? 5 * AR_MSEC : 0, .seed = 7 };
+        ArSim *sim = bgp_sim_new(&cfg);
+        ArSpeaker *a = bgp_speaker_new(sim, "a", NODE_SITE, 65001, 0x01010101, &policy_standard);
+        ArSpeaker *b = bgp_speaker_new(sim, "b", NODE_SITE, 65002, 0x02020202, &policy_standard);
+        ArSession *ab = bgp_session_new(sim, a, a->ip, b, b->ip);
+        enum { N = 3000 };
+        for (int i = 0; i < N; i++) {
+            g_autofree char *p = g_strdup_printf("10.%d.%d.0/24", i / 256, i % 256);
+            originate(a, p, NULL, 0);
+        }
+        UpdLog l = { .from = a, .time = g_array_new(FALSE, FALSE, sizeof(ArTime)), .n = g_array_new(FALSE, FALSE, sizeof(guint)) };
+        sim->trace = upd_log;
+        sim->trace_user = &l;
+        bgp_session_up_at(sim, ab, 0);
+        g_assert_cmpint(bgp_run(sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+        /* (4,096 - 23 - 20) / 4 = 1,013 prefixes a message: 1,013 + 1,013 + 974. */
+        g_assert_cmpuint(l.n->len, ==, 3);
+        g_assert_cmpuint(g_array_index(l.n, guint, 0), ==, 1013);
+        g_assert_cmpuint(g_array_index(l.n, guint, 1), ==, 1013);
+        g_assert_cmpuint(g_array_index(l.n, guint, 2), ==, 974);
+        g_assert_cmpuint(b->peers->len ? bgp_peer(b, 0)->routes_in : 0, ==, N);
+        g_assert_cmpuint(sim->stats.updates, ==, 3);
+        for (guint i = 1; i < l.time->len; i++)
+            g_assert_cmpuint(g_array_index(l.time, ArTime, i), ==, g_array_index(l.time, ArTime, 0));
+        /* Withdrawals: (4,096 - 23) / 4 = 1,018 a message. */
+        for (int i = 0; i < N; i++) {
+            ArPrefix p = { 0x0A000000u + ((uint32_t)i << 8), 24 };
+            bgp_withdraw_local(a, p);
+        }
+        g_array_set_size(l.n, 0);
+        g_array_set_size(l.time, 0);
+        g_assert_cmpint(bgp_run(sim, AR_TIME_NEVER), ==, RUN_CONVERGED);
+        g_assert_cmpuint(l.n->len, ==, 3);
+        g_assert_cmpuint(g_array_index(l.n, guint, 0), ==, 1018);
+        g_assert_cmpuint(g_array_index(l.n, guint, 2), ==, N - 2 * 1018);
+        g_assert_cmpuint(bgp_peer(b, 0)->routes_in, ==, 0);
+        g_assert_cmpuint(l.too_big, ==, 0);
+        g_array_free(l.time, TRUE);
+        g_array_free(l.n, TRUE);
+        bgp_sim_free(sim);
+    }
+
+    /* A limit of 1,500: the first message (1,013) passes, the second (1,013 + 1,013) drops the
+     * session; in one 3,000-prefix UPDATE the first would have. */
+    Chain ch;
+    chain_init(&ch, 65003);
+    bgp_peer(ch.b, ch.ab->peer[1])->route_limit = 1500;
+    for (int i = 0; i < 3000; i++) {
+        g_autofree char *p = g_strdup_printf("10.%d.%d.0/24", i / 256, i % 256);
+        originate(ch.a, p, NULL, 0);
+    }
+    bgp_session_up_at(ch.sim, ch.ab, 0);
+    g_assert_cmpint(bgp_run(ch.sim, 30 * AR_SEC), ==, RUN_UNTIL);
+    g_assert_cmpint(ch.ab->state, ==, SESS_IDLE);
+    g_assert_cmpstr(ch.ab->down_reason, ==, "route limit exceeded: 1013 learned + 1013 in one UPDATE > 1500");
+    bgp_sim_free(ch.sim);
+}
+
 static void test_bgp_ibgp_split_horizon(void)
 {
     /* a -eBGP- b -iBGP- c -iBGP- d: c must not pass b's iBGP-learned route on to d. */
@@ -725,6 +813,7 @@ int main(int argc, char **argv)
     g_test_add_func("/bgp/no-advertise", test_bgp_no_advertise);
     g_test_add_func("/bgp/withdraw-on-down", test_bgp_withdraw_on_down);
     g_test_add_func("/bgp/route-limit", test_bgp_route_limit);
+    g_test_add_func("/bgp/update-size", test_bgp_update_size);
     g_test_add_func("/bgp/ibgp-split-horizon", test_bgp_ibgp_split_horizon);
     g_test_add_func("/bgp/update-groups", test_bgp_update_groups);
     g_test_add_func("/bgp/event-cap", test_bgp_event_cap);

@@ -3,6 +3,7 @@
 #define ARSIM_BGPMSG_H
 
 #include "arsim/attr.h"
+#include "arsim/msgsize.h"
 #include "arsim/prefix.h"
 
 #include <glib.h>
@@ -10,8 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BM_HEADER_LEN 19u  /* marker (16), length (2), type (1) */
-#define BM_MAX_LEN 4096u   /* RFC 4271 4.1: no message is longer */
+#define BM_HEADER_LEN MSGSIZE_HEADER /* marker (16), length (2), type (1) */
+#define BM_MAX_LEN MSGSIZE_MAX       /* RFC 4271 4.1: no message is longer */
 #define BM_AS_TRANS 23456u /* RFC 6793: the 2-octet stand-in for a 4-octet AS */
 
 /* Message types (RFC 4271 4.1, RFC 2918 3). */

@@ -1,5 +1,6 @@
 /* bgp.c - BGP speakers and sessions: UPDATE delivery, import, decision, export, in simulated time. */
 #include "arsim/bgp.h"
+#include "arsim/msgsize.h"
 
 #include <stddef.h>
 #include <string.h>
@@ -579,8 +580,9 @@ static ArMsg *msg_new(ArSession *s, uint8_t to, const ArAttrs *a, uint32_t nwd, 
     return m;
 }
 
-static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *wd, uint32_t nwd,
-                     const uint32_t *ann, uint32_t nann)
+/* Queues a message; at: its delivery time, 0 to draw one (link delay and jitter). Returns it. */
+static ArTime send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *wd, uint32_t nwd,
+                       const uint32_t *ann, uint32_t nann, ArTime at)
 {
     ArMsg *m = msg_new(s, to, a, nwd, nann);
     if (nwd)
@@ -588,18 +590,30 @@ static void send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, con
     if (nann)
         memcpy(m->ids + nwd, ann, nann * sizeof(uint32_t));
     /* Messages on one session never overtake each other, whatever the delays. */
-    ArTime t = sim->now + sim->cfg.link_delay;
-    if (sim->rng)
+    ArTime t = at ? at : sim->now + sim->cfg.link_delay;
+    if (sim->rng && !at)
         t += (ArTime)g_rand_int_range(sim->rng, 0, (gint32)MIN(sim->cfg.jitter, (ArTime)G_MAXINT32 - 1) + 1);
     if (t < s->last_delivery[to])
         t = s->last_delivery[to];
     s->last_delivery[to] = t;
     evq_push(&sim->q, &m->ev, t);
     sim->pending++;
+    return t;
 }
 
-/* Sends peer the changes (ids[i], now[i]), i < n (now NULL: a withdrawal): one UPDATE of the
- * withdrawals, then one per distinct attribute set in order of first appearance, each listing its
+/* One batch (withdrawals when a is NULL, else one attribute set) as as many UPDATEs of at most
+ * 4,096 bytes as it needs (msgsize.c), written back to back: they arrive together, in order. */
+static void send_batch(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *ids, uint32_t n)
+{
+    ArTime at = 0;
+    for (uint32_t k; n; ids += k, n -= k) {
+        k = msgsize_fit(&sim->pfx, a, s->ibgp, ids, n);
+        at = send_msg(sim, s, to, a, a ? NULL : ids, a ? 0 : k, a ? ids : NULL, a ? k : 0, at);
+    }
+}
+
+/* Sends peer the changes (ids[i], now[i]), i < n (now NULL: a withdrawal): the withdrawals, then
+ * each distinct attribute set in order of first appearance, each a batch (send_batch) listing its
  * prefixes in the given order. O(n), one hash per change of attribute set past the first 8. */
 static bool send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const ArAttrs *const *now, guint n)
 {
@@ -664,10 +678,10 @@ static bool send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const Ar
     ArSession *s = peer->session;
     uint8_t to = (uint8_t)(1 - peer->side);
     if (nwd)
-        send_msg(sim, s, to, NULL, sorted, nwd, NULL, 0);
+        send_batch(sim, s, to, NULL, sorted, nwd);
     for (guint k = 0, from = nwd; k < uniq->len; k++) {
         /* after the scatter, start[k] is the end of slot k */
-        send_msg(sim, s, to, g_ptr_array_index(uniq, k), NULL, 0, sorted + from, start[k] - from);
+        send_batch(sim, s, to, g_ptr_array_index(uniq, k), sorted + from, start[k] - from);
         from = start[k];
     }
     return true;

@@ -1,5 +1,6 @@
 /* bgpmsg.c - BGP-4 message codec: framing, OPEN, UPDATE, NOTIFICATION, KEEPALIVE, ROUTE-REFRESH. */
 #include "arsim/bgpmsg.h"
+#include "arsim/msgsize.h"
 
 #include <string.h>
 
@@ -457,6 +458,7 @@ static void put_path(GByteArray *b, uint8_t flags, uint8_t type, const ArAsPath 
 
 void bm_put_attrs(GByteArray *b, const ArAttrs *a, bool as4, bool local_pref)
 {
+    guint start = b->len;
     put_attr_header(b, FL_TRANSITIVE, AT_ORIGIN, 1);
     bm_put8(b, a->origin);
     put_path(b, FL_TRANSITIVE, AT_AS_PATH, a->path, as4 ? 4 : 2);
@@ -482,6 +484,7 @@ void bm_put_attrs(GByteArray *b, const ArAttrs *a, bool as4, bool local_pref)
         if (wide) /* RFC 6793 4.2.2: the true path for the 4-octet speakers downstream */
             put_path(b, FL_OPTIONAL | FL_TRANSITIVE, AT_AS4_PATH, a->path, 4);
     }
+    g_assert(b->len - start == msgsize_attrs(a, as4, local_pref)); /* the engine splits by the same sizes */
 }
 
 /* Appends prefixes from p while the message (started at start) stays within BM_MAX_LEN with
@@ -491,7 +494,7 @@ static guint put_prefixes(GByteArray *b, guint start, guint reserve, const ArPre
     guint i = 0;
     for (; i < n; i++) {
         guint nb = (p[i].len + 7u) / 8u;
-        if (b->len - start + 1 + nb + reserve > BM_MAX_LEN)
+        if (b->len - start + msgsize_prefix(p[i].len) + reserve > BM_MAX_LEN)
             break;
         bm_put8(b, p[i].len);
         for (guint k = 0; k < nb; k++)
@@ -506,17 +509,14 @@ guint bm_put_update(GByteArray *b, const ArAttrs *a, bool as4, const ArPrefix *n
     bm_put16(b, 0); /* no withdrawn routes */
     guint alen_at = b->len;
     bm_put16(b, 0);
-    if (a->path->len > MAX_ASNS / 2 || a->comms->len > BM_MAX_LEN / 4) {
+    if (n == 0 || msgsize_room(msgsize_attrs(a, as4, false)) < msgsize_prefix(nlri[0].len)) {
         g_byte_array_set_size(b, start); /* could not fit: nothing appended */
         return 0;
     }
     bm_put_attrs(b, a, as4, false);
     patch16(b, alen_at, b->len - alen_at - 2);
-    guint done = b->len - start < BM_MAX_LEN ? put_prefixes(b, start, 0, nlri, n) : 0;
-    if (done == 0) {
-        g_byte_array_set_size(b, start);
-        return 0;
-    }
+    guint done = put_prefixes(b, start, 0, nlri, n);
+    g_assert(done > 0);
     end_msg(b, start);
     return done;
 }
