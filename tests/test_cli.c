@@ -188,9 +188,9 @@ static void test_learned_routes(void)
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "onprem1 is a site, not an NVA"));
     result_clear(&r);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "ergw", NULL);
+    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "ergw/0", NULL);
     g_assert_cmpint(r.status, ==, 2);
-    g_assert_nonnull(strstr(r.err, "ergw is an expressRouteGateway, not an NVA"));
+    g_assert_nonnull(strstr(r.err, "ergw/0 is an expressRouteGateway, not an NVA"));
     result_clear(&r);
     r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", "x.svg", "--format", "jpg", NULL);
     g_assert_cmpint(r.status, ==, 2);

@@ -66,22 +66,22 @@ static void test_b2b_gains(void)
             const ArRoute *r = d->after;
             g_autofree char *path = attr_path_to_string(r->attrs->path);
             g_ptr_array_add(got, g_strdup_printf("%s %s %s", n->name, pfx_format(pfx_from_key(d->key), pfx), path));
-            if (strcmp(n->name, "ergw") == 0)
+            if (g_str_has_prefix(n->name, "ergw/"))
                 g_assert_true(bgp_route_ibgp(n->after, r)); /* from the Route Server, no 65515 */
         }
     }
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < got->len; i++)
         g_string_append_printf(s, "%s%s", i ? "|" : "", (char *)g_ptr_array_index(got, i));
-    /* Nodes in the simulation's order: ergw, sdwan, onprem1, onprem2, msee/onprem2. */
+    /* Nodes in the simulation's order: ergw/0, ergw/1, sdwan, onprem1, onprem2, msee/onprem2. */
     g_assert_cmpstr(s->str, ==,
-                    "ergw 10.100.0.0/16 65001-65010|sdwan 10.200.0.0/16 65515-12076-65020|"
+                    "ergw/0 10.100.0.0/16 65001-65010|ergw/1 10.100.0.0/16 65001-65010|sdwan 10.200.0.0/16 65515-12076-65020|"
                     "onprem1 10.200.0.0/16 65001-65515-12076-65020|onprem2 10.100.0.0/16 12076|"
                     "msee/onprem2 10.100.0.0/16 65515-65001-65010");
     g_string_free(s, TRUE);
-    g_assert_cmpuint(c->gained, ==, 5);
+    g_assert_cmpuint(c->gained, ==, 6);
     g_assert_false(c->grouped); /* a small comparison lists every prefix */
-    g_assert_cmpuint(c->gained_nodes, ==, 5);
+    g_assert_cmpuint(c->gained_nodes, ==, 6);
     g_assert_cmpuint(c->lost, ==, 0);
     g_assert_cmpuint(c->changed, ==, 0);
     /* Effective routes do not change: the Route Server injects NVA routes whatever b2b says. */
@@ -94,12 +94,12 @@ static void test_b2b_gains(void)
     g_assert_false(rc->before);
     g_assert_true(rc->after);
     g_assert_cmpstr(c->summary, ==,
-                    "enabling branch-to-branch: 5 routes gained at 5 nodes, 0 lost at 0 nodes; "
+                    "enabling branch-to-branch: 6 routes gained at 6 nodes, 0 lost at 0 nodes; "
                     "onprem1 <-> onprem2 now reachable");
 
     /* The reverse comparison loses what was gained. */
     g_autoptr(ArCompare) rev = cmp_runs(rb, ra, NULL);
-    g_assert_cmpuint(rev->lost, ==, 5);
+    g_assert_cmpuint(rev->lost, ==, 6);
     g_assert_cmpuint(rev->gained, ==, 0);
     g_assert_true(g_str_has_suffix(rev->summary, "onprem1 <-> onprem2 no longer reachable"));
 }
@@ -169,7 +169,7 @@ static void test_cmd_compare_statuses(void)
         g_auto(Captured) c = { 0 };
         run_compare(&a, &c);
         g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
-        g_assert_true(g_str_has_prefix(c.out, "enabling branch-to-branch: 5 routes gained at 5 nodes"));
+        g_assert_true(g_str_has_prefix(c.out, "enabling branch-to-branch: 6 routes gained at 6 nodes"));
         g_assert_nonnull(strstr(c.out, "\nsdwan\n  + 10.200.0.0/16      65515-12076-65020 via ars/0\n"));
         g_assert_nonnull(strstr(c.out, "  onprem1 <-> onprem2: no -> yes\n"));
     }
@@ -297,7 +297,7 @@ static void test_cmd_compare_json_streamed(void)
     g_assert_nonnull(tree);
     g_assert_true(cJSON_Compare(streamed, tree, TRUE));
     /* the document holds something to lose: routes gained somewhere and both grids */
-    const cJSON *gained = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "diff"), "ergw"), "added");
+    const cJSON *gained = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "diff"), "ergw/0"), "added");
     g_assert_cmpint(cJSON_GetArraySize(gained), ==, 1);
     g_assert_cmpstr(cJSON_GetObjectItem(cJSON_GetArrayItem(gained, 0), "prefix")->valuestring, ==, "10.100.0.0/16");
     g_assert_nonnull(cJSON_GetObjectItem(cJSON_GetObjectItem(tree, "reachability"), "after"));

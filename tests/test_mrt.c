@@ -895,7 +895,7 @@ static void test_scenario_errors(void)
     /* The good file's routes reach the gateway, with the site's ASN once in front. */
     g_autofree char *text = g_strdup_printf(SCENARIO_TMPL, "{\"mrt\": \"good.mrt\", \"peer\": \"192.0.2.2\"}");
     g_assert_true(g_file_set_contents(s_file, text, -1, NULL));
-    ArRunArgs a = { .file = s_file, .seed = 1, .node = "ergw" };
+    ArRunArgs a = { .file = s_file, .seed = 1, .node = "ergw/0" };
     Captured c = run_args(&a);
     g_assert_cmpint(c.status, ==, EXIT_OK);
     g_assert_nonnull(strstr(c.out, "10.0.0.0/8 "));

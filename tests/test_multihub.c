@@ -168,7 +168,7 @@ static void test_shared_circuit(void)
     g_autofree char *p = attr_path_to_string(best(run, "dc", "10.50.0.0/16")->attrs->path);
     g_assert_cmpstr(p, ==, "12076");
     /* ergw2 gets it tagged 65517:65517; ars2 drops it; hub2's VMs do not get it. */
-    const ArRoute *r = best(run, "ergw2", "10.50.0.0/16");
+    const ArRoute *r = best(run, "ergw2/0", "10.50.0.0/16");
     g_assert_nonnull(r);
     g_assert_true(attr_comms_has(r->attrs->comms, COMM_ARS_TRANSIT));
     g_assert_null(best(run, "ars2/0", "10.50.0.0/16"));

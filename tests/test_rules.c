@@ -107,15 +107,25 @@ static void test_two_instances(void)
     case_free(&c);
 }
 
-/* R2: gateway sessions to the Route Server are automatic iBGP (ERVPN, LAB). */
+/* R2: gateway sessions to the Route Server are automatic iBGP (ERVPN, LAB); the ExpressRoute
+ * gateway is two instances, each with both Route Server instances (expressroute-about-virtual-
+ * network-gateways.md: gateway VMs; LAB: the gateway lists both Route Server peers). */
 static void test_gateway_ibgp(void)
 {
     Case c;
     case_run(&c, "{'vnets':[" HUB "]," ARS_OFF ",'gateways':[" ERGW "]}", NULL);
-    const ArSession *s = session(&c, "ars/0", "ergw");
-    g_assert_nonnull(s);
-    g_assert_true(s->ibgp);
-    g_assert_nonnull(session(&c, "ars/1", "ergw"));
+    g_assert_null(bgp_speaker_find(c.run->net->sim, "ergw"));
+    static const char *const inst[] = { "ergw/0", "ergw/1" }, *const rs[] = { "ars/0", "ars/1" };
+    for (int g = 0; g < 2; g++)
+        for (int k = 0; k < 2; k++) {
+            const ArSession *s = session(&c, rs[k], inst[g]);
+            g_assert_nonnull(s);
+            g_assert_true(s->ibgp);
+            g_assert_cmpint(s->state, ==, SESS_ESTABLISHED);
+        }
+    /* GatewaySubnet is the last /27 of 10.1.0.0/16: the instances take its .4 and .5. */
+    g_assert_cmpuint(node(&c, "ergw/0")->ip, ==, 0x0A01FFE4);
+    g_assert_cmpuint(node(&c, "ergw/1")->ip, ==, 0x0A01FFE5);
     case_free(&c);
 }
 
@@ -181,8 +191,8 @@ static void test_circuit_to_circuit(void)
                  "{'name':'dc1','asn':65020,'addressPrefixes':['10.201.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]},"
                  "{'name':'dc2','asn':65030,'addressPrefixes':['10.202.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
              NULL);
-    g_assert_nonnull(best(&c, "ergw", "10.201.0.0/16"));
-    g_assert_nonnull(best(&c, "ergw", "10.202.0.0/16"));
+    g_assert_nonnull(best(&c, "ergw/0", "10.201.0.0/16"));
+    g_assert_nonnull(best(&c, "ergw/1", "10.202.0.0/16"));
     g_assert_null(best(&c, "dc1", "10.202.0.0/16"));
     g_assert_null(best(&c, "dc2", "10.201.0.0/16"));
     g_autofree char *p = best_path(&c, "dc1", "10.1.0.0/16");
@@ -197,9 +207,11 @@ static void test_transit_community(void)
     Case c;
     case_run(&c, "{'vnets':[" HUB "]," ARS_ON ",'gateways':[" ERGW "],'nvas':[{'name':'nva','vnet':'hub',"
                  "'ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':['10.100.0.0/16']}]}", NULL);
-    const ArRoute *r = best(&c, "ergw", "10.100.0.0/16");
-    g_assert_nonnull(r);
-    g_assert_true(attr_comms_has(r->attrs->comms, COMM_ARS_TRANSIT));
+    for (int k = 0; k < 2; k++) {
+        const ArRoute *r = best(&c, k ? "ergw/1" : "ergw/0", "10.100.0.0/16");
+        g_assert_nonnull(r);
+        g_assert_true(attr_comms_has(r->attrs->comms, COMM_ARS_TRANSIT));
+    }
     case_free(&c);
 }
 
@@ -341,13 +353,16 @@ static void test_ergw_weight(void)
                  "'ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':['10.50.0.0/16']}],"
                  "'sites':[{'name':'dc','asn':65020,'addressPrefixes':['10.50.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
              NULL);
-    const ArRoute *r = best(&c, "ergw", "10.50.0.0/16");
-    g_assert_cmpuint(r->attrs->weight, ==, 32769);
-    g_assert_cmpint(bgp_route_source(node(&c, "ergw"), r)->kind, ==, NODE_MSEE);
-    /* the iBGP path is there too, just not best */
-    ArPrefix p;
-    pfx_parse("10.50.0.0/16", &p);
-    g_assert_nonnull(rib_find(&node(&c, "ergw")->rib, pfx_key(p))->routes->next);
+    for (int k = 0; k < 2; k++) {
+        const char *gw = k ? "ergw/1" : "ergw/0";
+        const ArRoute *r = best(&c, gw, "10.50.0.0/16");
+        g_assert_cmpuint(r->attrs->weight, ==, 32769);
+        g_assert_cmpint(bgp_route_source(node(&c, gw), r)->kind, ==, NODE_MSEE);
+        /* the iBGP path is there too, just not best */
+        ArPrefix p;
+        pfx_parse("10.50.0.0/16", &p);
+        g_assert_nonnull(rib_find(&node(&c, gw)->rib, pfx_key(p))->routes->next);
+    }
     case_free(&c);
 }
 
@@ -642,7 +657,8 @@ static void test_vnet_space_over_circuit_copy(void)
     c.scn = test_load_scenario("er-hub-space-from-onprem.json", NULL);
     c.run = run_scenario(c.scn, NULL);
     g_assert_cmpint(c.run->end, ==, RUN_CONVERGED);
-    g_assert_cmpstr(best_from(&c, "ergw", "10.1.0.0/16"), ==, "local");
+    g_assert_cmpstr(best_from(&c, "ergw/0", "10.1.0.0/16"), ==, "local");
+    g_assert_cmpstr(best_from(&c, "ergw/1", "10.1.0.0/16"), ==, "local");
     /* dc2 still reaches the hub through its own circuit; the hub's VMs keep VnetLocal. */
     g_autofree char *path = best_path(&c, "dc2", "10.1.0.0/16");
     g_assert_cmpstr(path, ==, "12076");
@@ -672,13 +688,15 @@ static void test_er_sdwan_disagree_jitter(void)
         c.run = run_scenario(c.scn, &cfg);
         g_assert_cmpint(c.run->end, ==, RUN_CONVERGED);
         const char *edge = best_from(&c, "msee/dc", "10.100.0.0/16");
-        const char *gw = best_from(&c, "ergw", "10.100.0.0/16");
-        /* Either the edge uses the gateway's path and the gateway the Route Server's, or the edge
-         * uses dc's and the gateway the edge's. */
-        bool via_gateway = strcmp(edge, "ergw") == 0 && g_str_has_prefix(gw, "ars/");
-        bool via_dc = strcmp(edge, "dc") == 0 && strcmp(gw, "msee/dc") == 0;
-        if (!via_gateway && !via_dc)
-            g_error("seed %u: msee/dc via %s, ergw via %s: not a stable state", seed, edge, gw);
+        /* Either the edge uses a gateway instance's path and both instances the Route Server's, or
+         * the edge uses dc's and both instances the edge's. */
+        for (int k = 0; k < 2; k++) {
+            const char *gw = best_from(&c, k ? "ergw/1" : "ergw/0", "10.100.0.0/16");
+            bool via_gateway = g_str_has_prefix(edge, "ergw/") && g_str_has_prefix(gw, "ars/");
+            bool via_dc = strcmp(edge, "dc") == 0 && strcmp(gw, "msee/dc") == 0;
+            if (!via_gateway && !via_dc)
+                g_error("seed %u: msee/dc via %s, ergw/%d via %s: not a stable state", seed, edge, k, gw);
+        }
         g_assert_nonnull(best(&c, "dc", "10.100.0.0/16"));
         g_assert_nonnull(best(&c, "branch", "10.200.0.0/16"));
         case_free(&c);

@@ -131,7 +131,7 @@ static void test_sdwan_b2b_off(void)
         g_assert_cmpstr(cJSON_GetObjectItem(eff_route(doc, vnet, "10.100.0.0/16"), "nextHopType")->valuestring, ==,
                         "VirtualNetworkGateway");
         g_autofree char *via = eff_next_hops(doc, vnet, "10.200.0.0/16", "nextHop");
-        g_assert_cmpstr(via, ==, "ergw");
+        g_assert_cmpstr(via, ==, "ergw/0");
         g_assert_cmpstr(cJSON_GetObjectItem(eff_route(doc, vnet, "10.200.0.0/16"), "nextHopType")->valuestring, ==,
                         "VirtualNetworkGateway");
     }
@@ -149,8 +149,11 @@ static void test_sdwan_b2b_on(void)
     g_assert_true(learns(doc, "sdwan", "10.200.0.0/16", "65515-12076-65020"));
     g_assert_true(learns(doc, "onprem1", "10.200.0.0/16", "65001-65515-12076-65020"));
     /* The ExpressRoute gateway learns onprem1's prefix from the Route Server over iBGP, no 65515. */
-    g_assert_true(learns(doc, "ergw", "10.100.0.0/16", "65001-65010"));
-    g_assert_cmpstr(best_field(doc, "ergw", "10.100.0.0/16", "origin"), ==, "IBgp");
+    for (int k = 0; k < 2; k++) {
+        const char *gw = k ? "ergw/1" : "ergw/0"; /* both instances, from both Route Server instances */
+        g_assert_true(learns(doc, gw, "10.100.0.0/16", "65001-65010"));
+        g_assert_cmpstr(best_field(doc, gw, "10.100.0.0/16", "origin"), ==, "IBgp");
+    }
     g_assert_true(learns(doc, "onprem2", "10.100.0.0/16", "12076"));
     /* Unchanged: VNet prefixes and effective routes. */
     g_assert_true(learns(doc, "sdwan", "10.1.0.0/16", "65515"));
@@ -193,7 +196,8 @@ static void check_same_prefix(const char *pref, const char *want_ips, const char
     g_autofree char *set = g_strdup_printf("routeServers.ars.hubRoutingPreference=%s", pref);
     const char *sets[] = { set, NULL };
     cJSON *doc = run_json("seed-same-prefix.json", sets);
-    g_assert_true(learns(doc, "ergw", "10.50.0.0/16", "12076-65020"));
+    g_assert_true(learns(doc, "ergw/0", "10.50.0.0/16", "12076-65020"));
+    g_assert_true(learns(doc, "ergw/1", "10.50.0.0/16", "12076-65020"));
     g_autofree char *ips = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHopIps");
     g_autofree char *via = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHop");
     g_assert_cmpstr(ips, ==, want_ips);
@@ -206,9 +210,9 @@ static void test_same_prefix_expressroute(void)
     /* Default preference, as in the file: ExpressRoute wins although its path is longer. */
     cJSON *doc = run_json("seed-same-prefix.json", NULL);
     g_autofree char *via = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHop");
-    g_assert_cmpstr(via, ==, "ergw");
+    g_assert_cmpstr(via, ==, "ergw/0");
     cJSON_Delete(doc);
-    check_same_prefix("ExpressRoute", "169.254.1.2", "ergw");
+    check_same_prefix("ExpressRoute", "169.254.1.2", "ergw/0");
 }
 
 static void test_same_prefix_aspath(void) { check_same_prefix("ASPath", "10.1.1.4", "sdwan"); }

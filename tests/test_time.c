@@ -20,6 +20,27 @@ static gboolean vm_has(const ArRun *run, const char *vnet, const char *prefix)
     return eff_find(g_ptr_array_index(run->eff, v), p) != NULL;
 }
 
+/* The node behind the first next hop of vnet's effective route for prefix. */
+static const char *vm_via(const ArRun *run, const char *vnet, const char *prefix)
+{
+    int v = scn_find(run->net->scn->vnets, vnet);
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    const ArEffRoute *r = eff_find(g_ptr_array_index(run->eff, v), p);
+    g_assert_nonnull(r);
+    g_assert_cmpuint(r->via->len, >, 0);
+    return ((const ArSpeaker *)g_ptr_array_index(r->via, 0))->name;
+}
+
+/* Node name holds a best path for prefix. */
+static gboolean node_has(const ArRun *run, const char *name, const char *prefix)
+{
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
+    const ArRibNet *n = rib_find(&bgp_speaker_find(run->net->sim, name)->rib, pfx_key(p));
+    return n && n->best;
+}
+
 static const ArEpoch *epoch(const ArRun *run, guint i)
 {
     g_assert_cmpuint(i, <, run->net->epochs->len);
@@ -203,7 +224,7 @@ static void test_create_route_server(void)
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
     g_assert_true(vm_has(run, "hub", "10.200.0.0/16"));
-    g_assert_cmpuint(run->net->epochs->len, ==, 3); /* start, creation, gateway back */
+    g_assert_cmpuint(run->net->epochs->len, ==, 3); /* start, creation, gateway back (both instances at once) */
     g_assert_cmpuint(epoch(run, 2)->start, ==, 900 * AR_SEC);
     g_assert_null(epoch(run, 2)->se);
 }
@@ -219,6 +240,26 @@ static void test_maintenance(void)
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_false(bgp_speaker_find(run->net->sim, "ars/0")->down);
     g_assert_cmpuint(epoch(run, 2)->start, ==, 360 * AR_SEC);
+}
+
+/* Maintenance on one ExpressRoute gateway instance (Azure reboots them one at a time): the other
+ * instance keeps the circuit's routes in the VNet and the VNet's in the circuit; VMs move to it. */
+static void test_maintenance_gateway_instance(void)
+{
+    const char *sets[] = { "events=[{\"at\": \"60s\", \"maintenance\": \"ergw/0\", \"duration\": \"5m\"}]", NULL };
+    g_autoptr(ArScenario) scn = test_load_scenario("seed-er-sdwan.json", sets);
+    g_autoptr(ArRun) before = run_until(scn, 59);
+    g_assert_cmpstr(vm_via(before, "hub", "10.200.0.0/16"), ==, "ergw/0");
+    g_autoptr(ArRun) during = run_until(scn, 120);
+    g_assert_true(bgp_speaker_find(during->net->sim, "ergw/0")->down);
+    g_assert_false(bgp_speaker_find(during->net->sim, "ergw/1")->down);
+    g_assert_cmpstr(vm_via(during, "hub", "10.200.0.0/16"), ==, "ergw/1");
+    g_assert_cmpstr(vm_via(during, "spoke1", "10.200.0.0/16"), ==, "ergw/1");
+    g_assert_true(node_has(during, "onprem2", "10.1.0.0/16"));
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_assert_false(bgp_speaker_find(run->net->sim, "ergw/0")->down);
+    g_assert_cmpuint(epoch(run, 2)->start, ==, 360 * AR_SEC);
+    g_assert_cmpstr(vm_via(run, "hub", "10.200.0.0/16"), ==, "ergw/0");
 }
 
 /* MRAI holds back follow-up UPDATEs: the initial convergence takes longer than the interval. */
@@ -305,7 +346,8 @@ static void test_event_errors(void)
         { "[{\"at\": 10, \"set\": \"vnets.hub.addressPrefixes\", \"value\": 1}]",
           "t.json:1:30: /events/0/set: \"vnets.hub.addressPrefixes\" cannot change during a run" },
         { "[{\"at\": 10, \"failSession\": [\"sdwan\"]}]", "t.json:1:38: /events/0/failSession: expected the session's two ends" },
-        { "[{\"at\": 10, \"maintenance\": \"ars\"}]", "t.json:1:38: /events/0/maintenance: maintenance takes one Route Server instance" },
+        { "[{\"at\": 10, \"maintenance\": \"ars\"}]", "t.json:1:38: /events/0/maintenance: maintenance takes one Route Server or gateway instance" },
+        { "[{\"at\": 10, \"maintenance\": \"sdwan/0\"}]", "t.json:1:38: /events/0/maintenance: maintenance takes one Route Server or gateway instance" },
     };
     /* The events come first, on line 1, so the expected columns are easy to check by eye. */
     const char *rest = "\"vnets\":[{\"name\":\"hub\",\"addressPrefixes\":[\"10.1.0.0/16\"]}],"
@@ -356,10 +398,12 @@ static void test_down_reasons(void)
     /* past the maintenance (6 min) and the gateway outage (12 min) */
     g_assert_true(bgp_speaker_find(mid->net->sim, "ars/0")->down);
     g_assert_true(bgp_speaker_find(mid->net->sim, "ars/1")->down);
-    g_assert_true(bgp_speaker_find(mid->net->sim, "ergw")->down);
+    g_assert_true(bgp_speaker_find(mid->net->sim, "ergw/0")->down);
+    g_assert_true(bgp_speaker_find(mid->net->sim, "ergw/1")->down);
     g_assert_false(vm_has(mid, "hub", "10.100.0.0/16"));
     g_autoptr(ArRun) end = run_scenario(scn, NULL);
-    g_assert_false(bgp_speaker_find(end->net->sim, "ergw")->down);
+    g_assert_false(bgp_speaker_find(end->net->sim, "ergw/0")->down);
+    g_assert_false(bgp_speaker_find(end->net->sim, "ergw/1")->down);
     g_assert_true(bgp_speaker_find(end->net->sim, "ars/0")->down);
 }
 
@@ -374,6 +418,7 @@ int main(int argc, char **argv)
     g_test_add_func("/time/route-leak-flaps", test_route_leak_flaps);
     g_test_add_func("/time/create-route-server", test_create_route_server);
     g_test_add_func("/time/maintenance", test_maintenance);
+    g_test_add_func("/time/maintenance-gateway-instance", test_maintenance_gateway_instance);
     g_test_add_func("/time/down-reasons", test_down_reasons);
     g_test_add_func("/time/mrai", test_mrai);
     g_test_add_func("/time/seeded-jitter", test_seeded_jitter);

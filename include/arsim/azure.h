@@ -9,7 +9,8 @@
  * the speakers that model it. Node names (documented in docs/azure-rules.md):
  *   route server R  -> "R/0", "R/1"   (two instances, each peers with every NVA and gateway)
  *   VPN gateway G   -> "G/0", "G/1" when active-active, else "G"
- *   ExpressRoute G  -> "G"
+ *   ExpressRoute G  -> "G/0", "G/1"   (always two instances, each peering with both Route Server
+ *                                     instances and with the circuits' MSEEs)
  *   NVA N, site S   -> "N", "S"
  *   circuit of S    -> "msee/S" (or "msee/S/G" when S has several circuits) */
 /* The instances of one Azure resource: [1] is NULL for single-instance resources. */
@@ -56,7 +57,8 @@ typedef struct ArNet {
     ArTime watch_window;         /* when non-zero: count best-path changes during the run's last window */
     GArray *flaps;               /* ArFlap, most changes first, filled when watch_window was set */
     ArInstPair *rs;              /* per route server: its two instances */
-    ArInstPair *gw;              /* per gateway: instance 0, and instance 1 or NULL */
+    ArInstPair *gw;              /* per gateway: instance 0, and instance 1 (NULL for a VPN gateway
+                                  * that is not active-active) */
     ArSpeaker **nva;             /* per NVA */
     ArSpeaker **site;            /* per site */
     GPtrArray *msee;             /* ArSpeaker*, one per ExpressRoute connection, in site order */

@@ -94,9 +94,16 @@ static void build_gateways(ArNet *net)
         g_autoptr(GArray) space = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
         azure_hub_space(scn, gw->vnet, space);
         bool vpn = gw->type == GW_VPN;
-        int n = vpn && gw->active_active ? 2 : 1;
+        /* An ExpressRoute gateway is always two instances: Azure deploys its VMs in GatewaySubnet and
+         * reboots them one at a time in maintenance (expressroute-about-virtual-network-gateways.md);
+         * a VPN gateway is two only when active-active. */
+        int n = vpn && !gw->active_active ? 1 : 2;
         for (int k = 0; k < n; k++) {
-            uint32_t ip = gw->ips[k] ? gw->ips[k] : subnet_ip(scn, gw->vnet, 1, (vpn ? 6u : 4u) + (uint32_t)k);
+            uint32_t ip = gw->ips[k];
+            if (!ip && k == 1 && gw->ips[0])
+                ip = gw->ips[0] + 1; /* one address given: the second instance takes the next one */
+            if (!ip)
+                ip = subnet_ip(scn, gw->vnet, 1, (vpn ? 6u : 4u) + (uint32_t)k);
             ArSpeaker *sp = new_instance(net, gw->name, k, n > 1, vpn ? NODE_VPN_GATEWAY : NODE_ER_GATEWAY,
                                          gw->asn, ip, vpn ? &policy_vpn_gateway : &policy_er_gateway, gw);
             sp->cfg = gw;
@@ -224,9 +231,13 @@ static void connect_sites(ArNet *net)
                     if (!scn->settings.lift_limits)
                         bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? AR_ER_PREMIUM_LIMIT : AR_ER_STANDARD_LIMIT;
                 }
-                ArSpeaker *ergw = net->gw[cn->target][0];
-                ArSession *s = bgp_session_new(net->sim, ergw, ergw->ip, msee, msee->ip);
-                bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
+                /* Each gateway instance peers with the circuit's edge (LAB: the gateway lists the
+                 * MSEE sessions beside the Route Server's). */
+                for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
+                    ArSpeaker *ergw = net->gw[cn->target][k];
+                    ArSession *s = bgp_session_new(net->sim, ergw, ergw->ip, msee, msee->ip);
+                    bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
+                }
             } else if (cn->bgp) {
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
                     ArSpeaker *vpn = net->gw[cn->target][k];

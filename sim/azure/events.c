@@ -29,7 +29,7 @@ struct ArDeferred {
     ArEvent ev;         /* heap node */
     ArNet *net;         /* the network */
     DeferredKind kind;  /* what to do */
-    ArSpeaker *sp;      /* on which node */
+    ArSpeaker *sp[2];   /* on which nodes: one, or both instances of a gateway ([1] NULL otherwise) */
     uint8_t cause;      /* DEF_RESTORE_NODE: the HOLD_ reason that ends */
     char *label;        /* what the timeline says when it happens */
 };
@@ -79,7 +79,8 @@ static void sessions_between(const ArNet *net, const char *a, const char *b, GPt
         }
 }
 
-static void defer_restore(ArNet *net, ArSpeaker *sp, uint8_t cause, ArTime at, const char *why);
+static void defer_restore(ArNet *net, ArSpeaker *const sp[2], const char *name, uint8_t cause, ArTime at,
+                          const char *why);
 
 /* Adds a reason for sp to be down; the first one takes it down. O(peers) then, O(1) after. */
 static void hold(ArNet *net, ArSpeaker *sp, uint8_t cause, bool graceful, const char *why)
@@ -118,10 +119,11 @@ static void gateways_outage(ArNet *net, int rs)
     for (guint g = 0; g < scn->gateways->len; g++) {
         if (((ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet != net->rs_cfg[rs].vnet)
             continue;
-        for (int k = 0; k < 2 && net->gw[g][k]; k++) {
+        for (int k = 0; k < 2 && net->gw[g][k]; k++)
             hold(net, net->gw[g][k], HOLD_OUTAGE, true, "down while the Route Server is created or deleted (FAQ)");
-            defer_restore(net, net->gw[g][k], HOLD_OUTAGE, net->sim->now + downtime, "back after the Route Server change");
-        }
+        /* One follow-up brings back every instance of the gateway. */
+        defer_restore(net, net->gw[g], ((const ArGateway *)g_ptr_array_index(scn->gateways, g))->name, HOLD_OUTAGE,
+                      net->sim->now + downtime, "back after the Route Server change");
     }
 }
 
@@ -140,12 +142,14 @@ static void apply_connection(ArNet *net, const ArScnEvent *se, bool fail)
             continue;
         g_autoptr(GPtrArray) sessions = g_ptr_array_new();
         if (cn->kind == CONN_EXPRESSROUTE) {
-            /* An ExpressRoute connection links the site's circuit to the gateway: that session. */
+            /* An ExpressRoute connection links the site's circuit to the gateway: the sessions
+             * between the circuit's MSEEs and the gateway's instances. */
             const ArConnection *owner = &g_array_index(st->connections, ArConnection, cn->circuit_of);
             for (guint m = 0; m < net->msee->len; m++) {
                 ArSpeaker *msee = g_ptr_array_index(net->msee, m);
-                if (msee->resource == owner)
-                    g_ptr_array_add(sessions, session_between(msee, net->gw[cn->target][0]));
+                for (int g = 0; g < 2 && net->gw[cn->target][g]; g++)
+                    if (msee->resource == owner)
+                        g_ptr_array_add(sessions, session_between(msee, net->gw[cn->target][g]));
             }
         } else if (cn->kind == CONN_VPN && !cn->bgp) {
             for (int g = 0; g < 2 && net->gw[cn->target][g]; g++)
@@ -258,7 +262,8 @@ static void apply(ArNet *net, const ArScnEvent *se)
         ArSpeaker *sp = bgp_speaker_find(sim, se->node);
         g_assert(sp);
         hold(net, sp, HOLD_MAINTENANCE, true, "in maintenance");
-        defer_restore(net, sp, HOLD_MAINTENANCE, sim->now + se->duration, "maintenance over");
+        ArSpeaker *one[2] = { sp, NULL };
+        defer_restore(net, one, sp->name, HOLD_MAINTENANCE, sim->now + se->duration, "maintenance over");
         break;
     }
     }
@@ -305,23 +310,26 @@ static void on_deferred(ArEvent *ev, void *ctx)
     /* A follow-up is a new chapter of the story, like a scenario event. */
     epoch_close(d->net);
     epoch_open(d->net, NULL, d->label);
-    bgp_log(sim, TR_SCENARIO, d->sp, NULL, "%s", d->label);
+    bgp_log(sim, TR_SCENARIO, d->sp[0], NULL, "%s", d->label);
     switch (d->kind) {
     case DEF_RESTORE_NODE:
-        release(d->net, d->sp, d->cause);
+        for (int k = 0; k < 2 && d->sp[k]; k++)
+            release(d->net, d->sp[k], d->cause);
         break;
     }
 }
 
 /* Follow-ups are not routing work: an epoch can settle while one is due, and it opens its own. */
-static void defer_restore(ArNet *net, ArSpeaker *sp, uint8_t cause, ArTime at, const char *why)
+static void defer_restore(ArNet *net, ArSpeaker *const sp[2], const char *name, uint8_t cause, ArTime at,
+                          const char *why)
 {
     ArDeferred *d = g_new0(ArDeferred, 1);
     d->net = net;
     d->kind = DEF_RESTORE_NODE;
-    d->sp = sp;
+    d->sp[0] = sp[0];
+    d->sp[1] = sp[1];
     d->cause = cause;
-    d->label = g_strdup_printf("%s %s", sp->name, why);
+    d->label = g_strdup_printf("%s %s", name, why);
     evq_event_init(&d->ev, on_deferred);
     evq_push(&net->sim->q, &d->ev, at);
     net->last_followup = MAX(net->last_followup, at);

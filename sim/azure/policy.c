@@ -227,6 +227,13 @@ const ArPolicy policy_vpn_gateway = { .import = bgp_import_standard, .accept = v
 
 static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
+    /* What one instance of a gateway announced is not sent to its other instance: the connection
+     * links the circuit to the gateway, not the gateway to itself. */
+    const ArSpeaker *src = bgp_route_source(sp, r);
+    if (src && src->resource == to->remote->resource && src->kind == NODE_ER_GATEWAY) {
+        *why = "not sent to another instance of the gateway it came from";
+        return NULL;
+    }
     const ArAttrs *a = bgp_export_standard(sp, to, key, r, why);
     if (!a || to->remote->kind != NODE_SITE)
         return a;
@@ -235,6 +242,6 @@ static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const
     return p == a->path ? a : bgp_attrs_with(sp->sim, a, p, a->comms, a->next_hop);
 }
 
-const ArPolicy policy_msee = { .import = bgp_import_standard, .export = msee_export };
+const ArPolicy policy_msee = { .import = bgp_import_standard, .export = msee_export, .export_resource = true };
 
 const ArPolicy policy_standard = { .import = bgp_import_standard, .export = bgp_export_standard };

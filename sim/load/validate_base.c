@@ -288,7 +288,7 @@ GHashTable *vd_node_names(Ctx *c)
     for (guint i = 0; i < s->gateways->len; i++) {
         const ArGateway *g = g_ptr_array_index(s->gateways, i);
         g_hash_table_add(t, g_strdup(g->name));
-        if (g->type == GW_VPN && g->active_active) {
+        if (g->type == GW_EXPRESSROUTE || g->active_active) { /* two instances (build.c) */
             g_hash_table_add(t, g_strdup_printf("%s/0", g->name));
             g_hash_table_add(t, g_strdup_printf("%s/1", g->name));
         }

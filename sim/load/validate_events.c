@@ -19,7 +19,7 @@ static const char *event_node(Ctx *c, GHashTable *names, const cJSON *v, const c
     if (g_hash_table_contains(names, v->valuestring))
         return v->valuestring;
     ERR(c, v, ptr, "no node named %s; nodes are the scenario's Route Servers, gateways, NVAs and sites, "
-                   "Route Server instances NAME/0 and NAME/1, active-active VPN gateway instances, and circuits msee/SITE",
+                   "Route Server instances NAME/0 and NAME/1, ExpressRoute and active-active VPN gateway instances, and circuits msee/SITE",
         Q(c, v->valuestring));
     return NULL;
 }
@@ -242,8 +242,14 @@ void vd_events(Ctx *c, const cJSON *arr)
             gboolean inst = len > 2 && v->valuestring[len - 2] == '/' &&
                             (v->valuestring[len - 1] == '0' || v->valuestring[len - 1] == '1');
             g_autofree char *base = inst ? g_strndup(v->valuestring, len - 2) : NULL;
-            if (!inst || scn_find(c->s->route_servers, base) < 0)
-                ERR(c, v, vp, "maintenance takes one Route Server instance, e.g. \"ars/0\"");
+            /* Route Server instances (FAQ) and gateway instances: Azure reboots a gateway's instances
+             * one at a time (expressroute-about-virtual-network-gateways.md); a VPN gateway has two
+             * only when active-active. */
+            int gw = inst ? scn_find(c->s->gateways, base) : AR_NO_INDEX;
+            const ArGateway *g = gw >= 0 ? g_ptr_array_index(c->s->gateways, gw) : NULL;
+            gboolean two = g && (g->type == GW_EXPRESSROUTE || g->active_active);
+            if (!inst || (scn_find(c->s->route_servers, base) < 0 && !two))
+                ERR(c, v, vp, "maintenance takes one Route Server or gateway instance, e.g. \"ars/0\" or \"ergw/1\"");
             else
                 e.node = g_strdup(v->valuestring);
             e.duration = AR_US(AR_MAINTENANCE_S);

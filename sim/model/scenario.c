@@ -421,7 +421,7 @@ uint64_t scn_most_peers(const ArScenario *s, const char **section, guint *index)
     }
     for (guint g = 0; g < ngw; g++) {
         const ArGateway *gp = g_ptr_array_index(s->gateways, g);
-        uint64_t instances = gp->type == GW_VPN && gp->active_active ? 2 : 1;
+        uint64_t instances = gp->type == GW_VPN && !gp->active_active ? 1 : 2;
         for (guint r = 0; r < nrs; r++) {
             if (((const ArRouteServer *)g_ptr_array_index(s->route_servers, r))->vnet == gp->vnet) {
                 rs[r] += instances;
@@ -444,8 +444,9 @@ uint64_t scn_most_peers(const ArScenario *s, const char **section, guint *index)
                 site++;
                 nva[c->target]++;
             } else if (c->kind == CONN_EXPRESSROUTE) {
-                if (msee[c->circuit_of]++ == 0)
+                if (msee[c->circuit_of] == 0)
                     site++, msee[c->circuit_of]++; /* a new circuit: its MSEE peers with the site */
+                msee[c->circuit_of] += 2;          /* and with both instances of the gateway */
                 gw[c->target]++;
             } else if (c->bgp) {
                 const ArGateway *gp = g_ptr_array_index(s->gateways, c->target);
