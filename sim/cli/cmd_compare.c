@@ -26,8 +26,9 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
         return EXIT_BAD_INPUT;
 
     gboolean converged = TRUE;
-    g_autoptr(ArRun) before = cli_run(sa, a->file_a, &converged, err);
-    g_autoptr(ArRun) after = cli_run(sb, file_after, &converged, err);
+    g_autoptr(ArRun) before = NULL;
+    g_autoptr(ArRun) after = NULL;
+    cli_run_pair(sa, a->file_a, sb, file_after, &before, &after, &converged, err);
     g_autofree char *desc = cmp_describe(a->file_a, a->file_b, a->sets);
     g_autoptr(ArCompare) c = cmp_runs(before, after, desc);
     if (a->diagram) {

@@ -71,15 +71,33 @@ ArOutStream *cli_open_output(const char *output, FILE *out, FILE *err)
     return s;
 }
 
-ArRun *cli_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
+/* Says why run stopped with routing still changing, if it did, and clears *converged. */
+static void cli_run_check(const ArRun *run, const char *file, gboolean *converged, FILE *err)
 {
-    ArRun *run = run_scenario(scn, NULL);
     g_autofree char *stop = cli_stop_reason(run, file);
     if (stop) {
         fprintf(err, "arsim: %s\n", stop);
         *converged = FALSE;
     }
+}
+
+ArRun *cli_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
+{
+    ArRun *run = run_scenario(scn, NULL);
+    cli_run_check(run, file, converged, err);
     return run;
+}
+
+void cli_run_pair(const ArScenario *sa, const char *file_a, const ArScenario *sb, const char *file_b, ArRun **a,
+                  ArRun **b, gboolean *converged, FILE *err)
+{
+    const ArScenario *scns[2] = { sa, sb };
+    ArRun *runs[2];
+    run_scenarios(scns, 2, NULL, runs);
+    *a = runs[0];
+    *b = runs[1];
+    cli_run_check(*a, file_a, converged, err);
+    cli_run_check(*b, file_b, converged, err);
 }
 
 int cli_write_diagram(const ArRun *run, const ArGraphOptions *opt, const char *path, const char *format,

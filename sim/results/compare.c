@@ -7,12 +7,6 @@
 
 /* ---- helpers ------------------------------------------------------------------------------- */
 
-static gint cmp_key_order(gconstpointer a, gconstpointer b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 /* AS paths of two runs live in different interning caches: compare by content. */
 static bool cmp_path_eq(const ArAsPath *a, const ArAsPath *b)
 {
@@ -24,27 +18,6 @@ static bool cmp_path_eq(const ArAsPath *a, const ArAsPath *b)
 }
 
 static bool cmp_str_eq(const char *a, const char *b) { return a == b || (a && b && strcmp(a, b) == 0); }
-
-/* Sorted union of two key sets (hash sets of packed prefix keys). */
-static GArray *cmp_union_keys(GHashTable *a, GHashTable *b)
-{
-    GArray *keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    GHashTableIter it;
-    gpointer k;
-    g_hash_table_iter_init(&it, a);
-    while (g_hash_table_iter_next(&it, &k, NULL)) {
-        uint64_t key = rib_ptr_key(k);
-        g_array_append_val(keys, key);
-    }
-    g_hash_table_iter_init(&it, b);
-    while (g_hash_table_iter_next(&it, &k, NULL))
-        if (!g_hash_table_contains(a, k)) {
-            uint64_t key = rib_ptr_key(k);
-            g_array_append_val(keys, key);
-        }
-    g_array_sort(keys, cmp_key_order);
-    return keys;
-}
 
 char *cmp_attr_names(unsigned attrs, const char *sep)
 {
@@ -71,26 +44,26 @@ static void cmp_push(GArray *diffs, uint64_t key, ArCmpKind kind, const void *be
 
 /* ---- best routes --------------------------------------------------------------------------- */
 
-/* Prefix keys holding a best route. */
-static GHashTable *cmp_best_keys(const ArSpeaker *sp)
+/* The best route other (a speaker of the other run) holds for the prefix with this key and, in
+ * the first run's prefix table, this id; NULL if none. Two runs of one scenario usually number
+ * their prefixes alike: then the id finds the net without hashing, else one hash lookup. O(1). */
+static const ArRoute *cmp_other_best(const ArSpeaker *other, uint32_t id, uint64_t key)
 {
-    GHashTable *set = g_hash_table_new(rib_key_hash, g_direct_equal);
-    if (!sp)
-        return set;
-    ArRibIter it;
-    uint64_t k;
-    ArRibNet *n;
-    rib_iter_init(&it, &sp->rib);
-    while (rib_iter_next(&it, &k, &n))
-        if (n->best)
-            g_hash_table_add(set, rib_key_ptr(k));
-    return set;
+    if (!other)
+        return NULL;
+    const ArRib *rib = &other->rib;
+    if (id < pfxtab_size(rib->pfx) && pfxtab_key(rib->pfx, id) == key) {
+        const ArRibNet *n = rib_net(rib, id);
+        return n ? n->best : NULL;
+    }
+    const ArRibNet *n = rib_find(rib, key);
+    return n ? n->best : NULL;
 }
 
-static const ArRoute *cmp_best(const ArSpeaker *sp, uint64_t key)
+static gint cmp_diff_order(gconstpointer a, gconstpointer b)
 {
-    const ArRibNet *n = sp ? rib_find(&sp->rib, key) : NULL;
-    return n ? n->best : NULL;
+    uint64_t x = ((const ArCmpDiff *)a)->key, y = ((const ArCmpDiff *)b)->key;
+    return (x > y) - (x < y);
 }
 
 static unsigned cmp_route_attrs(const ArSpeaker *sa, const ArRoute *a, const ArSpeaker *sb, const ArRoute *b)
@@ -106,24 +79,29 @@ static unsigned cmp_route_attrs(const ArSpeaker *sa, const ArRoute *a, const ArS
     return d;
 }
 
+/* One pass over each table (each best route looked up in the other run), then the differences
+ * sorted by prefix: O(R + D log D) for R best routes and D differences. */
 static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSpeaker *after)
 {
-    g_autoptr(GHashTable) kb = cmp_best_keys(before);
-    g_autoptr(GHashTable) ka = cmp_best_keys(after);
-    g_autoptr(GArray) keys = cmp_union_keys(kb, ka);
     ArCmpNode *n = g_new0(ArCmpNode, 1);
     n->name = name;
     n->before = before;
     n->after = after;
     n->diffs = g_array_new(FALSE, FALSE, sizeof(ArCmpDiff));
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t key = g_array_index(keys, uint64_t, i);
-        const ArRoute *rb = cmp_best(before, key), *ra = cmp_best(after, key);
-        if (!rb)
-            cmp_push(n->diffs, key, CMP_ADDED, NULL, ra, 0);
-        else if (!ra)
-            cmp_push(n->diffs, key, CMP_REMOVED, rb, NULL, 0);
-        else {
+    ArRibIter it;
+    uint64_t key;
+    ArRibNet *net;
+    if (before) {
+        rib_iter_init(&it, &before->rib);
+        while (rib_iter_next(&it, &key, &net)) {
+            const ArRoute *rb = net->best;
+            if (!rb)
+                continue;
+            const ArRoute *ra = cmp_other_best(after, it.id - 1, key); /* it.id: the id after this net's */
+            if (!ra) {
+                cmp_push(n->diffs, key, CMP_REMOVED, rb, NULL, 0);
+                continue;
+            }
             unsigned d = cmp_route_attrs(before, rb, after, ra);
             if (d)
                 cmp_push(n->diffs, key, CMP_CHANGED, rb, ra, d);
@@ -131,6 +109,13 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
                 n->same++;
         }
     }
+    if (after) {
+        rib_iter_init(&it, &after->rib);
+        while (rib_iter_next(&it, &key, &net))
+            if (net->best && !cmp_other_best(before, it.id - 1, key))
+                cmp_push(n->diffs, key, CMP_ADDED, NULL, net->best, 0);
+    }
+    g_array_sort(n->diffs, cmp_diff_order); /* keys are distinct within one node */
     return n;
 }
 
