@@ -7,18 +7,23 @@
 struct ArReach {
     const ArRun *run;           /* the converged run (borrowed) */
     GHashTable *sp_fib;         /* const ArSpeaker* -> ArFib* of its best routes (values: ArRoute*),
-                                 * built on the speaker's first lookup (a trace visits a few) */
+                                 * built on the first lookup of a speaker holding at most
+                                 * REACH_FIB_MAX prefixes (larger ones are probed, reach_probe) */
+    uint64_t pfx_lens;          /* bit L set: some prefix of the run (net->sim->pfx) has length L */
     ArFib **vnet_fib;           /* per effective-route table (VNets, then subnets with a route table):
                                  * ArFib of its own routes (all of them for a standalone table;
                                  * values: ArEffRoute*) */
     GHashTable *shared_fib;     /* const ArEffShared* -> ArFib* of its routes, one per class of VNets,
-                                 * built on first use */
+                                 * built on first use when it holds at most REACH_FIB_MAX routes */
+    GHashTable *shared_lens;    /* const ArEffShared* -> prefix lengths of its routes (bit L, + 1 so
+                                 * that the value is never 0), for the larger ones, on first use */
     ArFib **full_fib;           /* per table: every route, built only when a lookup in the shared
                                  * FIB lands on a route this table hides (NULL until then) */
     guint ntables;              /* number of tables: run->eff->len */
     char **table_name;          /* per table: "VNET" or "VNET/SUBNET" */
     ArFib *vnet_space;          /* every VNet's addressPrefixes -> VNet index + 1 */
-    ArFib *site_space;          /* every site's addressPrefixes -> site index + 1 */
+    ArFib *site_space;          /* every site's addressPrefixes -> site index + 1, built on first use
+                                 * (static VPN routes only: an ExpressRoute site may list 1M prefixes) */
     GHashTable *ip_owner;       /* next hop address -> speaker owning it (NVA ip / nextHopIp, gateway ip) */
     GHashTable *rs_ip;          /* Route Server instance address -> its speaker */
     GArray *endpoints;          /* ArReachEndpoint: VNets in scenario order, then sites */
@@ -68,16 +73,93 @@ static ArFib *reach_table_fib(const ArEffTable *t, bool full)
     return f;
 }
 
-/* The FIB of a speaker's best routes, built on first use. The ArReach is a cache of forwarding
- * state: filling it does not change what any walk answers. */
-static const ArFib *reach_sp_fib(const ArReach *r, const ArSpeaker *sp)
+/* Past this many prefixes a table is not copied into a FIB: a walk looks its destination up by
+ * exact match, one probe per prefix length present (reach_probe). A FIB costs O(n) time and
+ * memory to build and pays off over many lookups (the reachability matrix of hundreds of VNets);
+ * a trace or a matrix of a few endpoints over 1M-route tables does a handful of lookups. */
+#define REACH_FIB_MAX 65536u
+
+/* The longest match for dst among the prefix lengths in lens (bit L: length L), longest first:
+ * found(ctx, prefix) answers for one exact prefix. O(lengths present) exact lookups. */
+static gconstpointer reach_probe(uint64_t lens, uint32_t dst, gconstpointer (*found)(gconstpointer, ArPrefix),
+                                 gconstpointer ctx, ArPrefix *matched)
 {
+    for (int len = 32; len >= 0; len--) {
+        if (!(lens >> len & 1u))
+            continue;
+        ArPrefix p = { dst & pfx_mask((uint8_t)len), (uint8_t)len };
+        gconstpointer v = found(ctx, p);
+        if (v) {
+            if (matched)
+                *matched = p;
+            return v;
+        }
+    }
+    return NULL;
+}
+
+/* A speaker's best route for exactly p, NULL if none. O(1). */
+static gconstpointer reach_sp_exact(gconstpointer sp, ArPrefix p)
+{
+    const ArRibNet *n = rib_find(&((const ArSpeaker *)sp)->rib, pfx_key(p));
+    return n ? n->best : NULL;
+}
+
+/* The speaker's best route for the longest prefix holding dst, NULL if none; *matched gets that
+ * prefix. A small table is looked up in a FIB built on its first use; a large one is probed. The
+ * ArReach is a cache of forwarding state: filling it does not change what any walk answers. */
+static const ArRoute *reach_sp_lookup(const ArReach *r, const ArSpeaker *sp, uint32_t dst, ArPrefix *matched)
+{
+    if (rib_size(&sp->rib) > REACH_FIB_MAX)
+        return reach_probe(r->pfx_lens, dst, reach_sp_exact, sp, matched);
     ArFib *f = g_hash_table_lookup(r->sp_fib, sp);
     if (!f) {
         f = reach_speaker_fib(sp);
         g_hash_table_insert(((ArReach *)r)->sp_fib, (gpointer)sp, f);
     }
-    return f;
+    return fib_lookup(f, dst, matched);
+}
+
+/* The first route of a shared table (ascending) whose prefix is exactly p, hidden or not (what
+ * its FIB would hold), NULL if none. O(log n). */
+static gconstpointer reach_shared_exact(gconstpointer shared, ArPrefix p)
+{
+    const GArray *rs = ((const ArEffShared *)shared)->routes;
+    uint64_t k = pfx_key(p);
+    guint lo = 0, hi = rs->len;
+    while (lo < hi) {
+        guint mid = lo + (hi - lo) / 2;
+        if (pfx_key(g_array_index(rs, ArEffRoute, mid).prefix) < k)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < rs->len && pfx_key(g_array_index(rs, ArEffRoute, lo).prefix) == k ? &g_array_index(rs, ArEffRoute, lo)
+                                                                                  : NULL;
+}
+
+/* Longest match for dst in a class's shared routes (the first route of that prefix, as a FIB
+ * filled in table order keeps): a FIB for a small table, probes of a large one. */
+static const ArEffRoute *reach_shared_lookup(const ArReach *r, const ArEffShared *sh, uint32_t dst, ArPrefix *matched)
+{
+    if (sh->routes->len > REACH_FIB_MAX) {
+        guint64 *lens = g_hash_table_lookup(r->shared_lens, sh);
+        if (!lens) {
+            lens = g_new0(guint64, 1);
+            for (guint k = 0; k < sh->routes->len; k++)
+                *lens |= (guint64)1 << g_array_index(sh->routes, ArEffRoute, k).prefix.len;
+            g_hash_table_insert(r->shared_lens, (gpointer)sh, lens);
+        }
+        return reach_probe(*lens, dst, reach_shared_exact, sh, matched);
+    }
+    ArFib *sf = g_hash_table_lookup(r->shared_fib, sh);
+    if (!sf) {
+        sf = fib_new(NULL);
+        for (guint k = 0; k < sh->routes->len; k++)
+            fib_insert_new(sf, g_array_index(sh->routes, ArEffRoute, k).prefix, &g_array_index(sh->routes, ArEffRoute, k));
+        g_hash_table_insert(r->shared_fib, (gpointer)sh, sf);
+    }
+    return fib_lookup(sf, dst, matched);
 }
 
 static gint reach_uint_cmp(gconstpointer a, gconstpointer b)
@@ -96,17 +178,9 @@ static const ArEffRoute *reach_eff_lookup(const ArReach *r, guint i, uint32_t ds
         return fib_lookup(r->vnet_fib[i], dst, matched);
     if (r->full_fib[i])
         return fib_lookup(r->full_fib[i], dst, matched);
-    ArFib *sf = g_hash_table_lookup(r->shared_fib, t->shared);
-    if (!sf) {
-        sf = fib_new(NULL);
-        for (guint k = 0; k < t->shared->routes->len; k++)
-            fib_insert_new(sf, g_array_index(t->shared->routes, ArEffRoute, k).prefix,
-                           &g_array_index(t->shared->routes, ArEffRoute, k));
-        g_hash_table_insert(r->shared_fib, (gpointer)t->shared, sf);
-    }
     ArPrefix po = { 0 }, ps = { 0 };
     const ArEffRoute *o = fib_lookup(r->vnet_fib[i], dst, &po);
-    const ArEffRoute *s = fib_lookup(sf, dst, &ps);
+    const ArEffRoute *s = reach_shared_lookup(r, t->shared, dst, &ps);
     if (s) {
         guint at = (guint)(s - (const ArEffRoute *)(const void *)t->shared->routes->data);
         if (t->hidden->len && bsearch(&at, t->hidden->data, t->hidden->len, sizeof(guint), reach_uint_cmp)) {
@@ -130,6 +204,9 @@ ArReach *reach_new(const ArRun *run)
     r->ip_owner = g_hash_table_new(g_direct_hash, g_direct_equal);
     r->rs_ip = g_hash_table_new(g_direct_hash, g_direct_equal);
     r->shared_fib = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)fib_free);
+    r->shared_lens = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    for (guint i = 0; i < pfxtab_size(&net->sim->pfx); i++)
+        r->pfx_lens |= (uint64_t)1 << (pfxtab_key(&net->sim->pfx, i) & 0xff);
     for (guint i = 0; i < net->sim->speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(net->sim->speakers, i);
         if (sp->kind == NODE_ROUTE_SERVER)
@@ -177,13 +254,8 @@ ArReach *reach_new(const ArRun *run)
             g_array_append_val(r->endpoints, ep);
         }
     }
-    r->site_space = fib_new(NULL);
     for (guint s = 0; s < scn->sites->len; s++) {
         const ArSite *st = g_ptr_array_index(scn->sites, s);
-        for (guint k = 0; k < st->prefixes->len; k++) {
-            ArPrefix p = g_array_index(st->prefixes, ArPrefix, k);
-            fib_insert_new(r->site_space, p, GINT_TO_POINTER((int)s + 1));
-        }
         if (st->prefixes->len) {
             ArReachEndpoint ep = { g_strdup(st->name), false, (int)s, reach_rep_addr(st->prefixes) };
             g_array_append_val(r->endpoints, ep);
@@ -206,13 +278,32 @@ void reach_free(ArReach *r)
     g_free(r->vnet_fib);
     g_free(r->full_fib);
     g_hash_table_destroy(r->shared_fib);
+    g_hash_table_destroy(r->shared_lens);
     g_free(r->table_name);
     fib_free(r->vnet_space);
-    fib_free(r->site_space);
+    if (r->site_space)
+        fib_free(r->site_space);
     g_hash_table_destroy(r->ip_owner);
     g_hash_table_destroy(r->rs_ip);
     g_array_free(r->endpoints, TRUE);
     g_free(r);
+}
+
+/* The site owning dst (index), -1 when none: the sites' address spaces as a FIB, built on the
+ * first call. O(P x 32) once for P site prefixes, then O(32). */
+static int reach_site_of(const ArReach *r, uint32_t dst)
+{
+    if (!r->site_space) {
+        const ArScenario *scn = r->run->net->scn;
+        ArFib *f = fib_new(NULL);
+        for (guint s = 0; s < scn->sites->len; s++) {
+            const ArSite *st = g_ptr_array_index(scn->sites, s);
+            for (guint k = 0; k < st->prefixes->len; k++)
+                fib_insert_new(f, g_array_index(st->prefixes, ArPrefix, k), GINT_TO_POINTER((int)s + 1));
+        }
+        ((ArReach *)r)->site_space = f;
+    }
+    return GPOINTER_TO_INT(fib_lookup(r->site_space, dst, NULL)) - 1;
 }
 
 /* ---- names and starts ---------------------------------------------------------------------- */
@@ -437,7 +528,7 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
         h->note = g_strdup_printf("%s is down", sp->name);
         return step_end(REACH_DOWN);
     }
-    const ArRoute *best = fib_lookup(reach_sp_fib(r, sp), dst, &h->prefix);
+    const ArRoute *best = reach_sp_lookup(r, sp, dst, &h->prefix);
     if (!best && sp->kind == NODE_NVA) {
         /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
          * which forwards it by the effective routes of the NVA's VNet. */
@@ -467,7 +558,7 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
         return reach_enter_vnet(r, dst, azure_home_vnet(sp), h);
     }
     if (best->flags & RT_STATIC) {
-        int s = GPOINTER_TO_INT(fib_lookup(r->site_space, dst, NULL)) - 1;
+        int s = reach_site_of(r, dst);
         if (s < 0) {
             h->note = g_strdup("static VPN site prefix, but no site holds the address");
             return step_end(REACH_NO_ROUTE);
