@@ -97,7 +97,22 @@ static void test_counts(void)
     g_assert_cmpuint(s2->sites->len, ==, 3);
 }
 
-/* Azure's maximum (B2) loads as is, without lifting any limit. */
+/* Expects gen_scenario to refuse p with code, the message containing want. */
+static void assert_refused(const ArGenParams *p, int code, const char *want)
+{
+    int got = -1;
+    g_autofree char *msg = NULL;
+    g_autofree char *text = gen_text(p, &got, &msg);
+    g_assert_null(text);
+    g_assert_cmpint(got, ==, code);
+    if (!strstr(msg, want))
+        g_test_message("message: %s", msg);
+    g_assert_nonnull(strstr(msg, want));
+}
+
+/* B2, every per-resource maximum at once: with branch-to-branch its 8,000 NVA routes and 400 VPN
+ * routes would cross to the gateways, past Azure's 1,000 (LIM), so only --lift-limits builds it;
+ * branch-to-branch off, the same sizes load without lifting any limit. */
 static void test_azure_max(void)
 {
     ArGenParams p;
@@ -108,7 +123,14 @@ static void test_azure_max(void)
     g_assert_cmpuint(scn->vnets->len, ==, 501);
     g_assert_cmpuint(scn->sites->len, ==, 1 + 8 + 4);
     g_assert_cmpuint(site_named(scn, "onprem-er")->prefixes->len, ==, 10000);
-    g_assert_false(scn->settings.lift_limits);
+    g_assert_true(scn->settings.lift_limits);
+    p.lift_limits = false;
+    assert_refused(&p, GEN_ERROR_LIMIT, "8400 routes the Route Server would advertise to the ExpressRoute gateway exceed "
+                                        "Azure's limit of 1000");
+    p.branch_to_branch = false;
+    g_autofree char *off = gen_text(&p, NULL, NULL);
+    g_autoptr(ArScenario) s2 = load_ok(off, NULL);
+    g_assert_false(s2->settings.lift_limits);
 }
 
 static void test_deterministic(void)
@@ -122,19 +144,6 @@ static void test_deterministic(void)
     g_assert_cmpstr(a, !=, c);
     g_autoptr(ArScenario) scn = load_ok(c, NULL);
     g_assert_cmpuint(scn->sites->len, ==, 6);
-}
-
-/* Expects gen_scenario to refuse p with code, the message containing want. */
-static void assert_refused(const ArGenParams *p, int code, const char *want)
-{
-    int got = -1;
-    g_autofree char *msg = NULL;
-    g_autofree char *text = gen_text(p, &got, &msg);
-    g_assert_null(text);
-    g_assert_cmpint(got, ==, code);
-    if (!strstr(msg, want))
-        g_test_message("message: %s", msg);
-    g_assert_nonnull(strstr(msg, want));
 }
 
 static void test_limits(void)
@@ -154,6 +163,28 @@ static void test_limits(void)
     p = small_params();
     p.prefixes_per_site = 4001;
     assert_refused(&p, GEN_ERROR_LIMIT, "--lift-limits");
+    /* Azure's own sessions (docs/azure-rules.md 2.5-2.7): the hub's 501st peering; with
+     * branch-to-branch, routes toward each gateway; VNet prefixes and routes toward the circuit. */
+    p = small_params();
+    p.spokes = 501;
+    assert_refused(&p, GEN_ERROR_LIMIT, "501 spokes exceed Azure's limit of 500 peerings per VNet");
+    p.spokes = 500;
+    g_autofree char *five_hundred = gen_text(&p, NULL, NULL);
+    g_assert_nonnull(five_hundred);
+    p = small_params();
+    p.branch_to_branch = true;
+    p.er_prefixes = 1001;
+    assert_refused(&p, GEN_ERROR_LIMIT, "the Route Server would advertise to the VPN gateway");
+    p = small_params();
+    p.branch_to_branch = true;
+    p.nvas = 2;
+    p.routes_per_nva = 500;
+    p.vpn_sites = 0;
+    p.spokes = 0;
+    assert_refused(&p, GEN_ERROR_LIMIT, "1001 routes the ExpressRoute gateway would advertise to the circuit");
+    p.routes_per_nva = 499;
+    g_autofree char *at_limit = gen_text(&p, NULL, NULL); /* 1 hub + 998 NVA routes */
+    g_assert_nonnull(at_limit);
 
     /* Lifted: the same sizes load (a warning for the 9th NVA), with settings.liftLimits. */
     p = small_params();

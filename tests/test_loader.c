@@ -566,6 +566,7 @@ static const BadCase bad_cases[] = {
     { "unknown-key-top.json", 5, 3, "/NVAs", "did you mean \"nvas\"?" },
     { "vnet-prefixes-empty.json", 3, 41, "/vnets/0/addressPrefixes", "at least one prefix" },
     { "vnet-prefixes-overlap.json", 3, 57, "/vnets/0/addressPrefixes/1", "overlaps 10.1.0.0/16" },
+    { "vnet-too-many-peerings.json", 503, 90, "/vnets/501/peerings/0/remoteVnet", "peering number 501 of VNet 'hub'; Azure allows at most 500 peerings per VNet" },
     { "vnets-empty.json", 2, 12, "/vnets", "at least one VNet is required" },
     { "vnets-missing.json", 1, 1, "", "missing required key \"vnets\"" },
     { "whitespace-only.json", 1, 1, "", "empty file" },

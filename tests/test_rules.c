@@ -430,6 +430,100 @@ static void test_premium_and_vpn_limits(void)
     }
 }
 
+/* A hub whose NVA advertises n /24s (10.128.0.0/24 on), Route Server with branch-to-branch and a
+ * per-peer limit of 2,000 (so that only the gateways' limits are at stake), the given gateway and
+ * site; settings extra, e.g. ",'liftLimits':true". */
+static char *gateway_limit_scenario(guint n, const char *gateway, const char *site, const char *extra)
+{
+    GString *s = g_string_new(NULL);
+    g_string_append_printf(s, "{'vnets':[" HUB "],'routeServers':[{'name':'ars','vnet':'hub','allowBranchToBranchTraffic':true,"
+                              "'routeLimitPerPeer':2000}],'gateways':[%s],'sites':[%s],'nvas':[{'name':'nva','vnet':'hub',"
+                              "'ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars','advertisedPrefixes':[",
+                           gateway, site);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, "%s'10.%u.%u.0/24'", i ? "," : "", 128 + i / 256, i % 256);
+    g_string_append_printf(s, "]}],'settings':{'maxTime':'5m'%s}}", extra);
+    return g_string_free(s, FALSE);
+}
+
+/* R22: a gateway accepts at most 1,000 routes from a Route Server instance (LIM); past it the
+ * gateway - Route Server session drops and what the Route Server taught never reaches
+ * on-premises (older LIM: "you'll lose connectivity from your on-premises network to Azure").
+ * Here a VPN gateway's branch: 1,000 NVA routes cross, 1,001 drop all four sessions; liftLimits
+ * lets them through. */
+static void test_rs_gateway_limit(void)
+{
+    const char *vpngw = "{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}";
+    const char *br = "{'name':'br','asn':65060,'addressPrefixes':['10.60.0.0/16'],'connections':[{'vpnGateway':'vpngw','bgp':true}]}";
+    for (int k = 0; k < 3; k++) {
+        guint n = k == 0 ? 1000 : 1001;
+        g_autofree char *text = gateway_limit_scenario(n, vpngw, br, k == 2 ? ",'liftLimits':true" : "");
+        Case c;
+        c.scn = load_j(text, NULL);
+        c.run = run_scenario(c.scn, NULL);
+        bool dropped = k == 1;
+        g_assert_cmpint(c.run->end, ==, dropped ? RUN_UNTIL : RUN_CONVERGED); /* dropped: it keeps flapping */
+        for (int r = 0; r < 2; r++)
+            for (int g = 0; g < 2; g++) {
+                const ArSession *ss = session(&c, r ? "ars/1" : "ars/0", g ? "vpngw/1" : "vpngw/0");
+                g_assert_cmpint(ss->state, ==, dropped ? SESS_IDLE : SESS_ESTABLISHED);
+                if (dropped)
+                    g_assert_cmpstr(ss->down_reason, ==, "route limit exceeded: 0 learned + 1001 in one UPDATE > 1000");
+            }
+        g_assert_cmpuint(best(&c, "br", "10.128.0.0/24") != NULL, ==, !dropped);
+        g_assert_nonnull(best(&c, "br", "10.1.0.0/16")); /* the gateway still advertises the VNet */
+        case_free(&c);
+    }
+}
+
+/* R23: a circuit accepts at most 1,000 routes from an ExpressRoute gateway, the VNet space and the
+ * Route Server's routes together (expressroute-limits; LIM: "must not exceed 1,000"); past it the
+ * BGP session disconnects (expressroute-faqs) and on-premises loses even the VNet. 999 NVA routes
+ * and the hub's 10.1.0.0/16 cross; 1,000 (each within the Route Server's limit toward the gateway)
+ * make 1,001 at the circuit. */
+static void test_er_azure_limit(void)
+{
+    const char *dc = "{'name':'dc','asn':65020,'addressPrefixes':['10.200.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}";
+    for (guint over = 0; over < 2; over++) {
+        g_autofree char *text = gateway_limit_scenario(999 + over, ERGW, dc, "");
+        Case c;
+        c.scn = load_j(text, NULL);
+        c.run = run_scenario(c.scn, NULL);
+        g_assert_cmpint(c.run->end, ==, over ? RUN_UNTIL : RUN_CONVERGED);
+        const ArSession *ss = session(&c, "msee/dc", "ergw");
+        g_assert_cmpint(ss->state, ==, over ? SESS_IDLE : SESS_ESTABLISHED);
+        if (over)
+            g_assert_cmpstr(ss->down_reason, ==, "route limit exceeded: 1 learned + 1000 in one UPDATE > 1000");
+        g_assert_cmpint(session(&c, "ars/0", "ergw")->state, ==, SESS_ESTABLISHED);
+        g_assert_cmpuint(best(&c, "dc", "10.1.0.0/16") != NULL, ==, !over);
+        g_assert_cmpuint(best(&c, "dc", "10.128.0.0/24") != NULL, ==, !over);
+        case_free(&c);
+    }
+}
+
+/* R24: at most 500 peerings per VNet (azure-virtual-network-limits): a hub with 500 spokes loads;
+ * the 501st is refused (tests/data/bad/vnet-too-many-peerings.json), and with liftLimits it is one
+ * warning. */
+static void test_vnet_peering_limit(void)
+{
+    for (guint n = 500; n <= 501; n++) {
+        GString *s = g_string_new("{'vnets':[{'name':'hub','addressPrefixes':['10.0.0.0/16']}");
+        for (guint k = 0; k < n; k++)
+            g_string_append_printf(s, ",{'name':'s%u','addressPrefixes':['10.%u.%u.0/24'],'peerings':[{'remoteVnet':'hub'}]}", k,
+                                   1 + k / 256, k % 256);
+        g_string_append_printf(s, "]%s}", n == 501 ? ",'settings':{'liftLimits':true}" : "");
+        g_autoptr(ArDiagList) d = diag_list_new();
+        g_autoptr(ArScenario) scn = test_load_quoted(s->str, NULL, d);
+        g_assert_nonnull(scn);
+        g_assert_cmpint(d->errors, ==, 0);
+        g_assert_cmpint(d->warnings, ==, n == 501 ? 1 : 0);
+        if (n == 501)
+            g_assert_nonnull(strstr(((const ArDiag *)g_ptr_array_index(d->items, 0))->message,
+                                    "peering number 501 of VNet 'hub'; Azure allows at most 500"));
+        g_string_free(s, TRUE);
+    }
+}
+
 /* R16: with hubRoutingPreference VpnGateway, VPN and NVA paths compete on AS-path length (HRP). */
 static void test_hrp_vpn_vs_nva(void)
 {
@@ -729,6 +823,9 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R19-aspath-tie-one-decision", test_aspath_tie_one_decision);
     g_test_add_func("/rules/R20-vnet-space-over-circuit-copy", test_vnet_space_over_circuit_copy);
     g_test_add_func("/rules/R21-er-sdwan-disagree-jitter", test_er_sdwan_disagree_jitter);
+    g_test_add_func("/rules/R22-rs-gateway-limit", test_rs_gateway_limit);
+    g_test_add_func("/rules/R23-er-azure-limit", test_er_azure_limit);
+    g_test_add_func("/rules/R24-vnet-peering-limit", test_vnet_peering_limit);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }

@@ -78,7 +78,7 @@ if wants B1; then
 fi
 if wants B2; then
     gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 --circuit-sku Premium \
-        --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+        --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch --lift-limits -o "$tmp/b2.json"
     run_bench "B2 Azure max" "$tmp/b2.json" --checksum
 fi
 for n in 10000 100000 1000000; do
@@ -192,7 +192,7 @@ run_rows() {
 if wants E2E; then
     [[ -x /usr/bin/time ]] || ensure_packages time
     [[ -f "$tmp/b2.json" ]] || gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 \
-        --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+        --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch --lift-limits -o "$tmp/b2.json"
     run_rows "B2" "$tmp/b2.json"
     view_rows "B2" "$tmp/b2.json"
     [[ -f "$tmp/er-1000000.json" ]] || gen "${B3_ARGS[@]}" --er-prefixes 1000000 -o "$tmp/er-1000000.json"
@@ -209,7 +209,7 @@ sweep_json=null
 if wants SWEEP; then
     [[ -x /usr/bin/time ]] || ensure_packages time
     [[ -f "$tmp/b2.json" ]] || gen --spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 \
-        --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch -o "$tmp/b2.json"
+        --circuit-sku Premium --vpn-sites 4 --prefixes-per-site 100 --branch-to-branch --lift-limits -o "$tmp/b2.json"
     kinds=nva,gateway,rs-instance,connection,session
     plain="$("$bench" --json --repeat "$repeat" --label "B2 (sweep reference)" "$tmp/b2.json")"
     plain_s="$(jget "$plain" wallSeconds)"

@@ -29,6 +29,14 @@
 #define AR_ER_STANDARD_LIMIT 4000u     /* prefixes from on-premises over a Standard circuit */
 #define AR_ER_PREMIUM_LIMIT 10000u     /* same, Premium circuit */
 #define AR_VPN_SITE_LIMIT 4000u        /* prefixes a VPN gateway accepts from one BGP site */
+#define AR_RS_GATEWAY_LIMIT 1000u      /* routes a Route Server instance may advertise to an ExpressRoute or VPN
+                                        * gateway; past it the gateway drops that session (LIM; 200 in its older
+                                        * versions, raised with the ExpressRoute limit below) */
+#define AR_ER_AZURE_LIMIT 1000u        /* routes an ExpressRoute gateway may advertise to a circuit (private
+                                        * peering, from the VNet address space and Route Server, Standard and
+                                        * Premium alike); past it the circuit drops that BGP session
+                                        * (expressroute-limits, expressroute-faqs) */
+#define AR_VNET_MAX_PEERINGS 500u      /* VNet peerings per VNet (azure-virtual-network-limits) */
 
 /* ---- the format's bounds (arsim's own) ---- */
 #define AR_RS_ROUTE_LIMIT_MAX 10000000  /* largest routeLimitPerPeer a what-if run may set */

@@ -14,6 +14,11 @@ void azure_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags);
  * NULL. O(routes + distinct attribute sets). */
 void azure_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_hop);
 
+/* The route limits of sessions between Azure's own routers (policy.c): what a gateway accepts
+ * from a Route Server instance, what a circuit accepts from an ExpressRoute gateway; none with
+ * settings.liftLimits. Call once the sessions exist. O(sessions). */
+void azure_session_limits(ArNet *net);
+
 /* Scenario events (events.c): engine events for each, and the epochs they open. */
 void azure_events(ArNet *net);
 void azure_events_free(ArNet *net);

@@ -314,6 +314,7 @@ ArNet *azure_net(const ArScenario *scn, const ArSimConfig *cfg)
     build_sites(net);
     connect_route_server_peers(net);
     connect_sites(net);
+    azure_session_limits(net);
     azure_events(net);
     return net;
 }

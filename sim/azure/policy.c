@@ -1,6 +1,7 @@
 /* policy.c - Azure's documented routing rules as import/export policies of each node kind.
  * Source keys (FAQ, ERVPN, INJ, MR, LAB...) are those of docs/azure-rules.md. */
-#include "arsim/azure.h"
+#include "azure_priv.h"
+#include "arsim/limits.h"
 
 static bool is_gateway(const ArSpeaker *sp)
 {
@@ -245,3 +246,28 @@ static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const
 const ArPolicy policy_msee = { .import = bgp_import_standard, .export = msee_export, .export_resource = true };
 
 const ArPolicy policy_standard = { .import = bgp_import_standard, .export = bgp_export_standard };
+
+/* ---- limits on Azure's own sessions -------------------------------------------------------- */
+
+void azure_session_limits(ArNet *net)
+{
+    if (net->scn->settings.lift_limits)
+        return;
+    const GPtrArray *ss = net->sim->sessions;
+    for (guint i = 0; i < ss->len; i++) {
+        const ArSession *s = g_ptr_array_index(ss, i);
+        for (int side = 0; side < 2; side++) {
+            const ArSpeaker *me = s->sp[side], *other = s->sp[1 - side];
+            ArPeer *p = bgp_peer(me, s->peer[side]);
+            /* A gateway accepts at most 1,000 routes from a Route Server instance; past it the
+             * session drops and on-premises loses what the Route Server taught (LIM). */
+            if (is_gateway(me) && other->kind == NODE_ROUTE_SERVER)
+                p->route_limit = AR_RS_GATEWAY_LIMIT;
+            /* A circuit accepts at most 1,000 routes from an ExpressRoute gateway (VNet space and
+             * what the Route Server taught it); past it the BGP session disconnects and is restored
+             * once the count is below the limit (expressroute-limits, expressroute-faqs). */
+            else if (me->kind == NODE_MSEE && other->kind == NODE_ER_GATEWAY)
+                p->route_limit = AR_ER_AZURE_LIMIT;
+        }
+    }
+}

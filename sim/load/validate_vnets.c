@@ -247,8 +247,26 @@ static gboolean first_overlap(GArray *a, GArray *b, const Range **ra, const Rang
     return FALSE;
 }
 
+/* Counts one more peering at VNet v (listed at node, ptr, with VNet other): past Azure's 500 an
+ * error, or with liftLimits one warning for the VNet. */
+static void count_peering(Ctx *c, guint *count, int v, int other, const cJSON *node, const char *ptr)
+{
+    if (++count[v] <= AR_VNET_MAX_PEERINGS)
+        return;
+    gboolean lift = c->s->settings.lift_limits;
+    if (lift && count[v] > AR_VNET_MAX_PEERINGS + 1)
+        return;
+    vd_report(c, lift ? DIAG_WARNING : DIAG_ERROR, node, FALSE, ptr,
+              "the peering with VNet '%s' is peering number %u of VNet '%s'; Azure allows at most %u peerings per VNet "
+              "(azure-virtual-network-limits)%s",
+              ((ArVnet *)g_ptr_array_index(c->s->vnets, other))->name, count[v],
+              ((ArVnet *)g_ptr_array_index(c->s->vnets, v))->name, AR_VNET_MAX_PEERINGS,
+              lift ? "; later peerings past the limit are not listed" : "; settings.liftLimits lifts it for a what-if run");
+}
+
 void vd_peerings(Ctx *c)
 {
+    g_autofree guint *count = g_new0(guint, c->s->vnets->len + 1); /* peerings per VNet, either end */
     for (guint v = 0; v < c->s->vnets->len; v++) {
         const Src *sr = &g_array_index(c->src[K_VNET], Src, v);
         const cJSON *arr = sr->f[VN_PEERINGS];
@@ -291,6 +309,8 @@ void vd_peerings(Ctx *c)
             *k = key;
             g_hash_table_insert(c->peered, k, (gpointer)ptr);
             g_array_append_val(vn->peerings, p);
+            count_peering(c, count, (int)v, p.remote, rem, rptr);
+            count_peering(c, count, p.remote, (int)v, rem, rptr);
 
             const Range *ra, *rb;
             if (first_overlap(g_ptr_array_index(c->ranges, v), g_ptr_array_index(c->ranges, p.remote), &ra, &rb)) {

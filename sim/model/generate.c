@@ -1,6 +1,7 @@
 /* generate.c - builds a synthetic scenario document (hub, Route Server, gateways, NVAs, sites, spokes)
  * from size parameters, deterministically from a seed. */
 #include "arsim/generate.h"
+#include "arsim/limits.h"
 #include "arsim/prefix.h"
 
 #include <string.h>
@@ -75,6 +76,41 @@ uint64_t gen_total_prefixes(const ArGenParams *p)
     if (p->vpn_sites > 0 && p->prefixes_per_site > 0)
         t += (uint64_t)p->vpn_sites * (uint64_t)p->prefixes_per_site;
     return t;
+}
+
+/* The limits on what crosses Azure's own sessions (docs/azure-rules.md 2.5-2.7): the hub peers with
+ * every spoke; with branch-to-branch the Route Server sends each gateway the NVAs' routes and the
+ * other gateway's; the ExpressRoute gateway sends its circuit the hub's and spokes' prefixes and
+ * what the Route Server taught it. O(1). */
+static bool gen_check_gateway_limits(const ArGenParams *p, GError **error)
+{
+    if (p->spokes > (int)AR_VNET_MAX_PEERINGS) {
+        g_set_error(error, GEN_ERROR, GEN_ERROR_LIMIT,
+                    "%d spokes exceed Azure's limit of %u peerings per VNet (the hub peers with each); add --lift-limits "
+                    "for a what-if scenario",
+                    p->spokes, AR_VNET_MAX_PEERINGS);
+        return false;
+    }
+    uint64_t nva = (uint64_t)p->nvas * (uint64_t)p->routes_per_nva;
+    uint64_t vpn = (uint64_t)p->vpn_sites * (uint64_t)p->prefixes_per_site;
+    uint64_t to_er = p->branch_to_branch ? nva + vpn : 0, to_vpn = p->branch_to_branch ? nva + (uint64_t)p->er_prefixes : 0;
+    uint64_t to_circuit = 1 + (uint64_t)p->spokes + to_er;
+    const char *what = NULL;
+    uint64_t n = 0;
+    unsigned limit = AR_RS_GATEWAY_LIMIT;
+    if (p->er_prefixes > 0 && to_er > AR_RS_GATEWAY_LIMIT)
+        what = "the Route Server would advertise to the ExpressRoute gateway", n = to_er;
+    else if (p->vpn_sites > 0 && to_vpn > AR_RS_GATEWAY_LIMIT)
+        what = "the Route Server would advertise to the VPN gateway", n = to_vpn;
+    else if (p->er_prefixes > 0 && to_circuit > AR_ER_AZURE_LIMIT)
+        what = "the ExpressRoute gateway would advertise to the circuit (VNet prefixes and the Route Server's routes)",
+        n = to_circuit, limit = AR_ER_AZURE_LIMIT;
+    if (!what)
+        return true;
+    g_set_error(error, GEN_ERROR, GEN_ERROR_LIMIT,
+                "%" G_GUINT64_FORMAT " routes %s exceed Azure's limit of %u%s; add --lift-limits for a what-if scenario",
+                n, what, limit, p->branch_to_branch ? " (branch-to-branch passes the NVAs' and gateways' routes on)" : "");
+    return false;
 }
 
 /* Checks what the address plan and the loader can hold, then Azure's limits. */
@@ -153,7 +189,7 @@ static bool gen_check(const ArGenParams *p, GError **error)
                     p->prefixes_per_site, GEN_VPN_SITE_LIMIT);
         return false;
     }
-    return true;
+    return gen_check_gateway_limits(p, error);
 }
 
 static void gen_add_prefix(cJSON *arr, uint32_t addr, uint8_t len)
