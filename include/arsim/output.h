@@ -57,6 +57,9 @@ ArJsonOut *out_json_dom(void);
 void out_json_begin(ArJsonOut *w, const char *key, gboolean array);
 void out_json_end(ArJsonOut *w);
 void out_json_put(ArJsonOut *w, const char *key, cJSON *piece);
+/* Stream mode only: an item of the innermost array already printed by cJSON unformatted (len bytes,
+ * one line), written as out_json_put would write that piece. For pieces printed once and reused. */
+void out_json_put_printed(ArJsonOut *w, const char *text, gsize len);
 cJSON *out_json_dom_finish(ArJsonOut *w);  /* frees w */
 /* TRUE when pieces are printed and freed at once (they may reference strings that outlive them),
  * FALSE when they are kept in a tree (that may outlive the run: copy). */

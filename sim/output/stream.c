@@ -332,6 +332,16 @@ void out_json_put(ArJsonOut *w, const char *key, cJSON *piece)
     out_stream_drain(w->s, o);
 }
 
+void out_json_put_printed(ArJsonOut *w, const char *text, gsize len)
+{
+    g_assert(w->s && w->levels->len && g_array_index(w->levels, JsonLevel, w->levels->len - 1).array);
+    if (out_stream_failed(w->s))
+        return;
+    json_item_head(w, NULL); /* in an array: no key to print, cannot fail */
+    g_string_append_len(w->line, text, (gssize)len);
+    out_stream_drain(w->s, w->line);
+}
+
 gboolean out_json_is_stream(const ArJsonOut *w)
 {
     return w->s != NULL;
