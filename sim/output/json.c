@@ -166,9 +166,38 @@ static const GString *route_line(const ArSpeaker *sp, uint64_t key, const ArRout
     return rt->line;
 }
 
+/* A prefix of the run and its id, for the run's prefixes in printing order. */
+typedef struct KeyId {
+    uint64_t key;   /* prefix key */
+    uint32_t id;    /* its id in the run's prefix table */
+} KeyId;
+
+static gint keyid_order(gconstpointer a, gconstpointer b)
+{
+    uint64_t x = ((const KeyId *)a)->key, y = ((const KeyId *)b)->key;
+    return (x > y) - (x < y);
+}
+
+/* Every prefix of the run, ascending: sorted once per document (O(P log P)) and filtered per node
+ * (O(P)) instead of sorting each node's prefixes (O(R log R) per node: 21 sorts of 1M at B5 1M). */
+static const GArray *run_order(const ArSpeaker *sp, GArray **order)
+{
+    if (!*order) {
+        const ArPfxTable *pt = sp->rib.pfx;
+        *order = g_array_sized_new(FALSE, FALSE, sizeof(KeyId), pfxtab_size(pt));
+        for (guint id = 0; id < pfxtab_size(pt); id++) {
+            KeyId k = { pfxtab_key(pt, id), id };
+            g_array_append_val(*order, k);
+        }
+        g_array_sort(*order, keyid_order);
+    }
+    return *order;
+}
+
 /* One node, one route at a time (only the routes for v->prefix when given). O(R log R) to sort
- * its prefixes. */
-static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GHashTable *paths)
+ * its prefixes, or O(P) for a node holding most of the run's P prefixes (order: the run's
+ * prefixes in order, made on first use and kept by the caller). */
+static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GHashTable *paths, GArray **order)
 {
     out_json_begin(w, sp->name, FALSE);
     node_head(w, sp);
@@ -178,6 +207,14 @@ static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GH
         KeyNet kn = { pfx_key(*v->prefix), rib_find(&sp->rib, pfx_key(*v->prefix)) };
         if (kn.net)
             g_array_append_val(nets, kn);
+    } else if ((guint64)rib_size(&sp->rib) * 8 >= pfxtab_size(sp->rib.pfx)) {
+        const GArray *all = run_order(sp, order);
+        for (guint i = 0; i < all->len; i++) {
+            const KeyId *k = &g_array_index(all, KeyId, i);
+            KeyNet kn = { k->key, rib_net(&sp->rib, k->id) };
+            if (kn.net && kn.net->routes) /* as rib_iter_next: a net with no path is absent */
+                g_array_append_val(nets, kn);
+        }
     } else {
         ArRibIter it;
         KeyNet kn;
@@ -346,10 +383,11 @@ void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
     out_run_json_head(run, w);
     out_json_begin(w, "nodes", FALSE);
     g_autoptr(GHashTable) paths = out_json_is_stream(w) ? g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free) : NULL;
+    g_autoptr(GArray) order = NULL;
     for (guint i = 0; i < sim->speakers->len && !(v && v->vnet); i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
         if (!v || !v->node || strcmp(v->node, sp->name) == 0)
-            node_write(w, sp, v, paths);
+            node_write(w, sp, v, paths, &order);
     }
     out_json_end(w);
     if (!expand)
