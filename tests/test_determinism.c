@@ -4,6 +4,7 @@
  * contents and addresses (glibc's MALLOC_PERTURB_, GLib's G_SLICE, address-space randomisation on
  * and off, the locale). GLib's hash tables have no seed; what could still vary is iteration over
  * tables keyed by pointers or an uninitialised byte reaching the output, which these catch. */
+#include "testlib.h"
 #include "arsim/graph.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
@@ -259,10 +260,69 @@ static void test_executable_environments(void)
     g_rmdir(dir);
 }
 
+/* What one command prints with --seed N: stdout, or the file it writes (OUT in its arguments). */
+static char *seeded_output(const char *const *args, const char *dir, const char *seed)
+{
+    g_autofree char *out = g_build_filename(dir, "out", NULL); /* OUT.dot: DIR/out.dot */
+    g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func(g_free);
+    g_autofree char *file = NULL; /* the file written, when an argument names OUT */
+    for (const char *const *a = args; *a; a++) {
+        const char *at = strstr(*a, "OUT");
+        if (at)
+            file = g_strconcat(out, at + 3, NULL);
+        char **parts = g_strsplit(*a, "OUT", -1);
+        g_ptr_array_add(argv, g_strjoinv(out, parts));
+        g_strfreev(parts);
+    }
+    g_ptr_array_add(argv, g_strdup("--seed"));
+    g_ptr_array_add(argv, g_strdup(seed));
+    g_ptr_array_add(argv, NULL);
+    char **v = (char **)argv->pdata;
+    TestRun r = test_arsim(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], NULL);
+    g_assert_cmpint(r.status, ==, 0);
+    char *text = NULL;
+    if (file) {
+        g_assert_true(g_file_get_contents(file, &text, NULL, NULL));
+        g_unlink(file);
+    } else {
+        text = g_strdup(r.out);
+    }
+    test_run_clear(&r);
+    return text;
+}
+
+/* --seed on every command that simulates: the dual-homed data centre (a DISAGREE) settles through
+ * the SD-WAN NVA with seed 1 and through ExpressRoute with seed 18 (docs/azure-rules.md 6.5d), so
+ * each command's output differs between the two seeds and repeats byte for byte for one. */
+static void test_seed_every_command(void)
+{
+    static const char *const cmds[][10] = {
+        { "run", "scenarios/er-sdwan-dual-homed.json" },
+        { "compare", "scenarios/er-sdwan-dual-homed.json", "--set", "routeServers.ars.nvaToNvaReflection=true", "--json" },
+        { "trace", "scenarios/er-sdwan-dual-homed.json", "--from", "hub", "--to", "10.100.0.1" },
+        { "graph", "scenarios/er-sdwan-dual-homed.json", "-o", "OUT.dot" },
+        { "report", "scenarios/er-sdwan-dual-homed.json", "-o", "OUT.html" },
+        { "sweep", "scenarios/er-sdwan-dual-homed.json", "--kinds", "nva", "--json" },
+        { "check", "scenarios/er-sdwan-dual-homed.json", "--export", "advertised:sdwan=OUT.json" },
+    };
+    g_autofree char *dir = g_dir_make_tmp("arsim-seed-XXXXXX", NULL);
+    g_assert_nonnull(dir);
+    for (size_t i = 0; i < G_N_ELEMENTS(cmds); i++) {
+        g_autofree char *a = seeded_output(cmds[i], dir, "1");
+        g_autofree char *b = seeded_output(cmds[i], dir, "1");
+        g_autofree char *c = seeded_output(cmds[i], dir, "18");
+        g_test_message("%s: %zu bytes", cmds[i][0], strlen(a));
+        g_assert_cmpstr(a, ==, b);
+        g_assert_cmpstr(a, !=, c);
+    }
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/determinism/library-20-runs", test_library_repeat);
     g_test_add_func("/determinism/executable-environments", test_executable_environments);
+    g_test_add_func("/determinism/seed-every-command", test_seed_every_command);
     return g_test_run();
 }

@@ -50,6 +50,7 @@ typedef struct ArGraphArgs {
     const char *output;        /* -o OUT (required) */
     const char *format;        /* --format, NULL: from OUT's extension */
     const char *prefix;        /* --prefix P: propagation view */
+    int seed;                  /* --seed N: jitter seed of every run (0: the library's) */
 } ArGraphArgs;
 
 int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err);
@@ -72,6 +73,7 @@ typedef struct ArReportArgs {
     const char *output;        /* -o report.html (required) */
     gboolean sweep;            /* --sweep: add the single-failure sweep (every kind) */
     int jobs;                  /* --jobs N for the sweep, 0: one per core */
+    int seed;                  /* --seed N: jitter seed of every run (0: the library's) */
 } ArReportArgs;
 
 int cmd_report(const ArReportArgs *a, FILE *out, FILE *err);
@@ -85,6 +87,7 @@ typedef struct ArCompareArgs {
     gboolean full;             /* --full: with --json, both whole run documents, every VNet written out */
     const char *diagram;       /* --diagram OUT: draw the difference (format from the extension) */
     const char *output;        /* -o FILE */
+    int seed;                  /* --seed N: jitter seed of every run (0: the library's) */
 } ArCompareArgs;
 
 /* Exit status as diff(1): 0 same, 1 different, 2 error. */
@@ -97,6 +100,7 @@ typedef struct ArTraceArgs {
     const char *from;          /* site or VNet name */
     const char *to;            /* destination address (a.b.c.d) or a site/VNet name */
     gboolean json;             /* --json */
+    int seed;                  /* --seed N: jitter seed of every run (0: the library's) */
 } ArTraceArgs;
 
 /* Exit 0 when delivered, 1 when not (no route, loop, dropped), 2 on bad input. */
@@ -120,6 +124,7 @@ typedef struct ArSweepArgs {
     int jobs;                  /* --jobs N threads, 0: one per core (one per rank under mpirun) */
     guint64 max_cases;         /* --max-cases N, 0: 10,000 */
     guint64 max_events;        /* --max-events N per case, 0: the engine's default */
+    int seed;                  /* --seed N: jitter seed of every run (0: the library's) */
 } ArSweepArgs;
 
 /* Exit 0 with the results, 2 on bad input or too many cases, 3 when the scenario does not settle. */
@@ -142,6 +147,7 @@ typedef struct ArCheckArgs {
     char **observed;           /* NULL-terminated KIND:NAME=FILE (kinds: learned, advertised, nic, gateway) */
     gboolean export_sim;       /* --export: write the simulation's view to each FILE instead of reading it */
     gboolean json;             /* --json: the differences as a JSON array */
+    int seed;                  /* --seed N: jitter seed of every run (0: the library's) */
 } ArCheckArgs;
 
 /* Exit 0 when every observed file matches, 1 on a difference, 2 on bad input. */

@@ -114,10 +114,10 @@ ArOutStream *cli_open_output(const char *output, FILE *out, FILE *err);
 
 /* Runs scn with the default settings; when it stops with routing still changing, says why on err
  * ("arsim: FILE: ...") and clears *converged. */
-ArRun *cli_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err);
+ArRun *cli_run(const ArScenario *scn, const char *file, int seed, gboolean *converged, FILE *err);
 /* The same for two scenarios, run side by side when the machine allows (run_scenarios): *a gets
  * sa's run, *b sb's; messages in that order. */
-void cli_run_pair(const ArScenario *sa, const char *file_a, const ArScenario *sb, const char *file_b, ArRun **a,
+void cli_run_pair(const ArScenario *sa, const char *file_a, const ArScenario *sb, const char *file_b, int seed, ArRun **a,
                   ArRun **b, gboolean *converged, FILE *err);
 
 /* Draws run (options as given) to path in format (NULL: from path's extension), never over

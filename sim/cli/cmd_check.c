@@ -63,7 +63,7 @@ int cmd_check(const ArCheckArgs *a, FILE *out, FILE *err)
     g_autoptr(ArScenario) scn = status == EXIT_OK ? cli_load(a->file, a->sets, err) : NULL;
     g_autoptr(ArRun) run = NULL;
     if (scn) {
-        ArSimConfig cfg = { .seed = 0 };
+        ArSimConfig cfg = { .seed = (uint32_t)a->seed };
         run = run_scenario(scn, &cfg);
         if (run->end != RUN_CONVERGED)
             fprintf(err, "arsim check: warning: %s did not settle; comparing the routes held when it stopped\n", a->file);
@@ -136,6 +136,7 @@ static int check_main(const CliCommand *cmd, int argc, char **argv)
           "Write the simulation's view to each FILE, in the shape az prints, instead of comparing", NULL },
         cli_flag(&c, CLI_JSON, "Print the differences as a JSON array", NULL),
         cli_flag(&c, CLI_SET, NULL, NULL),
+        cli_flag(&c, CLI_SEED, NULL, NULL),
         CLI_END,
     };
     int status = EXIT_OK;
@@ -147,6 +148,7 @@ static int check_main(const CliCommand *cmd, int argc, char **argv)
     g_ptr_array_add(observed, NULL);
     const ArCheckArgs a = {
         .file = argv[1], .sets = c.sets, .observed = (char **)observed->pdata, .export_sim = export_sim, .json = c.json,
+        .seed = c.seed,
     };
     return cmd_check(&a, stdout, stderr);
 }

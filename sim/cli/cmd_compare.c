@@ -28,7 +28,7 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     gboolean converged = TRUE;
     g_autoptr(ArRun) before = NULL;
     g_autoptr(ArRun) after = NULL;
-    cli_run_pair(sa, a->file_a, sb, file_after, &before, &after, &converged, err);
+    cli_run_pair(sa, a->file_a, sb, file_after, a->seed, &before, &after, &converged, err);
     g_autofree char *desc = cmp_describe(a->file_a, a->file_b, a->sets);
     g_autoptr(ArCompare) c = cmp_runs(before, after, desc);
     if (a->diagram) {
@@ -75,6 +75,7 @@ static int compare_main(const CliCommand *cmd, int argc, char **argv)
         { "full", 0, 0, G_OPTION_ARG_NONE, &full, "With --json: both whole run documents, every VNet's differences", NULL },
         { "diagram", 0, 0, G_OPTION_ARG_FILENAME, &diagram, "Draw the difference (.svg, .png, .pdf, .dot)", "OUT" },
         cli_flag(&c, CLI_OUTPUT, "Write the report to FILE (atomically)", NULL),
+        cli_flag(&c, CLI_SEED, "Seed of the message-delay jitter (settings.jitter), both runs", NULL),
         CLI_END,
     };
     int status = EXIT_OK;
@@ -90,6 +91,7 @@ static int compare_main(const CliCommand *cmd, int argc, char **argv)
         .full = full,
         .diagram = diagram,
         .output = c.output,
+        .seed = c.seed,
     };
     return cmd_compare(&a, stdout, stderr);
 }

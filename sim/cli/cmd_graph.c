@@ -22,7 +22,8 @@ int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
     g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
     if (!scn)
         return EXIT_BAD_INPUT;
-    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    ArSimConfig cfg = { .seed = (uint32_t)a->seed };
+    g_autoptr(ArRun) run = run_scenario(scn, &cfg);
     ArGraphOptions opt = { .prefix = a->prefix ? &p : NULL };
     int st = cli_write_diagram(run, &opt, a->output, a->format, a->file, err);
     if (st)
@@ -40,6 +41,7 @@ static int graph_main(const CliCommand *cmd, int argc, char **argv)
         { "format", 0, 0, G_OPTION_ARG_STRING, &format, "svg, png, pdf or dot (default: from OUT's extension)", "FMT" },
         cli_flag(&c, CLI_PREFIX, "Draw how this prefix propagates, and where and why it stops", NULL),
         cli_flag(&c, CLI_SET, NULL, NULL),
+        cli_flag(&c, CLI_SEED, NULL, NULL),
         CLI_END,
     };
     int status = EXIT_OK;
@@ -47,7 +49,8 @@ static int graph_main(const CliCommand *cmd, int argc, char **argv)
         return status;
     if (!c.output)
         return cli_usage_error(cmd->name, "-o OUT is required");
-    const ArGraphArgs a = { .file = argv[1], .sets = c.sets, .output = c.output, .format = format, .prefix = c.prefix };
+    const ArGraphArgs a = { .file = argv[1], .sets = c.sets, .output = c.output, .format = format, .prefix = c.prefix,
+                            .seed = c.seed };
     return cmd_graph(&a, stdout, stderr);
 }
 

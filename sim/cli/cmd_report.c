@@ -55,12 +55,13 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
         return EXIT_BAD_INPUT;
 
     ArChart *chart = out_chart_new();
-    g_autoptr(ArRun) run = run_scenario_traced(scn, NULL, out_chart_record, chart);
+    ArSimConfig cfg = { .seed = (uint32_t)a->seed };
+    g_autoptr(ArRun) run = run_scenario_traced(scn, &cfg, out_chart_record, chart);
     gboolean converged = report_check_converged(run, a->file, err);
     g_autoptr(ArRun) run_after = NULL;
     g_autoptr(ArCompare) cmp = NULL;
     if (scn_after) {
-        run_after = run_scenario(scn_after, NULL);
+        run_after = run_scenario(scn_after, &cfg);
         converged = report_check_converged(run_after, a->compare_file ? a->compare_file : a->file, err) && converged;
         g_autofree char *desc = cmp_describe(a->file, a->compare_file, a->compare_file ? NULL : a->compare_sets);
         cmp = cmp_runs(run, run_after, desc);
@@ -71,7 +72,7 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
     g_autoptr(GPtrArray) sweep_results = NULL;
     if (a->sweep) {
         g_autoptr(GError) e = NULL;
-        ArSweepOptions opt = { .depth = 1 };
+        ArSweepOptions opt = { .depth = 1, .cfg = cfg };
         if (!(sweep = sweep_new(scn, &opt, &e))) {
             fprintf(err, "arsim report: --sweep: %s: %s\n", a->file, e->message);
             out_chart_free(chart);
@@ -123,6 +124,7 @@ static int report_main(const CliCommand *cmd, int argc, char **argv)
           "Also show what changes with this setting (repeatable)", "PATH=VALUE" },
         { "sweep", 0, 0, G_OPTION_ARG_NONE, &sweep, "Also show every single failure, worst first (as arsim sweep)", NULL },
         cli_flag(&c, CLI_JOBS, "Threads for --sweep (default: one per core)", NULL),
+        cli_flag(&c, CLI_SEED, NULL, NULL),
         CLI_END,
     };
     int status = EXIT_OK;
@@ -140,6 +142,7 @@ static int report_main(const CliCommand *cmd, int argc, char **argv)
         .output = c.output,
         .sweep = sweep,
         .jobs = MAX(c.jobs, 0),
+        .seed = c.seed,
     };
     return cmd_report(&a, stdout, stderr);
 }

@@ -104,7 +104,8 @@ static void sweep_progress(void *user, guint done, guint total)
 
 static int sweep_main(const ArSweepArgs *a, const SweepWorld *w, FILE *out, FILE *err)
 {
-    ArSweepOptions opt = { .depth = (guint)a->depth, .max_cases = a->max_cases, .cfg = { .max_events = a->max_events } };
+    ArSweepOptions opt = { .depth = (guint)a->depth, .max_cases = a->max_cases, .cfg = { .max_events = a->max_events,
+                                                                                                  .seed = (uint32_t)a->seed } };
     g_autoptr(GError) e = NULL;
     if (a->kinds && !sweep_kinds_parse(a->kinds, &opt.kinds, &e)) {
         fprintf(err, "arsim sweep: --kinds: %s\n", e->message);
@@ -203,6 +204,7 @@ static int sweep_parse_main(const CliCommand *cmd, int argc, char **argv)
         cli_flag(&c, CLI_SET, NULL, NULL),
         cli_flag(&c, CLI_JSON, NULL, NULL),
         cli_flag(&c, CLI_OUTPUT, NULL, NULL),
+        cli_flag(&c, CLI_SEED, NULL, NULL),
         CLI_END,
     };
     int status = EXIT_OK;
@@ -223,6 +225,7 @@ static int sweep_parse_main(const CliCommand *cmd, int argc, char **argv)
         .jobs = c.jobs,
         .max_cases = (guint64)max_cases,
         .max_events = (guint64)c.max_events,
+        .seed = c.seed,
     };
     return cmd_sweep(&a, stdout, stderr);
 }

@@ -9,7 +9,7 @@ int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err)
     if (!scn)
         return EXIT_BAD_INPUT;
     gboolean converged = TRUE;
-    g_autoptr(ArRun) run = cli_run(scn, a->file, &converged, err);
+    g_autoptr(ArRun) run = cli_run(scn, a->file, a->seed, &converged, err);
     g_autoptr(ArReach) r = reach_new(run);
 
     ArReachNode start;
@@ -54,6 +54,7 @@ static int trace_main(const CliCommand *cmd, int argc, char **argv)
         { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Destination address, or a site/VNet (its first address)", "ADDRESS" },
         cli_flag(&c, CLI_SET, NULL, NULL),
         cli_flag(&c, CLI_JSON, "Print the hops as JSON", NULL),
+        cli_flag(&c, CLI_SEED, NULL, NULL),
         CLI_END,
     };
     int status = EXIT_OK;
@@ -61,7 +62,7 @@ static int trace_main(const CliCommand *cmd, int argc, char **argv)
         return status;
     if (!from || !to)
         return cli_usage_error(cmd->name, "--from and --to are required");
-    const ArTraceArgs a = { .file = argv[1], .sets = c.sets, .from = from, .to = to, .json = c.json };
+    const ArTraceArgs a = { .file = argv[1], .sets = c.sets, .from = from, .to = to, .json = c.json, .seed = c.seed };
     return cmd_trace(&a, stdout, stderr);
 }
 

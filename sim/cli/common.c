@@ -81,19 +81,21 @@ static void cli_run_check(const ArRun *run, const char *file, gboolean *converge
     }
 }
 
-ArRun *cli_run(const ArScenario *scn, const char *file, gboolean *converged, FILE *err)
+ArRun *cli_run(const ArScenario *scn, const char *file, int seed, gboolean *converged, FILE *err)
 {
-    ArRun *run = run_scenario(scn, NULL);
+    ArSimConfig cfg = { .seed = (uint32_t)seed };
+    ArRun *run = run_scenario(scn, &cfg);
     cli_run_check(run, file, converged, err);
     return run;
 }
 
-void cli_run_pair(const ArScenario *sa, const char *file_a, const ArScenario *sb, const char *file_b, ArRun **a,
+void cli_run_pair(const ArScenario *sa, const char *file_a, const ArScenario *sb, const char *file_b, int seed, ArRun **a,
                   ArRun **b, gboolean *converged, FILE *err)
 {
     const ArScenario *scns[2] = { sa, sb };
     ArRun *runs[2];
-    run_scenarios(scns, 2, NULL, runs);
+    ArSimConfig cfg = { .seed = (uint32_t)seed };
+    run_scenarios(scns, 2, &cfg, runs);
     *a = runs[0];
     *b = runs[1];
     cli_run_check(*a, file_a, converged, err);
