@@ -143,6 +143,22 @@ static void test_names(void)
     g_assert_cmpstr(none, ==, "");
 }
 
+/* The tables of named values: each value's names in enum order, and choices as messages list them. */
+static void test_named_values(void)
+{
+    g_assert_cmpint(HUBPREF_COUNT, ==, 3);
+    g_assert_cmpstr(names_hub_pref[HUBPREF_VPNGATEWAY], ==, "VpnGateway");
+    g_assert_cmpstr(names_node_kind[NODE_MSEE].name, ==, "msee");
+    g_assert_cmpstr(names_node_kind[NODE_ROUTE_SERVER].shape, ==, "doubleoctagon");
+    for (int k = 0; k < NODE_KIND_COUNT; k++)
+        g_assert_true(names_node_kind[k].name && names_node_kind[k].title && names_node_kind[k].shape &&
+                      names_node_kind[k].fill);
+    g_autofree char *three = names_choices(names_hub_pref, HUBPREF_COUNT);
+    g_assert_cmpstr(three, ==, "\"ExpressRoute\", \"VpnGateway\" or \"ASPath\"");
+    g_autofree char *one = names_choices(names_hub_pref, 1);
+    g_assert_cmpstr(one, ==, "\"ExpressRoute\"");
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -153,5 +169,6 @@ int main(int argc, char **argv)
     g_test_add_func("/prefix/key-order", test_key_order);
     g_test_add_func("/prefix/ranges", test_ranges);
     g_test_add_func("/prefix/names", test_names);
+    g_test_add_func("/prefix/named-values", test_named_values);
     return g_test_run();
 }

@@ -4,6 +4,7 @@
 
 #include "arsim/attr.h"
 #include "arsim/evq.h"
+#include "arsim/names.h"
 #include "arsim/prefix.h"
 #include "arsim/rib.h"
 #include "arsim/scenario.h"
@@ -12,17 +13,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-/* What an engine node models. The engine treats every kind alike except through its policy;
- * the kind is there for the policies and for output. */
-typedef enum ArNodeKind {
-    NODE_ROUTE_SERVER = 0, /* one Route Server instance (ars/0, ars/1) */
-    NODE_ER_GATEWAY,       /* an ExpressRoute virtual network gateway */
-    NODE_VPN_GATEWAY,      /* one VPN gateway instance */
-    NODE_NVA,              /* a network virtual appliance */
-    NODE_SITE,             /* an on-premises router */
-    NODE_MSEE,             /* Microsoft's edge router of one ExpressRoute circuit, AS 12076 */
-    NODE_KIND_COUNT
-} ArNodeKind;
+/* What an engine node models (ArNodeKind) is named in arsim/names.h, with its names and look. */
 
 typedef struct ArSpeaker ArSpeaker;
 typedef struct ArSession ArSession;

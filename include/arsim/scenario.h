@@ -3,6 +3,7 @@
 #define ARSIM_SCENARIO_H
 
 #include "arsim/limits.h"
+#include "arsim/names.h" /* ArHubPref and its names */
 #include "arsim/prefix.h"
 
 #include <glib.h>
@@ -15,12 +16,6 @@
  * Server instances, MSEEs, addresses Azure would assign) is made by the Azure stage (sim/azure/). */
 
 #define AR_NO_INDEX (-1)           /* an optional reference that is absent */
-
-typedef enum ArHubPref {
-    HUBPREF_EXPRESSROUTE = 0, /* default: ExpressRoute routes win (HRP) */
-    HUBPREF_VPNGATEWAY,       /* VPN and NVA routes win over ExpressRoute (HRP) */
-    HUBPREF_ASPATH,           /* shortest AS path regardless of source (HRP) */
-} ArHubPref;
 
 typedef enum ArGatewayType {
     GW_EXPRESSROUTE = 0,

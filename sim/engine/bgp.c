@@ -28,12 +28,7 @@ static void on_mrai(ArEvent *ev, void *ctx);
 
 const char *bgp_kind_name(ArNodeKind k)
 {
-    static const char *const names[NODE_KIND_COUNT] = {
-        [NODE_ROUTE_SERVER] = "routeServer", [NODE_ER_GATEWAY] = "expressRouteGateway",
-        [NODE_VPN_GATEWAY] = "vpnGateway",   [NODE_NVA] = "nva",
-        [NODE_SITE] = "site",                [NODE_MSEE] = "msee",
-    };
-    return k < NODE_KIND_COUNT ? names[k] : "?";
+    return k < NODE_KIND_COUNT ? names_node_kind[k].name : "?";
 }
 
 /* ---- construction -------------------------------------------------------------------------- */

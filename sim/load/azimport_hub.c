@@ -1,6 +1,8 @@
 /* azimport_hub.c - VNets, Route Servers, gateways and NVAs of an export, as scenario objects. */
 #include "azi.h"
 
+#include "arsim/names.h"
+
 #include <string.h>
 
 /* ---- VNets ---- */
@@ -77,12 +79,12 @@ static AzVnet *vnet_by_ipconfig(AzCtx *c, const char *seg, const char *name)
 
 /* ---- Route Servers ---- */
 
+/* The format's spelling of hubRoutingPreference s (any case), NULL when s is none of them. */
 static const char *hub_pref_name(const char *s)
 {
-    static const char *const names[] = { "ExpressRoute", "VpnGateway", "ASPath" };
-    for (size_t i = 0; i < G_N_ELEMENTS(names); i++)
-        if (g_ascii_strcasecmp(s, names[i]) == 0)
-            return names[i];
+    for (int i = 0; i < HUBPREF_COUNT; i++)
+        if (g_ascii_strcasecmp(s, names_hub_pref[i]) == 0)
+            return names_hub_pref[i];
     return NULL;
 }
 
@@ -150,8 +152,10 @@ void azi_import_route_servers(AzCtx *c)
         const char *pref = azi_sval(c, r->f, pv);
         if (pref && hub_pref_name(pref))
             cJSON_AddStringToObject(o, "hubRoutingPreference", hub_pref_name(pref));
-        else if (pv)
-            azi_az_diag(c, DIAG_ERROR, r->f, pv, "expected hubRoutingPreference \"ExpressRoute\", \"VpnGateway\" or \"ASPath\"");
+        else if (pv) {
+            g_autofree char *choices = names_choices(names_hub_pref, HUBPREF_COUNT);
+            azi_az_diag(c, DIAG_ERROR, r->f, pv, "expected hubRoutingPreference %s", choices);
+        }
         if (ips && !router_ips(c, r, ips, v, o))
             AZ_WARN(c, r, "virtualRouterIps are not two addresses inside VNet \"%s\": arsim chooses them", v->r->name);
         cJSON_AddItemToArray(c->out_rs, o);

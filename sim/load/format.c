@@ -2,6 +2,7 @@
 #include "format_keys.h"
 
 #include "arsim/limits.h"
+#include "arsim/names.h"
 
 #include <glib.h>
 
@@ -19,7 +20,6 @@
 
 #define ASN32_MAX 4294967295.0 /* any 32-bit ASN or value */
 
-static const char *const hub_pref_words[] = { "ExpressRoute", "VpnGateway", "ASPath" };      /* ArHubPref order */
 static const char *const gw_type_words[] = { "ExpressRoute", "Vpn" };                      /* ArGatewayType order */
 static const char *const udr_type_words[] = { "VirtualAppliance", "VirtualNetworkGateway", "VnetLocal", "Internet",
                                               "None" };                                    /* ArUdrNextHop order */
@@ -93,7 +93,7 @@ const ArFmtKey fmt_rs_keys[RS_N] = {
     [RS_NAME] = K("name", FMT_STRING, true),
     [RS_VNET] = K("vnet", FMT_STRING, true),
     [RS_B2B] = KD("allowBranchToBranchTraffic", FMT_BOOL, "false"),
-    [RS_HRP] = KW("hubRoutingPreference", false, "\"ExpressRoute\"", hub_pref_words),
+    [RS_HRP] = KW("hubRoutingPreference", false, "\"ExpressRoute\"", names_hub_pref),
     [RS_LIMIT] = KI("routeLimitPerPeer", false, G_STRINGIFY(AR_RS_ROUTE_LIMIT), 1, AR_RS_ROUTE_LIMIT_MAX),
     [RS_REFLECT] = KD("nvaToNvaReflection", FMT_BOOL, "true"),
     [RS_IPS] = K("virtualRouterIps", FMT_ARRAY, false),

@@ -1,5 +1,6 @@
 /* validate_values.c - scalar values of a scenario: names, integers, ASNs, prefixes, addresses, words, durations. */
 #include "validator.h"
+#include "arsim/names.h"
 #include "arsim/timefmt.h"
 
 #include <math.h>
@@ -169,18 +170,16 @@ static int get_enum(Ctx *c, const cJSON *v, const char *ptr, const char *key, co
     for (int i = 0; i < n; i++)
         if (strcmp(s, choices[i]) == 0)
             return i;
-    GString *list = g_string_new(NULL);
     const char *same_case = NULL;
-    for (int i = 0; i < n; i++) {
-        g_string_append_printf(list, "%s\"%s\"", i == 0 ? "" : i == n - 1 ? " or " : ", ", choices[i]);
+    for (int i = 0; i < n; i++)
         if (g_ascii_strcasecmp(s, choices[i]) == 0)
             same_case = choices[i];
-    }
-    if (same_case)
+    if (same_case) {
         ERR(c, v, ptr, "%s is not a valid %s; did you mean \"%s\"?", Q(c, s), key, same_case);
-    else
-        ERR(c, v, ptr, "%s is not a valid %s; use %s", Q(c, s), key, list->str);
-    g_string_free(list, TRUE);
+    } else {
+        g_autofree char *list = names_choices(choices, (guint)n);
+        ERR(c, v, ptr, "%s is not a valid %s; use %s", Q(c, s), key, list);
+    }
     return -1;
 }
 

@@ -4,20 +4,6 @@
 
 #include <string.h>
 
-/* Visual language: one shape and fill per kind, shared by the nodes and the legend. */
-static const struct {
-    const char *shape;
-    const char *fill;
-    const char *title;
-} kind_style[NODE_KIND_COUNT] = {
-    [NODE_ROUTE_SERVER] = { "doubleoctagon", "#cfe2ff", "Route Server instance" },
-    [NODE_ER_GATEWAY] = { "component", "#d1e7dd", "ExpressRoute gateway" },
-    [NODE_VPN_GATEWAY] = { "component", "#fff3cd", "VPN gateway instance" },
-    [NODE_NVA] = { "box3d", "#f8d7da", "NVA" },
-    [NODE_SITE] = { "house", "#e2e3e5", "on-premises router" },
-    [NODE_MSEE] = { "hexagon", "#e0cffc", "ExpressRoute circuit (MSEE, AS 12076)" },
-};
-
 #define GRAPH_GROUP_MIN 8 /* from this many alike spokes on, one cluster draws them all */
 
 #define COLOR_OK "#1a7f37"
@@ -253,9 +239,9 @@ static void speaker_node(Builder *b, Agraph_t *where, const ArSpeaker *sp)
     char ip[IP_STRLEN];
     Agnode_t *n = node(where, sp->name);
     GString *label = g_string_new(sp->name);
-    g_string_append_printf(label, "\\n%s\\nAS %u · %s", kind_style[sp->kind].title, sp->asn, ip_format(sp->ip, ip));
-    set(n, "shape", kind_style[sp->kind].shape);
-    set(n, "fillcolor", kind_style[sp->kind].fill);
+    g_string_append_printf(label, "\\n%s\\nAS %u · %s", names_node_kind[sp->kind].title, sp->asn, ip_format(sp->ip, ip));
+    set(n, "shape", names_node_kind[sp->kind].shape);
+    set(n, "fillcolor", names_node_kind[sp->kind].fill);
     set(n, "kind", bgp_kind_name(sp->kind));
     if (b->opt->prefix) {
         const ArRoute *r = best_for(sp, b->key);
@@ -286,11 +272,6 @@ static void speaker_node(Builder *b, Agraph_t *where, const ArSpeaker *sp)
     set(n, "label", label->str);
     g_string_free(label, TRUE);
     g_hash_table_insert(b->nodes, (gpointer)sp, n);
-}
-
-static const char *pref_name(ArHubPref p)
-{
-    return p == HUBPREF_VPNGATEWAY ? "VpnGateway" : p == HUBPREF_ASPATH ? "ASPath" : "ExpressRoute";
 }
 
 /* What the VMs of VNet v have: effective routes, and the prefix's in --prefix mode (ok: it leads
@@ -523,7 +504,7 @@ static void azure_clusters(Builder *b, Agraph_t *azure)
                 continue;
             g_autofree char *rname = g_strdup_printf("cluster_rs_%s", rs->name);
             g_autofree char *rlabel = g_strdup_printf("Route Server %s\\nbranch-to-branch: %s · preference: %s",
-                                                      rs->name, rs->branch_to_branch ? "ON" : "off", pref_name(rs->hub_pref));
+                                                      rs->name, rs->branch_to_branch ? "ON" : "off", names_hub_pref[rs->hub_pref]);
             Agraph_t *rc = subgraph(c, rname, rlabel);
             set(rc, "style", "dashed");
             set(rc, "color", "#0969da");
@@ -658,9 +639,9 @@ static void legend(Builder *b)
             continue;
         g_autofree char *name = g_strdup_printf("legend/%s", bgp_kind_name((ArNodeKind)k));
         Agnode_t *n = node(l, name);
-        set(n, "label", kind_style[k].title);
-        set(n, "shape", kind_style[k].shape);
-        set(n, "fillcolor", kind_style[k].fill);
+        set(n, "label", names_node_kind[k].title);
+        set(n, "shape", names_node_kind[k].shape);
+        set(n, "fillcolor", names_node_kind[k].fill);
         set(n, "kind", "legend");
         if (prev) {
             Agedge_t *e = edge(b->g, prev, n, NULL);

@@ -1,8 +1,22 @@
-/* names.c - lists of names written compactly: numbered runs as "first-last". */
+/* names.c - the tables of named values (node kinds, hubRoutingPreference) and lists of names written compactly. */
 #include "arsim/names.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+#define NAMES_KIND_ROW(id, name, title, shape, fill) [id] = { name, title, shape, fill },
+const ArKindName names_node_kind[NODE_KIND_COUNT] = { NAMES_NODE_KINDS(NAMES_KIND_ROW) };
+
+#define NAMES_WORD_ROW(id, word) [id] = word,
+const char *const names_hub_pref[HUBPREF_COUNT] = { NAMES_HUB_PREFS(NAMES_WORD_ROW) };
+
+char *names_choices(const char *const *words, guint n)
+{
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < n; i++)
+        g_string_append_printf(s, "%s\"%s\"", i == 0 ? "" : i == n - 1 ? " or " : ", ", words[i]);
+    return g_string_free(s, FALSE);
+}
 
 /* Length of name without its trailing decimal number; *num receives the number, or -1 when the
  * name has none (or one with a leading zero, which "spoke01" and "spoke1" must not share). */
