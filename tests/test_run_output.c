@@ -301,6 +301,71 @@ static void test_run_formats(void)
     g_rmdir(dir);
 }
 
+/* The CSV of a run, written through out_run_csv with view v, as lines. */
+static gchar **csv_lines(const ArRun *run, const ArRunView *v, const char *dir)
+{
+    g_autofree char *path = g_build_filename(dir, "run.csv", NULL);
+    g_autoptr(GError) e = NULL;
+    ArOutStream *s = out_stream_open(path, &e);
+    g_assert_no_error(e);
+    out_run_csv(run, v, s);
+    g_assert_true(out_stream_close(s, &e));
+    g_autofree char *text = NULL;
+    g_assert_true(g_file_get_contents(path, &text, NULL, NULL));
+    g_remove(path);
+    g_assert_true(g_str_has_suffix(text, "\n"));
+    text[strlen(text) - 1] = '\0';
+    return g_strsplit(text, "\n", -1);
+}
+
+/* --csv holds what the JSON document holds: one "route" row per path of each node, in the
+ * document's order with the same prefix, best flag, origin, peer, next hop and AS path; one
+ * "effective" row per effective route of each table; --node keeps one node's rows. */
+static void test_csv_rows(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-csv-XXXXXX", NULL);
+    g_autoptr(ArScenario) scn = test_load_scenario("seed-er-sdwan.json", NULL);
+    g_autoptr(ArRun) run = run_scenario(scn, NULL);
+    g_auto(GStrv) lines = csv_lines(run, NULL, dir);
+    g_assert_cmpstr(lines[0], ==, "table,node,prefix,best,origin,from,nextHop,asPath,weight,localPref,communities,nextHopType,via");
+    cJSON *doc = out_run_json(run, NULL);
+    guint row = 1, routes = 0;
+    const cJSON *node, *r;
+    cJSON_ArrayForEach(node, cJSON_GetObjectItem(doc, "nodes"))
+    {
+        cJSON_ArrayForEach(r, cJSON_GetObjectItem(node, "routes"))
+        {
+            const cJSON *from = cJSON_GetObjectItem(r, "from");
+            g_autofree char *want = g_strdup_printf(
+                "route,%s,%s,%s,%s,%s,%s,%s,", node->string, cJSON_GetObjectItem(r, "prefix")->valuestring,
+                cJSON_IsTrue(cJSON_GetObjectItem(r, "best")) ? "true" : "false",
+                cJSON_GetObjectItem(r, "origin")->valuestring, cJSON_IsString(from) ? from->valuestring : "",
+                cJSON_GetObjectItem(r, "nextHop")->valuestring, cJSON_GetObjectItem(r, "asPath")->valuestring);
+            g_assert_nonnull(lines[row]);
+            g_assert_true(g_str_has_prefix(lines[row], want));
+            row++, routes++;
+        }
+    }
+    cJSON_Delete(doc);
+    g_assert_cmpuint(routes, >, 10);
+    guint eff = 0;
+    for (guint i = 0; i < run->eff->len; i++)
+        eff += ((const ArEffTable *)g_ptr_array_index(run->eff, i))->len;
+    for (guint i = 0; i < eff; i++, row++) {
+        g_assert_nonnull(lines[row]);
+        g_assert_true(g_str_has_prefix(lines[row], "effective,"));
+    }
+    g_assert_null(lines[row]);
+    g_assert_true(g_str_has_prefix(lines[routes + 1], "effective,hub,0.0.0.0/0,,Default,,,,,,,Internet,"));
+
+    const ArRunView one = { .node = "sdwan" };
+    g_auto(GStrv) only = csv_lines(run, &one, dir);
+    g_assert_nonnull(only[1]);
+    for (guint i = 1; only[i]; i++)
+        g_assert_true(g_str_has_prefix(only[i], "route,sdwan,"));
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -309,5 +374,6 @@ int main(int argc, char **argv)
     g_test_add_func("/output/alloc-failures", test_alloc_failures);
     g_test_add_func("/output/text-summary", test_text_summary);
     g_test_add_func("/output/run-formats", test_run_formats);
+    g_test_add_func("/output/csv-rows", test_csv_rows);
     return g_test_run();
 }

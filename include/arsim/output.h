@@ -177,6 +177,14 @@ typedef struct ArRunFormat {
     char *(*peering)(const cJSON *doc);
 } ArRunFormat;
 
+/* --csv (csv.c): the run's node routes, then its effective routes, as one CSV table through the
+ * results' rows (arsim/rows.h), as v asks (--node, --vnet, --prefix; NULL: everything); columns in
+ * docs/output-format.md. Written as it is produced: memory is bounded, not the whole output. */
+void out_run_csv(const ArRun *run, const ArRunView *v, ArOutStream *s);
+/* The --learned-routes/--advertised-routes view (out_peering_routes_json's doc) as CSV: role,
+ * then the entries' members. g_free it. */
+char *out_peering_routes_csv(const cJSON *doc);
+
 /* The formats, the default first; *n gets their number. */
 const ArRunFormat *out_run_formats(guint *n);
 /* The format named name, NULL when none. O(formats). */

@@ -3,6 +3,16 @@
 
 #include <string.h>
 
+/* --stats, for a format that cannot hold them: as text on the notes stream (stderr). */
+static void stats_to_notes(const ArRunOutput *o)
+{
+    if (o->stats) {
+        g_autoptr(GString) t = g_string_new(NULL);
+        out_stats_text(o->stats, t);
+        fputs(t->str, o->notes);
+    }
+}
+
 /* Text: the tables (or with --timeline the story), --stats on the notes stream (stderr). */
 static void run_text(const ArRunOutput *o, ArOutStream *s)
 {
@@ -12,11 +22,7 @@ static void run_text(const ArRunOutput *o, ArOutStream *s)
     else
         out_run_text(o->run, o->view, text, s);
     out_stream_drain(s, text);
-    if (o->stats) {
-        g_autoptr(GString) t = g_string_new(NULL);
-        out_stats_text(o->stats, t);
-        fputs(t->str, o->notes);
-    }
+    stats_to_notes(o);
 }
 
 static char *peering_text(const cJSON *doc)
@@ -42,10 +48,18 @@ static void run_json(const ArRunOutput *o, ArOutStream *s)
     out_json_free(w);
 }
 
+/* CSV: node routes and effective routes as one table (out_run_csv); --stats on the notes stream. */
+static void run_csv(const ArRunOutput *o, ArOutStream *s)
+{
+    out_run_csv(o->run, o->view, s);
+    stats_to_notes(o);
+}
+
 /* The default first; `arsim run --NAME` for each other one, its options in this order. */
 static const ArRunFormat run_formats[] = {
     { "text", NULL, run_text, peering_text },
     { "json", "Print one JSON document (with the timeline)", run_json, out_json_print },
+    { "csv", "Print node routes and effective routes as one CSV table", run_csv, out_peering_routes_csv },
 };
 
 const ArRunFormat *out_run_formats(guint *n)

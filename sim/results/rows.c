@@ -1,0 +1,85 @@
+/* rows.c - a run's results as flat rows: node routes, effective routes, reachability pairs. */
+#include "arsim/rows.h"
+
+#include <string.h>
+
+const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r)
+{
+    if (r->peer == PEER_LOCAL)
+        return "Igp";
+    return bgp_peer(sp, r->peer)->session->ibgp ? "IBgp" : "EBgp";
+}
+
+/* The rows of one prefix's paths. */
+static void net_rows(const ArSpeaker *sp, uint64_t key, const ArRibNet *net, ArRouteRowFn fn, void *user)
+{
+    for (const ArRoute *r = net->routes; r; r = r->next) {
+        const ArRouteRow row = {
+            .node = sp,
+            .prefix = pfx_from_key(key),
+            .route = r,
+            .from = bgp_route_source(sp, r),
+            .origin = rows_route_origin(sp, r),
+            .best = r == net->best,
+        };
+        fn(&row, user);
+    }
+}
+
+void rows_node_routes(const ArSpeaker *sp, const ArPrefix *prefix, ArRouteRowFn fn, void *user)
+{
+    if (prefix) {
+        uint64_t key = pfx_key(*prefix);
+        const ArRibNet *net = rib_find(&sp->rib, key);
+        if (net)
+            net_rows(sp, key, net, fn, user);
+        return;
+    }
+    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
+    for (guint i = 0; i < keys->len; i++) {
+        uint64_t key = g_array_index(keys, uint64_t, i);
+        const ArRibNet *net = rib_find(&sp->rib, key);
+        g_assert(net); /* the keys are the RIB's own */
+        net_rows(sp, key, net, fn, user);
+    }
+}
+
+void rows_routes(const ArRun *run, const char *node, const ArPrefix *prefix, ArRouteRowFn fn, void *user)
+{
+    const GPtrArray *speakers = run->net->sim->speakers;
+    for (guint i = 0; i < speakers->len; i++) {
+        const ArSpeaker *sp = g_ptr_array_index(speakers, i);
+        if (!node || strcmp(node, sp->name) == 0)
+            rows_node_routes(sp, prefix, fn, user);
+    }
+}
+
+void rows_table_routes(const ArEffTable *t, const ArPrefix *prefix, ArEffRowFn fn, void *user)
+{
+    ArEffRow row = { .table = t };
+    ArEffIter it;
+    eff_iter_init(&it, t);
+    while ((row.route = eff_iter_next(&it)))
+        if (!prefix || pfx_key(row.route->prefix) == pfx_key(*prefix))
+            fn(&row, user);
+}
+
+void rows_effective(const ArRun *run, const ArPrefix *prefix, ArEffRowFn fn, void *user)
+{
+    for (guint i = 0; i < run->eff->len; i++)
+        rows_table_routes(g_ptr_array_index(run->eff, i), prefix, fn, user);
+}
+
+void rows_reach(const ArReachMatrix *m, ArReachRowFn fn, void *user)
+{
+    guint n = m->endpoints->len;
+    for (guint i = 0; i < n; i++)
+        for (guint j = i + 1; j < n; j++) {
+            const ArReachRow row = {
+                .a = &g_array_index(m->endpoints, ArReachEndpoint, i),
+                .b = &g_array_index(m->endpoints, ArReachEndpoint, j),
+                .cell = &m->cells[i * n + j],
+            };
+            fn(&row, user);
+        }
+}
