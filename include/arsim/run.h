@@ -13,6 +13,12 @@ ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTrac
  * scns[i]'s run, the same as run_scenario's (each run builds its own network: nothing is shared).
  * Wall time: the longest run instead of the sum. */
 void run_scenarios(const ArScenario *const *scns, guint n, const ArSimConfig *cfg, ArRun **runs);
+/* The pipeline in steps, for a caller that runs the engine itself (live mode, on the wall clock):
+ * run_prepare builds scn into a network (run->net, azure stage) whose every epoch's effective
+ * routes the run keeps (run->epoch_eff, results stage); the caller then runs it (azure_start ...
+ * azure_finish) and calls run_close with how it ended, which sets run->eff to the last epoch's. */
+ArRun *run_prepare(const ArScenario *scn, const ArSimConfig *cfg);
+void run_close(ArRun *run, ArRunEnd end);
 void run_free(ArRun *run);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArRun, run_free)
 

@@ -27,32 +27,49 @@ static void run_clear(ArRun *run)
     run->eff = NULL;
 }
 
-/* One attempt: builds the network (azure stage), hands every epoch's end to the results stage,
- * and runs the engine to the end. watch: the window in which best-path changes are counted (0:
- * none). */
-static void run_once(ArRun *run, const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user,
-                     ArTime watch)
+/* Builds the network (azure stage) and hands every epoch's end to the results stage. */
+static void run_build(ArRun *run, const ArScenario *scn, const ArSimConfig *cfg)
 {
     run->net = azure_net(scn, cfg);                 /* azure: speakers, sessions, policies, events */
-    run->net->sim->trace = trace;
-    run->net->sim->trace_user = user;
     run->net->on_epoch_end = snapshot_eff;          /* results: effective routes per epoch */
     run->net->epoch_user = run;
-    run->net->watch_window = watch;
-    run->end = azure_run(run->net);                 /* engine: to convergence, the limit or the cap */
+}
+
+ArRun *run_prepare(const ArScenario *scn, const ArSimConfig *cfg)
+{
+    ArRun *run = g_new0(ArRun, 1);
+    run->epoch_eff = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    run_build(run, scn, cfg);
+    return run;
+}
+
+void run_close(ArRun *run, ArRunEnd end)
+{
+    g_assert(run->epoch_eff->len > 0); /* the last epoch is closed */
+    run->end = end;
     run->eff = g_ptr_array_index(run->epoch_eff, run->epoch_eff->len - 1); /* the run's: the last epoch's */
+}
+
+/* Runs the built network's engine to the end (convergence, the limit or the cap). watch: the
+ * window in which best-path changes are counted (0: none). */
+static void run_engine(ArRun *run, ArTraceFn trace, void *user, ArTime watch)
+{
+    run->net->sim->trace = trace;
+    run->net->sim->trace_user = user;
+    run->net->watch_window = watch;
+    run_close(run, azure_run(run->net));
 }
 
 ArRun *run_scenario_traced(const ArScenario *scn, const ArSimConfig *cfg, ArTraceFn trace, void *user)
 {
-    ArRun *run = g_new0(ArRun, 1);
-    run->epoch_eff = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
-    run_once(run, scn, cfg, trace, user, 0);
+    ArRun *run = run_prepare(scn, cfg);
+    run_engine(run, trace, user, 0);
     if (run->end == RUN_UNTIL && !run->net->until_given) {
         /* It did not settle. The run is deterministic: run it again (untraced: the trace has it all
          * already), counting best-path changes in its last window, to name what keeps changing. */
         run_clear(run);
-        run_once(run, scn, cfg, NULL, NULL, WATCH_WINDOW);
+        run_build(run, scn, cfg);
+        run_engine(run, NULL, NULL, WATCH_WINDOW);
     }
     return run;
 }
