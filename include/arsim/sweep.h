@@ -74,6 +74,8 @@ typedef struct ArSweepResult {
     guint samples;          /* reachability samples taken during the failure */
 } ArSweepResult;
 
+/* An empty result for case index, labelled label (copied): no pairs, no losses. */
+ArSweepResult *sweep_result_new(guint index, const char *label);
 void sweep_result_free(ArSweepResult *r);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(ArSweepResult, sweep_result_free)
 /* Pairs cut until the repair. O(pairs). */
