@@ -1,5 +1,6 @@
 /* test_engine.c - event queue, attribute interning, decision process and BGP mechanics, without Azure. */
 #include "arsim/bgp.h"
+#include "arsim/decision.h"
 #include "arsim/azure.h"
 
 #include <string.h>
@@ -797,6 +798,43 @@ static void test_bgp_prefix_cap(void)
     bgp_sim_free(ch.sim);
 }
 
+/* bgp_check on a converged chain, with one of the invariants it states broken first (what > 0):
+ * the table's path count, its net count, a best path outside the net's list, a peer's count. */
+static void check_chain(int what)
+{
+    Chain ch;
+    chain_init(&ch, 65003);
+    originate(ch.a, "10.100.0.0/16", NULL, 0);
+    originate(ch.c, "10.200.0.0/16", NULL, 0);
+    chain_up(&ch);
+    ArPrefix p;
+    g_assert_cmpint(pfx_parse("10.100.0.0/16", &p), ==, PFX_OK);
+    ArRibNet *n = rib_find(&ch.b->rib, pfx_key(p));
+    g_assert_nonnull(n);
+    switch (what) {
+    case 1: ch.b->rib.routes++; break;
+    case 2: ch.b->rib.size++; break;
+    case 3: n->best = (ArRoute *)best_of(ch.c, "10.200.0.0/16"); break;
+    case 4: bgp_peer(ch.b, ch.ab->peer[1])->routes_in++; break;
+    default: break;
+    }
+    bgp_check(ch.sim);
+    bgp_sim_free(ch.sim);
+}
+
+static void test_bgp_check(void) { check_chain(0); }
+
+/* Each broken invariant aborts bgp_check (run in a subprocess). */
+static void test_bgp_check_broken(gconstpointer what)
+{
+    if (g_test_subprocess()) {
+        check_chain(GPOINTER_TO_INT(what));
+        return;
+    }
+    g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+    g_test_trap_assert_failed();
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -818,5 +856,10 @@ int main(int argc, char **argv)
     g_test_add_func("/bgp/update-groups", test_bgp_update_groups);
     g_test_add_func("/bgp/event-cap", test_bgp_event_cap);
     g_test_add_func("/bgp/prefix-cap", test_bgp_prefix_cap);
+    g_test_add_func("/bgp/check", test_bgp_check);
+    g_test_add_data_func("/bgp/check/broken-path-count", GINT_TO_POINTER(1), test_bgp_check_broken);
+    g_test_add_data_func("/bgp/check/broken-net-count", GINT_TO_POINTER(2), test_bgp_check_broken);
+    g_test_add_data_func("/bgp/check/best-not-in-list", GINT_TO_POINTER(3), test_bgp_check_broken);
+    g_test_add_data_func("/bgp/check/broken-peer-count", GINT_TO_POINTER(4), test_bgp_check_broken);
     return g_test_run();
 }

@@ -18,7 +18,7 @@
 typedef struct ArSpeaker ArSpeaker;
 typedef struct ArSession ArSession;
 typedef struct ArSim ArSim;
-/* An update group (bgp.c): peers of one speaker whose exports agree, computed and stored once. */
+/* An update group (updgroup.c): peers of one speaker whose exports agree, computed and stored once. */
 typedef struct ArUpdGroup ArUpdGroup;
 
 /* One end of a session, as seen by its speaker. */
@@ -34,7 +34,7 @@ typedef struct ArPeer {
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
     ArIdMap out;             /* Adj-RIB-Out. Detached: prefix id -> const ArAttrs* last sent. Attached
                                 to an update group: only where this peer was sent something else than
-                                the group's value (bgp.c's OUT_NONE: nothing); read it with
+                                the group's value (updgroup.c's OUT_NONE: nothing); read it with
                                 bgp_out_lookup */
     ArUpdGroup *group;       /* its update group, NULL until its session first comes up */
     bool attached;           /* in sync with its group (Established, no MRAI): exports computed once */
@@ -59,7 +59,7 @@ typedef struct ArPolicy {
     /* Export of route r (the best for key) to peer to: attributes to send, or NULL to send
      * nothing (a withdrawal if something was sent before), with a static reason in *why.
      * Never called for the peer the route came from: nothing goes back there (the engine's split
-     * horizon). Update groups (bgp.c) compute it once for all the peers of a group, so it may
+     * horizon). Update groups (updgroup.c) compute it once for all the peers of a group, so it may
      * depend on the receiving peer only through to->remote->kind, to->local_ip, to->session->ibgp,
      * and whether the route came from that peer's speaker over another session, or from another
      * instance of its resource when export_resource is set (those routes are exported per peer).
@@ -259,25 +259,12 @@ typedef enum ArRunEnd {
 /* Processes events in (time, sequence) order until none remain, the next is later than until,
  * or cfg.max_events have run, or UPDATEs have carried cfg.max_prefixes prefixes (RUN_EVENT_CAP). */
 ArRunEnd bgp_run(ArSim *sim, ArTime until);
-
-/* Decision process (decision.c). */
-typedef int (*ArDpRuleFn)(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b);
-typedef uint32_t (*ArDpGroupFn)(const ArSpeaker *sp, const ArRoute *r);
-typedef struct ArDpRule {
-    const char *name;    /* short name for explanations, e.g. "AS path length" */
-    ArDpRuleFn cmp;      /* > 0 if a is better, < 0 if b is better, 0 if this rule ties */
-    ArDpGroupFn group;   /* NULL: cmp orders all paths; else cmp only orders paths of one group
-                            (MED: the neighbouring AS) and returns 0 across groups */
-} ArDpRule;
-extern const ArDpRule dp_rules[];
-extern const size_t dp_rule_count;
-/* Compares two paths for the same prefix; *rule (if not NULL) gets the index of the deciding rule,
- * or dp_rule_count on a full tie. O(rules). Not a total order over three or more paths (MED is
- * compared only within a neighbouring AS): use dp_best to choose among a net's paths. */
-int dp_compare(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b, size_t *rule);
-/* Best path of a net, NULL when it has none: RFC 4271 9.1.2.2's set elimination, rule by rule, so
- * the result does not depend on the order of the paths. O(rules x paths log paths). */
-ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n);
+/* Checks the invariants the engine's comments state, aborting on the first broken one: each RIB's
+ * (rib_check), each peer's routes_in equal to the paths learned from it (so the paths of a speaker
+ * are its peers' counts plus its local ones), each dirty prefix marked, each attached peer
+ * Established and in its group's member list. O(every table). bgp_run calls it at its end in
+ * builds with ARSIM_ENGINE_CHECKS (every build but release); tests call it too. */
+void bgp_check(const ArSim *sim);
 
 /* Helpers for policies. */
 const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path, const ArComms *comms,
@@ -289,10 +276,16 @@ const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, cons
 /* Standard import: over eBGP a path holding our own ASN is a loop and is dropped; the peer's
  * import weight is applied. */
 const ArAttrs *bgp_import_standard(ArSpeaker *sp, ArPeer *from, const ArAttrs *in, const char **why);
-/* True when the route was learned over iBGP. */
-bool bgp_route_ibgp(const ArSpeaker *sp, const ArRoute *r);
-/* Speaker that sent route r, NULL for a local route. */
-ArSpeaker *bgp_route_source(const ArSpeaker *sp, const ArRoute *r);
+/* True when the route was learned over iBGP. O(1). */
+static inline bool bgp_route_ibgp(const ArSpeaker *sp, const ArRoute *r)
+{
+    return r->peer != PEER_LOCAL && bgp_peer(sp, r->peer)->session->ibgp;
+}
+/* Speaker that sent route r, NULL for a local route. O(1). */
+static inline ArSpeaker *bgp_route_source(const ArSpeaker *sp, const ArRoute *r)
+{
+    return r->peer == PEER_LOCAL ? NULL : bgp_peer(sp, r->peer)->remote;
+}
 
 const char *bgp_kind_name(ArNodeKind k);
 

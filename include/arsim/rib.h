@@ -7,6 +7,7 @@
 #include "arsim/prefix.h"
 
 #include <glib.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #define PEER_LOCAL UINT16_MAX /* ArRoute.peer of a locally originated route */
@@ -182,8 +183,20 @@ static inline void rib_prefetch(const ArRib *r, uint32_t id)
 
 /* Mark bit of prefix id (the speaker's dirty set): sets it, TRUE if it was clear. O(1). */
 gboolean rib_mark(ArRib *r, uint32_t id);
+/* Whether prefix id is marked. O(1). */
+static inline bool rib_marked(const ArRib *r, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    return pg < r->n_pages && r->pages[pg] &&
+           (r->pages[pg]->marks[(id & (RIB_PAGE_IDS - 1)) / 64] >> (id % 64) & 1u);
+}
 /* Clears the mark of prefix id. O(1). */
 void rib_unmark(ArRib *r, uint32_t id);
+
+/* Checks the table's invariants, aborting on the first broken one: size nets hold a path and
+ * routes paths in all (the sums over the nets), each net's paths in strictly ascending peer order,
+ * its best one of them, NULL only when it has none. O(table): tests and debug builds. */
+void rib_check(const ArRib *r);
 
 /* Number of prefixes holding at least one path. O(1). */
 static inline guint rib_size(const ArRib *r) { return r->size; }

@@ -1,5 +1,5 @@
 /* decision.c - the BGP decision process as a table of rules, one criterion each (RFC 4271 9.1). */
-#include "arsim/bgp.h"
+#include "arsim/decision.h"
 
 /* Each rule compares two paths to the same prefix and returns > 0 when a is better, < 0 when b is
  * better, 0 to defer to the next rule. The order follows what Azure's routers document: weight

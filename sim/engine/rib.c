@@ -209,6 +209,7 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
             if (n->best == r)
                 n->best = NULL;
             route_release(rib, r);
+            g_assert(rib->routes > 0 && rib->size > 0);
             rib->routes--;
             if (!n->routes)
                 rib->size--;
@@ -216,6 +217,29 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
         }
     }
     return FALSE;
+}
+
+void rib_check(const ArRib *r)
+{
+    guint nets = 0;
+    uint64_t routes = 0;
+    for (guint pg = 0; pg < r->n_pages; pg++) {
+        const ArRibPage *page = r->pages[pg];
+        for (guint i = 0; page && i < RIB_PAGE_IDS; i++) {
+            const ArRibNet *n = &page->nets[i];
+            g_assert((n->routes == NULL) == (n->best == NULL));
+            bool best_found = false;
+            for (const ArRoute *rt = n->routes; rt; rt = rt->next) {
+                g_assert(!rt->next || rt->peer < rt->next->peer);
+                best_found |= rt == n->best;
+                routes++;
+            }
+            g_assert(!n->routes || best_found);
+            nets += n->routes != NULL;
+        }
+    }
+    g_assert_cmpuint(nets, ==, r->size);
+    g_assert_cmpuint(routes, ==, r->routes);
 }
 
 void rib_iter_init(ArRibIter *it, const ArRib *r) { *it = (ArRibIter){ r, 0 }; }

@@ -1,0 +1,30 @@
+/* decision.h - the BGP decision process (decision.c): the rules, one criterion each, and the choice
+ * of a net's best path. It reads speakers, peers and routes (bgp.h, rib.h) and calls nothing in
+ * the rest of the engine: the engine (receive.c) depends on it, not the other way round. */
+#ifndef ARSIM_DECISION_H
+#define ARSIM_DECISION_H
+
+#include "arsim/bgp.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+typedef int (*ArDpRuleFn)(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b);
+typedef uint32_t (*ArDpGroupFn)(const ArSpeaker *sp, const ArRoute *r);
+typedef struct ArDpRule {
+    const char *name;    /* short name for explanations, e.g. "AS path length" */
+    ArDpRuleFn cmp;      /* > 0 if a is better, < 0 if b is better, 0 if this rule ties */
+    ArDpGroupFn group;   /* NULL: cmp orders all paths; else cmp only orders paths of one group
+                            (MED: the neighbouring AS) and returns 0 across groups */
+} ArDpRule;
+extern const ArDpRule dp_rules[];
+extern const size_t dp_rule_count;
+/* Compares two paths for the same prefix; *rule (if not NULL) gets the index of the deciding rule,
+ * or dp_rule_count on a full tie. O(rules). Not a total order over three or more paths (MED is
+ * compared only within a neighbouring AS): use dp_best to choose among a net's paths. */
+int dp_compare(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b, size_t *rule);
+/* Best path of a net, NULL when it has none: RFC 4271 9.1.2.2's set elimination, rule by rule, so
+ * the result does not depend on the order of the paths. O(rules x paths log paths). */
+ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n);
+
+#endif

@@ -1,0 +1,164 @@
+/* receive.c - receiving: an UPDATE's delivery through import policy and route limit into the
+ * RIB, the decision process on each changed prefix, and local originations (the Adj-RIB-In and
+ * Loc-RIB side; what changes is queued for the next flush, send.c). */
+#include "engine_priv.h"
+
+#include "arsim/decision.h"
+
+void rx_mark_dirty(ArSpeaker *sp, uint32_t id)
+{
+    if (!rib_mark(&sp->rib, id))
+        return;
+    g_array_append_val(sp->dirty, id);
+    if (!evq_scheduled(&sp->flush_ev)) {
+        evq_push(&sp->sim->q, &sp->flush_ev, sp->sim->now + sp->sim->cfg.proc_delay);
+        sp->sim->pending++;
+    }
+}
+
+/* Sets (a != NULL) or removes the path from peer for key, reruns the decision process and marks
+ * the prefix dirty when the best path changed. O(paths x rules). */
+void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags)
+{
+    ArRibNet *n = a ? rib_get(&sp->rib, id) : rib_net(&sp->rib, id);
+    if (!n || (!a && !n->routes))
+        return;
+    uint16_t old_peer = n->best ? n->best->peer : PEER_LOCAL;
+    const ArAttrs *old_attrs = n->best ? n->best->attrs : NULL;
+    ArPeer *p = peer == PEER_LOCAL ? NULL : bgp_peer(sp, peer);
+    if (a) {
+        bool existed = rib_route_from(n, peer) != NULL;
+        rib_set_route(&sp->rib, n, peer, a, flags);
+        if (!existed && p)
+            p->routes_in++;
+    } else if (rib_remove_route(&sp->rib, n, peer)) {
+        if (p)
+            p->routes_in--;
+    } else {
+        return;
+    }
+    n->best = dp_best(sp, n);
+    g_assert((n->best == NULL) == (n->routes == NULL));
+    const ArAttrs *new_attrs = n->best ? n->best->attrs : NULL;
+    uint16_t new_peer = n->best ? n->best->peer : PEER_LOCAL;
+    if (new_attrs != old_attrs || new_peer != old_peer) {
+        rx_mark_dirty(sp, id);
+        if (sp->sim->watch) {
+            gpointer wk = GSIZE_TO_POINTER(((guint64)sp->id << 40) | pfxtab_key(&sp->sim->pfx, id));
+            g_hash_table_insert(sp->sim->watch, wk, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(sp->sim->watch, wk)) + 1));
+        }
+    }
+}
+
+void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
+{
+    rx_rib_update(sp, pfxtab_intern(&sp->sim->pfx, pfx_key(p)), PEER_LOCAL, a, flags);
+}
+
+void bgp_withdraw_local(ArSpeaker *sp, ArPrefix p)
+{
+    uint32_t id = pfxtab_find(&sp->sim->pfx, pfx_key(p));
+    if (id != PFX_NONE)
+        rx_rib_update(sp, id, PEER_LOCAL, NULL, 0);
+}
+
+void bgp_refresh(ArSpeaker *sp)
+{
+    g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib);
+    for (guint i = 0; i < ids->len; i++) {
+        uint32_t id = g_array_index(ids, uint32_t, i);
+        ArRibNet *n = rib_net(&sp->rib, id);
+        n->best = dp_best(sp, n);
+        rx_mark_dirty(sp, id); /* exports are compared with Adj-RIB-Out: only changes go out */
+    }
+}
+
+void rx_on_deliver(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArMsg *m = CONTAINER_OF(ev, ArMsg, ev);
+    ArSession *s = m->session;
+    sim->pending--;
+    ArSpeaker *sp = s->sp[m->to];
+    if (m->epoch != s->epoch || s->state != SESS_ESTABLISHED || s->admin_down || sp->down) {
+        if (sim->trace)
+            sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_DROPPED, .time = sim->now, .from = s->sp[1 - m->to],
+                                                       .to = sp, .n_withdrawn = m->n_withdraw, .n_announced = m->n_announce });
+        g_free(m);
+        return;
+    }
+    ArPeer *peer = bgp_peer(sp, s->peer[m->to]);
+    if (sim->trace) {
+        /* The trace speaks prefix keys; only a traced run pays for the translation. */
+        uint32_t nk = m->n_withdraw + m->n_announce;
+        g_autofree uint64_t *keys = g_new(uint64_t, MAX(nk, 1));
+        for (uint32_t i = 0; i < nk; i++)
+            keys[i] = pfxtab_key(&sim->pfx, m->ids[i]);
+        sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_UPDATE, .time = sim->now, .from = s->sp[1 - m->to], .to = sp,
+                                                   .attrs = m->attrs, .withdrawn = keys, .n_withdrawn = m->n_withdraw,
+                                                   .announced = keys + m->n_withdraw, .n_announced = m->n_announce });
+    }
+    sim->stats.updates++;
+    sim->stats.announced += m->n_announce;
+    sim->stats.withdrawn += m->n_withdraw;
+    sim->stats.last_change = sim->now;
+
+    /* Attribute-level import first: an UPDATE its loop prevention drops as a whole (an NVA
+     * handing one Route Server instance's routes to the other, 65515 in the path) brings
+     * nothing to count. */
+    const char *why = NULL;
+    const ArAttrs *a = NULL;
+    if (m->n_announce)
+        a = sp->policy->import ? sp->policy->import(sp, peer, m->attrs, &why) : m->attrs;
+    uint32_t counted = a ? m->n_announce : 0;
+    /* Route limit: what is learned already plus what this UPDATE brings (LIM, FAQ). */
+    if (peer->route_limit && (uint64_t)peer->routes_in + counted > peer->route_limit) {
+        g_autofree char *reason = g_strdup_printf("route limit exceeded: %u learned + %u in one UPDATE > %u",
+                                                  peer->routes_in, counted, peer->route_limit);
+        g_free(m);
+        s->retry = true; /* comes back after the idle time, and may flap */
+        bgp_session_down(sim, s, reason);
+        return;
+    }
+    /* Prefetching the net 8 ids ahead hides most of each access's cache miss. */
+    uint32_t nids = m->n_withdraw + m->n_announce;
+    for (uint32_t i = 0; i < m->n_withdraw; i++) {
+        if (i + 8 < nids)
+            rib_prefetch(&sp->rib, m->ids[i + 8]);
+        rx_rib_update(sp, m->ids[i], peer->index, NULL, 0);
+    }
+    if (m->n_announce) {
+        for (uint32_t i = 0; i < m->n_announce; i++) {
+            if (m->n_withdraw + i + 8 < nids)
+                rib_prefetch(&sp->rib, m->ids[m->n_withdraw + i + 8]);
+            uint32_t id = m->ids[m->n_withdraw + i];
+            uint64_t key = pfxtab_key(&sim->pfx, id);
+            bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));
+            const ArAttrs *pa = a;
+            if (ok && sp->policy->import_prefix)
+                ok = (pa = sp->policy->import_prefix(sp, peer, key, a, &why)) != NULL;
+            if (!ok)
+                sp->rejected++;
+            /* A rejected announcement withdraws what the peer sent before (RFC 4271 9.1.1). */
+            rx_rib_update(sp, id, peer->index, ok ? pa : NULL, 0);
+        }
+    }
+    g_free(m);
+}
+
+/* Live mode: a real peer's UPDATE, through the same path as a simulated one. */
+void bgp_deliver_now(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint64_t *withdrawn,
+                     uint32_t n_withdrawn, const uint64_t *announced, uint32_t n_announced)
+{
+    g_assert(to < 2 && (a || n_announced == 0));
+    ArMsg *m = tx_msg_new(s, to, a, n_withdrawn, n_announced);
+    for (uint32_t i = 0; i < n_withdrawn; i++)
+        m->ids[i] = pfxtab_intern(&sim->pfx, withdrawn[i]);
+    for (uint32_t i = 0; i < n_announced; i++)
+        m->ids[n_withdrawn + i] = pfxtab_intern(&sim->pfx, announced[i]);
+    m->ev.time = sim->now;
+    sim->pending++; /* rx_on_deliver counts it done */
+    sim->stats.events++;
+    rx_on_deliver(&m->ev, sim);
+}
+
