@@ -63,14 +63,17 @@ typedef struct ArPolicy {
      * depend on the receiving peer only through to->remote->kind, to->local_ip, to->session->ibgp,
      * and whether the route came from that peer's speaker over another session, or from another
      * instance of its resource when export_resource is set (those routes are exported per peer).
-     * A speaker with route maps (which match peer names) gets one group per peer. */
+     * A speaker with route maps (which match peer names) gets one group per peer. It may read key
+     * (the prefix) only on a speaker with route maps: elsewhere the engine computes it once per
+     * batch for each route (attributes, peer, flags) and receiving peer (send.c's TxMemo). */
     const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why);
     /* Per-prefix import rewrite after import and accept (neighbour policies); NULL hook = none,
      * NULL result rejects. */
     const ArAttrs *(*import_prefix)(ArSpeaker *sp, ArPeer *from, uint64_t key, const ArAttrs *a, const char **why);
     /* The policy's own preference among sp's paths, which the decision process applies after
      * "locally originated" and before AS-path length: the lower rank wins. NULL hook ranks every
-     * path alike. O(1) per path. (Azure: the Route Server's hubRoutingPreference.) */
+     * path alike. O(1) per path. (Azure: the Route Server's hubRoutingPreference.) It reads the path
+     * only through its attributes, peer and flags (dp_best_memo remembers a decision by those). */
     int (*rank)(const ArSpeaker *sp, const ArRoute *r);
     /* export compares the resource of the route's source with the receiving peer's (a Route
      * Server sends nothing to another instance of the gateway a route came from) */

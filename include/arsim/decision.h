@@ -27,4 +27,21 @@ int dp_compare(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b, size_t *
  * the result does not depend on the order of the paths. O(rules x paths log paths). */
 ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n);
 
+/* The last decision of a batch (one UPDATE's prefixes, one session's withdrawals): the paths it
+ * chose among, as (attributes, peer, flags) in list order, and the winner's position. The prefixes
+ * of a batch mostly have paths that agree in all of those, and the decision reads a path only
+ * through them (ArPolicy.rank's contract), so it is taken once per run of such prefixes. Valid
+ * within one batch: settings the rank reads change only between events. Zero-initialise it. */
+#define DP_MEMO_PATHS 4
+typedef struct ArDpMemo {
+    uint32_t n;                          /* paths remembered, 0 = nothing */
+    uint32_t best;                       /* position of the winner among them */
+    const ArAttrs *attrs[DP_MEMO_PATHS]; /* each path's attributes, */
+    uint16_t peer[DP_MEMO_PATHS];        /* ... peer */
+    uint16_t flags[DP_MEMO_PATHS];       /* ... and flags */
+} ArDpMemo;
+/* dp_best, through the batch's memo (NULL: none). O(paths) on a hit; nets of more than
+ * DP_MEMO_PATHS paths are always decided in full. */
+ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo);
+
 #endif

@@ -190,6 +190,34 @@ static size_t dp_eliminate(const ArSpeaker *sp, const ArDpRule *rule, ArRoute **
  * NVAs) go to the heap. */
 #define DP_STACK_PATHS 32
 
+ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
+{
+    ArRoute *r0 = n->routes;
+    if (!memo || !r0 || !r0->next)
+        return dp_best(sp, n);
+    ArRoute *at[DP_MEMO_PATHS];
+    uint32_t k = 0;
+    bool hit = memo->n != 0;
+    for (ArRoute *r = r0; r; r = r->next) {
+        if (k == DP_MEMO_PATHS)
+            return dp_best(sp, n);
+        hit = hit && k < memo->n && memo->attrs[k] == r->attrs && memo->peer[k] == r->peer && memo->flags[k] == r->flags;
+        at[k++] = r;
+    }
+    if (hit && k == memo->n)
+        return at[memo->best];
+    ArRoute *b = dp_best(sp, n);
+    memo->n = k;
+    for (uint32_t i = 0; i < k; i++) {
+        memo->attrs[i] = at[i]->attrs;
+        memo->peer[i] = at[i]->peer;
+        memo->flags[i] = at[i]->flags;
+        if (at[i] == b)
+            memo->best = i;
+    }
+    return b;
+}
+
 ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n)
 {
     /* One or two paths: the pairwise comparison is the set elimination (no third path to break

@@ -4,8 +4,10 @@
 #define ARSIM_ENGINE_PRIV_H
 
 #include "arsim/bgp.h"
+#include "arsim/decision.h"
 
 #include <stddef.h>
+#include <string.h>
 
 #define CONTAINER_OF(ptr, type, member) ((type *)((char *)(ptr) - offsetof(type, member)))
 
@@ -57,9 +59,11 @@ G_GNUC_INTERNAL void sess_on_up(ArEvent *ev, void *ctx);      /* session.c: a se
 G_GNUC_INTERNAL void sess_on_down(ArEvent *ev, void *ctx);    /* session.c: a scheduled teardown */
 
 /* ---- receive.c ---- */
-/* Sets (a != NULL) or removes the path from peer for prefix id, reruns the decision process and
- * marks the prefix dirty when the best path changed. O(paths x rules). */
-G_GNUC_INTERNAL void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags);
+/* Sets (a != NULL) or removes the path from peer for prefix id, reruns the decision process
+ * (through memo, the batch's last decision, when not NULL) and marks the prefix dirty when the
+ * best path changed. O(paths x rules), O(paths) on a memo hit. */
+G_GNUC_INTERNAL void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags,
+                                   ArDpMemo *memo);
 /* Queues prefix id for the speaker's next flush (once). O(1). */
 G_GNUC_INTERNAL void rx_mark_dirty(ArSpeaker *sp, uint32_t id);
 
@@ -90,6 +94,47 @@ static inline const ArAttrs *tx_export(ArSpeaker *sp, ArPeer *peer, uint32_t id,
         return NULL;
     const char *why = NULL;
     return sp->policy->export(sp, peer, pfxtab_key(&sp->sim->pfx, id), r, &why);
+}
+
+/* Exports of one batch (a flush's, or a session's whole table), remembered by route (attributes,
+ * source peer, flags) and receiving peer: the prefixes of a batch that share a best route's
+ * attributes (one UPDATE's worth, typically) are exported once, not once per prefix. Valid within
+ * one batch only (policies read settings that events change between batches), and only where the
+ * export does not read the prefix: on a speaker without route maps (ArPolicy.export). Direct-mapped,
+ * TX_MEMO_SLOTS slots. */
+#define TX_MEMO_SLOTS 64u
+typedef struct TxMemoSlot {
+    const ArAttrs *in;     /* the route's attributes, NULL for an empty slot */
+    const ArAttrs *out;    /* the export's result (NULL: nothing sent) */
+    uint16_t from;         /* the route's peer */
+    uint16_t flags;        /* the route's flags */
+    uint16_t to;           /* the receiving peer's index */
+} TxMemoSlot;
+typedef struct TxMemo {
+    bool on;                           /* false: every export is computed (route maps) */
+    TxMemoSlot slot[TX_MEMO_SLOTS];    /* by a hash of (in, from, flags, to) */
+} TxMemo;
+
+static inline void tx_memo_init(TxMemo *m, const ArSpeaker *sp)
+{
+    m->on = sp->route_maps == NULL;
+    memset(m->slot, 0, sizeof m->slot);
+}
+
+/* tx_export through the batch's memo. O(1) on a hit. */
+static inline const ArAttrs *tx_export_memo(TxMemo *m, ArSpeaker *sp, ArPeer *peer, uint32_t id, const ArRoute *r)
+{
+    if (r->peer == peer->index)
+        return NULL;
+    if (!m->on)
+        return tx_export(sp, peer, id, r);
+    guint h = (guint)(((guintptr)r->attrs >> 4) * 0x9E3779B1u + r->peer * 0x85EBCA77u + peer->index * 0xC2B2AE3Du + r->flags);
+    TxMemoSlot *s = &m->slot[(h >> 16) & (TX_MEMO_SLOTS - 1)];
+    if (s->in == r->attrs && s->from == r->peer && s->flags == r->flags && s->to == peer->index)
+        return s->out;
+    const ArAttrs *out = tx_export(sp, peer, id, r);
+    *s = (TxMemoSlot){ r->attrs, out, r->peer, r->flags, peer->index };
+    return out;
 }
 
 /* ---- updgroup.c ---- */

@@ -140,6 +140,8 @@ bool tx_peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *con
     g_autofree uint32_t *cid = g_new(uint32_t, MAX(nids, 1));
     g_autofree const ArAttrs **cnow = g_new(const ArAttrs *, MAX(nids, 1));
     guint n = 0;
+    TxMemo memo;
+    tx_memo_init(&memo, sp);
     for (guint i = 0; i < nids; i++) {
         uint32_t id = ids[i];
         if (i + 8 < nids)
@@ -153,7 +155,7 @@ bool tx_peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *con
             ArRibNet *net = rib_net(&sp->rib, id);
             b = net ? net->best : NULL;
         }
-        const ArAttrs *now = b ? tx_export(sp, peer, id, b) : NULL;
+        const ArAttrs *now = b ? tx_export_memo(&memo, sp, peer, id, b) : NULL;
         const ArAttrs *before = idmap_get(&peer->out, id);
         if (now == before)
             continue;

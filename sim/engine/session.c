@@ -43,8 +43,9 @@ void sess_on_up(ArEvent *ev, void *ctx)
 static void peer_flush_routes(ArSpeaker *sp, ArPeer *peer)
 {
     g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib);
+    ArDpMemo memo = { 0 };
     for (guint i = 0; i < ids->len && peer->routes_in; i++)
-        rx_rib_update(sp, g_array_index(ids, uint32_t, i), peer->index, NULL, 0);
+        rx_rib_update(sp, g_array_index(ids, uint32_t, i), peer->index, NULL, 0, &memo);
     g_assert(peer->routes_in == 0);
     ug_detach(peer, false);
     idmap_clear(&peer->out);

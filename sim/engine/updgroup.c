@@ -244,6 +244,8 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
     guint nchg = 0;
     for (guint m = 0; m < k; m++)
         mem[m]->dev = g_array_sized_new(FALSE, FALSE, sizeof(MemberDev), 16);
+    TxMemo memo;
+    tx_memo_init(&memo, sp);
     for (guint i = 0; i < nids; i++) {
         uint32_t id = ids[i];
         if (i + 8 < nids)
@@ -255,10 +257,10 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
             bool have = false;
             for (guint m = 0; m < k; m++) {
                 if (route_related(sp, b, mem[m])) {
-                    now[m] = tx_export(sp, mem[m], id, b);
+                    now[m] = tx_export_memo(&memo, sp, mem[m], id, b);
                 } else {
                     if (!have) {
-                        gn = tx_export(sp, mem[m], id, b);
+                        gn = tx_export_memo(&memo, sp, mem[m], id, b);
                         have = true;
                     }
                     now[m] = gn;
