@@ -73,15 +73,16 @@ static void test_b2b_gains(void)
     GString *s = g_string_new(NULL);
     for (guint i = 0; i < got->len; i++)
         g_string_append_printf(s, "%s%s", i ? "|" : "", (char *)g_ptr_array_index(got, i));
-    /* Nodes in the simulation's order: ergw/0, ergw/1, sdwan, onprem1, onprem2, msee/onprem2. */
+    /* Nodes in the simulation's order: ergw/0, ergw/1, sdwan, onprem1, onprem2, the circuit's two edges. */
     g_assert_cmpstr(s->str, ==,
                     "ergw/0 10.100.0.0/16 65001-65010|ergw/1 10.100.0.0/16 65001-65010|sdwan 10.200.0.0/16 65515-12076-65020|"
                     "onprem1 10.200.0.0/16 65001-65515-12076-65020|onprem2 10.100.0.0/16 12076|"
-                    "msee/onprem2 10.100.0.0/16 65515-65001-65010");
+                    "msee/onprem2/primary 10.100.0.0/16 65515-65001-65010|"
+                    "msee/onprem2/secondary 10.100.0.0/16 65515-65001-65010");
     g_string_free(s, TRUE);
-    g_assert_cmpuint(c->gained, ==, 6);
+    g_assert_cmpuint(c->gained, ==, 7);
     g_assert_false(c->grouped); /* a small comparison lists every prefix */
-    g_assert_cmpuint(c->gained_nodes, ==, 6);
+    g_assert_cmpuint(c->gained_nodes, ==, 7);
     g_assert_cmpuint(c->lost, ==, 0);
     g_assert_cmpuint(c->changed, ==, 0);
     /* Effective routes do not change: the Route Server injects NVA routes whatever b2b says. */
@@ -94,12 +95,12 @@ static void test_b2b_gains(void)
     g_assert_false(rc->before);
     g_assert_true(rc->after);
     g_assert_cmpstr(c->summary, ==,
-                    "enabling branch-to-branch: 6 routes gained at 6 nodes, 0 lost at 0 nodes; "
+                    "enabling branch-to-branch: 7 routes gained at 7 nodes, 0 lost at 0 nodes; "
                     "onprem1 <-> onprem2 now reachable");
 
     /* The reverse comparison loses what was gained. */
     g_autoptr(ArCompare) rev = cmp_runs(rb, ra, NULL);
-    g_assert_cmpuint(rev->lost, ==, 6);
+    g_assert_cmpuint(rev->lost, ==, 7);
     g_assert_cmpuint(rev->gained, ==, 0);
     g_assert_true(g_str_has_suffix(rev->summary, "onprem1 <-> onprem2 no longer reachable"));
 }
@@ -169,7 +170,7 @@ static void test_cmd_compare_statuses(void)
         g_auto(Captured) c = { 0 };
         run_compare(&a, &c);
         g_assert_cmpint(c.status, ==, EXIT_DIFFERENT);
-        g_assert_true(g_str_has_prefix(c.out, "enabling branch-to-branch: 6 routes gained at 6 nodes"));
+        g_assert_true(g_str_has_prefix(c.out, "enabling branch-to-branch: 7 routes gained at 7 nodes"));
         g_assert_nonnull(strstr(c.out, "\nsdwan\n  + 10.200.0.0/16      65515-12076-65020 via ars/0\n"));
         g_assert_nonnull(strstr(c.out, "  onprem1 <-> onprem2: no -> yes\n"));
     }

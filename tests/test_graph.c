@@ -64,13 +64,14 @@ static void test_topology(void)
     g_assert_nonnull(agnode(hub, "ergw/0", 0));
     g_assert_nonnull(agnode(hub, "ergw/1", 0));
     g_assert_nonnull(agnode(agsubg(g, "cluster_onprem", 0), "onprem1", 0));
-    g_assert_nonnull(agnode(agsubg(g, "cluster_msee", 0), "msee/onprem2", 0));
+    g_assert_nonnull(agnode(agsubg(g, "cluster_msee", 0), "msee/onprem2/primary", 0));
+    g_assert_nonnull(agnode(agsubg(g, "cluster_msee", 0), "msee/onprem2/secondary", 0));
     g_assert_cmpstr(attr(agnode(g, "sdwan", 0), "kind"), ==, "nva");
     g_assert_cmpstr(attr(agnode(g, "sdwan", 0), "shape"), ==, "box3d");
     g_assert_cmpstr(attr(agnode(g, "ars/0", 0), "shape"), ==, "doubleoctagon");
-    /* Sessions: sdwan x2, ergw/0 and ergw/1 x2 each, onprem1-sdwan, msee-onprem2, ergw/0 and
-     * ergw/1 with the msee; all established. */
-    g_assert_cmpint(count_edges(g, "session", NULL), ==, 10);
+    /* Sessions: sdwan x2, ergw/0 and ergw/1 x2 each, onprem1-sdwan, onprem2 with the circuit's
+     * two MSEEs, ergw/0 and ergw/1 with each MSEE; all established. */
+    g_assert_cmpint(count_edges(g, "session", NULL), ==, 13);
     g_assert_cmpint(count_edges(g, "session", "iBGP"), ==, 4);
     g_assert_cmpint(count_edges(g, "session", "DOWN"), ==, 0);
     Agedge_t *e = agedge(g, agnode(g, "ars/0", 0), agnode(g, "sdwan", 0), NULL, 0);
@@ -93,9 +94,9 @@ static void test_prefix_view(void)
     g_assert_cmpstr(attr(e, "arrowhead"), ==, "tee");
     g_assert_nonnull(strstr(attr(agnode(g, "sdwan", 0), "label"), "no route"));
     g_assert_nonnull(strstr(attr(agnode(g, "onprem2", 0), "label"), "origin"));
-    /* the path it did take: onprem2 -> msee -> both gateway instances; ergw/0 (the lower router
-     * ID) -> both Route Server instances */
-    g_assert_cmpint(count_edges(g, "propagation", "best"), ==, 5);
+    /* the path it did take: onprem2 -> both links' MSEEs; the primary (the lower router ID) ->
+     * both gateway instances; ergw/0 (the lower router ID) -> both Route Server instances */
+    g_assert_cmpint(count_edges(g, "propagation", "best"), ==, 6);
     agclose(g);
 
     const char *on[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };

@@ -161,9 +161,10 @@ static void test_shared_circuit(void)
     g_autoptr(ArScenario) scn = test_load_scenario("shared-circuit.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_assert_cmpint(run->end, ==, RUN_CONVERGED);
-    /* One MSEE for the circuit, peering with both gateways. */
-    g_assert_cmpuint(run->net->msee->len, ==, 1);
-    g_assert_cmpstr(((ArSpeaker *)g_ptr_array_index(run->net->msee, 0))->name, ==, "msee/dc");
+    /* One circuit, two links: an MSEE per link, each peering with both gateways' instances. */
+    g_assert_cmpuint(run->net->msee->len, ==, 2);
+    g_assert_cmpstr(((ArSpeaker *)g_ptr_array_index(run->net->msee, 0))->name, ==, "msee/dc/primary");
+    g_assert_cmpstr(((ArSpeaker *)g_ptr_array_index(run->net->msee, 1))->name, ==, "msee/dc/secondary");
     /* On-premises gets hub1's NVA route, as 12076. */
     g_autofree char *p = attr_path_to_string(best(run, "dc", "10.50.0.0/16")->attrs->path);
     g_assert_cmpstr(p, ==, "12076");
@@ -176,7 +177,7 @@ static void test_shared_circuit(void)
     g_assert_cmpstr(v, ==, "(none)");
     /* The hubs reach each other over the circuit; hub1's VMs keep their NVA's route. */
     g_autofree char *h = vm_route(run, "hub2", "10.1.0.0/16");
-    g_assert_cmpstr(h, ==, "169.254.1.2");
+    g_assert_cmpstr(h, ==, "192.168.100.130"); /* one path: a Route Server is deployed (TS) */
     g_autofree char *n = vm_route(run, "hub1", "10.50.0.0/16");
     g_assert_cmpstr(n, ==, "10.1.1.4");
 }
@@ -200,7 +201,7 @@ static void test_subnet_route_table(void)
     g_assert_cmpint(eff_find(table(run, "spoke1/workload"), p)->cls, ==, CLASS_USER);
     /* The rest of the VNet keeps the BGP routes; the subnet without a route table has no table. */
     g_autofree char *e = vm_route(run, "spoke1", "10.200.0.0/16");
-    g_assert_cmpstr(e, ==, "169.254.1.2");
+    g_assert_cmpstr(e, ==, "192.168.100.130");
     g_assert_cmpuint(run->eff->len, ==, 3);
     /* Through the firewall and the hub's routes to onprem2. */
     g_autofree char *t = trace(run, "spoke1/workload", "10.200.0.4");

@@ -128,10 +128,10 @@ static void test_sdwan_b2b_on_matrix(void)
     /* The path crosses the ExpressRoute gateway, not the Route Server (not in the data path). */
     g_autoptr(ArTrace) t = trace(f, "onprem1", "10.200.0.4");
     g_autofree char *hops = hop_names(t);
-    g_assert_cmpstr(hops, ==, "onprem1 sdwan ergw/0 msee/onprem2 onprem2");
+    g_assert_cmpstr(hops, ==, "onprem1 sdwan ergw/0 msee/onprem2/primary onprem2");
     g_autoptr(ArTrace) back = trace(f, "onprem2", "onprem1");
     g_autofree char *bhops = hop_names(back);
-    g_assert_cmpstr(bhops, ==, "onprem2 msee/onprem2 ergw/0 sdwan onprem1");
+    g_assert_cmpstr(bhops, ==, "onprem2 msee/onprem2/primary ergw/0 sdwan onprem1");
 }
 
 static void test_sdwan_site_to_vnet(void)
@@ -145,7 +145,7 @@ static void test_sdwan_site_to_vnet(void)
     /* onprem2 -> MSEE -> ExpressRoute gateway -> hub. */
     g_autoptr(ArTrace) t2 = trace(f, "onprem2", "hub");
     g_autofree char *hops2 = hop_names(t2);
-    g_assert_cmpstr(hops2, ==, "onprem2 msee/onprem2 ergw/0 hub");
+    g_assert_cmpstr(hops2, ==, "onprem2 msee/onprem2/primary ergw/0 hub");
     /* Outside every private range the VNet's default route leads to the Internet. */
     g_autoptr(ArTrace) t3 = trace(f, "hub", "8.8.8.8");
     g_assert_cmpint(t3->verdict, ==, REACH_INTERNET);
@@ -299,7 +299,7 @@ static void test_trace_text_no_bgp_route(void)
     g_autoptr(GString) text = g_string_new(NULL);
     out_reach_trace_text(t, text);
     g_assert_null(strstr(text->str, "no route to"));
-    g_assert_nonnull(strstr(text->str, "firewall         (no BGP route)     -> hub              to the Azure fabric"));
+    g_assert_nonnull(strstr(text->str, "firewall              (no BGP route)     -> hub                   to the Azure fabric"));
 }
 
 static void test_start_names(void)

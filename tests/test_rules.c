@@ -381,8 +381,10 @@ static void test_circuit_limit(void)
         c.run = run_scenario(c.scn, NULL);
         /* Over the limit the session keeps flapping: the run does not converge. */
         g_assert_cmpint(c.run->end, ==, premium ? RUN_CONVERGED : RUN_UNTIL);
-        const ArSession *ss = session(&c, "msee/dc", "dc");
-        g_assert_cmpint(ss->state, ==, premium ? SESS_ESTABLISHED : SESS_IDLE);
+        for (int l = 0; l < 2; l++) { /* both links of the circuit count the limit per session */
+            const ArSession *ss = session(&c, l ? "msee/dc/secondary" : "msee/dc/primary", "dc");
+            g_assert_cmpint(ss->state, ==, premium ? SESS_ESTABLISHED : SESS_IDLE);
+        }
         g_assert_cmpuint(eff(&c, "hub", "10.128.0.0/24") != NULL, ==, premium);
         case_free(&c);
         g_string_free(s, TRUE);
@@ -410,7 +412,7 @@ static void test_premium_and_vpn_limits(void)
         const char *gateway, *conn, *session_end;
         guint limit;
     } cases[] = {
-        { ERGW, "{'expressRouteGateway':'ergw','circuitSku':'Premium'}", "msee/dc", 10000 },
+        { ERGW, "{'expressRouteGateway':'ergw','circuitSku':'Premium'}", "msee/dc/primary", 10000 },
         { "{'name':'vpngw','vnet':'hub','type':'Vpn','activeActive':true}", "{'vpnGateway':'vpngw','bgp':true}",
           "vpngw/0", 4000 },
     };
@@ -490,9 +492,9 @@ static void test_er_azure_limit(void)
         c.scn = load_j(text, NULL);
         c.run = run_scenario(c.scn, NULL);
         g_assert_cmpint(c.run->end, ==, over ? RUN_UNTIL : RUN_CONVERGED);
-        for (int k = 0; k < 2; k++) { /* both gateway instances' sessions with the circuit */
-            const char *inst = k ? "ergw/1" : "ergw/0";
-            const ArSession *ss = session(&c, "msee/dc", inst);
+        for (int k = 0; k < 4; k++) { /* both gateway instances' sessions with both links' MSEEs */
+            const char *inst = k & 1 ? "ergw/1" : "ergw/0";
+            const ArSession *ss = session(&c, k & 2 ? "msee/dc/secondary" : "msee/dc/primary", inst);
             g_assert_nonnull(ss);
             g_assert_cmpint(ss->state, ==, over ? SESS_IDLE : SESS_ESTABLISHED);
             if (over)
@@ -778,20 +780,20 @@ static void test_er_sdwan_disagree_jitter(void)
     g_assert_cmpint(r->end, ==, RUN_UNTIL);
     g_autofree char *why = out_flaps_summary(r, 8);
     g_assert_nonnull(strstr(why, "10.100.0.0/16 at ergw"));
-    g_assert_nonnull(strstr(why, "10.100.0.0/16 at msee/dc"));
+    g_assert_nonnull(strstr(why, "10.100.0.0/16 at msee/dc/"));
     for (uint32_t seed = 0; seed < 8; seed++) {
         Case c;
         c.scn = test_load_scenario("er-sdwan-dual-homed.json", NULL);
         ArSimConfig cfg = { .seed = seed };
         c.run = run_scenario(c.scn, &cfg);
         g_assert_cmpint(c.run->end, ==, RUN_CONVERGED);
-        const char *edge = best_from(&c, "msee/dc", "10.100.0.0/16");
+        const char *edge = best_from(&c, "msee/dc/primary", "10.100.0.0/16");
         /* Either the edge uses a gateway instance's path and both instances the Route Server's, or
          * the edge uses dc's and both instances the edge's. */
         for (int k = 0; k < 2; k++) {
             const char *gw = best_from(&c, k ? "ergw/1" : "ergw/0", "10.100.0.0/16");
             bool via_gateway = g_str_has_prefix(edge, "ergw/") && g_str_has_prefix(gw, "ars/");
-            bool via_dc = strcmp(edge, "dc") == 0 && strcmp(gw, "msee/dc") == 0;
+            bool via_dc = strcmp(edge, "dc") == 0 && g_str_has_prefix(gw, "msee/dc/");
             if (!via_gateway && !via_dc)
                 g_error("seed %u: msee/dc via %s, ergw/%d via %s: not a stable state", seed, edge, k, gw);
         }
@@ -799,6 +801,72 @@ static void test_er_sdwan_disagree_jitter(void)
         g_assert_nonnull(best(&c, "branch", "10.200.0.0/16"));
         case_free(&c);
     }
+}
+
+/* The first message of a scenario that must not load. */
+static char *load_error(const char *text)
+{
+    g_autoptr(ArDiagList) d = diag_list_new();
+    g_autoptr(ArScenario) scn = test_load_quoted(text, NULL, d);
+    g_assert_null(scn);
+    g_assert_cmpuint(d->items->len, >, 0);
+    return diag_format(g_ptr_array_index(d->items, 0));
+}
+
+/* R25: a circuit's two links are two /30s (expressroute-routing.md): the site's router takes the
+ * first address of each, Microsoft's edge the second; by default circuit N of the scenario gets
+ * Microsoft's example /29 (192.168.100.128/29) plus 8N. Bad subnets are refused. */
+static void test_circuit_link_prefixes(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[" HUB "],'gateways':[" ERGW "],'sites':["
+                 "{'name':'dc','asn':65020,'addressPrefixes':['10.200.0.0/16'],'connections':[{'expressRouteGateway':'ergw',"
+                 "'primaryPeerAddressPrefix':'172.31.0.8/30','secondaryPeerAddressPrefix':'172.31.0.12/30'}]},"
+                 "{'name':'dc2','asn':65030,'addressPrefixes':['10.202.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]},"
+                 "{'name':'dc3','asn':65040,'addressPrefixes':['10.203.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
+             NULL);
+    static const struct { const char *msee, *site, *router; uint32_t edge; } want[] = {
+        { "msee/dc/primary", "dc", "172.31.0.9", 0xAC1F000A },
+        { "msee/dc/secondary", "dc", "172.31.0.13", 0xAC1F000E },
+        { "msee/dc2/primary", "dc2", "192.168.100.137", 0xC0A8648A },   /* the scenario's second circuit */
+        { "msee/dc2/secondary", "dc2", "192.168.100.141", 0xC0A8648E },
+        { "msee/dc3/primary", "dc3", "192.168.100.145", 0xC0A86492 },   /* and third: the next /29s */
+        { "msee/dc3/secondary", "dc3", "192.168.100.149", 0xC0A86496 },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(want); i++) {
+        g_assert_cmpuint(node(&c, want[i].msee)->ip, ==, want[i].edge);
+        const ArSession *s = session(&c, want[i].msee, want[i].site);
+        g_assert_nonnull(s);
+        g_assert_cmpint(s->state, ==, SESS_ESTABLISHED);
+        /* the edge learns the site's prefix with the router's side of the /30 as next hop */
+        char ip[PFX_STRLEN];
+        const ArRoute *r = best(&c, want[i].msee, i < 2 ? "10.200.0.0/16" : i < 4 ? "10.202.0.0/16" : "10.203.0.0/16");
+        g_assert_nonnull(r);
+        g_assert_cmpstr(ip_format(r->attrs->next_hop, ip), ==, want[i].router);
+        /* each edge peers with both gateway instances */
+        g_assert_nonnull(session(&c, want[i].msee, "ergw/0"));
+        g_assert_nonnull(session(&c, want[i].msee, "ergw/1"));
+    }
+    case_free(&c);
+    static const struct { const char *conn, *want; } bad[] = {
+        { "'primaryPeerAddressPrefix':'172.31.0.8/29','secondaryPeerAddressPrefix':'172.31.0.16/30'", "a link's peering subnet is a /30" },
+        { "'primaryPeerAddressPrefix':'172.31.0.8/30'", "missing required key \"secondaryPeerAddressPrefix\"" },
+        { "'primaryPeerAddressPrefix':'10.1.0.0/30','secondaryPeerAddressPrefix':'172.31.0.4/30'", "overlaps VNet 'hub'" },
+        { "'primaryPeerAddressPrefix':'172.31.0.4/30','secondaryPeerAddressPrefix':'172.31.0.4/30'", "each link needs its own /30" },
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bad); i++) {
+        g_autofree char *text = g_strdup_printf("{'vnets':[" HUB "],'gateways':[" ERGW "],'sites':[{'name':'dc','asn':65020,"
+                                                "'addressPrefixes':[],'connections':[{'expressRouteGateway':'ergw',%s}]}]}",
+                                                bad[i].conn);
+        g_autofree char *msg = load_error(text);
+        if (!strstr(msg, bad[i].want))
+            g_error("case %zu: \"%s\" lacks \"%s\"", i, msg, bad[i].want);
+    }
+    /* "link" names a link of an ExpressRoute circuit only. */
+    g_autofree char *msg = load_error("{'vnets':[" HUB "],'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001}],"
+                                      "'sites':[{'name':'br','asn':65010,'addressPrefixes':[],'connections':[{'nva':'nva'}]}],"
+                                      "'events':[{'at':1,'failConnection':{'site':'br','to':'nva','link':'primary'}}]}");
+    g_assert_nonnull(strstr(msg, "\"link\" names one link of an ExpressRoute circuit"));
 }
 
 int main(int argc, char **argv)
@@ -830,6 +898,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R22-rs-gateway-limit", test_rs_gateway_limit);
     g_test_add_func("/rules/R23-er-azure-limit", test_er_azure_limit);
     g_test_add_func("/rules/R24-vnet-peering-limit", test_vnet_peering_limit);
+    g_test_add_func("/rules/R25-circuit-link-prefixes", test_circuit_link_prefixes);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }

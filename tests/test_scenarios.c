@@ -212,11 +212,71 @@ static void test_same_prefix_expressroute(void)
     g_autofree char *via = eff_next_hops(doc, "hub", "10.50.0.0/16", "nextHop");
     g_assert_cmpstr(via, ==, "ergw/0");
     cJSON_Delete(doc);
-    check_same_prefix("ExpressRoute", "169.254.1.2", "ergw/0");
+    /* One ExpressRoute next hop although the circuit has two links: a Route Server is deployed (TS). */
+    check_same_prefix("ExpressRoute", "192.168.100.130", "ergw/0");
 }
 
 static void test_same_prefix_aspath(void) { check_same_prefix("ASPath", "10.1.1.4", "sdwan"); }
 static void test_same_prefix_vpngateway(void) { check_same_prefix("VpnGateway", "10.1.1.4", "sdwan"); }
+
+/* ---- er-gateway-maintenance and er-circuit-links (issue 15 items 1 and 2) --------------------- */
+
+/* The run document of name at time at_s (seconds), converged or not. */
+static cJSON *run_json_at(const char *name, double at_s)
+{
+    g_autoptr(ArScenario) scn = test_load_scenario(name, NULL);
+    ArSimConfig cfg = { .until = (ArTime)(at_s * (double)AR_SEC) };
+    g_autoptr(ArRun) run = run_scenario(scn, at_s > 0 ? &cfg : NULL);
+    return out_run_json(run, NULL);
+}
+
+/* Maintenance on ergw/0: the Route Server and the circuit keep ergw/1's paths; the NVA's next hop
+ * for the data centre moves to ergw/1's address and back; VMs and the data centre lose nothing. */
+static void test_gateway_maintenance(void)
+{
+    static const struct {
+        double at;        /* seconds */
+        const char *nh;   /* sdwan's next hop for the data centre: the gateway instance */
+        const char *via;  /* the node behind the VMs' next hop */
+    } at[] = { { 59, "10.1.255.228", "ergw/0" }, { 120, "10.1.255.229", "ergw/1" }, { 0, "10.1.255.228", "ergw/0" } };
+    for (size_t i = 0; i < G_N_ELEMENTS(at); i++) {
+        cJSON *doc = run_json_at("er-gateway-maintenance.json", at[i].at);
+        g_assert_cmpstr(best_field(doc, "sdwan", "10.200.0.0/16", "nextHop"), ==, at[i].nh);
+        g_assert_cmpstr(best_field(doc, "branch", "10.200.0.0/16", "asPath"), ==, "65001-65515-12076-65020");
+        for (int v = 0; v < 2; v++) {
+            g_autofree char *via = eff_next_hops(doc, v ? "spoke1" : "hub", "10.200.0.0/16", "nextHop");
+            g_assert_cmpstr(via, ==, at[i].via);
+        }
+        g_assert_true(learns(doc, "dc", "10.1.0.0/16", "12076"));
+        g_assert_true(learns(doc, "dc", "10.100.0.0/16", "12076"));
+        cJSON_Delete(doc);
+    }
+}
+
+/* A circuit's two links: both edges are next hops in VMs (no Route Server); one link down loses
+ * nothing; both down lose the data centre; each comes back. */
+static void test_circuit_links(void)
+{
+    static const struct {
+        double at;
+        const char *ips;  /* the VMs' next hops for the data centre */
+        gboolean dc_has_hub;
+    } at[] = { { 59, "192.168.100.130,192.168.100.134", TRUE },  { 90, "192.168.100.134", TRUE },
+               { 150, "(no route)", FALSE },                     { 210, "192.168.100.130", TRUE },
+               { 0, "192.168.100.130,192.168.100.134", TRUE } };
+    for (size_t i = 0; i < G_N_ELEMENTS(at); i++) {
+        cJSON *doc = run_json_at("er-circuit-links.json", at[i].at);
+        g_autofree char *ips = eff_next_hops(doc, "hub", "10.200.0.0/16", "nextHopIps");
+        g_assert_cmpstr(ips, ==, at[i].ips);
+        g_assert_true(learns(doc, "dc", "10.1.0.0/16", "12076") == at[i].dc_has_hub);
+        cJSON_Delete(doc);
+    }
+    /* Each link's MSEE peers with the data centre on its /30: the router's side is the first address. */
+    cJSON *doc = run_json_at("er-circuit-links.json", 30);
+    g_assert_cmpstr(best_field(doc, "msee/dc/primary", "10.200.0.0/16", "nextHop"), ==, "192.168.100.129");
+    g_assert_cmpstr(best_field(doc, "msee/dc/secondary", "10.200.0.0/16", "nextHop"), ==, "192.168.100.133");
+    cJSON_Delete(doc);
+}
 
 int main(int argc, char **argv)
 {
@@ -228,5 +288,7 @@ int main(int argc, char **argv)
     g_test_add_func("/seed-same-prefix/expressroute", test_same_prefix_expressroute);
     g_test_add_func("/seed-same-prefix/aspath", test_same_prefix_aspath);
     g_test_add_func("/seed-same-prefix/vpngateway", test_same_prefix_vpngateway);
+    g_test_add_func("/er-gateway-maintenance/instances", test_gateway_maintenance);
+    g_test_add_func("/er-circuit-links/links", test_circuit_links);
     return g_test_run();
 }

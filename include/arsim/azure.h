@@ -12,7 +12,9 @@
  *   ExpressRoute G  -> "G/0", "G/1"   (always two instances, each peering with both Route Server
  *                                     instances and with the circuits' MSEEs)
  *   NVA N, site S   -> "N", "S"
- *   circuit of S    -> "msee/S" (or "msee/S/G" when S has several circuits) */
+ *   circuit of S    -> "msee/S/primary", "msee/S/secondary": the Microsoft edge router of each of
+ *                      the circuit's two links ("msee/S/C/primary"... when S has several circuits;
+ *                      "msee/S" names both) */
 /* The instances of one Azure resource: [1] is NULL for single-instance resources. */
 typedef ArSpeaker *ArInstPair[2];
 
@@ -61,7 +63,7 @@ typedef struct ArNet {
                                   * that is not active-active) */
     ArSpeaker **nva;             /* per NVA */
     ArSpeaker **site;            /* per site */
-    GPtrArray *msee;             /* ArSpeaker*, one per ExpressRoute connection, in site order */
+    GPtrArray *msee;             /* ArSpeaker*, two per ExpressRoute circuit (primary, secondary), in site order */
 } ArNet;
 
 /* Builds speakers, originations and sessions (all Idle). Never fails on a validated scenario. */
@@ -84,7 +86,7 @@ void azure_start(ArNet *net);
 void azure_finish(ArNet *net);
 
 /* Speakers named by an event: the node itself, or every instance of a resource ("ars" -> ars/0,
- * ars/1). Appends to out. */
+ * ars/1; "msee/dc" -> msee/dc/primary, msee/dc/secondary). Appends to out. */
 void azure_resolve(const ArNet *net, const char *name, GPtrArray *out);
 
 /* The address space served by hub VNet h: its own prefixes and those of the VNets that use its

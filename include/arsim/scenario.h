@@ -180,7 +180,20 @@ typedef struct ArConnection {
                             * name share one circuit (one MSEE) to several gateways; NULL = own */
     int circuit_of;        /* CONN_EXPRESSROUTE: index (in the site's connections) of the connection
                             * whose circuit this one uses: itself, or an earlier one with the same name */
+    ArPrefix link_prefix[2]; /* CONN_EXPRESSROUTE, on the circuit's first connection: the /30 of the
+                            * primary and of the secondary link (primaryPeerAddressPrefix,
+                            * secondaryPeerAddressPrefix); len 0 = let the build choose */
 } ArConnection;
+
+/* The two links of an ExpressRoute circuit (expressroute-routing.md: a primary and a secondary
+ * /30, one BGP session each), in the order of ArConnection.link_prefix. */
+typedef enum ArCircuitLink {
+    LINK_PRIMARY = 0,
+    LINK_SECONDARY,
+} ArCircuitLink;
+
+/* Suffix of each link's MSEE node name ("msee/SITE/primary"), ArCircuitLink order. */
+extern const char *const scn_link_names[2];
 
 typedef struct ArSite {
     char *name;            /* unique among sites */
@@ -238,6 +251,8 @@ typedef struct ArScnEvent {
     ArScnEventKind kind;    /* what */
     char *node;             /* node (or Route Server, or site) named by the event */
     char *peer;             /* the session's other end, or the connection's target */
+    int link;               /* FAIL/RESTORE_CONNECTION of a circuit: the ArCircuitLink named by "link",
+                             * or -1 for the whole connection */
     bool graceful;          /* fail: "graceful" (NOTIFICATION) rather than "silent" (hold timer) */
     int rs;                 /* SEV_SET / CREATE / DELETE: Route Server index */
     ArRsField field;        /* SEV_SET: which setting */
@@ -280,8 +295,9 @@ int scn_find(GPtrArray *objs, const char *name);
 /* The VNet whose gateways and Route Server serve VNet v: v itself when it holds any, else the
  * VNet it peers with useRemoteGateways; AR_NO_INDEX when none. O(resources + peerings). */
 int scn_hub_of(const ArScenario *s, int v);
-/* Name of the MSEE speaker of connection k of site st (an ExpressRoute connection): "msee/SITE"
- * when the site has one circuit, else "msee/SITE/CIRCUIT" or "msee/SITE/GATEWAY". g_free it. */
+/* Name of the circuit of connection k of site st (an ExpressRoute connection): "msee/SITE" when
+ * the site has one circuit, else "msee/SITE/CIRCUIT" or "msee/SITE/GATEWAY"; its two MSEE speakers
+ * add "/primary" and "/secondary" (scn_link_names). g_free it. */
 char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
 
 /* An upper bound on the memory a run of s needs, in bytes: every originated prefix stored at

@@ -29,6 +29,16 @@ static uint32_t subnet_ip(const ArScenario *scn, int vnet, int from_end, uint32_
     return base + host;
 }
 
+/* The /30 of link l of the circuit numbered circuit (0, 1, ... in site order) when its first
+ * connection gives none: Microsoft's example /29 split in two (192.168.100.128/29: primary
+ * .128/30, secondary .132/30; expressroute-routing.md), then the /29s after it. Documented in
+ * docs/azure-rules.md. */
+static ArPrefix default_link_prefix(guint circuit, int l)
+{
+    uint32_t base = (192u << 24) | (168u << 16) | (100u << 8) | 128u;
+    return (ArPrefix){ .addr = base + 8u * circuit + 4u * (uint32_t)l, .len = 30 };
+}
+
 static uint32_t site_default_ip(const ArSite *st, guint index)
 {
     if (st->prefixes->len) {
@@ -204,40 +214,49 @@ static void connect_route_server_peers(ArNet *net)
 static void connect_sites(ArNet *net)
 {
     const ArScenario *scn = net->scn;
-    guint msee_no = 0;
+    guint circuit_no = 0;
     for (guint i = 0; i < scn->sites->len; i++) {
         const ArSite *st = g_ptr_array_index(scn->sites, i);
         ArSpeaker *site = net->site[i];
-        g_autofree ArSpeaker **msee_of = g_new0(ArSpeaker *, st->connections->len + 1); /* per circuit owner */
+        g_autofree ArInstPair *msee_of = g_new0(ArInstPair, st->connections->len + 1); /* per circuit owner */
         for (guint c = 0; c < st->connections->len; c++) {
             const ArConnection *cn = &g_array_index(st->connections, ArConnection, c);
             if (cn->kind == CONN_NVA) {
                 ArSpeaker *nva = net->nva[cn->target];
                 bgp_session_new(net->sim, site, site->ip, nva, nva->ip);
             } else if (cn->kind == CONN_EXPRESSROUTE) {
-                /* One MSEE per circuit; a circuit named by several connections reaches several
-                 * gateways (VNets linked to one circuit). */
-                ArSpeaker *msee = msee_of[cn->circuit_of];
-                if (!msee) {
-                    g_autofree char *name = scn_msee_name(scn, st, c);
-                    msee_no++;
-                    uint32_t ip = (169u << 24) | (254u << 16) | ((msee_no & 0xff) << 8) | 2u;
-                    msee = bgp_speaker_new(net->sim, name, NODE_MSEE, AR_ASN_MSEE, ip, &policy_msee);
-                    msee->resource = cn;
-                    msee_of[cn->circuit_of] = msee;
-                    g_ptr_array_add(net->msee, msee);
-                    /* Circuit prefix limit from on-premises (expressroute-routing.md). */
-                    ArSession *s = bgp_session_new(net->sim, msee, ip, site, site->ip);
-                    if (!scn->settings.lift_limits)
-                        bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? AR_ER_PREMIUM_LIMIT : AR_ER_STANDARD_LIMIT;
+                /* A circuit is two links, each a BGP session between the site's router and one
+                 * of Microsoft's edge routers (MSEE), both active (expressroute-routing.md: a
+                 * redundant pair of BGP sessions). A circuit named by several connections reaches
+                 * several gateways (VNets linked to one circuit). */
+                ArSpeaker **pair = msee_of[cn->circuit_of];
+                if (!pair[0]) {
+                    g_autofree char *base = scn_msee_name(scn, st, c);
+                    for (int l = 0; l < 2; l++) {
+                        /* The customer's router takes the /30's first address, the MSEE the
+                         * second (expressroute-routing.md). */
+                        ArPrefix lp = cn->link_prefix[l].len ? cn->link_prefix[l] : default_link_prefix(circuit_no, l);
+                        g_autofree char *name = g_strdup_printf("%s/%s", base, scn_link_names[l]);
+                        ArSpeaker *msee = bgp_speaker_new(net->sim, name, NODE_MSEE, AR_ASN_MSEE, lp.addr + 2u, &policy_msee);
+                        msee->resource = cn;
+                        msee->instance = l;
+                        pair[l] = msee;
+                        g_ptr_array_add(net->msee, msee);
+                        /* Circuit prefix limit from on-premises, per session (expressroute-routing.md). */
+                        ArSession *s = bgp_session_new(net->sim, msee, msee->ip, site, lp.addr + 1u);
+                        if (!scn->settings.lift_limits)
+                            bgp_peer(msee, s->peer[0])->route_limit = cn->sku == SKU_PREMIUM ? AR_ER_PREMIUM_LIMIT : AR_ER_STANDARD_LIMIT;
+                    }
+                    circuit_no++;
                 }
-                /* Each gateway instance peers with the circuit's edge (LAB: the gateway lists the
-                 * MSEE sessions beside the Route Server's). */
-                for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
-                    ArSpeaker *ergw = net->gw[cn->target][k];
-                    ArSession *s = bgp_session_new(net->sim, ergw, ergw->ip, msee, msee->ip);
-                    bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
-                }
+                /* Each gateway instance peers with both of the circuit's edge routers (LAB: the
+                 * gateway lists two AS 12076 neighbours beside the Route Server's instances). */
+                for (int l = 0; l < 2; l++)
+                    for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
+                        ArSpeaker *ergw = net->gw[cn->target][k];
+                        ArSession *s = bgp_session_new(net->sim, ergw, ergw->ip, pair[l], pair[l]->ip);
+                        bgp_peer(ergw, s->peer[0])->import_weight = WEIGHT_MSEE;
+                    }
             } else if (cn->bgp) {
                 for (int k = 0; k < 2 && net->gw[cn->target][k]; k++) {
                     ArSpeaker *vpn = net->gw[cn->target][k];

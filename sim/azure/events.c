@@ -50,9 +50,10 @@ void azure_resolve(const ArNet *net, const char *name, GPtrArray *out)
         g_ptr_array_add(out, sp);
         return;
     }
-    for (int k = 0; k < 2; k++) {
+    for (int k = 0; k < 2; k++) { /* instances; a circuit's two links */
         g_autofree char *inst = g_strdup_printf("%s/%d", name, k);
-        if ((sp = bgp_speaker_find(net->sim, inst)) != NULL)
+        g_autofree char *link = g_strdup_printf("%s/%s", name, scn_link_names[k]);
+        if ((sp = bgp_speaker_find(net->sim, inst)) != NULL || (sp = bgp_speaker_find(net->sim, link)) != NULL)
             g_ptr_array_add(out, sp);
     }
 }
@@ -143,13 +144,20 @@ static void apply_connection(ArNet *net, const ArScnEvent *se, bool fail)
         g_autoptr(GPtrArray) sessions = g_ptr_array_new();
         if (cn->kind == CONN_EXPRESSROUTE) {
             /* An ExpressRoute connection links the site's circuit to the gateway: the sessions
-             * between the circuit's MSEEs and the gateway's instances. */
+             * between the circuit's MSEEs and the gateway's instances. One link ("link"): the
+             * BGP session of that link, between the site's router and that link's MSEE. */
             const ArConnection *owner = &g_array_index(st->connections, ArConnection, cn->circuit_of);
             for (guint m = 0; m < net->msee->len; m++) {
                 ArSpeaker *msee = g_ptr_array_index(net->msee, m);
+                if (msee->resource != owner)
+                    continue;
+                if (se->link >= 0) {
+                    if (msee->instance == se->link)
+                        g_ptr_array_add(sessions, session_between(msee, net->site[si]));
+                    continue;
+                }
                 for (int g = 0; g < 2 && net->gw[cn->target][g]; g++)
-                    if (msee->resource == owner)
-                        g_ptr_array_add(sessions, session_between(msee, net->gw[cn->target][g]));
+                    g_ptr_array_add(sessions, session_between(msee, net->gw[cn->target][g]));
             }
         } else if (cn->kind == CONN_VPN && !cn->bgp) {
             for (int g = 0; g < 2 && net->gw[cn->target][g]; g++)
@@ -167,7 +175,7 @@ static void apply_connection(ArNet *net, const ArScnEvent *se, bool fail)
         for (guint i = 0; i < sessions->len; i++) {
             ArSession *s = g_ptr_array_index(sessions, i);
             if (fail)
-                bgp_session_fail(net->sim, s, se->graceful, "connection failed");
+                bgp_session_fail(net->sim, s, se->graceful, se->link >= 0 ? "circuit link failed" : "connection failed");
             else
                 bgp_session_restore(net->sim, s);
         }

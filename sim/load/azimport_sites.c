@@ -33,22 +33,27 @@ static cJSON *site_for(AzCtx *c, AzRes *r, GHashTable *sites, uint32_t asn)
     return o;
 }
 
-/* The AS number of a circuit's private peering (inline "peerings" or child resources). */
-static uint32_t circuit_asn(AzCtx *c, const AzRes *circ)
+/* A circuit's private peering (inline "peerings" or a child resource): its object, and in *owner
+ * the resource it is read from; NULL when it has none. */
+static const cJSON *private_peering(AzCtx *c, const AzRes *circ, const AzRes **owner)
 {
     const cJSON *list = azi_jget(circ->obj, "peerings");
     for (const cJSON *p = cJSON_IsArray(list) ? list->child : NULL; p; p = p->next) {
         const char *t = azi_str_of(c, circ, p, "peeringType");
-        if (t && g_ascii_strcasecmp(t, "AzurePrivatePeering") == 0)
-            return azi_asn_of(c, circ, p, "peerASN");
+        if (t && g_ascii_strcasecmp(t, "AzurePrivatePeering") == 0) {
+            *owner = circ;
+            return p;
+        }
     }
     for (guint k = 0; k < c->res[AZK_CIRCUITPEER]->len; k++) {
         AzRes *p = g_ptr_array_index(c->res[AZK_CIRCUITPEER], k);
         const char *t = azi_str_of(c, p, p->obj, "peeringType");
-        if (strcmp(p->parent, circ->name) == 0 && t && g_ascii_strcasecmp(t, "AzurePrivatePeering") == 0)
-            return azi_asn_of(c, p, p->obj, "peerASN");
+        if (strcmp(p->parent, circ->name) == 0 && t && g_ascii_strcasecmp(t, "AzurePrivatePeering") == 0) {
+            *owner = p;
+            return p->obj;
+        }
     }
-    return 0;
+    return NULL;
 }
 
 static AzRes *res_named(AzCtx *c, AzKind k, const char *name)
@@ -111,7 +116,9 @@ static void import_er_connection(AzCtx *c, AzRes *r, const char *gw, GHashTable 
         AZ_WARN(c, r, "skipped connection \"%s\": its ExpressRoute circuit (peer.id) is not imported", r->name);
         return;
     }
-    uint32_t asn = circuit_asn(c, circ);
+    const AzRes *powner = NULL;
+    const cJSON *peering = private_peering(c, circ, &powner);
+    uint32_t asn = peering ? azi_asn_of(c, powner, peering, "peerASN") : 0;
     if (!asn) {
         AZ_WARN(c, r, "skipped connection \"%s\": circuit \"%s\" has no AzurePrivatePeering with peerASN", r->name,
                 circ->name);
@@ -128,6 +135,13 @@ static void import_er_connection(AzCtx *c, AzRes *r, const char *gw, GHashTable 
     cJSON_AddStringToObject(conn, "expressRouteGateway", ((AzRes *)g_hash_table_lookup(c->gw_by, gw))->out);
     cJSON_AddStringToObject(conn, "circuitSku", sku_name);
     cJSON_AddStringToObject(conn, "circuit", circ->out);
+    /* The links' /30s, on the circuit's first connection (the loader's rule); both or neither. */
+    const char *pri = azi_str_of(c, powner, peering, "primaryPeerAddressPrefix");
+    const char *sec = azi_str_of(c, powner, peering, "secondaryPeerAddressPrefix");
+    if (fresh && pri && sec && *pri && *sec) {
+        cJSON_AddStringToObject(conn, "primaryPeerAddressPrefix", pri);
+        cJSON_AddStringToObject(conn, "secondaryPeerAddressPrefix", sec);
+    }
     cJSON_AddItemToArray(cJSON_GetObjectItemCaseSensitive(site, "connections"), conn);
 }
 

@@ -27,6 +27,7 @@ static const char *const sku_words[] = { "Standard", "Premium" };               
 static const char *const direction_words[] = { "import", "export" };
 static const char *const action_words[] = { "permit", "deny" };
 static const char *const mode_words[] = { "silent", "graceful" };
+static const char *const link_words[] = { "primary", "secondary" };                        /* ArCircuitLink order */
 
 const char *const fmt_rs_fields[RSF_N] = { "allowBranchToBranchTraffic", "hubRoutingPreference", "nvaToNvaReflection",
                                            "routeLimitPerPeer" };
@@ -188,6 +189,8 @@ const ArFmtKey fmt_conn_keys[CN_N] = {
     [CN_SKU] = KW("circuitSku", false, "\"Standard\"", sku_words),
     [CN_BGP] = KD("bgp", FMT_BOOL, "false"),
     [CN_CIRCUIT] = K("circuit", FMT_STRING, false),
+    [CN_PRIMARY] = K("primaryPeerAddressPrefix", FMT_STRING, false),   /* default: chosen by the build */
+    [CN_SECONDARY] = K("secondaryPeerAddressPrefix", FMT_STRING, false),
 };
 
 const ArFmtKey fmt_event_keys[EV_N] = {
@@ -213,6 +216,7 @@ const ArFmtKey fmt_event_keys[EV_N] = {
 const ArFmtKey fmt_conn_ref_keys[CR_N] = {
     [CR_SITE] = K("site", FMT_STRING, true),
     [CR_TO] = K("to", FMT_STRING, true),
+    [CR_LINK] = KW("link", false, NULL, link_words), /* absent: the whole connection */
 };
 
 const ArFmtKey fmt_prefix_change_keys[PC_N] = {

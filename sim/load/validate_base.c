@@ -301,8 +301,12 @@ GHashTable *vd_node_names(Ctx *c)
         for (guint k = 0; k < st->connections->len; k++) {
             const ArConnection *cn = &g_array_index(st->connections, ArConnection, k);
             const ArConnection *owner = &g_array_index(st->connections, ArConnection, cn->circuit_of);
-            if (cn->kind == CONN_EXPRESSROUTE && owner->target >= 0)
-                g_hash_table_add(t, scn_msee_name(s, st, k));
+            if (cn->kind == CONN_EXPRESSROUTE && owner->target >= 0) {
+                char *m = scn_msee_name(s, st, k); /* the circuit, and each link's MSEE */
+                for (int l = 0; l < 2; l++)
+                    g_hash_table_add(t, g_strdup_printf("%s/%s", m, scn_link_names[l]));
+                g_hash_table_add(t, m);
+            }
         }
     }
     return t;

@@ -19,7 +19,8 @@ static const char *event_node(Ctx *c, GHashTable *names, const cJSON *v, const c
     if (g_hash_table_contains(names, v->valuestring))
         return v->valuestring;
     ERR(c, v, ptr, "no node named %s; nodes are the scenario's Route Servers, gateways, NVAs and sites, "
-                   "Route Server instances NAME/0 and NAME/1, ExpressRoute and active-active VPN gateway instances, and circuits msee/SITE",
+                   "Route Server instances NAME/0 and NAME/1, ExpressRoute and active-active VPN gateway instances, circuits msee/SITE "
+                   "and their links' edges msee/SITE/primary and msee/SITE/secondary",
         Q(c, v->valuestring));
     return NULL;
 }
@@ -125,6 +126,14 @@ static void event_connection(Ctx *c, const cJSON *o, const char *ptr, ArScnEvent
         if (strcmp(tname, to->valuestring) == 0) {
             e->node = g_strdup(st->name);
             e->peer = g_strdup(tname);
+            const cJSON *link = cJSON_GetObjectItemCaseSensitive(o, "link");
+            if (link && cn->kind != CONN_EXPRESSROUTE)
+                ERR(c, link, PK(c, ptr, "link"), "\"link\" names one link of an ExpressRoute circuit; '%s' - '%s' is not one",
+                    st->name, tname);
+            else if (link && !cJSON_IsString(link))
+                ERR(c, link, PK(c, ptr, "link"), "expected \"primary\" or \"secondary\", got %s", load_type_name(link));
+            else if (link)
+                e->link = vd_get_word(c, link, PK(c, ptr, "link"), "link", &fmt_conn_ref_keys[CR_LINK]);
             return;
         }
     }
@@ -174,7 +183,7 @@ void vd_events(Ctx *c, const cJSON *arr)
         Src sr;
         if (!vd_check_object(c, el, ptr, fmt_event_keys, EV_N, &sr))
             continue;
-        ArScnEvent e = { .rs = AR_NO_INDEX, .order = i };
+        ArScnEvent e = { .rs = AR_NO_INDEX, .order = i, .link = -1 };
         int actions = 0, which = -1;
         for (size_t k = 0; k < G_N_ELEMENTS(action_keys); k++)
             if (sr.present & (1u << action_keys[k])) { /* present, even with a wrong type (reported) */
@@ -267,7 +276,11 @@ void vd_events(Ctx *c, const cJSON *arr)
                 g_string_append(l, e.node);
             if (e.peer)
                 g_string_append_printf(l, " - %s", e.peer);
-            g_string_append_printf(l, " %s", verbs[e.kind]);
+            if (e.link >= 0) /* one link of the circuit */
+                g_string_append_printf(l, " %s link %s", scn_link_names[e.link],
+                                       e.kind == SEV_FAIL_CONNECTION ? "fails" : "restored");
+            else
+                g_string_append_printf(l, " %s", verbs[e.kind]);
             if (e.kind == SEV_FAIL || e.kind == SEV_FAIL_SESSION || e.kind == SEV_FAIL_CONNECTION)
                 g_string_append(l, e.graceful ? " (graceful)" : " (silent)");
             guint np = e.prefixes ? e.prefixes->len : 0;

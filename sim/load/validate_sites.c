@@ -8,6 +8,61 @@
 
 
 
+/* primaryPeerAddressPrefix and secondaryPeerAddressPrefix: both or neither, each a /30
+ * (expressroute-routing.md: two /30 subnets, or a /29 split in two), apart from each other and from
+ * every VNet (Azure refuses an overlap), on the circuit's first connection only. */
+static void link_prefixes(Ctx *c, const Src *sr, const cJSON *el, const char *ptr, const ArSite *st, ArConnection *cn)
+{
+    static const int keys[2] = { CN_PRIMARY, CN_SECONDARY };
+    const cJSON *v[2] = { sr->f[CN_PRIMARY], sr->f[CN_SECONDARY] };
+    if (!v[0] && !v[1])
+        return;
+    if (cn->circuit_of != (int)st->connections->len) {
+        const cJSON *one = v[0] ? v[0] : v[1];
+        ERR(c, one, PK(c, ptr, v[0] ? "primaryPeerAddressPrefix" : "secondaryPeerAddressPrefix"),
+            "circuit '%s' is set up by an earlier connection: give its peering subnets there", cn->circuit);
+        return;
+    }
+    if (!v[0] || !v[1]) {
+        ERR(c, el, ptr, "missing required key \"%s\": a circuit's private peering has a primary and a secondary "
+                        "link, each with its /30 (expressroute-routing.md)",
+            fmt_conn_keys[keys[v[0] ? 1 : 0]].key);
+        return;
+    }
+    ArPrefix p[2];
+    for (int i = 0; i < 2; i++) {
+        const char *kp = PK(c, ptr, fmt_conn_keys[keys[i]].key);
+        if (!vd_get_prefix(c, v[i], kp, &p[i]))
+            return;
+        char b[PFX_STRLEN];
+        if (p[i].len != 30) {
+            ERR(c, v[i], kp, "%s: a link's peering subnet is a /30 (your router takes its first address, "
+                             "Microsoft's edge the second; expressroute-routing.md)", pfx_format(p[i], b));
+            return;
+        }
+        for (guint n = 0; n < c->s->vnets->len; n++) {
+            const ArVnet *vn = g_ptr_array_index(c->s->vnets, n);
+            for (guint k = 0; k < vn->prefixes->len; k++) {
+                ArPrefix q = g_array_index(vn->prefixes, ArPrefix, k);
+                if (pfx_within(p[i], q) || pfx_within(q, p[i])) {
+                    char qb[PFX_STRLEN];
+                    ERR(c, v[i], kp, "%s overlaps VNet '%s' (%s): peering subnets must not overlap VNet address "
+                                     "space (expressroute-routing.md)", pfx_format(p[i], b), vn->name, pfx_format(q, qb));
+                    return;
+                }
+            }
+        }
+    }
+    if (p[0].addr == p[1].addr) {
+        char b[PFX_STRLEN];
+        ERR(c, v[1], PK(c, ptr, "secondaryPeerAddressPrefix"), "%s is the primary link's subnet too; each link needs its own /30",
+            pfx_format(p[1], b));
+        return;
+    }
+    cn->link_prefix[0] = p[0];
+    cn->link_prefix[1] = p[1];
+}
+
 static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, ArSite *st)
 {
     Src sr;
@@ -32,7 +87,8 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
         return;
     }
     /* Attribute keys of another kind of connection; not judged when the kind itself is unclear. */
-    static const struct { int key, kind; } owner[] = { { CN_SKU, CN_ER }, { CN_BGP, CN_VPN }, { CN_CIRCUIT, CN_ER } };
+    static const struct { int key, kind; } owner[] = { { CN_SKU, CN_ER }, { CN_BGP, CN_VPN }, { CN_CIRCUIT, CN_ER },
+                                                       { CN_PRIMARY, CN_ER }, { CN_SECONDARY, CN_ER } };
     for (size_t i = 0; i < G_N_ELEMENTS(owner) && kinds == 1; i++) {
         if ((sr.present & (1u << owner[i].key)) && kind != owner[i].kind) {
             const cJSON *kn = cJSON_GetObjectItemCaseSensitive(el, fmt_conn_keys[owner[i].key].key);
@@ -92,6 +148,8 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
             }
         }
     }
+    if (kind == CN_ER)
+        link_prefixes(c, &sr, el, ptr, st, &cn);
     g_array_append_val(st->connections, cn);
 }
 

@@ -272,6 +272,8 @@ int scn_hub_of(const ArScenario *s, int v)
     return AR_NO_INDEX;
 }
 
+const char *const scn_link_names[2] = { "primary", "secondary" };
+
 char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k)
 {
     guint circuits = 0;
@@ -444,10 +446,12 @@ uint64_t scn_most_peers(const ArScenario *s, const char **section, guint *index)
                 site++;
                 nva[c->target]++;
             } else if (c->kind == CONN_EXPRESSROUTE) {
+                /* The circuit's two MSEEs (primary and secondary link) each peer with the site and
+                 * with both instances of every gateway it is linked to; msee[] counts one of them. */
                 if (msee[c->circuit_of] == 0)
-                    site++, msee[c->circuit_of]++; /* a new circuit: its MSEE peers with the site */
-                msee[c->circuit_of] += 2;          /* and with both instances of the gateway */
-                gw[c->target]++;
+                    site += 2, msee[c->circuit_of]++;
+                msee[c->circuit_of] += 2;
+                gw[c->target] += 2; /* each gateway instance peers with both MSEEs */
             } else if (c->bgp) {
                 const ArGateway *gp = g_ptr_array_index(s->gateways, c->target);
                 uint64_t instances = gp->active_active ? 2 : 1;

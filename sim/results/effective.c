@@ -208,6 +208,19 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
                 if (gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE) {
                     c.cls = CLASS_EXPRESSROUTE;
                     c.next_hop = best->attrs->next_hop;
+                    g_array_append_val(cands, c);
+                    /* The circuit's other edge routers with an equal path (both links of a
+                     * circuit, other circuits): ECMP where no Route Server takes it away (choose). */
+                    for (const ArRoute *o = n->routes; o; o = o->next) {
+                        const ArSpeaker *os = o == best ? NULL : bgp_route_source(sp, o);
+                        if (os && os->kind == NODE_MSEE && o->attrs->weight == best->attrs->weight &&
+                            o->attrs->path->len == best->attrs->path->len &&
+                            (!has_rs || !attr_comms_has(o->attrs->comms, COMM_ARS_TRANSIT))) {
+                            Cand e = { key, o->attrs->path, sp, o->attrs->next_hop, CLASS_EXPRESSROUTE };
+                            g_array_append_val(cands, e);
+                        }
+                    }
+                    continue;
                 } else if (gw->type == GW_VPN && ((src && src->kind == NODE_SITE) || (!src && (best->flags & RT_STATIC)))) {
                     c.cls = CLASS_VPN;
                     c.next_hop = sp->ip;
@@ -295,8 +308,9 @@ static bool rs_prefers_er(const ArSpeaker *const rs[2], uint64_t key)
 }
 
 /* Picks the winning candidates c[0 .. n) for one prefix into r: best class rank, then shortest AS
- * path; NVA and VPN paths that tie are ECMP (FAQ); an ExpressRoute winner is alone (TS: one
- * ExpressRoute path once a Route Server is deployed). When ExpressRoute ties with VPN or NVA paths
+ * path; NVA and VPN paths that tie are ECMP (FAQ); an ExpressRoute winner is alone once a Route
+ * Server is deployed (TS: one ExpressRoute path; the gateway's best, the first candidate), and
+ * without one every equal path of the circuits' edge routers is ECMP (both links of a circuit). When ExpressRoute ties with VPN or NVA paths
  * (only under ASPath), the Route Server's own best decides, so what VMs get is what it advertises
  * (rs_prefers_er). Every next hop is named: via[k] is a node reached at next_hops[k]. nh and via
  * are scratch arrays. O(n^2) in the candidates of one prefix (a handful). */
@@ -331,7 +345,7 @@ static void choose(const Cand *c, guint n, ArHubPref pref, const ArSpeaker *cons
             continue;
         if (!first)
             first = &c[i];
-        if (er_wins && &c[i] != first)
+        if (er_wins && rs[0] && &c[i] != first)
             break;
         bool dup = false;
         for (guint k = 0; k < nh->len; k++)
