@@ -276,7 +276,9 @@ static char *seeded_output(const char *const *args, const char *dir, const char 
     }
     g_ptr_array_add(argv, g_strdup("--seed"));
     g_ptr_array_add(argv, g_strdup(seed));
-    g_ptr_array_add(argv, NULL);
+    while (argv->len < 11) /* the ten passed below and their NULL end */
+        g_ptr_array_add(argv, NULL);
+    g_assert_null(g_ptr_array_index(argv, 10));
     char **v = (char **)argv->pdata;
     TestRun r = test_arsim(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], NULL);
     g_assert_cmpint(r.status, ==, 0);
