@@ -98,6 +98,10 @@ const char *eff_nh_type_name(ArNextHopType t);
 char *eff_table_name(const ArScenario *scn, const ArEffTable *t);
 const char *eff_source_name(const ArEffRoute *r); /* "Default", "VirtualNetworkGateway" or "User" */
 
+/* Index of the first route of routes (ArEffRoute, ascending as a table) whose prefix key
+ * (pfx_key) is >= key; routes->len when none. O(log n). */
+guint eff_lower_bound(const GArray *routes, uint64_t key);
+
 /* The route of table t whose prefix is exactly p, NULL if none (the own route first when both
  * have one). O(log n), without materialising the table. */
 const ArEffRoute *eff_find(const ArEffTable *t, ArPrefix p);

@@ -400,7 +400,7 @@ static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
 }
 
 /* Index of the first route of rs (ascending keys) whose key is >= key. O(log n). */
-static guint lower_bound(const GArray *rs, uint64_t key)
+guint eff_lower_bound(const GArray *rs, uint64_t key)
 {
     guint lo = 0, hi = rs->len;
     while (lo < hi) {
@@ -451,7 +451,7 @@ static ArEffShared *shared_new(EffPool *pool, int hub, const GArray *bgp)
     g_autoptr(GArray) defs = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
     for (guint i = 0; i < G_N_ELEMENTS(default_routes); i++) {
         ArPrefix p = { default_routes[i].addr, default_routes[i].len };
-        guint at = nb ? lower_bound(bgp, pfx_key(p)) : 0;
+        guint at = nb ? eff_lower_bound(bgp, pfx_key(p)) : 0;
         if (at < nb && pfx_key(g_array_index(bgp, ArEffRoute, at).prefix) == pfx_key(p))
             continue; /* a BGP route for it: the default comes back only where that route is shadowed */
         ArEffRoute r = system_route(pool, p, default_routes[i].type, AR_NO_INDEX);
@@ -465,7 +465,7 @@ static ArEffShared *shared_new(EffPool *pool, int hub, const GArray *bgp)
         const ArEffRoute *y = d < defs->len ? &g_array_index(defs, ArEffRoute, d) : NULL;
         guint upto = nb;
         if (y && nb) {
-            upto = lower_bound(bgp, pfx_key(y->prefix));
+            upto = eff_lower_bound(bgp, pfx_key(y->prefix));
             while (upto < nb && route_cmp(&g_array_index(bgp, ArEffRoute, upto), y) < 0)
                 upto++;
         }
@@ -516,7 +516,7 @@ static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, ArEf
     for (guint s = 0; s < sys->len; s++) {
         ArPrefix sp = g_array_index(sys, ArEffRoute, s).prefix;
         uint64_t end = (uint64_t)sp.addr + (sp.len ? (1ull << (32 - sp.len)) : (1ull << 32));
-        for (guint i = lower_bound(bgp, (uint64_t)sp.addr << 8), hi = lower_bound(bgp, end << 8); i < hi; i++) {
+        for (guint i = eff_lower_bound(bgp, (uint64_t)sp.addr << 8), hi = eff_lower_bound(bgp, end << 8); i < hi; i++) {
             const ArEffRoute *b = &g_array_index(bgp, ArEffRoute, i);
             if (b->cls != CLASS_SYSTEM && b->prefix.len >= sp.len)
                 g_array_append_val(t->hidden, i);
@@ -532,7 +532,7 @@ static ArEffTable *vnet_table(const ArNet *net, int v, const GArray *peers, ArEf
     /* Azure's default for a prefix whose BGP route is hidden applies again. */
     for (guint i = 0; i < G_N_ELEMENTS(default_routes); i++) {
         ArPrefix p = { default_routes[i].addr, default_routes[i].len };
-        guint at = lower_bound(bgp, pfx_key(p));
+        guint at = eff_lower_bound(bgp, pfx_key(p));
         if (at >= nb || pfx_key(g_array_index(bgp, ArEffRoute, at).prefix) != pfx_key(p) ||
             g_array_index(bgp, ArEffRoute, at).cls == CLASS_SYSTEM)
             continue; /* the shared table has the default itself */
@@ -715,7 +715,7 @@ const GArray *eff_table_routes(const ArEffTable *t)
 static const ArEffRoute *find_in(const GArray *rs, const GArray *hidden, ArPrefix p)
 {
     uint64_t k = pfx_key(p);
-    for (guint i = lower_bound(rs, k); i < rs->len && pfx_key(g_array_index(rs, ArEffRoute, i).prefix) == k; i++) {
+    for (guint i = eff_lower_bound(rs, k); i < rs->len && pfx_key(g_array_index(rs, ArEffRoute, i).prefix) == k; i++) {
         bool gone = false;
         if (hidden) {
             guint lo = 0, hi = hidden->len;

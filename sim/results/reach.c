@@ -126,14 +126,7 @@ static gconstpointer reach_shared_exact(gconstpointer shared, ArPrefix p)
 {
     const GArray *rs = ((const ArEffShared *)shared)->routes;
     uint64_t k = pfx_key(p);
-    guint lo = 0, hi = rs->len;
-    while (lo < hi) {
-        guint mid = lo + (hi - lo) / 2;
-        if (pfx_key(g_array_index(rs, ArEffRoute, mid).prefix) < k)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
+    guint lo = eff_lower_bound(rs, k);
     return lo < rs->len && pfx_key(g_array_index(rs, ArEffRoute, lo).prefix) == k ? &g_array_index(rs, ArEffRoute, lo)
                                                                                   : NULL;
 }
