@@ -564,6 +564,7 @@ static const BadCase bad_cases[] = {
     { "unknown-key-list.json", 6, 37, "/routeServers/0/color", "valid keys here: name, vnet," },
     { "unknown-key-suggest.json", 6, 37, "/routeServers/0/allowBranchToBranch", "unknown key \"allowBranchToBranch\"; did you mean \"allowBranchToBranchTraffic\"?" },
     { "unknown-key-top.json", 5, 3, "/NVAs", "did you mean \"nvas\"?" },
+    { "vnet-community-not-12076.json", 4, 54, "/vnets/0/bgpCommunities/virtualNetworkCommunity", "a VNet's BGP community must be 12076:N (Microsoft's ASN first), got 65001:20001" },
     { "vnet-prefixes-empty.json", 3, 41, "/vnets/0/addressPrefixes", "at least one prefix" },
     { "vnet-prefixes-overlap.json", 3, 57, "/vnets/0/addressPrefixes/1", "overlaps 10.1.0.0/16" },
     { "vnet-too-many-peerings.json", 503, 90, "/vnets/501/peerings/0/remoteVnet", "peering number 501 of VNet 'hub'; Azure allows at most 500 peerings per VNet" },

@@ -530,6 +530,36 @@ static void test_vnet_peering_limit(void)
     }
 }
 
+/* R25: a VNet's custom BGP community and its region's reach on-premises on the VNet's own prefixes
+ * over ExpressRoute private peering (expressroute-routing.md); a spoke without them, the circuit's
+ * own routes and the Route Server side carry none; the regional one never shows alone (the
+ * validator requires virtualNetworkCommunity). */
+static void test_vnet_communities(void)
+{
+    Case c;
+    case_run(&c, "{'vnets':[{'name':'hub','addressPrefixes':['10.1.0.0/16'],'bgpCommunities':{'virtualNetworkCommunity':"
+                 "'12076:20001','regionalCommunity':'12076:50004'}},{'name':'spoke','addressPrefixes':['10.2.0.0/16'],"
+                 "'peerings':[{'remoteVnet':'hub','useRemoteGateways':true}]}]," ARS_ON ",'gateways':[" ERGW "],"
+                 "'nvas':[{'name':'nva','vnet':'hub','ipAddress':'10.1.1.4','asn':65001,'routeServer':'ars',"
+                 "'advertisedPrefixes':['10.100.0.0/16']}],"
+                 "'sites':[{'name':'dc','asn':65020,'addressPrefixes':['10.200.0.0/16'],'connections':[{'expressRouteGateway':'ergw'}]}]}",
+             NULL);
+    const ArRoute *hub = best(&c, "dc", "10.1.0.0/16");
+    g_assert_nonnull(hub);
+    g_assert_cmpuint(hub->attrs->comms->len, ==, 2);
+    g_assert_true(attr_comms_has(hub->attrs->comms, 12076u << 16 | 20001u));
+    g_assert_true(attr_comms_has(hub->attrs->comms, 12076u << 16 | 50004u));
+    g_assert_cmpuint(best(&c, "dc", "10.2.0.0/16")->attrs->comms->len, ==, 0);  /* the spoke has none */
+    g_assert_false(attr_comms_has(best(&c, "dc", "10.100.0.0/16")->attrs->comms, 12076u << 16 | 20001u)); /* an NVA's route */
+    /* added toward on-premises only, by both links' MSEEs */
+    g_assert_cmpuint(best(&c, "msee/dc/primary", "10.1.0.0/16")->attrs->comms->len, ==, 0);
+    g_assert_cmpuint(best(&c, "msee/dc/secondary", "10.1.0.0/16")->attrs->comms->len, ==, 0);
+    g_assert_cmpuint(best(&c, "nva", "10.1.0.0/16")->attrs->comms->len, ==, 0);
+    /* 65517:65517 toward the gateway and its transit prevention are unchanged (3.4). */
+    g_assert_true(attr_comms_has(best(&c, "ergw/0", "10.100.0.0/16")->attrs->comms, COMM_ARS_TRANSIT));
+    case_free(&c);
+}
+
 /* R16: with hubRoutingPreference VpnGateway, VPN and NVA paths compete on AS-path length (HRP). */
 static void test_hrp_vpn_vs_nva(void)
 {
@@ -899,6 +929,7 @@ int main(int argc, char **argv)
     g_test_add_func("/rules/R23-er-azure-limit", test_er_azure_limit);
     g_test_add_func("/rules/R24-vnet-peering-limit", test_vnet_peering_limit);
     g_test_add_func("/rules/R25-circuit-link-prefixes", test_circuit_link_prefixes);
+    g_test_add_func("/rules/R26-vnet-communities", test_vnet_communities);
     g_test_add_func("/rules/explain-reasons", test_explain_reasons);
     return g_test_run();
 }

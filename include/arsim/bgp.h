@@ -64,8 +64,9 @@ typedef struct ArPolicy {
      * and whether the route came from that peer's speaker over another session, or from another
      * instance of its resource when export_resource is set (those routes are exported per peer).
      * A speaker with route maps (which match peer names) gets one group per peer. It may read key
-     * (the prefix) only on a speaker with route maps: elsewhere the engine computes it once per
-     * batch for each route (attributes, peer, flags) and receiving peer (send.c's TxMemo). */
+     * (the prefix) only on a speaker with route maps or export_reads_prefix set: elsewhere the
+     * engine computes it once per batch for each route (attributes, peer, flags) and receiving peer
+     * (send.c's TxMemo). */
     const ArAttrs *(*export)(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why);
     /* Per-prefix import rewrite after import and accept (neighbour policies); NULL hook = none,
      * NULL result rejects. */
@@ -91,6 +92,8 @@ struct ArSpeaker {
     const void *cfg;          /* kind-specific settings for the policy (e.g. ArRouteServer*) */
     GArray *filter;           /* ArPrefix list the policy uses (Route Server: VNet spaces), may be NULL */
     const GArray *route_maps; /* ArRmRule neighbour policies (scenario "policies"), NULL when none */
+    bool export_reads_prefix; /* its export reads the prefix (besides route maps): exports are never
+                                 shared between routes of one batch (send.c's TxMemo) */
     uint32_t id;              /* index in sim->speakers */
     GPtrArray *peers;         /* ArPeer*, index = ArPeer.index */
     GPtrArray *groups;        /* ArUpdGroup*, its peers' update groups, in order of creation */

@@ -71,6 +71,8 @@ typedef struct ArVnet {
     GArray *prefixes;      /* ArPrefix, addressPrefixes in file order */
     GArray *peerings;      /* ArPeering, as listed under this VNet */
     GPtrArray *subnets;    /* ArSubnet*, in file order */
+    uint32_t community;    /* bgpCommunities.virtualNetworkCommunity (12076:N), 0 = none */
+    uint32_t regional;     /* bgpCommunities.regionalCommunity (12076:50NNN), 0 = none */
 } ArVnet;
 
 typedef struct ArRouteServer {

@@ -16,7 +16,8 @@ void azure_originate_table(ArSpeaker *sp, const ArRouteTable *t, uint32_t next_h
 
 /* The route limits of sessions between Azure's own routers (policy.c): what a gateway accepts
  * from a Route Server instance, what a circuit accepts from an ExpressRoute gateway; none with
- * settings.liftLimits. Call once the sessions exist. O(sessions). */
+ * settings.liftLimits. Also gives the MSEEs the scenario (cfg) when a VNet has bgpCommunities,
+ * for the communities they add toward on-premises. Call once the sessions exist. O(sessions). */
 void azure_session_limits(ArNet *net);
 
 /* Scenario events (events.c): engine events for each, and the epochs they open. */

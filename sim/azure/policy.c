@@ -226,6 +226,25 @@ const ArPolicy policy_vpn_gateway = { .import = bgp_import_standard, .accept = v
 
 /* ---- MSEE ------------------------------------------------------------------------------------ */
 
+/* The VNet communities of prefix p when it is a VNet's own space with bgpCommunities set
+ * (sp->cfg: the scenario, set by azure_session_limits only when some VNet has them): comms with
+ * the VNet's custom and regional communities added. O(VNets x their prefixes). */
+static const ArComms *vnet_communities(const ArSpeaker *sp, ArPrefix p, const ArComms *comms)
+{
+    const ArScenario *scn = sp->cfg;
+    for (guint v = 0; scn && v < scn->vnets->len; v++) {
+        const ArVnet *vn = g_ptr_array_index(scn->vnets, v);
+        if (!vn->community)
+            continue;
+        for (guint k = 0; k < vn->prefixes->len; k++)
+            if (pfx_within(p, g_array_index(vn->prefixes, ArPrefix, k))) {
+                comms = attr_comms_add(sp->sim->attrs, comms, vn->community);
+                return vn->regional ? attr_comms_add(sp->sim->attrs, comms, vn->regional) : comms;
+            }
+    }
+    return comms;
+}
+
 static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
     /* What one instance of a gateway announced is not sent to its other instance: the connection
@@ -238,9 +257,12 @@ static const ArAttrs *msee_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const
     const ArAttrs *a = bgp_export_standard(sp, to, key, r, why);
     if (!a || to->remote->kind != NODE_SITE)
         return a;
-    /* Toward on-premises private ASNs are removed: the site sees 12076 only (FAQ). */
+    /* Toward on-premises private ASNs are removed: the site sees 12076 only (FAQ). A VNet's own
+     * prefixes carry its custom BGP community and its region's (expressroute-routing.md, "Support
+     * for BGP communities"). */
     const ArAsPath *p = attr_path_remove_private(sp->sim->attrs, a->path);
-    return p == a->path ? a : bgp_attrs_with(sp->sim, a, p, a->comms, a->next_hop);
+    const ArComms *c = src && src->kind == NODE_ER_GATEWAY ? vnet_communities(sp, pfx_from_key(key), a->comms) : a->comms;
+    return p == a->path && c == a->comms ? a : bgp_attrs_with(sp->sim, a, p, c, a->next_hop);
 }
 
 const ArPolicy policy_msee = { .import = bgp_import_standard, .export = msee_export, .export_resource = true };
@@ -251,6 +273,16 @@ const ArPolicy policy_standard = { .import = bgp_import_standard, .export = bgp_
 
 void azure_session_limits(ArNet *net)
 {
+    /* MSEEs tag VNet prefixes toward on-premises when some VNet has bgpCommunities. */
+    for (guint v = 0; v < net->scn->vnets->len; v++)
+        if (((const ArVnet *)g_ptr_array_index(net->scn->vnets, v))->community) {
+            for (guint m = 0; m < net->msee->len; m++) {
+                ArSpeaker *msee = g_ptr_array_index(net->msee, m);
+                msee->cfg = net->scn;
+                msee->export_reads_prefix = true; /* msee_export's communities depend on the prefix */
+            }
+            break;
+        }
     if (net->scn->settings.lift_limits)
         return;
     const GPtrArray *ss = net->sim->sessions;

@@ -111,13 +111,13 @@ typedef struct TxMemoSlot {
     uint16_t to;           /* the receiving peer's index */
 } TxMemoSlot;
 typedef struct TxMemo {
-    bool on;                           /* false: every export is computed (route maps) */
+    bool on;                           /* false: every export is computed (the export reads the prefix) */
     TxMemoSlot slot[TX_MEMO_SLOTS];    /* by a hash of (in, from, flags, to) */
 } TxMemo;
 
 static inline void tx_memo_init(TxMemo *m, const ArSpeaker *sp)
 {
-    m->on = sp->route_maps == NULL;
+    m->on = sp->route_maps == NULL && !sp->export_reads_prefix;
     memset(m->slot, 0, sizeof m->slot);
 }
 

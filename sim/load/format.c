@@ -63,6 +63,12 @@ const ArFmtKey fmt_vnet_keys[VN_N] = {
     [VN_PREFIXES] = K("addressPrefixes", FMT_ARRAY, true),
     [VN_PEERINGS] = KD("peerings", FMT_ARRAY, "[]"),
     [VN_SUBNETS] = KD("subnets", FMT_ARRAY, "[]"),
+    [VN_COMMS] = K("bgpCommunities", FMT_OBJECT, false),
+};
+
+const ArFmtKey fmt_vnet_comm_keys[VC_N] = {
+    [VC_VNET] = K("virtualNetworkCommunity", FMT_STRING, true),
+    [VC_REGION] = K("regionalCommunity", FMT_STRING, false),
 };
 
 const ArFmtKey fmt_peering_keys[PR_N] = {
@@ -230,6 +236,7 @@ static const ArFmtObject objects[] = {
     OBJ("", "Top level", fmt_top_keys),
     OBJ("settings", "settings", fmt_settings_keys),
     OBJ("vnet", "vnets", fmt_vnet_keys),
+    OBJ("vnetBgpCommunities", "vnets", fmt_vnet_comm_keys),
     OBJ("peering", "peerings[]", fmt_peering_keys),
     OBJ("subnet", "subnets[]", fmt_subnet_keys),
     OBJ("routeTable", "subnets[]", fmt_route_table_keys),

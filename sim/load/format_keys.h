@@ -9,7 +9,8 @@
 enum { TOP_NAME, TOP_DESC, TOP_VNETS, TOP_RS, TOP_GW, TOP_NVAS, TOP_SITES, TOP_EVENTS, TOP_SETTINGS, TOP_N };
 enum { SET_LIFT, SET_LINK, SET_PROC, SET_JITTER, SET_MRAI, SET_HOLD, SET_SETUP, SET_RETRY, SET_GWDOWN, SET_MAXT,
        SET_MAXMEM, SET_N };
-enum { VN_NAME, VN_PREFIXES, VN_PEERINGS, VN_SUBNETS, VN_N };
+enum { VN_NAME, VN_PREFIXES, VN_PEERINGS, VN_SUBNETS, VN_COMMS, VN_N };
+enum { VC_VNET, VC_REGION, VC_N }; /* bgpCommunities */
 enum { PR_REMOTE, PR_USE, PR_ALLOW, PR_N };
 enum { SN_NAME, SN_PREFIX, SN_RT, SN_N };
 enum { RT_NAME, RT_DISABLE, RT_ROUTES, RT_N };
@@ -35,7 +36,7 @@ enum { RSF_N = 4 };
 
 #define FMT_MAX_KEYS EV_N /* keys of the largest object kind (events) */
 
-extern const ArFmtKey fmt_top_keys[TOP_N], fmt_settings_keys[SET_N], fmt_vnet_keys[VN_N], fmt_peering_keys[PR_N],
+extern const ArFmtKey fmt_top_keys[TOP_N], fmt_settings_keys[SET_N], fmt_vnet_keys[VN_N], fmt_vnet_comm_keys[VC_N], fmt_peering_keys[PR_N],
     fmt_subnet_keys[SN_N], fmt_route_table_keys[RT_N], fmt_udr_keys[UR_N], fmt_rs_keys[RS_N], fmt_gw_keys[GW_N],
     fmt_nva_keys[NV_N], fmt_adv_keys[AP_N], fmt_bgp_peer_keys[BP_N], fmt_policy_keys[PO_N], fmt_match_keys[PM_N],
     fmt_set_keys[PS_N], fmt_replace_keys[RA_N], fmt_routes_from_keys[RF_N], fmt_site_keys[ST_N], fmt_conn_keys[CN_N],

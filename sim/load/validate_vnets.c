@@ -125,6 +125,29 @@ static void do_subnets(Ctx *c, const cJSON *arr, const char *base, ArVnet *vn)
         }
 }
 
+/* bgpCommunities: the custom community (and the region's) Azure tags the VNet's routes with toward
+ * on-premises over ExpressRoute; both must be 12076:N (how-to-configure-custom-bgp-communities). */
+static void do_vnet_communities(Ctx *c, const cJSON *obj, const char *ptr, ArVnet *vn)
+{
+    Src cs;
+    if (!vd_check_object(c, obj, ptr, fmt_vnet_comm_keys, VC_N, &cs))
+        return;
+    static const char *const keys[VC_N] = { "virtualNetworkCommunity", "regionalCommunity" };
+    uint32_t *dst[VC_N] = { &vn->community, &vn->regional };
+    for (int k = 0; k < VC_N; k++) {
+        if (!cs.f[k])
+            continue;
+        const char *kp = PK(c, ptr, keys[k]);
+        uint32_t v;
+        if (!vd_get_community(c, cs.f[k], kp, &v))
+            continue;
+        if (v >> 16 != AR_ASN_MSEE)
+            ERR(c, cs.f[k], kp, "a VNet's BGP community must be 12076:N (Microsoft's ASN first), got %u:%u", v >> 16, v & 0xffffu);
+        else
+            *dst[k] = v;
+    }
+}
+
 static int range_cmp(const void *a, const void *b)
 {
     const Range *x = a, *y = b;
@@ -208,6 +231,8 @@ void vd_vnets(Ctx *c, const cJSON *arr)
             g_array_append_val(rs, r);
         }
         check_own_overlap(c, rs);
+        if (sr.f[VN_COMMS])
+            do_vnet_communities(c, sr.f[VN_COMMS], PK(c, ptr, "bgpCommunities"), vn);
         if (sr.f[VN_SUBNETS])
             do_subnets(c, sr.f[VN_SUBNETS], PK(c, ptr, "subnets"), vn);
     }
