@@ -2,6 +2,7 @@
  * 2 (3 for a run that does not settle), never an out-of-memory kill, a crash or a hang: huge files
  * (regular and piped), deep nesting, binary garbage, empty files, directories, devices, and the
  * simulation's event cap. The analysis behind these limits is in docs/testing.md. */
+#include "arsim/generate.h"
 #include "arsim/loader.h"
 #include "arsim/run.h"
 
@@ -529,6 +530,68 @@ static void test_memory_estimate(void)
     g_string_free(t, TRUE);
 }
 
+/* A generated scenario (arsim generate's shape) loaded for command what; NULL when refused. */
+static ArScenario *gen_load(int spokes, int er_prefixes, ScnEstimateFor what, const char *max_mib)
+{
+    ArGenParams gp;
+    gen_params_default(&gp);
+    gp.spokes = spokes;
+    gp.er_prefixes = er_prefixes;
+    gp.nvas = 4;
+    gp.sku = GEN_SKU_PREMIUM;
+    gp.lift_limits = TRUE;
+    g_autoptr(GError) e = NULL;
+    cJSON *doc = gen_scenario(&gp, &e);
+    g_assert_no_error(e);
+    g_autofree char *text = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    g_autofree char *set = g_strdup_printf("settings.maxMemoryMiB=%s", max_mib);
+    const char *sets[] = { set, NULL };
+    ArLoadOptions o = { .sets = sets, .estimate_for = what };
+    g_autoptr(ArDiagList) d = diag_list_new();
+    return load_text("g.json", text, strlen(text), &o, d);
+}
+
+/* The estimate is the command's: it grows with the routes and the spokes, a report or a compare
+ * needs more than a run, and the loader holds the command's own estimate against the cap. */
+static void test_memory_estimate_per_command(void)
+{
+    g_autoptr(ArScenario) small = gen_load(10, 1000, SCN_EST_RUN, "16384");
+    g_autoptr(ArScenario) routes = gen_load(10, 8000, SCN_EST_RUN, "16384");
+    g_autoptr(ArScenario) spokes = gen_load(2000, 1000, SCN_EST_RUN, "16384");
+    g_assert_nonnull(small);
+    g_assert_nonnull(routes);
+    g_assert_nonnull(spokes);
+    for (ScnEstimateFor w = 0; w < SCN_EST_N; w++) {
+        g_assert_cmpuint(scn_estimate_bytes(routes, w), >, scn_estimate_bytes(small, w));
+        g_assert_cmpuint(scn_estimate_bytes(spokes, w), >, scn_estimate_bytes(small, w));
+    }
+    /* 7,000 more ExpressRoute prefixes cross at least the circuit, both gateway instances and
+     * both Route Server instances to the 4 NVAs: far more than 1.5x the engine's share. */
+    g_assert_cmpuint(scn_estimate_bytes(routes, SCN_EST_RUN), >, 3 * scn_estimate_bytes(small, SCN_EST_RUN) / 2);
+    for (ArScenario *s = small; s; s = s == small ? routes : s == routes ? spokes : NULL) {
+        uint64_t run = scn_estimate_bytes(s, SCN_EST_RUN);
+        g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_GRAPH), >, run);
+        g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_TRACE), >, run);
+        g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_REPORT), >, scn_estimate_bytes(s, SCN_EST_TRACE));
+        g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_COMPARE), >, scn_estimate_bytes(s, SCN_EST_TRACE));
+        g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_REPORT_COMPARE), >, scn_estimate_bytes(s, SCN_EST_REPORT));
+        g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_REPORT_COMPARE), >, scn_estimate_bytes(s, SCN_EST_COMPARE));
+    }
+    /* 2,000 spokes: the reach matrix of a compare ((VNets + sites)^2 cells, two of them) outgrows the run. */
+    g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_COMPARE), >, 2 * scn_estimate_bytes(spokes, SCN_EST_RUN));
+    /* A cap between run's and report's estimates: run loads, report is refused. */
+    uint64_t mid = (scn_estimate_bytes(spokes, SCN_EST_RUN) + scn_estimate_bytes(spokes, SCN_EST_REPORT)) / 2 >> 20;
+    g_autofree char *cap = g_strdup_printf("%" G_GUINT64_FORMAT, mid);
+    g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_RUN) >> 20, <, mid);
+    g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_REPORT) >> 20, >, mid + 1);
+    g_autoptr(ArScenario) as_run = gen_load(2000, 1000, SCN_EST_RUN, cap);
+    g_autoptr(ArScenario) as_report = gen_load(2000, 1000, SCN_EST_REPORT, cap);
+    g_assert_nonnull(as_run);
+    g_assert_null(as_report);
+    g_assert_cmpstr(scn_estimate_name(SCN_EST_REPORT), ==, "report");
+}
+
 /* n NVAs in one /8 hub: with rs, all peer with one Route Server (liftLimits set); without, all are
  * bgpPeers of NVA "core" (Azure sets no limit there). */
 static GString *many_peers(guint n, gboolean rs)
@@ -772,6 +835,7 @@ int main(int argc, char **argv)
     g_test_add_func("/limits/crash-regressions", test_crash_regressions);
     g_test_add_func("/limits/diagnostics-capped", test_diagnostics_capped);
     g_test_add_func("/limits/memory-estimate", test_memory_estimate);
+    g_test_add_func("/limits/memory-estimate-per-command", test_memory_estimate_per_command);
     g_test_add_func("/limits/peers-per-speaker", test_peers_per_speaker);
     g_test_add_func("/limits/control-characters", test_control_characters);
     g_test_add_func("/limits/trace-cap-and-signals", test_trace_cap_and_signals);

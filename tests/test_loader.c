@@ -36,7 +36,7 @@ static char *first_of(const ArDiagList *d, ArSeverity sev)
 
 static ArScenario *load_str(const char *text, const char *const *sets, ArDiagList *d)
 {
-    ArLoadOptions o = { sets, 0 };
+    ArLoadOptions o = { .sets = sets };
     return load_text("t.json", text, strlen(text), &o, d);
 }
 
@@ -640,7 +640,7 @@ static void test_unreadable(void)
 static void test_too_large(void)
 {
     g_autofree char *path = src_path("scenarios/seed-er-sdwan.json");
-    ArLoadOptions o = { NULL, 100 };
+    ArLoadOptions o = { .max_file_bytes = 100 };
     g_autoptr(ArDiagList) d = diag_list_new();
     g_autoptr(ArScenario) s = load_file(path, &o, d);
     g_assert_null(s);
@@ -648,7 +648,7 @@ static void test_too_large(void)
     g_autofree char *want = g_strconcat(path, ": file is larger than the limit of 100 bytes", NULL);
     g_assert_cmpstr(m, ==, want);
     /* The same through load_text. */
-    ArLoadOptions tiny = { NULL, 10 };
+    ArLoadOptions tiny = { .max_file_bytes = 10 };
     g_autoptr(ArDiagList) d3 = diag_list_new();
     g_autoptr(ArScenario) s3 = load_text("big", "{\"vnets\": []}", 13, &tiny, d3);
     g_assert_null(s3);
@@ -679,7 +679,7 @@ static void test_set_overrides(void)
                            "sites.onprem2.connections.0.circuitSku=\"Premium\"",
                            "name=renamed",
                            NULL };
-    ArLoadOptions o = { sets, 0 };
+    ArLoadOptions o = { .sets = sets };
     g_autoptr(ArDiagList) d = diag_list_new();
     g_autoptr(ArScenario) s = load_file(path, &o, d);
     if (!s)

@@ -12,7 +12,8 @@
 #
 # A benchmark, not a test: run it on a quiet machine after changing the engine's or an output's data
 # structures. Each scenario comes from `arsim generate`; `arsim validate` prints the estimate of
-# every command ("estimated peak memory: run N MiB, ..."), then each command runs as its own process
+# every command ("estimated peak memory: run N MiB, graph N MiB, ..."; --json streams, so it has
+# the text form's estimate), then each command runs as its own process
 # under GNU time (peak RSS, %M), with its virtual memory capped at about 8 GB. Prints one row per
 # scenario and command: estimate, peak, estimate / peak. Exits 1 when any peak is above its
 # estimate (the estimate must be an upper bound), 0 otherwise. Builds in build-release like
@@ -95,9 +96,10 @@ for name in "${scenarios[@]}"; do
     line="$(grep -m1 'estimated peak memory:' "$tmp/validate.txt")" || arsim_die "$name: validate printed no estimate"
     for cmd in "${cmds[@]}"; do
         label="${cmd/-json/ --json}"
-        # "run --json 123 MiB" in the validate line; a plain "run 12 MiB" must not match "run --json".
-        est="$(sed -E "s/.*[:,] ${label} ([0-9]+) MiB.*/\1/;t;d" <<<"$line")"
-        [[ -n "$est" ]] || arsim_die "$name: no estimate for '$label' in: $line"
+        key="${cmd%-json}" # --json streams: the same estimate as the text form
+        # "compare 123 MiB" in the validate line ("report --compare" is another key).
+        est="$(sed -E "s/.*[:,] ${key} ([0-9]+) MiB.*/\1/;t;d" <<<"$line")"
+        [[ -n "$est" ]] || arsim_die "$name: no estimate for '$key' in: $line"
         read -r -a args <<<"$(command_args "$cmd" "$file")"
         arsim_log "$name: arsim ${args[*]##*/}"
         status=0

@@ -12,6 +12,8 @@
 typedef struct ArLoadOptions {
     const char *const *sets; /* NULL-terminated "PATH=VALUE" overrides applied before validation */
     size_t max_file_bytes;   /* refuse larger files; 0 = default (64 MiB) */
+    ScnEstimateFor estimate_for; /* the command that will use the scenario: its memory estimate is held
+                                  * against settings.maxMemoryMiB (default SCN_EST_RUN) */
 } ArLoadOptions;
 
 /* Reads, parses and validates one scenario file. Every problem found is appended to diags (errors

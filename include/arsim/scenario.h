@@ -302,11 +302,29 @@ int scn_hub_of(const ArScenario *s, int v);
  * add "/primary" and "/secondary" (scn_link_names). g_free it. */
 char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
 
-/* An upper bound on the memory a run of s needs, in bytes: every originated prefix stored at
- * most once per session end (Adj-RIB-In and Adj-RIB-Out) and once per VNet's effective routes.
- * Loose (2-4x in practice) but linear and cheap: O(objects). The loader refuses a scenario above
- * settings.maxMemoryMiB, so a small file cannot ask for more memory than the machine has. */
-uint64_t scn_estimate_bytes(const ArScenario *s);
+/* What a command builds from a scenario, for scn_estimate_bytes (commands pass it to the loader
+ * in ArLoadOptions.estimate_for). */
+typedef enum ScnEstimateFor {
+    SCN_EST_RUN = 0,       /* one run, outputs streamed: run (text and --json), check, live, validate */
+    SCN_EST_GRAPH,         /* one run and its Graphviz diagram: graph */
+    SCN_EST_TRACE,         /* one run and the forwarding tables of one walk: trace */
+    SCN_EST_REPORT,        /* one run, the reach matrix, forwarding tables, the page's data: report */
+    SCN_EST_COMPARE,       /* two runs alive at once and two reach matrices: compare */
+    SCN_EST_REPORT_COMPARE, /* report --compare / --compare-set: a compare and the report's page */
+    SCN_EST_N              /* number of values */
+} ScnEstimateFor;
+
+/* The command a ScnEstimateFor stands for, as in messages: "run", "graph", "report"... */
+const char *scn_estimate_name(ScnEstimateFor what);
+
+/* The peak memory, in bytes, that the command `what` needs on s: the engine's tables (each prefix
+ * once per session it crosses and per speaker holding it), the effective routes, and what the
+ * command adds (a second run, forwarding tries, the reach matrix, the report's page), from the
+ * data-structure sizes and the measurements stated beside the constants in scenario.c
+ * (tools/estimate-check.sh compares it with real peaks: 1-3x above them). Linear in the objects.
+ * The loader refuses a scenario above settings.maxMemoryMiB, so that a small file cannot ask for
+ * more memory than the machine has. */
+uint64_t scn_estimate_bytes(const ArScenario *s, ScnEstimateFor what);
 
 /* The speaker with the most BGP sessions once the scenario is built, as sim/azure/build.c makes
  * them: a Route Server instance (its NVAs, and both instances of each gateway in its VNet), a

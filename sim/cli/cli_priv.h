@@ -92,10 +92,11 @@ gboolean cli_parse(const CliCommand *cmd, const GOptionEntry *entries, const GOp
 /* Prints "arsim CMD: msg" and where to find help (cmd NULL: about arsim itself); returns status 2. */
 int cli_usage_error(const char *cmd, const char *msg);
 
-/* Loads one scenario, printing its diagnostics to err. NULL on errors. */
-ArScenario *cli_load(const char *file, char **sets, FILE *err);
+/* Loads one scenario for command `what` (its memory estimate is held against
+ * settings.maxMemoryMiB), printing its diagnostics to err. NULL on errors. */
+ArScenario *cli_load(const char *file, char **sets, ScnEstimateFor what, FILE *err);
 /* Same, keeping the diagnostics in diags (for a report that shows the warnings). */
-ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE *err);
+ArScenario *cli_load_keep(const char *file, char **sets, ScnEstimateFor what, ArDiagList *diags, FILE *err);
 
 /* The check of every command that writes files, before any work: no output over an input or
  * another output (out_check_files). Returns an exit status; the message goes to err as

@@ -60,7 +60,7 @@ int cmd_check(const ArCheckArgs *a, FILE *out, FILE *err)
     for (guint i = 0; i < n && status == EXIT_OK; i++)
         if (!parse_spec(a->observed[i], &specs[i], err))
             status = EXIT_BAD_INPUT;
-    g_autoptr(ArScenario) scn = status == EXIT_OK ? cli_load(a->file, a->sets, err) : NULL;
+    g_autoptr(ArScenario) scn = status == EXIT_OK ? cli_load(a->file, a->sets, SCN_EST_RUN, err) : NULL;
     g_autoptr(ArRun) run = NULL;
     if (scn) {
         ArSimConfig cfg = { .seed = (uint32_t)a->seed };

@@ -17,11 +17,11 @@ int cmd_compare(const ArCompareArgs *a, FILE *out, FILE *err)
     if (cli_check_files("compare", in, G_N_ELEMENTS(in), outs, G_N_ELEMENTS(outs), err))
         return EXIT_BAD_INPUT;
     /* Before: A as written (the --set list applies to the after side only). */
-    g_autoptr(ArScenario) sa = cli_load(a->file_a, NULL, err);
+    g_autoptr(ArScenario) sa = cli_load(a->file_a, NULL, SCN_EST_COMPARE, err);
     if (!sa)
         return EXIT_BAD_INPUT;
     const char *file_after = a->file_b ? a->file_b : a->file_a;
-    g_autoptr(ArScenario) sb = cli_load(file_after, a->sets, err);
+    g_autoptr(ArScenario) sb = cli_load(file_after, a->sets, SCN_EST_COMPARE, err);
     if (!sb)
         return EXIT_BAD_INPUT;
 

@@ -19,7 +19,7 @@ int cmd_graph(const ArGraphArgs *a, FILE *out, FILE *err)
     const ArFileArg in[] = { { "scenario", a->file } }, outs[] = { { "-o", a->output } };
     if (cli_check_files("graph", in, 1, outs, 1, err))
         return EXIT_BAD_INPUT;
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, SCN_EST_GRAPH, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     ArSimConfig cfg = { .seed = (uint32_t)a->seed };

@@ -62,7 +62,7 @@ int cmd_live(const ArLiveArgs *a, FILE *out, FILE *err)
             return EXIT_BAD_INPUT;
         }
     }
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, SCN_EST_RUN, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     g_autoptr(ArLive) lv = live_new(scn, &opt, &e);

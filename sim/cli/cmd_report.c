@@ -31,8 +31,10 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
     if (cli_check_files("report", inputs, G_N_ELEMENTS(inputs), outs, 1, err))
         return EXIT_BAD_INPUT;
 
+    gboolean comparing = a->compare_file || (a->compare_sets && a->compare_sets[0]);
+    ScnEstimateFor what = comparing ? SCN_EST_REPORT_COMPARE : SCN_EST_REPORT;
     g_autoptr(ArDiagList) diags = diag_list_new();
-    g_autoptr(ArScenario) scn = cli_load_keep(a->file, a->sets, diags, err);
+    g_autoptr(ArScenario) scn = cli_load_keep(a->file, a->sets, what, diags, err);
     if (!scn)
         return EXIT_BAD_INPUT;
 
@@ -40,7 +42,7 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
     g_autoptr(ArDiagList) diags_after = diag_list_new();
     g_autoptr(ArScenario) scn_after = NULL;
     if (a->compare_file) {
-        scn_after = cli_load_keep(a->compare_file, NULL, diags_after, err);
+        scn_after = cli_load_keep(a->compare_file, NULL, what, diags_after, err);
     } else if (a->compare_sets && a->compare_sets[0]) {
         g_autoptr(GPtrArray) sets = g_ptr_array_new();
         for (char **s = a->sets; s && *s; s++)
@@ -48,9 +50,8 @@ int cmd_report(const ArReportArgs *a, FILE *out, FILE *err)
         for (char **s = a->compare_sets; *s; s++)
             g_ptr_array_add(sets, *s);
         g_ptr_array_add(sets, NULL);
-        scn_after = cli_load_keep(a->file, (char **)sets->pdata, diags_after, err);
+        scn_after = cli_load_keep(a->file, (char **)sets->pdata, what, diags_after, err);
     }
-    gboolean comparing = a->compare_file || (a->compare_sets && a->compare_sets[0]);
     if (comparing && !scn_after)
         return EXIT_BAD_INPUT;
 

@@ -159,7 +159,7 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     ArPrefix prefix;
     if (a->prefix && !cli_parse_prefix("run", a->prefix, &prefix, err))
         return EXIT_BAD_INPUT;
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, SCN_EST_RUN, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     Observers obs = { 0 };

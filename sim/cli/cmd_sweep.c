@@ -119,7 +119,7 @@ static int sweep_main(const ArSweepArgs *a, const SweepWorld *w, FILE *out, FILE
         fprintf(err, "arsim sweep: --mode expects silent or graceful, got \"%s\"\n", a->mode);
         return EXIT_BAD_INPUT;
     }
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, SCN_EST_RUN, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     g_autoptr(ArSweep) s = sweep_new(scn, &opt, &e);

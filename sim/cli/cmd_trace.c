@@ -5,7 +5,7 @@
 
 int cmd_trace(const ArTraceArgs *a, FILE *out, FILE *err)
 {
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, err);
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, SCN_EST_TRACE, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     gboolean converged = TRUE;

@@ -1,4 +1,4 @@
-/* cmd_validate.c - `arsim validate FILE...`: every problem of each scenario, then a summary line per valid file. */
+/* cmd_validate.c - `arsim validate FILE...`: every problem of each scenario, then a summary and the memory estimates per valid file. */
 #include "cli_priv.h"
 #include "arsim/loader.h"
 
@@ -19,6 +19,15 @@ int cmd_validate(char **files, char **sets, FILE *out, FILE *err)
         if (diags->warnings)
             fprintf(out, " (%d warning%s)", diags->warnings, diags->warnings == 1 ? "" : "s");
         fputc('\n', out);
+        /* What each command would need (settings.maxMemoryMiB is held against the command's own). */
+        fprintf(out, "%s: estimated peak memory:", *f);
+        uint64_t max = scn->settings.max_memory_mib;
+        for (ScnEstimateFor w = 0; w < SCN_EST_N; w++) {
+            uint64_t mib = (scn_estimate_bytes(scn, w) + (1u << 20) - 1) >> 20;
+            fprintf(out, "%s %s %" G_GUINT64_FORMAT " MiB%s", w ? "," : "", scn_estimate_name(w), mib,
+                    mib > max ? " (above settings.maxMemoryMiB)" : "");
+        }
+        fputc('\n', out);
     }
     return status;
 }
@@ -37,7 +46,8 @@ const CliCommand cli_cmd_validate = {
     .name = "validate",
     .params = "FILE... - check scenario files",
     .description = "Reports every error (exit 2) and warning (exit 0) as FILE:LINE:COL: /json/pointer: message,\n"
-                   "then one summary line per valid file.\n",
+                   "then per valid file a summary line and the peak memory each command would need\n"
+                   "(settings.maxMemoryMiB is held against that of the command that loads the file).\n",
     .min_args = 1,
     .max_args = -1,
     .args_error = "expected at least one scenario FILE",

@@ -5,9 +5,9 @@
 
 #include <string.h>
 
-ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE *err)
+ArScenario *cli_load_keep(const char *file, char **sets, ScnEstimateFor what, ArDiagList *diags, FILE *err)
 {
-    ArLoadOptions opts = { .sets = (const char *const *)sets };
+    ArLoadOptions opts = { .sets = (const char *const *)sets, .estimate_for = what };
     ArScenario *scn = load_file(file, &opts, diags);
     diag_print(diags, err);
     if (!scn && diags->errors == 0)
@@ -15,10 +15,10 @@ ArScenario *cli_load_keep(const char *file, char **sets, ArDiagList *diags, FILE
     return scn;
 }
 
-ArScenario *cli_load(const char *file, char **sets, FILE *err)
+ArScenario *cli_load(const char *file, char **sets, ScnEstimateFor what, FILE *err)
 {
     g_autoptr(ArDiagList) diags = diag_list_new();
-    return cli_load_keep(file, sets, diags, err);
+    return cli_load_keep(file, sets, what, diags, err);
 }
 
 int cli_check_files(const char *cmd, const ArFileArg *inputs, guint n_inputs, const ArFileArg *outputs,

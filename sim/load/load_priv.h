@@ -21,7 +21,8 @@ void load_apply_sets(cJSON *root, const char *const *sets, cJSON *graveyard, ArD
 /* Validates the tree (root must be an object) and builds the model. Every problem is appended to
  * diags with its position in file; returns the model even when errors were found (the caller
  * discards it then). O(n log n) in the number of objects and prefixes. */
-ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *ix, ArDiagList *diags);
+ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *ix, ScnEstimateFor estimate_for,
+                          ArDiagList *diags);
 
 /* Reads the file at path, at most max bytes (a larger one is an error). NULL (diagnostic added)
  * when it cannot be read. O(file size). */

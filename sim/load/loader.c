@@ -244,7 +244,7 @@ static ArScenario *load_text_unsorted(const char *name, const char *text, size_t
     cJSON *graveyard = cJSON_CreateArray();
     if (opts && opts->sets)
         load_apply_sets(root, opts->sets, graveyard, diags);
-    ArScenario *s = load_validate(name, root, ix, diags);
+    ArScenario *s = load_validate(name, root, ix, opts ? opts->estimate_for : SCN_EST_RUN, diags);
     s->file = g_strdup(name);
     cJSON_Delete(root);
     cJSON_Delete(graveyard);

@@ -16,7 +16,8 @@ static void ranges_free(gpointer p)
     g_array_free(p, TRUE);
 }
 
-ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *ix, ArDiagList *diags)
+ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *ix, ScnEstimateFor estimate_for,
+                          ArDiagList *diags)
 {
     Ctx ctx = { 0 }, *c = &ctx;
     c->file = file;
@@ -84,15 +85,16 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
                 vd_obj_name(c, kind, (int)at), peers, RIB_MAX_PEERS);
         }
     }
-    /* A small file can ask for more routes than the machine holds (thousands of VNets each
-     * receiving every hub route): refuse it up front rather than die out of memory. */
+    /* A small file can ask for more routes than the machine holds (thousands of sessions each
+     * carrying every prefix): refuse it up front rather than die out of memory. The estimate is
+     * the command's (a report or a compare builds more than a run). */
     if (c->d->errors == 0) {
-        uint64_t need = scn_estimate_bytes(c->s), max = c->s->settings.max_memory_mib * 1024ull * 1024ull;
+        uint64_t need = scn_estimate_bytes(c->s, estimate_for), max = c->s->settings.max_memory_mib * 1024ull * 1024ull;
         if (need > max)
-            ERR(c, root, "", "this scenario could need about %.1f GiB of memory (its prefixes times the sessions and VNets "
-                             "that would hold them), more than settings.maxMemoryMiB allows (%" G_GUINT64_FORMAT
-                             " MiB); raise it if the machine has the memory",
-                (double)need / (1024.0 * 1024 * 1024), c->s->settings.max_memory_mib);
+            ERR(c, root, "", "this scenario could need about %.1f GiB of memory for `arsim %s` (its prefixes times the "
+                             "sessions and speakers that would hold them), more than settings.maxMemoryMiB allows (%"
+                             G_GUINT64_FORMAT " MiB); raise it if the machine has the memory",
+                (double)need / (1024.0 * 1024 * 1024), scn_estimate_name(estimate_for), c->s->settings.max_memory_mib);
     }
 
     g_ptr_array_free(c->scratch, TRUE);

@@ -290,10 +290,50 @@ char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k)
     return g_strdup_printf("msee/%s/%s", st->name, ((const ArGateway *)g_ptr_array_index(s->gateways, owner->target))->name);
 }
 
-/* Bytes per stored path (route, net, hash entry, Adj-RIB-Out entry) and per effective route,
- * from docs/performance.md's measurements, rounded up. */
-#define EST_BYTES_PER_PATH 120u
-#define EST_BYTES_PER_EFFECTIVE 64u
+/* ---- memory estimate (scn_estimate_bytes) ------------------------------------------------------
+ * Sizes of the structures that grow with a scenario, rounded up, and what each command builds on
+ * top of one run. Measured with tools/estimate-check.sh (peak RSS of each command on generated
+ * scenarios of 10k-1M prefixes and 100-4,000 spokes); docs/performance.md has the table. When the
+ * engine's layout changes (rib.h), change these and re-run the checker: it fails when a peak is
+ * above its estimate. */
+#define EST_BASE_BYTES (16u << 20)          /* the process, GLib, cJSON, Graphviz's libraries: 9-10 MiB for `validate` or `run` of a seed scenario */
+#define EST_BYTES_PER_LOADED_PREFIX 320u    /* while loading: the cJSON item (64 + its string), its position index and the file's text (1M prefixes: 284 MiB) */
+#define EST_BYTES_PER_VNET 4096u            /* a VNet in the model and while loading (3,000 spokes: 9 MiB) */
+#define EST_BYTES_PER_SESSION_PATH 40u      /* a prefix crossing a session: the receiver's ArRoute (24), the sender's Adj-RIB-Out slot (ArIdMap, 8), its id in an UPDATE in flight (8) */
+#define EST_BYTES_PER_SPEAKER_NET 24u       /* a prefix held by a speaker: its ArRibNet (16) in a RIB page, the dirty bit, page and prefix-table slack */
+#define EST_BYTES_PER_EFFECTIVE 56u         /* an effective route (ArEffRoute, 48) in a shared table, with array slack */
+#define EST_GRAPHVIZ_BYTES (8u << 20)       /* Graphviz's layout and renderer (graph of a seed scenario: 16 MiB against run's 10) */
+#define EST_BYTES_PER_DIAGRAM_NODE 2048u    /* a node of the diagram (4,000 spokes: 5 MiB) */
+#define EST_BYTES_PER_REACH_CELL 4u         /* sizeof(ArReachCell): the reach matrix is (VNets + sites)^2 of them */
+#define EST_REPORT_ROWS 5000u               /* REPORT_FULL_ROWS: a table of the report's page with more paths lists runs of prefixes with the same paths */
+#define EST_REPORT_GROUPED_ROWS 2000u       /* rows of such a grouped table (measured 450-800 on B5 and B2; data-dependent: the one assumption here) */
+#define EST_BYTES_PER_REPORT_ROW 1100u      /* a row of the page's data: a cJSON object of 5-7 members (massif, 101 spokes: 46 MB for about 42,000 rows) */
+
+/* What each command adds to one run. The engine's tables (sessions, speakers, effective routes)
+ * count in quarters: a second run alive at once is 4 more, the forwarding tries (ArFib, two
+ * 40-byte nodes per prefix) of the speakers a walk or the reach matrix visits 1-4 more; measured
+ * peaks over one run: trace 1.15-1.25, report 1.5-1.7, compare 1.8-2.5 (B5 10k-1M, B2). */
+static const struct {
+    const char *name;     /* the command */
+    guint engine_quarters; /* the engine's tables, in quarters of one run */
+    guint models;         /* scenarios loaded (compare, report --compare: two) */
+    guint matrices;       /* reach matrices built */
+    guint pages;          /* report pages built (their route tables' rows) */
+    bool diagram;         /* a Graphviz diagram is laid out */
+} est_cmd[SCN_EST_N] = {
+    [SCN_EST_RUN] = { "run", 4, 1, 0, 0, false },
+    [SCN_EST_GRAPH] = { "graph", 4, 1, 0, 0, true },
+    [SCN_EST_TRACE] = { "trace", 5, 1, 0, 0, false },
+    [SCN_EST_REPORT] = { "report", 8, 1, 1, 1, true },
+    [SCN_EST_COMPARE] = { "compare", 10, 2, 2, 0, false },
+    [SCN_EST_REPORT_COMPARE] = { "report --compare", 12, 2, 2, 2, true },
+};
+
+const char *scn_estimate_name(ScnEstimateFor what)
+{
+    g_assert(what < SCN_EST_N);
+    return est_cmd[what].name;
+}
 
 /* Union-find over the resources, so that routes are only counted where they can travel. */
 static guint uf_find(guint *parent, guint x)
@@ -308,15 +348,17 @@ static void uf_join(guint *parent, guint a, guint b)
     parent[uf_find(parent, a)] = uf_find(parent, b);
 }
 
-uint64_t scn_estimate_bytes(const ArScenario *s)
+uint64_t scn_estimate_bytes(const ArScenario *s, ScnEstimateFor what)
 {
+    g_assert(what < SCN_EST_N);
     /* Ids: route servers, gateways, NVAs, sites, VNets, in that order. */
     guint nrs = s->route_servers->len, ngw = s->gateways->len, nnva = s->nvas->len, nst = s->sites->len,
           nv = s->vnets->len;
     guint o_gw = nrs, o_nva = o_gw + ngw, o_st = o_nva + nnva, o_v = o_st + nst, n = o_v + nv;
     g_autofree guint *parent = g_new(guint, n + 1);
     g_autofree uint64_t *prefixes = g_new0(uint64_t, n + 1), *sessions = g_new0(uint64_t, n + 1),
-                        *speakers = g_new0(uint64_t, n + 1), *vnets = g_new0(uint64_t, n + 1);
+                        *speakers = g_new0(uint64_t, n + 1), *tables = g_new0(uint64_t, n + 1);
+    g_autofree bool *hubless = g_new0(bool, n + 1); /* the component has VNets without a hub */
     for (guint i = 0; i < n; i++)
         parent[i] = i;
     for (guint i = 0; i < nrs; i++) {
@@ -350,10 +392,19 @@ uint64_t scn_estimate_bytes(const ArScenario *s)
         }
     }
     /* What each component holds: prefixes originated in it, its sessions, speakers and VNets. */
+    /* Effective-route tables: one shared table per hub and one for the VNets without one
+     * (eff_compute's classes), one per subnet with a route table; other VNets add a few rows. */
+    uint64_t loaded = 0; /* prefixes listed in the file */
     for (guint v = 0; v < nv; v++) {
+        const ArVnet *vn = g_ptr_array_index(s->vnets, v);
         guint r = uf_find(parent, o_v + v);
-        prefixes[r] += ((ArVnet *)g_ptr_array_index(s->vnets, v))->prefixes->len;
-        vnets[r]++;
+        int hub = scn_hub_of(s, (int)v);
+        prefixes[r] += vn->prefixes->len;
+        loaded += vn->prefixes->len;
+        tables[r] += hub == (int)v;
+        hubless[r] |= hub == AR_NO_INDEX;
+        for (guint k = 0; k < vn->subnets->len; k++)
+            tables[r] += ((const ArSubnet *)g_ptr_array_index(vn->subnets, k))->has_route_table;
     }
     for (guint i = 0; i < nrs; i++) {
         guint r = uf_find(parent, i);
@@ -368,6 +419,7 @@ uint64_t scn_estimate_bytes(const ArScenario *s)
         const ArNva *x = g_ptr_array_index(s->nvas, i);
         guint r = uf_find(parent, o_nva + i);
         prefixes[r] += x->originations->len + (x->table ? x->table->routes->len : 0);
+        loaded += x->originations->len + (x->table ? x->table->routes->len : 0);
         speakers[r] += 1;
         sessions[r] += (x->route_server >= 0 ? 2 : 0) + x->bgp_peers->len;
     }
@@ -375,6 +427,7 @@ uint64_t scn_estimate_bytes(const ArScenario *s)
         const ArSite *st = g_ptr_array_index(s->sites, i);
         guint r = uf_find(parent, o_st + i);
         prefixes[r] += st->prefixes->len + (st->table ? st->table->routes->len : 0);
+        loaded += st->prefixes->len + (st->table ? st->table->routes->len : 0);
         speakers[r] += 1 + st->connections->len; /* the site and its circuits */
         sessions[r] += 2 * st->connections->len; /* a circuit is two sessions, a VPN link up to two */
     }
@@ -384,16 +437,28 @@ uint64_t scn_estimate_bytes(const ArScenario *s)
         if (e->kind == SEV_ANNOUNCE && e->prefixes)
             announced += e->prefixes->len;
     }
-    uint64_t bytes = 0;
+    /* The engine's tables of one run, per component: each prefix once per session it may cross
+     * and per speaker that may hold it, and once per effective-route table. */
+    uint64_t engine = 0, table_rows = 0;
     for (guint i = 0; i < n; i++) {
         if (uf_find(parent, i) != i)
             continue;
         uint64_t p = prefixes[i] + announced;
-        /* each path at both ends of every session it may cross, plus every speaker's Loc-RIB;
-         * every VNet of the component may carry every prefix as an effective route */
-        bytes += p * (2 * sessions[i] + speakers[i]) * EST_BYTES_PER_PATH + p * vnets[i] * EST_BYTES_PER_EFFECTIVE;
+        tables[i] += hubless[i];
+        engine += p * (sessions[i] * EST_BYTES_PER_SESSION_PATH + speakers[i] * EST_BYTES_PER_SPEAKER_NET +
+                       tables[i] * EST_BYTES_PER_EFFECTIVE);
+        table_rows += (p > EST_REPORT_ROWS ? EST_REPORT_GROUPED_ROWS : p) * (speakers[i] + tables[i]);
     }
-    return bytes;
+    uint64_t endpoints = nv + nst, nodes = nv + nst + nnva + 2ull * (nrs + ngw);
+    uint64_t bytes = EST_BASE_BYTES + est_cmd[what].models * (uint64_t)nv * EST_BYTES_PER_VNET +
+                     engine * est_cmd[what].engine_quarters / 4 +
+                     est_cmd[what].matrices * endpoints * endpoints * EST_BYTES_PER_REACH_CELL +
+                     est_cmd[what].pages * table_rows * EST_BYTES_PER_REPORT_ROW;
+    if (est_cmd[what].diagram)
+        bytes += EST_GRAPHVIZ_BYTES + nodes * EST_BYTES_PER_DIAGRAM_NODE;
+    /* Loading comes first and is freed before the run: the peak is the larger of the two. */
+    uint64_t load = EST_BASE_BYTES + (uint64_t)nv * EST_BYTES_PER_VNET + loaded * EST_BYTES_PER_LOADED_PREFIX;
+    return MAX(bytes, load);
 }
 
 /* Keeps the largest count seen and where it is. */

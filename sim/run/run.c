@@ -129,11 +129,11 @@ static guint64 run_memory_room(void)
 void run_scenarios(const ArScenario *const *scns, guint n, const ArSimConfig *cfg, ArRun **runs)
 {
     g_assert(n > 0);
-    /* Together when there is a core for each and the scenarios' memory estimates (loose upper
-     * bounds, scn_estimate_bytes) fit in what is left; else one after the other, as before. */
+    /* Together when there is a core for each and the scenarios' memory estimates (one run's
+     * each, scn_estimate_bytes) fit in what is left; else one after the other, as before. */
     guint64 need = 0;
     for (guint i = 0; i < n; i++)
-        need += scn_estimate_bytes(scns[i]);
+        need += scn_estimate_bytes(scns[i], SCN_EST_RUN);
     gboolean together = n > 1 && g_get_num_processors() > 1 && need < run_memory_room();
     g_autofree RunJob *jobs = g_new0(RunJob, n);
     g_autofree GThread **threads = g_new0(GThread *, n);
