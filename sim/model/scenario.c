@@ -428,8 +428,14 @@ uint64_t scn_estimate_bytes(const ArScenario *s, ScnEstimateFor what)
         guint r = uf_find(parent, o_st + i);
         prefixes[r] += st->prefixes->len + (st->table ? st->table->routes->len : 0);
         loaded += st->prefixes->len + (st->table ? st->table->routes->len : 0);
-        speakers[r] += 1 + st->connections->len; /* the site and its circuits */
-        sessions[r] += 2 * st->connections->len; /* a circuit is two sessions, a VPN link up to two */
+        speakers[r] += 1; /* the site */
+        /* a circuit is two MSEEs (primary and secondary link) and six sessions (the site and each
+         * MSEE, each MSEE and both gateway instances), a VPN link up to two (one per instance) */
+        for (guint k = 0; k < st->connections->len; k++) {
+            bool er = g_array_index(st->connections, ArConnection, k).kind == CONN_EXPRESSROUTE;
+            speakers[r] += er ? 2 : 0;
+            sessions[r] += er ? 6 : 2;
+        }
     }
     uint64_t announced = 0; /* prefixes announced by events: counted everywhere, to stay an upper bound */
     for (guint i = 0; i < s->events->len; i++) {
