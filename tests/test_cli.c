@@ -1,69 +1,33 @@
 /* test_cli.c - the arsim executable as a user runs it: exit statuses, outputs, files written. */
+#include "testlib.h"
+
 #include <cjson/cJSON.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <unistd.h>
 
-typedef struct Result {
-    int status;   /* exit status */
-    char *out;    /* standard output */
-    char *err;    /* standard error */
-} Result;
-
-static void result_clear(Result *r)
-{
-    g_free(r->out);
-    g_free(r->err);
-}
-
-/* Runs arsim with the given arguments from the source root. */
-static Result arsim(const char *first, ...)
-{
-    const char *bin = g_getenv("ARSIM_BIN");
-    const char *root = g_getenv("ARSIM_SOURCE_ROOT");
-    g_assert_nonnull(bin);
-    GPtrArray *argv = g_ptr_array_new();
-    g_ptr_array_add(argv, (gpointer)bin);
-    va_list ap;
-    va_start(ap, first);
-    for (const char *a = first; a; a = va_arg(ap, const char *))
-        g_ptr_array_add(argv, (gpointer)a);
-    va_end(ap);
-    g_ptr_array_add(argv, NULL);
-    Result r = { 0 };
-    int wait = 0;
-    g_autoptr(GError) e = NULL;
-    gboolean ok = g_spawn_sync(root, (char **)argv->pdata, NULL, G_SPAWN_DEFAULT, NULL, NULL, &r.out, &r.err, &wait, &e);
-    g_assert_no_error(e);
-    g_assert_true(ok);
-    g_assert_true(WIFEXITED(wait));
-    r.status = WEXITSTATUS(wait);
-    g_ptr_array_free(argv, TRUE);
-    return r;
-}
-
 static void test_help(void)
 {
-    Result r = arsim("--help", NULL);
+    TestRun r = test_arsim("--help", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_nonnull(strstr(r.out, "arsim run scenarios/seed-er-sdwan.json"));
     g_assert_nonnull(strstr(r.out, "Exit status"));
-    result_clear(&r);
-    r = arsim(NULL);
+    test_run_clear(&r);
+    r = test_arsim(NULL, NULL); /* no arguments at all */
     g_assert_cmpint(r.status, ==, 2);
-    result_clear(&r);
-    r = arsim("frobnicate", NULL);
+    test_run_clear(&r);
+    r = test_arsim("frobnicate", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "unknown command \"frobnicate\""));
-    result_clear(&r);
-    r = arsim("help", "run", NULL);
+    test_run_clear(&r);
+    r = test_arsim("help", "run", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_nonnull(strstr(r.out, "--learned-routes"));
-    result_clear(&r);
-    r = arsim("run", "--no-such-option", "scenarios/seed-er-sdwan.json", NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", "--no-such-option", "scenarios/seed-er-sdwan.json", NULL);
     g_assert_cmpint(r.status, ==, 2);
-    result_clear(&r);
+    test_run_clear(&r);
     /* Help that cannot be written is a failure too (GOption's own --help exits 0 whatever happened). */
     if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
         const char *forms[] = { "help run", "run --help", "compare -h", "help", "--help" };
@@ -84,24 +48,24 @@ static void test_help(void)
 
 static void test_validate(void)
 {
-    Result r = arsim("validate", "scenarios/seed-er-sdwan.json", "scenarios/seed-er-vpn.json",
+    TestRun r = test_arsim("validate", "scenarios/seed-er-sdwan.json", "scenarios/seed-er-vpn.json",
                      "scenarios/seed-same-prefix.json", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_nonnull(strstr(r.out, "scenarios/seed-er-sdwan.json: valid: 2 VNets, 1 Route Servers, 1 gateways, 1 NVAs, 2 sites"));
-    result_clear(&r);
-    r = arsim("validate", "scenarios/seed-er-sdwan.json", "--set", "nvas.sdwan.asn=65515", NULL);
+    test_run_clear(&r);
+    r = test_arsim("validate", "scenarios/seed-er-sdwan.json", "--set", "nvas.sdwan.asn=65515", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "/nvas/0/asn: 65515 is reserved"));
-    result_clear(&r);
-    r = arsim("validate", "no/such/file.json", NULL);
+    test_run_clear(&r);
+    r = test_arsim("validate", "no/such/file.json", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "no/such/file.json"));
-    result_clear(&r);
+    test_run_clear(&r);
 }
 
 static void test_run_json(void)
 {
-    Result r = arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
+    TestRun r = test_arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
     g_assert_cmpint(r.status, ==, 0);
     cJSON *doc = cJSON_Parse(r.out);
     g_assert_nonnull(doc);
@@ -116,56 +80,56 @@ static void test_run_json(void)
     if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
         const char *modes[] = { "--json", "--all" };
         for (guint i = 0; i < G_N_ELEMENTS(modes); i++) {
-            Result f = arsim("run", modes[i], "scenarios/seed-er-sdwan.json", "-o", "/dev/full", NULL);
+            TestRun f = test_arsim("run", modes[i], "scenarios/seed-er-sdwan.json", "-o", "/dev/full", NULL);
             g_assert_cmpint(f.status, ==, 2);
             g_assert_nonnull(strstr(f.err, "/dev/full: cannot write"));
-            result_clear(&f);
+            test_run_clear(&f);
         }
     }
     /* --vnet, --prefix, --all: what they show, and their mistakes. */
-    Result v = arsim("run", "scenarios/seed-er-sdwan.json", "--vnet", "spoke1", NULL);
+    TestRun v = test_arsim("run", "scenarios/seed-er-sdwan.json", "--vnet", "spoke1", NULL);
     g_assert_cmpint(v.status, ==, 0);
     g_assert_true(g_str_has_prefix(v.out, "Effective routes of VMs in VNet spoke1"));
     g_assert_null(strstr(v.out, "Routes per node"));
-    result_clear(&v);
-    v = arsim("run", "scenarios/seed-er-sdwan.json", "--vnet", "nosuch", NULL);
+    test_run_clear(&v);
+    v = test_arsim("run", "scenarios/seed-er-sdwan.json", "--vnet", "nosuch", NULL);
     g_assert_cmpint(v.status, ==, 2);
     g_assert_nonnull(strstr(v.err, "--vnet: no VNet or subnet"));
-    result_clear(&v);
-    v = arsim("run", "scenarios/seed-er-sdwan.json", "--prefix", "10.200.0.1/16", NULL);
+    test_run_clear(&v);
+    v = test_arsim("run", "scenarios/seed-er-sdwan.json", "--prefix", "10.200.0.1/16", NULL);
     g_assert_cmpint(v.status, ==, 2);
     g_assert_nonnull(strstr(v.err, "did you mean 10.200.0.0/16"));
-    result_clear(&v);
-    v = arsim("run", "--json", "scenarios/seed-er-sdwan.json", "--prefix", "10.200.0.0/16", NULL);
+    test_run_clear(&v);
+    v = test_arsim("run", "--json", "scenarios/seed-er-sdwan.json", "--prefix", "10.200.0.0/16", NULL);
     g_assert_cmpint(v.status, ==, 0);
     doc = cJSON_Parse(v.out);
     const cJSON *e = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "effectiveRoutes"), "spoke1");
     g_assert_true(cJSON_IsNull(cJSON_GetObjectItem(e, "table")));
     g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItem(e, "routes")), ==, 1);
     cJSON_Delete(doc);
-    result_clear(&v);
-    v = arsim("help", "run", NULL);
+    test_run_clear(&v);
+    v = test_arsim("help", "run", NULL);
     g_assert_nonnull(strstr(v.out, "--all"));
     g_assert_nonnull(strstr(v.out, "--vnet"));
     g_assert_nonnull(strstr(v.out, "Past 20,000 lines"));
-    result_clear(&v);
+    test_run_clear(&v);
     /* Same scenario, same bytes. */
-    Result again = arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
+    TestRun again = test_arsim("run", "--json", "scenarios/seed-er-sdwan.json", NULL);
     g_assert_cmpstr(r.out, ==, again.out);
-    result_clear(&again);
-    result_clear(&r);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", NULL);
+    test_run_clear(&again);
+    test_run_clear(&r);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", NULL);
     g_assert_cmpint(r.status, ==, 2);
-    result_clear(&r);
-    r = arsim("run", "scenarios/disagree.json", "--max-events", "500", NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", "scenarios/disagree.json", "--max-events", "500", NULL);
     g_assert_cmpint(r.status, ==, 3);
     g_assert_nonnull(strstr(r.err, "stopped after 500 events"));
-    result_clear(&r);
+    test_run_clear(&r);
 }
 
 static void test_learned_routes(void)
 {
-    Result r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "sdwan", "--json", NULL);
+    TestRun r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "sdwan", "--json", NULL);
     g_assert_cmpint(r.status, ==, 0);
     cJSON *doc = cJSON_Parse(r.out);
     g_assert_nonnull(doc);
@@ -178,38 +142,38 @@ static void test_learned_routes(void)
     g_assert_cmpint(cJSON_GetObjectItem(e, "weight")->valueint, ==, 32768);
     g_assert_nonnull(cJSON_GetObjectItem(doc, "RouteServiceRole_IN_1"));
     cJSON_Delete(doc);
-    result_clear(&r);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--advertised-routes", "sdwan", NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--advertised-routes", "sdwan", NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_nonnull(strstr(r.out, "RouteServiceRole_IN_1"));
     g_assert_nonnull(strstr(r.out, "10.2.0.0/16"));
-    result_clear(&r);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "onprem1 is a site, not an NVA"));
-    result_clear(&r);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "ergw/0", NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "ergw/0", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "ergw/0 is an expressRouteGateway, not an NVA"));
-    result_clear(&r);
-    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", "x.svg", "--format", "jpg", NULL);
+    test_run_clear(&r);
+    r = test_arsim("graph", "scenarios/seed-er-sdwan.json", "-o", "x.svg", "--format", "jpg", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "--format jpg is not one of"));
-    result_clear(&r);
+    test_run_clear(&r);
 }
 
 static void test_output_files(void)
 {
     g_autofree char *dir = g_dir_make_tmp("arsim-cli-XXXXXX", NULL);
     g_autofree char *out = g_build_filename(dir, "run.json", NULL);
-    Result r = arsim("run", "--json", "scenarios/seed-er-vpn.json", "-o", out, NULL);
+    TestRun r = test_arsim("run", "--json", "scenarios/seed-er-vpn.json", "-o", out, NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_autofree char *text = NULL;
     g_assert_true(g_file_get_contents(out, &text, NULL, NULL));
     cJSON *doc = cJSON_Parse(text);
     g_assert_nonnull(doc);
     cJSON_Delete(doc);
-    result_clear(&r);
+    test_run_clear(&r);
     /* Never over the input scenario; the input is untouched. */
     const char *root = g_getenv("ARSIM_SOURCE_ROOT");
     g_autofree char *input = g_build_filename(dir, "in.json", NULL);
@@ -217,70 +181,70 @@ static void test_output_files(void)
     g_autofree char *seed_text = NULL;
     g_assert_true(g_file_get_contents(seed, &seed_text, NULL, NULL));
     g_assert_true(g_file_set_contents(input, seed_text, -1, NULL));
-    r = arsim("run", input, "-o", input, NULL);
+    r = test_arsim("run", input, "-o", input, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "refusing to write over the input"));
     g_autofree char *after = NULL;
     g_assert_true(g_file_get_contents(input, &after, NULL, NULL));
     g_assert_cmpstr(after, ==, seed_text);
-    result_clear(&r);
+    test_run_clear(&r);
     /* A diagram; an unwritable target leaves nothing behind. */
     g_autofree char *svg = g_build_filename(dir, "t.svg", NULL);
-    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, NULL);
+    r = test_arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, NULL);
     g_assert_cmpint(r.status, ==, 0);
     g_assert_true(g_file_test(svg, G_FILE_TEST_IS_REGULAR));
-    result_clear(&r);
+    test_run_clear(&r);
     g_autofree char *bad = g_build_filename(dir, "missing-dir", "t.svg", NULL);
-    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", bad, NULL);
+    r = test_arsim("graph", "scenarios/seed-er-sdwan.json", "-o", bad, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "cannot write: folder"));
     g_assert_nonnull(strstr(r.err, "does not exist"));
-    result_clear(&r);
-    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", dir, "--format", "svg", NULL);
+    test_run_clear(&r);
+    r = test_arsim("graph", "scenarios/seed-er-sdwan.json", "-o", dir, "--format", "svg", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "it is a folder"));
-    result_clear(&r);
-    r = arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, "--prefix", "10.200.0.1/16", NULL);
+    test_run_clear(&r);
+    r = test_arsim("graph", "scenarios/seed-er-sdwan.json", "-o", svg, "--prefix", "10.200.0.1/16", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "did you mean 10.200.0.0/16"));
-    result_clear(&r);
+    test_run_clear(&r);
     /* A symbolic link: its target is replaced, the link stays; a link to the input is refused. */
     g_autofree char *link = g_build_filename(dir, "link.json", NULL);
     g_assert_cmpint(symlink("run.json", link), ==, 0);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "-o", link, NULL);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "-o", link, NULL);
     g_assert_cmpint(r.status, ==, 0);
-    result_clear(&r);
+    test_run_clear(&r);
     g_assert_true(g_file_test(link, G_FILE_TEST_IS_SYMLINK));
     g_autofree char *via_link = NULL;
     g_assert_true(g_file_get_contents(out, &via_link, NULL, NULL));
     g_assert_nonnull(strstr(via_link, "SD-WAN"));
     g_autofree char *in_link = g_build_filename(dir, "in-link.json", NULL);
     g_assert_cmpint(symlink("in.json", in_link), ==, 0);
-    r = arsim("run", input, "-o", in_link, NULL);
+    r = test_arsim("run", input, "-o", in_link, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "refusing to write over the input"));
-    result_clear(&r);
+    test_run_clear(&r);
     /* A device is written into, not replaced; its errors are reported. */
     if (g_file_test("/dev/full", G_FILE_TEST_EXISTS)) {
-        r = arsim("run", "scenarios/seed-er-sdwan.json", "-o", "/dev/full", NULL);
+        r = test_arsim("run", "scenarios/seed-er-sdwan.json", "-o", "/dev/full", NULL);
         g_assert_cmpint(r.status, ==, 2);
         g_assert_nonnull(strstr(r.err, "/dev/full: cannot write"));
-        result_clear(&r);
+        test_run_clear(&r);
     }
     /* A wrong --node is found before the trace and the chart are written: no file appears. */
     g_autofree char *tr = g_build_filename(dir, "t.jsonl", NULL);
     g_autofree char *ch = g_build_filename(dir, "c.svg", NULL);
     g_autofree char *tr_opt = g_strconcat("--trace=", tr, NULL);
     g_autofree char *ch_opt = g_strconcat("--chart=", ch, NULL);
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", tr_opt, ch_opt, NULL);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--node", "nope", tr_opt, ch_opt, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "no node, VNet or subnet named \"nope\""));
-    result_clear(&r);
+    test_run_clear(&r);
     g_assert_false(g_file_test(tr, G_FILE_TEST_EXISTS));
     g_assert_false(g_file_test(ch, G_FILE_TEST_EXISTS));
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", tr_opt, NULL);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "--learned-routes", "onprem1", tr_opt, NULL);
     g_assert_cmpint(r.status, ==, 2);
-    result_clear(&r);
+    test_run_clear(&r);
     g_assert_false(g_file_test(tr, G_FILE_TEST_EXISTS));
     GDir *left = g_dir_open(dir, 0, NULL);
     for (const char *n; (n = g_dir_read_name(left));)
@@ -299,10 +263,10 @@ static void test_output_files(void)
         g_assert_cmpint(WEXITSTATUS(wait), ==, 2);
         g_assert_nonnull(strstr(er, "cannot write to standard output"));
     }
-    r = arsim("run", "scenarios/seed-er-sdwan.json", "-o", "", NULL);
+    r = test_arsim("run", "scenarios/seed-er-sdwan.json", "-o", "", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "empty"));
-    result_clear(&r);
+    test_run_clear(&r);
     g_remove(link);
     g_remove(in_link);
     g_remove(out);
@@ -312,7 +276,7 @@ static void test_output_files(void)
 }
 
 /* Asserts r failed with status 2 and phrase on stderr, and path still holds text. */
-static void assert_refused(Result *r, const char *phrase, const char *path, const char *text)
+static void assert_refused(TestRun *r, const char *phrase, const char *path, const char *text)
 {
     if (r->status != 2 || !strstr(r->err, phrase))
         g_printerr("status %d, stderr: %s\n", r->status, r->err);
@@ -321,7 +285,7 @@ static void assert_refused(Result *r, const char *phrase, const char *path, cons
     g_autofree char *now = NULL;
     g_assert_true(g_file_get_contents(path, &now, NULL, NULL));
     g_assert_cmpstr(now, ==, text);
-    result_clear(r);
+    test_run_clear(r);
 }
 
 /* Every output of every command is checked against every input (any name or link for it) and
@@ -348,44 +312,44 @@ static void test_outputs_never_over_inputs(void)
     g_assert_cmpint(g_mkdir(sub, 0755), ==, 0);
     g_assert_cmpint(symlink("x.svg", dangling), ==, 0);
 
-    Result r = arsim("run", in, "--trace", in, NULL);
+    TestRun r = test_arsim("run", in, "--trace", in, NULL);
     assert_refused(&r, "--trace", in, text);
-    r = arsim("run", in, "--trace", hard, NULL);
+    r = test_arsim("run", in, "--trace", hard, NULL);
     assert_refused(&r, "refusing to write over the input scenario", in, text);
-    r = arsim("run", in, "--chart", dotted, NULL);
+    r = test_arsim("run", in, "--chart", dotted, NULL);
     assert_refused(&r, "refusing to write over the input scenario", in, text);
-    r = arsim("run", b, "--trace", blink, NULL);
+    r = test_arsim("run", b, "--trace", blink, NULL);
     assert_refused(&r, "refusing to write over the input scenario", b, text);
-    r = arsim("compare", in, b, "--diagram", b, NULL);
+    r = test_arsim("compare", in, b, "--diagram", b, NULL);
     assert_refused(&r, "--diagram", b, text);
-    r = arsim("compare", in, b, "-o", blink, NULL);
+    r = test_arsim("compare", in, b, "-o", blink, NULL);
     assert_refused(&r, "refusing to write over the input scenario", b, text);
-    r = arsim("report", in, "--compare", blink, "-o", b, NULL);
+    r = test_arsim("report", in, "--compare", blink, "-o", b, NULL);
     assert_refused(&r, "refusing to write over the input --compare", b, text);
-    r = arsim("graph", in, "-o", hard, "--format", "svg", NULL);
+    r = test_arsim("graph", in, "-o", hard, "--format", "svg", NULL);
     assert_refused(&r, "refusing to write over the input scenario", in, text);
     /* Two outputs on one file: one of them would be lost. */
-    r = arsim("run", in, "-o", x, "--trace", x, NULL);
+    r = test_arsim("run", in, "-o", x, "--trace", x, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "name the same file"));
-    result_clear(&r);
-    r = arsim("run", in, "--chart", x, "--trace", x2, NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", in, "--chart", x, "--trace", x2, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "name the same file"));
-    result_clear(&r);
-    r = arsim("compare", in, b, "--diagram", x, "-o", dangling, NULL);
+    test_run_clear(&r);
+    r = test_arsim("compare", in, b, "--diagram", x, "-o", dangling, NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "name the same file"));
-    result_clear(&r);
+    test_run_clear(&r);
     g_assert_false(g_file_test(x, G_FILE_TEST_EXISTS));
     /* Devices are written into, not replaced: sharing one loses nothing. */
-    r = arsim("run", in, "-o", "/dev/null", "--trace", "/dev/null", NULL);
+    r = test_arsim("run", in, "-o", "/dev/null", "--trace", "/dev/null", NULL);
     g_assert_cmpint(r.status, ==, 0);
-    result_clear(&r);
-    r = arsim("run", in, "--trace", "", NULL);
+    test_run_clear(&r);
+    r = test_arsim("run", in, "--trace", "", NULL);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "--trace is empty"));
-    result_clear(&r);
+    test_run_clear(&r);
 
     const char *made[] = { in, b, blink, hard, dangling, x };
     for (size_t i = 0; i < G_N_ELEMENTS(made); i++)
