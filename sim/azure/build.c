@@ -313,6 +313,50 @@ ArSimConfig azure_sim_config(const ArScenario *scn, const ArSimConfig *override)
     return c;
 }
 
+static void keys_of(GArray *keys, const GArray *prefixes)
+{
+    for (guint i = 0; prefixes && i < prefixes->len; i++) {
+        uint64_t k = pfx_key(g_array_index(prefixes, ArPrefix, i));
+        g_array_append_val(keys, k);
+    }
+}
+
+static void keys_of_table(GArray *keys, const ArRouteTable *t)
+{
+    for (guint i = 0; t && i < t->routes->len; i++) {
+        uint64_t k = pfx_key(g_array_index(t->routes, ArTableRoute, i).prefix);
+        g_array_append_val(keys, k);
+    }
+}
+
+/* Gives every prefix the scenario names (VNet spaces, what NVAs and sites announce, their route
+ * files, the events' announcements) its id before anything is originated, in prefix order
+ * (pfxtab_intern_sorted: ids in prefix order keep the engine's walks sequential). Prefixes that
+ * appear only later (a live peer's) get ids as they come. O(n log n). */
+static void intern_scenario_prefixes(ArNet *net)
+{
+    const ArScenario *scn = net->scn;
+    g_autoptr(GArray) keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    for (guint i = 0; i < scn->vnets->len; i++)
+        keys_of(keys, ((const ArVnet *)g_ptr_array_index(scn->vnets, i))->prefixes);
+    for (guint i = 0; i < scn->nvas->len; i++) {
+        const ArNva *nva = g_ptr_array_index(scn->nvas, i);
+        for (guint k = 0; k < nva->originations->len; k++) {
+            uint64_t key = pfx_key(g_array_index(nva->originations, ArOrigination, k).prefix);
+            g_array_append_val(keys, key);
+        }
+        keys_of_table(keys, nva->table);
+    }
+    for (guint i = 0; i < scn->sites->len; i++) {
+        const ArSite *st = g_ptr_array_index(scn->sites, i);
+        keys_of(keys, st->prefixes);
+        keys_of_table(keys, st->table);
+    }
+    for (guint i = 0; i < scn->events->len; i++)
+        keys_of(keys, g_array_index(scn->events, ArScnEvent, i).prefixes);
+    pfxtab_intern_sorted(&net->sim->pfx, keys);
+}
+
 ArNet *azure_net(const ArScenario *scn, const ArSimConfig *cfg)
 {
     ArNet *net = g_new0(ArNet, 1);
@@ -327,6 +371,7 @@ ArNet *azure_net(const ArScenario *scn, const ArSimConfig *cfg)
     net->nva = g_new0(ArSpeaker *, scn->nvas->len + 1);
     net->site = g_new0(ArSpeaker *, scn->sites->len + 1);
     net->msee = g_ptr_array_new();
+    intern_scenario_prefixes(net);
     build_route_servers(net);
     build_gateways(net);
     build_nvas(net);

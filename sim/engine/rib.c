@@ -72,6 +72,20 @@ uint32_t pfxtab_intern(ArPfxTable *t, uint64_t key)
     return id;
 }
 
+static gint u64_cmp(gconstpointer a, gconstpointer b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
+void pfxtab_intern_sorted(ArPfxTable *t, GArray *keys)
+{
+    g_array_sort(keys, u64_cmp);
+    keymap_reserve(&t->ids, t->keys->len + keys->len);
+    for (guint i = 0; i < keys->len; i++)
+        pfxtab_intern(t, g_array_index(keys, uint64_t, i));
+}
+
 uint32_t pfxtab_find(const ArPfxTable *t, uint64_t key)
 {
     gpointer v = keymap_lookup(&t->ids, key);
@@ -277,19 +291,24 @@ static gint keyid_cmp(gconstpointer a, gconstpointer b)
     return (x > y) - (x < y);
 }
 
-/* (key, id) of every net holding a path, sorted by key. O(n log n). */
+/* (key, id) of every net holding a path, sorted by key. O(n) when ids follow key order
+ * (pfxtab_intern_sorted: the walk in id order is already sorted), O(n log n) otherwise. */
 static GArray *rib_sorted(const ArRib *r)
 {
     GArray *v = g_array_sized_new(FALSE, FALSE, sizeof(KeyId), r->size);
     ArRibIter it;
     rib_iter_init(&it, r);
-    uint64_t key;
+    uint64_t key, prev = 0;
+    bool in_order = true;
     ArRibNet *n;
     while (rib_iter_next(&it, &key, &n)) {
         KeyId k = { key, it.id - 1 };
+        in_order = in_order && (v->len == 0 || key > prev);
+        prev = key;
         g_array_append_val(v, k);
     }
-    g_array_sort(v, keyid_cmp);
+    if (!in_order)
+        g_array_sort(v, keyid_cmp);
     return v;
 }
 
