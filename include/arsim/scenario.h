@@ -224,20 +224,37 @@ typedef struct ArSettings {
     uint64_t max_memory_mib;    /* maxMemoryMiB: refuse scenarios estimated to need more, default 16384 */
 } ArSettings;
 
-/* What a timed event does. */
+/* The event actions: the one list that ArScnEventKind, the format table's event keys
+ * (sim/load/format_keys.h, format.c), the validator's actions and its timeline labels
+ * (sim/load/validate_events.c) are made from. An event object has "at", "note", then these keys in
+ * this order (the order messages list them). ACTION(KIND, key, TYPE, verb): the kind SEV_KIND, the
+ * key that names it in a file, its JSON type (FMT_TYPE in arsim/format.h), the words of its
+ * timeline label after the node ("sdwan fails"). OPTION(NAME): a key that modifies actions, placed
+ * after the first action it goes with; its type is format.c's (EV_NAME). A new kind is one ACTION
+ * line, its case in vd_events (sim/load/validate_events.c) and its case in apply
+ * (sim/azure/events.c); the compiler's -Wswitch points to both. */
+#define AR_SCN_EVENT_ACTIONS(ACTION, OPTION)                                                            \
+    ACTION(SET, "set", STRING, "set")                      /* change a Route Server setting */          \
+    OPTION(VALUE)                                          /* set: the new value */                     \
+    ACTION(FAIL, "fail", STRING, "fails")                  /* a node fails (silent or graceful) */      \
+    OPTION(MODE)                                           /* fail*: "silent" or "graceful" */          \
+    ACTION(RESTORE, "restore", STRING, "restored")         /* a failed node comes back */               \
+    ACTION(FAIL_SESSION, "failSession", ARRAY, "session fails")              /* one BGP session fails */ \
+    ACTION(RESTORE_SESSION, "restoreSession", ARRAY, "session restored")     /* it comes back */        \
+    ACTION(FAIL_CONNECTION, "failConnection", OBJECT, "connection fails")    /* a site's connection */  \
+    ACTION(RESTORE_CONNECTION, "restoreConnection", OBJECT, "connection restored") /* it comes back */  \
+    ACTION(ANNOUNCE, "announce", OBJECT, "announces")      /* a site or NVA starts originating */       \
+    ACTION(WITHDRAW, "withdraw", OBJECT, "withdraws")      /* it stops */                               \
+    ACTION(CREATE_RS, "createRouteServer", STRING, "Route Server created") /* deployed, absent before */ \
+    ACTION(DELETE_RS, "deleteRouteServer", STRING, "Route Server deleted") /* deleted */                \
+    ACTION(MAINTENANCE, "maintenance", STRING, "maintenance") /* one instance down for a while */       \
+    OPTION(DURATION)                                       /* maintenance: how long */
+
+/* What a timed event does: SEV_ and each ACTION's KIND, in list order (SEV_SET = 0). */
+#define AR_SCN_EVENT_KIND(kind, key, type, verb) SEV_##kind,
+#define AR_SCN_EVENT_NO_OPTION(name)
 typedef enum ArScnEventKind {
-    SEV_SET = 0,           /* change a Route Server setting */
-    SEV_FAIL,              /* a node fails (silent crash or graceful shutdown) */
-    SEV_RESTORE,           /* a failed node comes back */
-    SEV_FAIL_SESSION,      /* one BGP session fails */
-    SEV_RESTORE_SESSION,   /* it comes back */
-    SEV_FAIL_CONNECTION,   /* a site's connection (its sessions) fails */
-    SEV_RESTORE_CONNECTION,/* it comes back */
-    SEV_ANNOUNCE,          /* a site or NVA starts originating prefixes */
-    SEV_WITHDRAW,          /* it stops */
-    SEV_CREATE_RS,         /* the Route Server is deployed (absent before) */
-    SEV_DELETE_RS,         /* the Route Server is deleted */
-    SEV_MAINTENANCE,       /* one Route Server instance goes down for a while */
+    AR_SCN_EVENT_ACTIONS(AR_SCN_EVENT_KIND, AR_SCN_EVENT_NO_OPTION)
 } ArScnEventKind;
 
 /* Route Server settings a SEV_SET can change while the simulation runs. */

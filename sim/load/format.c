@@ -199,24 +199,15 @@ const ArFmtKey fmt_conn_keys[CN_N] = {
     [CN_SECONDARY] = K("secondaryPeerAddressPrefix", FMT_STRING, false),
 };
 
+/* The actions' keys come from AR_SCN_EVENT_ACTIONS (arsim/scenario.h); the options' are here. */
+#define EV_ACTION_KEY(kind, key, type, verb) [EV_##kind] = K(key, FMT_##type, false),
 const ArFmtKey fmt_event_keys[EV_N] = {
     [EV_AT] = K("at", FMT_TIME, true),
     [EV_NOTE] = K("note", FMT_STRING, false),
-    [EV_SET] = K("set", FMT_STRING, false),
+    AR_SCN_EVENT_ACTIONS(EV_ACTION_KEY, AR_SCN_EVENT_NO_OPTION)
     [EV_VALUE] = K("value", FMT_ANY, false),
-    [EV_FAIL] = K("fail", FMT_STRING, false),
     [EV_MODE] = KW("mode", false, NULL, mode_words), /* silent for fail, graceful for the others */
-    [EV_RESTORE] = K("restore", FMT_STRING, false),
-    [EV_FAILS] = K("failSession", FMT_ARRAY, false),
-    [EV_RESTORES] = K("restoreSession", FMT_ARRAY, false),
-    [EV_FAILC] = K("failConnection", FMT_OBJECT, false),
-    [EV_RESTOREC] = K("restoreConnection", FMT_OBJECT, false),
-    [EV_ANN] = K("announce", FMT_OBJECT, false),
-    [EV_WD] = K("withdraw", FMT_OBJECT, false),
-    [EV_CREATE] = K("createRouteServer", FMT_STRING, false),
-    [EV_DELETE] = K("deleteRouteServer", FMT_STRING, false),
-    [EV_MAINT] = K("maintenance", FMT_STRING, false),
-    [EV_DUR] = KD("duration", FMT_TIME, SECONDS(AR_MAINTENANCE_S)),
+    [EV_DURATION] = KD("duration", FMT_TIME, SECONDS(AR_MAINTENANCE_S)),
 };
 
 const ArFmtKey fmt_conn_ref_keys[CR_N] = {

@@ -3,6 +3,7 @@
 #define ARSIM_FORMAT_KEYS_H
 
 #include "arsim/format.h"
+#include "arsim/scenario.h"
 
 /* Each object's keys, in table order: fmt_KIND_keys[X_KEY] is key X_KEY of that kind. The table
  * is written with these as designated indices, so a key cannot move without its name. */
@@ -27,8 +28,11 @@ enum { RA_FROM, RA_TO, RA_N };
 enum { RF_MRT, RF_BGPDUMP, RF_PEER, RF_N };
 enum { ST_NAME, ST_ASN, ST_PREFIXES, ST_IP, ST_CONNS, ST_POL, ST_HOLD, ST_MRAI, ST_FROM, ST_N };
 enum { CN_NVA, CN_ER, CN_VPN, CN_SKU, CN_BGP, CN_CIRCUIT, CN_PRIMARY, CN_SECONDARY, CN_N };
-enum { EV_AT, EV_NOTE, EV_SET, EV_VALUE, EV_FAIL, EV_MODE, EV_RESTORE, EV_FAILS, EV_RESTORES, EV_FAILC, EV_RESTOREC,
-       EV_ANN, EV_WD, EV_CREATE, EV_DELETE, EV_MAINT, EV_DUR, EV_N };
+/* An event's keys: "at", "note", then each action (EV_KIND, as ArScnEventKind's SEV_KIND) and option
+ * (EV_NAME) in the order of arsim/scenario.h's AR_SCN_EVENT_ACTIONS. */
+#define EV_KEY(kind, key, type, verb) EV_##kind,
+#define EV_OPTION_KEY(name) EV_##name,
+enum { EV_AT, EV_NOTE, AR_SCN_EVENT_ACTIONS(EV_KEY, EV_OPTION_KEY) EV_N };
 enum { CR_SITE, CR_TO, CR_LINK, CR_N };
 enum { PC_NODE, PC_PREFIXES, PC_N };
 /* Fields an event's "set" may change, in the order of ArRsField. */

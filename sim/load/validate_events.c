@@ -4,11 +4,22 @@
 
 /* ---- timed events ------------------------------------------------------------------------ */
 
-/* The action keys, in the order of ArScnEventKind's matching kinds. */
-static const int action_keys[] = { EV_SET, EV_FAIL, EV_RESTORE, EV_FAILS, EV_RESTORES, EV_FAILC, EV_RESTOREC,
-                                   EV_ANN, EV_WD, EV_CREATE, EV_DELETE, EV_MAINT };
+/* Per ArScnEventKind (AR_SCN_EVENT_ACTIONS in arsim/scenario.h): its key in the format table, and
+ * its timeline label's words after the node. */
+#define ACTION_KEY(kind, key, type, verb) EV_##kind,
+#define ACTION_VERB(kind, key, type, verb) verb,
+static const int action_keys[] = { AR_SCN_EVENT_ACTIONS(ACTION_KEY, AR_SCN_EVENT_NO_OPTION) };
+static const char *const action_verbs[] = { AR_SCN_EVENT_ACTIONS(ACTION_VERB, AR_SCN_EVENT_NO_OPTION) };
 
-
+/* "set, fail, ... or maintenance": the action keys for messages. O(actions). */
+static const char *action_list(Ctx *c)
+{
+    GString *l = g_string_new(NULL);
+    for (size_t k = 0; k < G_N_ELEMENTS(action_keys); k++)
+        g_string_append_printf(l, "%s%s", k == 0 ? "" : k + 1 < G_N_ELEMENTS(action_keys) ? ", " : " or ",
+                               fmt_event_keys[action_keys[k]].key);
+    return vd_keep(c, g_string_free(l, FALSE));
+}
 
 static const char *event_node(Ctx *c, GHashTable *names, const cJSON *v, const char *ptr)
 {
@@ -191,9 +202,7 @@ void vd_events(Ctx *c, const cJSON *arr)
                 which = (int)k;
             }
         if (actions != 1) {
-            ERR(c, el, ptr, "an event has \"at\" and exactly one action: set, fail, restore, failSession, restoreSession, "
-                            "failConnection, restoreConnection, announce, withdraw, createRouteServer, deleteRouteServer "
-                            "or maintenance (found %d)", actions);
+            ERR(c, el, ptr, "an event has \"at\" and exactly one action: %s (found %d)", action_list(c), actions);
             continue;
         }
         if (sr.f[EV_AT])
@@ -214,8 +223,8 @@ void vd_events(Ctx *c, const cJSON *arr)
         }
         if (sr.f[EV_VALUE] && e.kind != SEV_SET)
             ERR(c, sr.f[EV_VALUE], PK(c, ptr, "value"), "\"value\" goes with \"set\"");
-        if (sr.f[EV_DUR] && e.kind != SEV_MAINTENANCE)
-            ERR(c, sr.f[EV_DUR], PK(c, ptr, "duration"), "\"duration\" goes with \"maintenance\"");
+        if (sr.f[EV_DURATION] && e.kind != SEV_MAINTENANCE)
+            ERR(c, sr.f[EV_DURATION], PK(c, ptr, "duration"), "\"duration\" goes with \"maintenance\"");
         const char *n = NULL;
         switch (e.kind) {
         case SEV_SET:
@@ -262,15 +271,12 @@ void vd_events(Ctx *c, const cJSON *arr)
             else
                 e.node = g_strdup(v->valuestring);
             e.duration = AR_US(AR_MAINTENANCE_S);
-            if (sr.f[EV_DUR])
-                vd_get_time(c, sr.f[EV_DUR], PK(c, ptr, "duration"), &e.duration);
+            if (sr.f[EV_DURATION])
+                vd_get_time(c, sr.f[EV_DURATION], PK(c, ptr, "duration"), &e.duration);
             break;
         }
         }
         if (!e.label) {
-            static const char *const verbs[] = { "set", "fails", "restored", "session fails", "session restored",
-                                                 "connection fails", "connection restored", "announces", "withdraws",
-                                                 "Route Server created", "Route Server deleted", "maintenance" };
             GString *l = g_string_new(NULL);
             if (e.node)
                 g_string_append(l, e.node);
@@ -280,7 +286,7 @@ void vd_events(Ctx *c, const cJSON *arr)
                 g_string_append_printf(l, " %s link %s", scn_link_names[e.link],
                                        e.kind == SEV_FAIL_CONNECTION ? "fails" : "restored");
             else
-                g_string_append_printf(l, " %s", verbs[e.kind]);
+                g_string_append_printf(l, " %s", action_verbs[e.kind]);
             if (e.kind == SEV_FAIL || e.kind == SEV_FAIL_SESSION || e.kind == SEV_FAIL_CONNECTION)
                 g_string_append(l, e.graceful ? " (graceful)" : " (silent)");
             guint np = e.prefixes ? e.prefixes->len : 0;

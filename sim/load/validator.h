@@ -26,6 +26,7 @@ typedef struct Src {
     guint present;                   /* bit k: key k appears (even with a wrong type) */
     gboolean gw_type_known;          /* gateways: "type" was valid, so g->type means something */
 } Src;
+G_STATIC_ASSERT(FMT_MAX_KEYS <= 32); /* Src.present has a bit per key */
 
 /* A node name's holder: its section (K_RS, K_GW, K_NVA or K_SITE) and index there. */
 typedef struct NodeRef {
