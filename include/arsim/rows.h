@@ -41,7 +41,10 @@ typedef void (*ArRouteRowFn)(const ArRouteRow *row, void *user);
 typedef void (*ArEffRowFn)(const ArEffRow *row, void *user);
 typedef void (*ArReachRowFn)(const ArReachRow *row, void *user);
 
-/* Azure's origin column of path r held by sp: "Igp" (originated by sp), "EBgp" or "IBgp". O(1). */
+/* Azure's origin column of what sp learns from its peer number peer: "Igp" for PEER_LOCAL
+ * (originated by sp), else "EBgp" or "IBgp" by the session. O(1). */
+const char *rows_peer_origin(const ArSpeaker *sp, uint16_t peer);
+/* The origin column of path r held by sp: rows_peer_origin of the peer it came from. O(1). */
 const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r);
 
 /* Every path of node sp (only those for exactly *prefix when prefix is not NULL): prefixes

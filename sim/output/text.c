@@ -1,5 +1,6 @@
 /* text.c - run results as aligned tables for a terminal; past a size, a summary that groups what is shared. */
 #include "arsim/output.h"
+#include "arsim/rows.h"
 
 #include <string.h>
 
@@ -10,16 +11,35 @@ static void drain(ArOutStream *sink, GString *out)
         out_stream_drain(sink, out);
 }
 
-/* One path of a node's table: "  > NETWORK NEXTHOP ORIG FROM ASPATH". O(path length). */
-static void route_line(const ArSpeaker *sp, uint64_t key, const ArRibNet *n, const ArRoute *r, GString *out)
+/* A table being printed from the results' rows: where the lines go, and the rows so far. */
+typedef struct TextRows {
+    const ArScenario *scn; /* names of VNets (effective routes) */
+    GString *out;          /* the lines */
+    ArOutStream *sink;     /* where out is drained every 4096 rows, NULL to keep it */
+    guint64 rows;          /* rows printed */
+} TextRows;
+
+/* Counts a row printed; drains every 4096 rows. */
+static void text_row_done(TextRows *t)
 {
+    if ((++t->rows & 4095) == 0)
+        drain(t->sink, t->out);
+}
+
+/* One path of a node's table: "  > NETWORK NEXTHOP ORIG FROM ASPATH", after the column header
+ * when it is the node's first. O(path length). */
+static void route_line(const ArRouteRow *row, void *user)
+{
+    TextRows *t = user;
     char pfx[PFX_STRLEN], nh[IP_STRLEN];
-    const ArSpeaker *src = bgp_route_source(sp, r);
-    const char *orig = !src ? "Igp" : bgp_peer(sp, r->peer)->session->ibgp ? "IBgp" : "EBgp";
-    g_autofree char *path = attr_path_to_string(r->attrs->path);
-    g_string_append_printf(out, "  %s %-18s %-15s %-5s %-18s %s\n", r == n->best ? ">" : " ",
-                           pfx_format(pfx_from_key(key), pfx), ip_format(r->attrs->next_hop, nh), orig,
-                           src ? src->name : "-", path[0] ? path : "(local)");
+    if (t->rows == 0)
+        g_string_append_printf(t->out, "    %-18s %-15s %-5s %-18s %s\n", "Network", "Next hop", "Orig", "From",
+                               "AS path");
+    g_autofree char *path = attr_path_to_string(row->route->attrs->path);
+    g_string_append_printf(t->out, "  %s %-18s %-15s %-5s %-18s %s\n", row->best ? ">" : " ",
+                           pfx_format(row->prefix, pfx), ip_format(row->route->attrs->next_hop, nh), row->origin,
+                           row->from ? row->from->name : "-", path[0] ? path : "(local)");
+    text_row_done(t);
 }
 
 /* The node's name line and one line per session. */
@@ -38,33 +58,14 @@ static void node_head_text(const ArSpeaker *sp, GString *out)
     }
 }
 
-/* A node in full (only the prefix p when not NULL). Drained into sink (when given) every 4096 paths. */
+/* A node in full (only the prefix p when not NULL), through its route rows. Drained into sink
+ * (when given) every 4096 paths. */
 static void node_text(const ArSpeaker *sp, const ArPrefix *p, GString *out, ArOutStream *sink)
 {
     node_head_text(sp, out);
-    g_autoptr(GArray) keys = NULL;
-    if (p) {
-        keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-        uint64_t k = pfx_key(*p);
-        if (rib_find(&sp->rib, k))
-            g_array_append_val(keys, k);
-    } else {
-        keys = rib_sorted_keys(&sp->rib);
-    }
-    if (keys->len == 0) {
-        g_string_append(out, "  (no routes)\n\n");
-        return;
-    }
-    g_string_append_printf(out, "    %-18s %-15s %-5s %-18s %s\n", "Network", "Next hop", "Orig", "From", "AS path");
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t key = g_array_index(keys, uint64_t, i);
-        const ArRibNet *n = rib_find(&sp->rib, key);
-        for (const ArRoute *r = n->routes; r; r = r->next)
-            route_line(sp, key, n, r, out);
-        if ((i & 4095) == 4095)
-            drain(sink, out);
-    }
-    g_string_append_c(out, '\n');
+    TextRows t = { .out = out, .sink = sink };
+    rows_node_routes(sp, p, route_line, &t);
+    g_string_append(out, t.rows ? "\n" : "  (no routes)\n\n");
 }
 
 /* The column header of an effective-route table. */
@@ -103,22 +104,23 @@ static void eff_title(const ArScenario *scn, const ArEffTable *t, GString *out)
                                ((ArVnet *)g_ptr_array_index(scn->vnets, t->hub))->name);
 }
 
-/* A table in full (only the routes for exactly p when not NULL), drained every 4096 routes. */
+/* eff_line of one effective-route row. */
+static void eff_row_line(const ArEffRow *row, void *user)
+{
+    TextRows *t = user;
+    eff_line(t->scn, row->route, t->out);
+    text_row_done(t);
+}
+
+/* A table in full (only the routes for exactly p when not NULL), through its rows; drained every
+ * 4096 routes. */
 static void eff_text(const ArScenario *scn, const ArEffTable *t, const ArPrefix *p, GString *out, ArOutStream *sink)
 {
     eff_title(scn, t, out);
     g_string_append(out, "\n");
     eff_header(out);
-    ArEffIter it;
-    eff_iter_init(&it, t);
-    guint n = 0;
-    for (const ArEffRoute *r; (r = eff_iter_next(&it));) {
-        if (p && pfx_key(r->prefix) != pfx_key(*p))
-            continue;
-        eff_line(scn, r, out);
-        if ((++n & 4095) == 0)
-            drain(sink, out);
-    }
+    TextRows tr = { .scn = scn, .out = out, .sink = sink };
+    rows_table_routes(t, p, eff_row_line, &tr);
     g_string_append_c(out, '\n');
 }
 
@@ -187,7 +189,7 @@ static void node_summary(const ArSpeaker *sp, GString *out)
         if (!c[slot].paths)
             continue;
         const char *from = slot == np ? "-" : bgp_peer(sp, (uint16_t)slot)->remote->name;
-        const char *orig = slot == np ? "Igp" : bgp_peer(sp, (uint16_t)slot)->session->ibgp ? "IBgp" : "EBgp";
+        const char *orig = rows_peer_origin(sp, slot == np ? PEER_LOCAL : (uint16_t)slot);
         g_string_append_printf(out, "    %-18s %-5s %10" G_GUINT64_FORMAT " %10" G_GUINT64_FORMAT "\n", from, orig,
                                c[slot].paths, c[slot].best);
     }
@@ -236,13 +238,12 @@ static void shared_text(const ArRun *run, const ArEffShared *sh, GString *out, A
         col += strlen(name) + 2;
     }
     g_string_append_printf(out, "\n  %u routes, each VNet also has its own below.\n", sh->routes->len);
+    /* The shared routes as a table of their own: nothing hidden, nothing added. */
+    g_autoptr(GArray) none = g_array_new(FALSE, FALSE, sizeof(guint));
+    g_autoptr(GArray) no_own = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
     ArEffTable whole = { .vnet = AR_NO_INDEX, .subnet = AR_NO_INDEX, .hub = sh->hub, .shared = sh,
-                         .own = NULL, .hidden = NULL, .len = sh->routes->len };
+                         .own = no_own, .hidden = none, .len = sh->routes->len };
     if (sh->routes->len > OUT_TEXT_FULL_LINES) {
-        g_autoptr(GArray) none = g_array_new(FALSE, FALSE, sizeof(guint));
-        g_autoptr(GArray) no_own = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
-        whole.own = no_own;
-        whole.hidden = none;
         ArEffIter it;
         eff_iter_init(&it, &whole);
         eff_counts(&it, out);
@@ -250,11 +251,8 @@ static void shared_text(const ArRun *run, const ArEffShared *sh, GString *out, A
         return;
     }
     eff_header(out);
-    for (guint i = 0; i < sh->routes->len; i++) {
-        eff_line(scn, &g_array_index(sh->routes, ArEffRoute, i), out);
-        if ((i & 4095) == 4095)
-            drain(sink, out);
-    }
+    TextRows t = { .scn = scn, .out = out, .sink = sink };
+    rows_table_routes(&whole, NULL, eff_row_line, &t);
     g_string_append_c(out, '\n');
 }
 

@@ -3,12 +3,14 @@
 
 #include <string.h>
 
-const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r)
+const char *rows_peer_origin(const ArSpeaker *sp, uint16_t peer)
 {
-    if (r->peer == PEER_LOCAL)
+    if (peer == PEER_LOCAL)
         return "Igp";
-    return bgp_peer(sp, r->peer)->session->ibgp ? "IBgp" : "EBgp";
+    return bgp_peer(sp, peer)->session->ibgp ? "IBgp" : "EBgp";
 }
+
+const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r) { return rows_peer_origin(sp, r->peer); }
 
 /* The rows of one prefix's paths. */
 static void net_rows(const ArSpeaker *sp, uint64_t key, const ArRibNet *net, ArRouteRowFn fn, void *user)
