@@ -178,17 +178,16 @@ void vd_sites(Ctx *c, const cJSON *arr)
             int j = 0;
             for (const cJSON *it = sr.f[ST_PREFIXES]->child; it; it = it->next, j++) {
                 ArPrefix p;
-                const char *pptr = PI(c, base, j);
-                if (!vd_get_prefix(c, it, pptr, &p))
+                if (!vd_get_prefix_at(c, it, base, j, &p))
                     continue;
                 gpointer key = rib_key_ptr(pfx_key(p));
-                const char *first = g_hash_table_lookup(seen, key);
+                guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key)); /* its index + 1 */
                 char b[PFX_STRLEN];
                 if (first) {
-                    ERR(c, it, pptr, "%s is already listed at %s", pfx_format(p, b), first);
+                    ERR(c, it, PI(c, base, j), "%s is already listed at %s", pfx_format(p, b), PI(c, base, (int)first - 1));
                     continue;
                 }
-                g_hash_table_insert(seen, key, (gpointer)pptr);
+                g_hash_table_insert(seen, key, GUINT_TO_POINTER((guint)j + 1));
                 g_array_append_val(st->prefixes, p);
             }
         }

@@ -150,6 +150,13 @@ gboolean vd_get_prefix(Ctx *c, const cJSON *v, const char *ptr, ArPrefix *out)
     return FALSE;
 }
 
+gboolean vd_get_prefix_at(Ctx *c, const cJSON *v, const char *base, int i, ArPrefix *out)
+{
+    if (cJSON_IsString(v) && pfx_parse(v->valuestring, out) == PFX_OK)
+        return TRUE;
+    return vd_get_prefix(c, v, PI(c, base, i), out);
+}
+
 gboolean vd_get_ip(Ctx *c, const cJSON *v, const char *ptr, uint32_t *out)
 {
     if (!cJSON_IsString(v)) {

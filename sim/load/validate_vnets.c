@@ -224,7 +224,7 @@ void vd_vnets(Ctx *c, const cJSON *arr)
         int j = 0;
         for (const cJSON *it = pl->child; it; it = it->next, j++) {
             ArPrefix p;
-            if (!vd_get_prefix(c, it, PI(c, pptr, j), &p))
+            if (!vd_get_prefix_at(c, it, pptr, j, &p))
                 continue;
             g_array_append_val(vn->prefixes, p);
             Range r = { p.addr, p.addr | ~pfx_mask(p.len), v, j, p, it };

@@ -138,6 +138,9 @@ int vd_get_word(Ctx *c, const cJSON *v, const char *ptr, const char *label, cons
 gboolean vd_get_nva_asn(Ctx *c, const cJSON *v, const char *ptr, uint32_t *out);
 gboolean vd_get_wide_asn(Ctx *c, const cJSON *v, const char *ptr, gboolean allow_65515, uint32_t *out);
 gboolean vd_get_prefix(Ctx *c, const cJSON *v, const char *ptr, ArPrefix *out);
+/* vd_get_prefix for element i of the list at base: the element's pointer is formatted only when
+ * there is something to report, so a list of a million prefixes costs no string per prefix. */
+gboolean vd_get_prefix_at(Ctx *c, const cJSON *v, const char *base, int i, ArPrefix *out);
 gboolean vd_get_ip(Ctx *c, const cJSON *v, const char *ptr, uint32_t *out);
 gboolean vd_get_bool(const cJSON *v, gboolean dflt);
 /* "A:B" with A and B in 0..65535, as one 32-bit value; FALSE (not reported) when it is not. */
