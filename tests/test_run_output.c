@@ -320,14 +320,17 @@ static gchar **csv_lines(const ArRun *run, const ArRunView *v, const char *dir)
 
 /* --csv holds what the JSON document holds: one "route" row per path of each node, in the
  * document's order with the same prefix, best flag, origin, peer, next hop and AS path; one
- * "effective" row per effective route of each table; --node keeps one node's rows. */
+ * "effective" row per effective route of each table; one "reach" row per pair of endpoints (VNets,
+ * then sites): onprem1 and onprem2 do not reach each other without branch-to-branch; --node keeps
+ * one node's rows. */
 static void test_csv_rows(void)
 {
     g_autofree char *dir = g_dir_make_tmp("arsim-csv-XXXXXX", NULL);
     g_autoptr(ArScenario) scn = test_load_scenario("seed-er-sdwan.json", NULL);
     g_autoptr(ArRun) run = run_scenario(scn, NULL);
     g_auto(GStrv) lines = csv_lines(run, NULL, dir);
-    g_assert_cmpstr(lines[0], ==, "table,node,prefix,best,origin,from,nextHop,asPath,weight,localPref,communities,nextHopType,via");
+    g_assert_cmpstr(lines[0], ==, "table,node,prefix,best,origin,from,nextHop,asPath,weight,localPref,communities,nextHopType,via,"
+                                  "to,forward,back,reachable,asymmetric");
     cJSON *doc = out_run_json(run, NULL);
     guint row = 1, routes = 0;
     const cJSON *node, *r;
@@ -355,8 +358,16 @@ static void test_csv_rows(void)
         g_assert_nonnull(lines[row]);
         g_assert_true(g_str_has_prefix(lines[row], "effective,"));
     }
-    g_assert_null(lines[row]);
     g_assert_true(g_str_has_prefix(lines[routes + 1], "effective,hub,0.0.0.0/0,,Default,,,,,,,Internet,"));
+    /* The endpoints hub, spoke1, onprem1, onprem2: six pairs, each reachable but the sites'. */
+    static const char *const reach[] = {
+        "reach,hub,,,,,,,,,,,,spoke1,true,true,true,false",     "reach,hub,,,,,,,,,,,,onprem1,true,true,true,false",
+        "reach,hub,,,,,,,,,,,,onprem2,true,true,true,false",    "reach,spoke1,,,,,,,,,,,,onprem1,true,true,true,false",
+        "reach,spoke1,,,,,,,,,,,,onprem2,true,true,true,false", "reach,onprem1,,,,,,,,,,,,onprem2,false,false,false,false",
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(reach); i++, row++)
+        g_assert_cmpstr(lines[row], ==, reach[i]);
+    g_assert_null(lines[row]);
 
     const ArRunView one = { .node = "sdwan" };
     g_auto(GStrv) only = csv_lines(run, &one, dir);

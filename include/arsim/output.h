@@ -177,9 +177,10 @@ typedef struct ArRunFormat {
     char *(*peering)(const cJSON *doc);
 } ArRunFormat;
 
-/* --csv (csv.c): the run's node routes, then its effective routes, as one CSV table through the
- * results' rows (arsim/rows.h), as v asks (--node, --vnet, --prefix; NULL: everything); columns in
- * docs/output-format.md. Written as it is produced: memory is bounded, not the whole output. */
+/* --csv (csv.c): the run's node routes, then its effective routes, then (for the whole run: no
+ * --node, --vnet or --prefix) its reachability pairs, as one CSV table through the results' rows
+ * (arsim/rows.h), as v asks (NULL: everything); columns in docs/output-format.md. Written as it is
+ * produced: memory is bounded by the run's forwarding tables and reach matrix, not the output. */
 void out_run_csv(const ArRun *run, const ArRunView *v, ArOutStream *s);
 /* The --learned-routes/--advertised-routes view (out_peering_routes_json's doc) as CSV: role,
  * then the entries' members. g_free it. */

@@ -1,15 +1,16 @@
-/* csv.c - `arsim run --csv`: the run's node routes and effective routes as one CSV table, walked through the results' rows. */
+/* csv.c - `arsim run --csv`: the run's node routes, effective routes and reachability as one CSV table, walked through the results' rows. */
 #include "arsim/output.h"
+#include "arsim/reach.h"
 #include "arsim/rows.h"
 
 #include <string.h>
 
 /* One table as RFC 4180 writes it (comma-separated, a field holding a comma, a quote or a line break
  * in double quotes, a quote doubled), lines ending in LF: one row per node route, then one per
- * effective route. Columns, in this order: */
+ * effective route, then one per pair of reachability endpoints. Columns, in this order: */
 static const char *const csv_columns[] = {
-    "table",       /* "route" (a path a node holds) or "effective" (a VMs' effective route) */
-    "node",        /* the speaker, or the effective-route table's "VNET" or "VNET/SUBNET" */
+    "table",       /* "route" (a path a node holds), "effective" (a VMs' effective route) or "reach" (a pair) */
+    "node",        /* the speaker, the effective-route table's "VNET" or "VNET/SUBNET", or reach: the first endpoint */
     "prefix",      /* the route's prefix */
     "best",        /* route: true when it is the node's best path; effective: empty */
     "origin",      /* route: "Igp", "EBgp", "IBgp" (Azure's origin); effective: its source ("Default"...) */
@@ -21,7 +22,13 @@ static const char *const csv_columns[] = {
     "communities", /* route: "A:B", space-separated; effective: empty */
     "nextHopType", /* effective: "VnetLocal", "VirtualNetworkGateway"...; route: empty */
     "via",         /* effective: the speakers it leads to, space-separated; route: empty */
+    "to",          /* reach: the other endpoint (a VNet or site); the rest: empty */
+    "forward",     /* reach: "true" when node -> to is delivered; the rest: empty */
+    "back",        /* reach: "true" when to -> node is delivered */
+    "reachable",   /* reach: both directions delivered */
+    "asymmetric",  /* reach: reachable, and the way back is not the way there reversed */
 };
+#define CSV_REACH_COLUMNS 5 /* the last columns, empty in route and effective rows */
 
 #define CSV_FLUSH_BYTES 65536 /* the buffer goes to the stream past this size: memory is bounded */
 
@@ -49,6 +56,13 @@ static void field(GString *b, const char *s, gboolean first)
         g_string_append_c(b, *p);
     }
     g_string_append_c(b, '"');
+}
+
+/* Appends n empty fields (after a comma each). */
+static void empty_fields(GString *b, guint n)
+{
+    for (guint i = 0; i < n; i++)
+        field(b, "", FALSE);
 }
 
 static void end_row(CsvOut *c)
@@ -94,8 +108,7 @@ static void route_row(const ArRouteRow *row, void *user)
         g_string_append_printf(comms, "%s%s", i ? " " : "", t);
     }
     field(b, comms->str, FALSE);
-    field(b, "", FALSE);
-    field(b, "", FALSE);
+    empty_fields(b, 2 + CSV_REACH_COLUMNS);
     end_row(c);
 }
 
@@ -125,6 +138,22 @@ static void eff_row(const ArEffRow *row, void *user)
     for (guint k = 0; k < r->via->len; k++)
         g_string_append_printf(list, "%s%s", k ? " " : "", ((const ArSpeaker *)g_ptr_array_index(r->via, k))->name);
     field(b, list->str, FALSE);
+    empty_fields(b, CSV_REACH_COLUMNS);
+    end_row(c);
+}
+
+static void reach_row(const ArReachRow *row, void *user)
+{
+    CsvOut *c = user;
+    GString *b = c->buf;
+    field(b, "reach", TRUE);
+    field(b, row->a->name, FALSE);
+    empty_fields(b, G_N_ELEMENTS(csv_columns) - CSV_REACH_COLUMNS - 2);
+    field(b, row->b->name, FALSE);
+    const bool flags[] = { row->cell->forward, row->cell->back, row->cell->reachable, row->cell->asymmetric };
+    G_STATIC_ASSERT(G_N_ELEMENTS(flags) == CSV_REACH_COLUMNS - 1);
+    for (guint i = 0; i < G_N_ELEMENTS(flags); i++)
+        field(b, flags[i] ? "true" : "false", FALSE);
     end_row(c);
 }
 
@@ -146,6 +175,11 @@ void out_run_csv(const ArRun *run, const ArRunView *v, ArOutStream *s)
         const ArEffTable *t = g_ptr_array_index(run->eff, i);
         if (out_view_keeps_table(c.scn, t, v))
             rows_table_routes(t, prefix, eff_row, &c);
+    }
+    if (!(v && (v->node || v->vnet || v->prefix))) { /* reachability is of the whole run */
+        g_autoptr(ArReach) r = reach_new(run);
+        g_autoptr(ArReachMatrix) m = reach_matrix(r);
+        rows_reach(m, reach_row, &c);
     }
     out_stream_drain(s, c.buf);
     g_string_free(c.buf, TRUE);
