@@ -1,5 +1,6 @@
 /* json.c - run results as JSON documents (cJSON), in a fixed, deterministic order. */
 #include "arsim/output.h"
+#include "arsim/rows.h"
 
 #include <glib/gstdio.h>
 
@@ -19,14 +20,6 @@ static cJSON *path_json(const ArAsPath *p)
 {
     g_autofree char *s = attr_path_to_string(p);
     return cJSON_CreateString(s);
-}
-
-/* Azure's "origin" column: how the route entered this speaker (section 8), not the BGP ORIGIN. */
-static const char *route_origin(const ArSpeaker *sp, const ArRoute *r)
-{
-    if (r->peer == PEER_LOCAL)
-        return "Igp";
-    return bgp_peer(sp, r->peer)->session->ibgp ? "IBgp" : "EBgp";
 }
 
 /* A whole number >= 0 as cJSON prints it ("%1.15g" of an integer is its digits), without cJSON's
@@ -66,7 +59,7 @@ static cJSON *route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r, gb
     const ArSpeaker *src = bgp_route_source(sp, r);
     cJSON *(*str)(const char *) = paths ? cJSON_CreateStringReference : cJSON_CreateString;
     cJSON_AddItemToObjectCS(o, "from", src ? str(src->name) : cJSON_CreateNull());
-    cJSON_AddItemToObjectCS(o, "origin", str(route_origin(sp, r)));
+    cJSON_AddItemToObjectCS(o, "origin", str(rows_route_origin(sp, r)));
     cJSON_AddItemToObjectCS(o, "best", cJSON_CreateBool(best));
     /* Raw digits print the same as a number, but a tree kept for reading needs numbers. */
     cJSON_AddItemToObjectCS(o, "weight", paths ? int_json(r->attrs->weight) : cJSON_CreateNumber(r->attrs->weight));
@@ -194,15 +187,12 @@ static const GArray *run_order(const ArSpeaker *sp, GArray **order)
     return *order;
 }
 
-/* One node, one route at a time (only the routes for v->prefix when given). O(R log R) to sort
- * its prefixes, or O(P) for a node holding most of the run's P prefixes (order: the run's
- * prefixes in order, made on first use and kept by the caller). */
-static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GHashTable *paths, GArray **order)
+/* The prefixes of sp and their paths in ascending prefix order (only v->prefix when given). O(R log R)
+ * to sort its R prefixes, or O(P) for a node holding most of the run's P prefixes (order: the run's
+ * prefixes in order, made on first use and kept by the caller). KeyNet, the caller frees it. */
+static GArray *node_nets(const ArSpeaker *sp, const ArRunView *v, GArray **order)
 {
-    out_json_begin(w, sp->name, FALSE);
-    node_head(w, sp);
-    out_json_begin(w, "routes", TRUE);
-    g_autoptr(GArray) nets = g_array_sized_new(FALSE, FALSE, sizeof(KeyNet), rib_size(&sp->rib));
+    GArray *nets = g_array_sized_new(FALSE, FALSE, sizeof(KeyNet), rib_size(&sp->rib));
     if (v && v->prefix) {
         KeyNet kn = { pfx_key(*v->prefix), rib_find(&sp->rib, pfx_key(*v->prefix)) };
         if (kn.net)
@@ -226,6 +216,16 @@ static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GH
         }
         g_array_sort(nets, keynet_cmp);
     }
+    return nets;
+}
+
+/* One node, one route at a time (only the routes for v->prefix when given): node_nets's cost. */
+static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GHashTable *paths, GArray **order)
+{
+    out_json_begin(w, sp->name, FALSE);
+    node_head(w, sp);
+    out_json_begin(w, "routes", TRUE);
+    g_autoptr(GArray) nets = node_nets(sp, v, order);
     RouteTails rt = { NULL, NULL };
     if (paths && out_json_is_stream(w)) {
         rt.tails = g_hash_table_new_full(rib_key_hash, g_direct_equal, NULL, tails_free);
