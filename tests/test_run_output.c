@@ -90,6 +90,187 @@ static void test_stream_and_groups(void)
     g_rmdir(dir);
 }
 
+/* The prefixes of set n of a grouped document, expanded as docs/output-format.md says: each item a
+ * prefix, or "A.B.C.D/L*N" for N consecutive prefixes of length L from A.B.C.D. Keys, in order. */
+static GArray *set_keys(const cJSON *doc, int n)
+{
+    const cJSON *set = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "prefixSets"), n), *it;
+    g_assert_true(cJSON_IsArray(set));
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    cJSON_ArrayForEach(it, set)
+    {
+        g_auto(GStrv) parts = g_strsplit(it->valuestring, "*", 2);
+        ArPrefix p;
+        g_assert_cmpint(pfx_parse(parts[0], &p), ==, PFX_OK);
+        guint64 count = parts[1] ? g_ascii_strtoull(parts[1], NULL, 10) : 1;
+        g_assert_true(!parts[1] || (count >= 2 && p.len > 0));
+        for (guint64 i = 0; i < count; i++) {
+            uint64_t key = pfx_key((ArPrefix){ (uint32_t)(p.addr + (i << (32 - p.len))), p.len });
+            g_assert_true(out->len == 0 || key > g_array_index(out, uint64_t, out->len - 1)); /* ascending */
+            g_array_append_val(out, key);
+        }
+    }
+    return out;
+}
+
+/* A route of an expanded group: where it sorts, and its line as the full form prints it. */
+typedef struct Expanded {
+    uint64_t key;  /* its prefix */
+    int rank;      /* then this: a node's path by its peer's session (originated last), a table's by next-hop type */
+    char *line;    /* {"prefix": ..., the group's members but prefixSet}, unformatted */
+} Expanded;
+
+static gint expanded_cmp(gconstpointer a, gconstpointer b)
+{
+    const Expanded *x = a, *y = b;
+    if (x->key != y->key)
+        return x->key < y->key ? -1 : 1;
+    return (x->rank > y->rank) - (x->rank < y->rank);
+}
+
+static void expanded_clear(gpointer p)
+{
+    g_free(((Expanded *)p)->line);
+}
+
+/* The routes of "routeGroups" groups of grouped document doc, expanded and sorted as
+ * docs/output-format.md says, compared line by line with the full form's "routes" want. sessions:
+ * the node's (NULL for a shared table). */
+static void check_expands(const cJSON *doc, const cJSON *groups, const cJSON *sessions, const cJSON *want)
+{
+    static const char *const nh_order[] = { "VnetLocal", "VNetPeering", "VirtualNetworkGateway", "Internet", "None", "VirtualAppliance" };
+    g_autoptr(GArray) got = g_array_new(FALSE, FALSE, sizeof(Expanded));
+    g_array_set_clear_func(got, expanded_clear);
+    const cJSON *g;
+    g_assert_true(cJSON_IsArray(groups));
+    cJSON_ArrayForEach(g, groups)
+    {
+        int rank = G_MAXINT;
+        if (sessions) {
+            const cJSON *from = cJSON_GetObjectItem(g, "from"), *s;
+            int i = 0;
+            cJSON_ArrayForEach(s, sessions)
+            {
+                if (cJSON_IsString(from) && strcmp(cJSON_GetObjectItem(s, "peer")->valuestring, from->valuestring) == 0)
+                    rank = i;
+                i++;
+            }
+            g_assert_true(cJSON_IsNull(from) || rank != G_MAXINT);
+        } else {
+            const char *nh = cJSON_GetObjectItem(g, "nextHopType")->valuestring;
+            for (int i = 0; i < (int)G_N_ELEMENTS(nh_order); i++)
+                if (strcmp(nh, nh_order[i]) == 0)
+                    rank = i;
+        }
+        g_autoptr(GArray) keys = set_keys(doc, cJSON_GetObjectItem(g, "prefixSet")->valueint);
+        g_assert_cmpuint(keys->len, >, 0);
+        for (guint k = 0; k < keys->len; k++) {
+            char buf[PFX_STRLEN];
+            cJSON *r = cJSON_CreateObject();
+            uint64_t key = g_array_index(keys, uint64_t, k);
+            cJSON_AddStringToObject(r, "prefix", pfx_format(pfx_from_key(key), buf));
+            const cJSON *m;
+            cJSON_ArrayForEach(m, g)
+            {
+                if (strcmp(m->string, "prefixSet") != 0)
+                    cJSON_AddItemToObject(r, m->string, cJSON_Duplicate(m, TRUE));
+            }
+            Expanded e = { key, rank, cJSON_PrintUnformatted(r) };
+            cJSON_Delete(r);
+            g_array_append_val(got, e);
+        }
+    }
+    g_array_sort(got, expanded_cmp);
+    g_assert_cmpint(cJSON_GetArraySize(want), ==, (int)got->len);
+    guint i = 0;
+    const cJSON *w;
+    cJSON_ArrayForEach(w, want)
+    {
+        g_autofree char *line = cJSON_PrintUnformatted(w);
+        g_assert_cmpstr(g_array_index(got, Expanded, i).line, ==, line);
+        i++;
+    }
+}
+
+/* The grouped form (format version 3, forced on shipped and generated scenarios) holds exactly the
+ * full form's routes: every node's route groups and every shared table's, expanded from the prefix
+ * sets and sorted as docs/output-format.md says, print the full form's routes line for line; the
+ * rest of the document is the full form's; each prefix set is written once. */
+static void test_grouped_form(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-out-XXXXXX", NULL);
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 3;
+    p.nvas = 2;
+    p.routes_per_nva = 10;
+    p.er_prefixes = 300; /* consecutive /24s: written as runs */
+    g_autoptr(GError) ge = NULL;
+    cJSON *gen = gen_scenario(&p, &ge);
+    g_assert_no_error(ge);
+    g_autofree char *gtext = cJSON_PrintUnformatted(gen);
+    cJSON_Delete(gen);
+    const char *names[] = { "seed-er-sdwan.json", "multi-region.json", "spoke-firewall.json", "shared-circuit.json", NULL };
+    for (guint i = 0; i < G_N_ELEMENTS(names); i++) {
+        g_autoptr(ArDiagList) diags = diag_list_new();
+        g_autoptr(ArScenario) scn = names[i] ? test_load_scenario(names[i], NULL)
+                                             : load_text("generated", gtext, strlen(gtext), NULL, diags);
+        g_assert_nonnull(scn);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        g_assert_false(out_run_json_wants_groups(run, NULL)); /* small: full by default */
+        cJSON *full = streamed(run, NULL, dir);
+        ArRunView gv = { .grouped = TRUE };
+        cJSON *doc = streamed(run, &gv, dir);
+        /* The DOM form is the same document. */
+        ArJsonOut *dw = out_json_dom();
+        out_json_begin(dw, NULL, FALSE);
+        out_run_json_write(run, &gv, dw);
+        out_json_end(dw);
+        cJSON *dom = out_json_dom_finish(dw);
+        g_assert_true(cJSON_Compare(dom, doc, TRUE));
+        cJSON_Delete(dom);
+        g_assert_cmpint(cJSON_GetObjectItem(full, "formatVersion")->valueint, ==, OUT_RUN_FORMAT_VERSION);
+        g_assert_cmpint(cJSON_GetObjectItem(doc, "formatVersion")->valueint, ==, OUT_RUN_FORMAT_GROUPED);
+        const cJSON *m;
+        cJSON_ArrayForEach(m, doc)
+        {
+            if (strcmp(m->string, "formatVersion") == 0 || strcmp(m->string, "prefixSets") == 0 ||
+                strcmp(m->string, "nodes") == 0 || strcmp(m->string, "tables") == 0)
+                continue;
+            g_assert_true(cJSON_Compare(m, cJSON_GetObjectItem(full, m->string), TRUE));
+        }
+        /* Every set differs from every other. */
+        g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+        cJSON_ArrayForEach(m, cJSON_GetObjectItem(doc, "prefixSets")) g_assert_true(g_hash_table_add(seen, cJSON_PrintUnformatted(m)));
+        g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItem(doc, "nodes")), ==,
+                        cJSON_GetArraySize(cJSON_GetObjectItem(full, "nodes")));
+        const cJSON *n;
+        cJSON_ArrayForEach(n, cJSON_GetObjectItem(full, "nodes"))
+        {
+            const cJSON *gn = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "nodes"), n->string);
+            g_assert_nonnull(gn);
+            g_assert_null(cJSON_GetObjectItem(gn, "routes"));
+            const cJSON *sessions = cJSON_GetObjectItem(n, "sessions");
+            g_assert_true(cJSON_Compare(sessions, cJSON_GetObjectItem(gn, "sessions"), TRUE));
+            check_expands(doc, cJSON_GetObjectItem(gn, "routeGroups"), sessions, cJSON_GetObjectItem(n, "routes"));
+        }
+        cJSON_ArrayForEach(n, cJSON_GetObjectItem(full, "tables"))
+        {
+            const cJSON *gt = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, "tables"), n->string);
+            g_assert_nonnull(gt);
+            g_assert_true(cJSON_Compare(cJSON_GetObjectItem(n, "vnets"), cJSON_GetObjectItem(gt, "vnets"), TRUE));
+            check_expands(doc, cJSON_GetObjectItem(gt, "routeGroups"), NULL, cJSON_GetObjectItem(n, "routes"));
+        }
+        if (!names[i]) { /* 300 consecutive prefixes in one item */
+            g_autofree char *sets = cJSON_PrintUnformatted(cJSON_GetObjectItem(doc, "prefixSets"));
+            g_assert_nonnull(strstr(sets, "*300\""));
+        }
+        cJSON_Delete(doc);
+        cJSON_Delete(full);
+    }
+    g_rmdir(dir);
+}
+
 /* cJSON's allocator for the tests below: fails while fail_alloc is set. */
 static gboolean fail_alloc;
 static void *test_malloc(size_t n)
@@ -381,6 +562,7 @@ int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/output/stream-and-groups", test_stream_and_groups);
+    g_test_add_func("/output/grouped-form", test_grouped_form);
     g_test_add_func("/output/stream-failures", test_stream_failures);
     g_test_add_func("/output/alloc-failures", test_alloc_failures);
     g_test_add_func("/output/text-summary", test_text_summary);

@@ -37,6 +37,8 @@ typedef struct ArRunArgs {
     const char *vnet;          /* --vnet NAME: only this VNet's (or VNET/SUBNET's) effective routes, in full */
     const char *prefix;        /* --prefix A.B.C.D/LEN: only the routes for exactly this prefix */
     gboolean all;              /* --all: every table in full, whatever the size (JSON: every VNet expanded) */
+    gboolean grouped;          /* --grouped: JSON's routes grouped by prefix set (version 3), whatever the size */
+    gboolean full;             /* --full: JSON's every route on a line (version 2), whatever the size */
 } ArRunArgs;
 
 int cmd_run(const ArRunArgs *a, FILE *out, FILE *err);

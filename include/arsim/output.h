@@ -18,10 +18,18 @@ typedef struct ArRunView {
     const char *vnet;       /* --vnet NAME: only this VNet's (or VNET/SUBNET's) effective routes, in full */
     const ArPrefix *prefix; /* --prefix P: only the routes for exactly P, in every node and VNet; NULL: all */
     gboolean all;           /* --all: every table in full (text), every VNet expanded (JSON), whatever the size */
+    gboolean full;          /* --full: JSON's every route on a line of its own (version 2) whatever the size */
+    gboolean grouped;       /* JSON: node routes and shared tables' routes grouped by prefix set (format
+                             * version 3); set by --grouped, or past OUT_JSON_FULL_ROUTES (out_run_json_wants_groups) */
 } ArRunView;
 
-/* Run documents carry "formatVersion": 2 since effective routes are grouped into shared tables. */
+/* Run documents carry "formatVersion": 2 since effective routes are grouped into shared tables, 3
+ * in the grouped form (routes grouped by prefix set, docs/output-format.md). */
 #define OUT_RUN_FORMAT_VERSION 2
+#define OUT_RUN_FORMAT_GROUPED 3
+/* `run --json` writes the grouped form past this many route lines (paths held by all nodes plus
+ * routes of the shared effective-route tables: about 150 MB of full document). */
+#define OUT_JSON_FULL_ROUTES 1000000
 
 /* ---- Outputs written piece by piece ------------------------------------------------------------
  * ArOutStream: the bytes of one output, to -o FILE through a temporary file beside it renamed over
@@ -70,11 +78,15 @@ void out_json_free(ArJsonOut *w);
  * object of w: formatVersion, scenario, converged, time, messages, events, nodes, tables (the
  * shared effective-route tables), effectiveRoutes (each VNet naming its table, with its own and
  * hidden routes; expanded in full with v->all, v->vnet or v->prefix). v may be NULL (everything,
- * grouped). One node route, one effective route at a time. */
+ * VNets grouped). One node route, one effective route at a time; with v->grouped (version 3),
+ * prefixSets first, then each node's and shared table's route groups, one group a line. */
 void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w);
 /* Only the first members of the run document, what describes the run: formatVersion, scenario,
  * converged, time, messages, events. O(1). */
 void out_run_json_head(const ArRun *run, ArJsonOut *w);
+/* TRUE when `run --json` with view v would pass OUT_JSON_FULL_ROUTES route lines and selects
+ * nothing (no --node, --vnet, --prefix, --all): then it writes the grouped form. O(speakers + tables). */
+gboolean out_run_json_wants_groups(const ArRun *run, const ArRunView *v);
 /* One effective route: prefix, source, nextHopType, nextHopIps, nextHop, asPath (BGP routes). */
 cJSON *out_eff_route_json(const ArEffRoute *r);
 /* The key of a shared table in "tables": its hub's name, or OUT_NO_HUB_TABLE. g_free it. */

@@ -206,7 +206,8 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     ArRunStats cost;
     if (a->stats)
         out_stats_collect(run, &cost);
-    ArRunView view = { .node = a->node, .vnet = a->vnet, .prefix = a->prefix ? &prefix : NULL, .all = a->all };
+    ArRunView view = { .node = a->node, .vnet = a->vnet, .prefix = a->prefix ? &prefix : NULL, .all = a->all,
+                      .full = a->full, .grouped = a->grouped };
     /* Written as it is produced, a node or a table at a time: never the whole output in memory. */
     ArOutStream *s = cli_open_output(a->output, out, err);
     if (!s)
@@ -226,7 +227,7 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
     g_auto(CliCommon) c = CLI_COMMON_INIT;
     g_autofree char *node = NULL, *learned = NULL, *advertised = NULL, *vnet = NULL;
     g_autofree char *trace = NULL, *chart = NULL, *mrt_out = NULL;
-    gboolean stats = FALSE, timeline = FALSE, all = FALSE;
+    gboolean stats = FALSE, timeline = FALSE, all = FALSE, grouped = FALSE, full = FALSE;
     gint64 trace_max_mib = OUT_TRACE_DEFAULT_MAX_MIB;
     /* --NAME for each output format but the default (out_run_formats), first in the help. */
     guint n_formats;
@@ -244,6 +245,10 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
         cli_flag(&c, CLI_PREFIX, "Only the routes for exactly this prefix, in every node and VNet (JSON: expanded)", NULL),
         { "all", 0, 0, G_OPTION_ARG_NONE, &all,
           "Everything in full whatever the size (text: no summary; JSON: every VNet's routes expanded)", NULL },
+        { "grouped", 0, 0, G_OPTION_ARG_NONE, &grouped,
+          "JSON: routes grouped by prefix set (format version 3) whatever the size; the default past 1,000,000 route lines",
+          NULL },
+        { "full", 0, 0, G_OPTION_ARG_NONE, &full, "JSON: every route on a line of its own (version 2) whatever the size", NULL },
         cli_flag(&c, CLI_SET, NULL, NULL),
         { "learned-routes", 0, 0, G_OPTION_ARG_STRING, &learned,
           "Routes the Route Server learned from this NVA, as 'az network routeserver peering list-learned-routes'", "NVA" },
@@ -277,6 +282,8 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
     }
     if (learned && advertised)
         return cli_usage_error(cmd->name, "--learned-routes and --advertised-routes exclude each other");
+    if (grouped && (full || all))
+        return cli_usage_error(cmd->name, full ? "--grouped and --full exclude each other" : "--grouped and --all exclude each other");
     if (c.max_events < 0)
         return cli_usage_error(cmd->name, "--max-events takes a positive number");
     if (trace_max_mib < 1 || trace_max_mib > (G_GINT64_CONSTANT(1) << 40))
@@ -289,6 +296,8 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
         .vnet = vnet,
         .prefix = c.prefix,
         .all = all,
+        .grouped = grouped,
+        .full = full,
         .learned = learned,
         .advertised = advertised,
         .output = c.output,
@@ -316,7 +325,9 @@ const CliCommand cli_cmd_run = {
         "node its paths and best paths by peer and origin, each effective-route table that VNets share\n"
         "printed once with the VNets sharing it, and per VNet only its own routes; --node, --vnet,\n"
         "--prefix and --all show more. --json groups VNets the same way (\"tables\", each VNet naming its\n"
-        "table; docs/output-format.md); --all expands every VNet.\n"
+        "table; docs/output-format.md); --all expands every VNet. Past 1,000,000 route lines --json\n"
+        "groups each node's routes by prefix set, each set written once (format version 3); --full\n"
+        "lists every route instead, --grouped groups at any size.\n"
         "Generated nodes: Route Server instances NAME/0 and NAME/1, active-active VPN gateway\n"
         "instances NAME/0 and NAME/1, ExpressRoute circuits msee/SITE.\n"
         "Scenarios with \"events\" (docs/scenario-format.md) run in simulated time: --timeline tells\n"

@@ -33,12 +33,15 @@ static char *peering_text(const cJSON *doc)
 }
 
 /* JSON: one run document (docs/output-format.md) with the timeline, the oscillation when routing
- * did not settle, and --stats; written one piece at a time. */
+ * did not settle, and --stats; written one piece at a time; grouped past OUT_JSON_FULL_ROUTES
+ * route lines unless --full. */
 static void run_json(const ArRunOutput *o, ArOutStream *s)
 {
+    ArRunView v = o->view ? *o->view : (ArRunView){ 0 };
+    v.grouped = v.grouped || (!v.full && out_run_json_wants_groups(o->run, &v));
     ArJsonOut *w = out_json_stream(s);
     out_json_begin(w, NULL, FALSE);
-    out_run_json_write(o->run, o->view, w);
+    out_run_json_write(o->run, &v, w);
     out_json_put(w, "timeline", out_timeline_json(o->run));
     if (o->run->net->flaps)
         out_json_put(w, "oscillation", out_flaps_json(o->run));

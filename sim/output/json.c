@@ -130,26 +130,42 @@ typedef struct RouteTails {
 
 static void tails_free(gpointer p) { g_string_free(p, TRUE); }
 
+/* What a route line depends on besides its prefix: its interned attributes, the peer it came from
+ * and whether it is the best, packed in 64 bits. O(1). */
+static guint64 route_packed(const ArRoute *r, gboolean best)
+{
+    /* User-space pointers fit in 47 bits: the peer and the best flag go above them. */
+    G_STATIC_ASSERT(sizeof(r->peer) == 2);
+    g_assert(((guint64)(guintptr)r->attrs >> 47) == 0);
+    return (guint64)(guintptr)r->attrs | (guint64)(best != 0) << 47 | (guint64)r->peer << 48;
+}
+
+/* The unformatted text of a route piece o (freed here) after its first member, "prefix":"pfx":
+ * ',"asPath":...}'. NULL when cJSON cannot build or print it (out of memory). O(size of o). */
+static char *piece_tail(cJSON *o, const char *pfx)
+{
+    g_autofree char *text = o ? cJSON_PrintUnformatted(o) : NULL;
+    cJSON_Delete(o);
+    g_autofree char *head = g_strdup_printf("{\"prefix\":\"%s\"", pfx);
+    if (!text || !g_str_has_prefix(text, head))
+        return NULL;
+    return g_strdup(text + strlen(head));
+}
+
 /* The line of route r of sp for prefix key, printed with cJSON once per (attrs, peer, best) of
  * the node. O(1) expected after the first. */
 static const GString *route_line(const ArSpeaker *sp, uint64_t key, const ArRoute *r, gboolean best, GHashTable *paths,
                                  RouteTails *rt)
 {
-    /* User-space pointers fit in 47 bits: the peer and the best flag go above them. */
-    G_STATIC_ASSERT(sizeof(r->peer) == 2);
-    guint64 packed = (guint64)(guintptr)r->attrs | (guint64)(best != 0) << 47 | (guint64)r->peer << 48;
-    g_assert(((guint64)(guintptr)r->attrs >> 47) == 0);
+    guint64 packed = route_packed(r, best);
     GString *tail = g_hash_table_lookup(rt->tails, rib_key_ptr(packed));
     char pfx[PFX_STRLEN];
     pfx_format(pfx_from_key(key), pfx);
     if (!tail) {
-        cJSON *o = route_json(sp, key, r, best, paths);
-        g_autofree char *text = o ? cJSON_PrintUnformatted(o) : NULL;
-        cJSON_Delete(o);
-        g_autofree char *head = g_strdup_printf("{\"prefix\":\"%s\"", pfx);
-        if (!text || !g_str_has_prefix(text, head))
+        g_autofree char *text = piece_tail(route_json(sp, key, r, best, paths), pfx);
+        if (!text)
             return NULL; /* out of memory: the caller fails the stream */
-        tail = g_string_new(text + strlen(head));
+        tail = g_string_new(text);
         g_hash_table_insert(rt->tails, rib_key_ptr(packed), tail);
     }
     g_string_assign(rt->line, "{\"prefix\":\"");
@@ -201,6 +217,9 @@ static GArray *node_nets(const ArSpeaker *sp, const ArRunView *v, GArray **order
         const GArray *all = run_order(sp, order);
         for (guint i = 0; i < all->len; i++) {
             const KeyId *k = &g_array_index(all, KeyId, i);
+            /* Ids are not in prefix order: each net is a cache miss, hidden 16 nets ahead. */
+            if (i + 16 < all->len)
+                rib_prefetch(&sp->rib, g_array_index(all, KeyId, i + 16).id);
             KeyNet kn = { k->key, rib_net(&sp->rib, k->id) };
             if (kn.net && kn.net->routes) /* as rib_iter_next: a net with no path is absent */
                 g_array_append_val(nets, kn);
@@ -298,17 +317,257 @@ static void eff_routes_write(ArJsonOut *w, const GArray *rs, const ArPrefix *p)
     }
 }
 
-/* "tables": each shared table a kept VNet layers on, once: its hub, its VNets, its routes. */
-static void tables_write(ArJsonOut *w, const ArRun *run, const ArRunView *v)
+/* ---- The grouped form (format version 3, docs/output-format.md) --------------------------------
+ * At Azure's maximum every node holds the same million prefixes, and the full form writes one line
+ * per path held (35M lines, 6.5 GB at 1M). The grouped form writes a node's paths (and a shared
+ * effective-route table's routes) as groups of routes equal but for their prefix, each naming a
+ * prefix set, and the sets once each in "prefixSets": the same prefixes travel together through
+ * every node, so each list is written once. A set lists its prefixes ascending, a run of N
+ * consecutive prefixes of one length as "A.B.C.D/L*N". */
+
+/* The prefix sets of one document, each stored once. */
+typedef struct PfxSets {
+    GPtrArray *sets;    /* GArray of uint64_t prefix keys, ascending; the index is the set's number */
+    GHashTable *index;  /* GArray* (by content) -> its number + 1 */
+} PfxSets;
+
+/* Hash of a set's keys: O(n). */
+static guint keys_hash(gconstpointer p)
+{
+    const GArray *a = p;
+    guint64 h = (guint64)a->len * 0x9E3779B97F4A7C15ull;
+    for (guint i = 0; i < a->len; i++) {
+        h ^= g_array_index(a, uint64_t, i);
+        h *= 0xff51afd7ed558ccdull;
+        h ^= h >> 32;
+    }
+    return (guint)h;
+}
+
+static gboolean keys_equal(gconstpointer a, gconstpointer b)
+{
+    const GArray *x = a, *y = b;
+    return x->len == y->len && memcmp(x->data, y->data, (size_t)x->len * sizeof(uint64_t)) == 0;
+}
+
+static void keys_free(gpointer p) { g_array_free(p, TRUE); }
+
+/* The number of the set holding exactly keys (ascending), which it takes over: kept as a new set,
+ * or freed when an equal set exists. O(n) expected. */
+static guint sets_intern(PfxSets *ps, GArray *keys)
+{
+    gpointer n;
+    if (g_hash_table_lookup_extended(ps->index, keys, NULL, &n)) {
+        g_array_free(keys, TRUE);
+        return GPOINTER_TO_UINT(n) - 1;
+    }
+    g_ptr_array_add(ps->sets, keys);
+    g_hash_table_insert(ps->index, keys, GUINT_TO_POINTER(ps->sets->len));
+    return ps->sets->len - 1;
+}
+
+/* Routes equal but for their prefix. */
+typedef struct Group {
+    char *tail;    /* a route's unformatted line after its prefix member (piece_tail); NULL: out of memory */
+    GArray *keys;  /* uint64_t prefix keys, ascending, while collected; NULL once interned */
+    guint set;     /* its prefix set, once interned */
+} Group;
+
+static void group_free(gpointer p)
+{
+    Group *g = p;
+    g_free(g->tail);
+    if (g->keys)
+        g_array_free(g->keys, TRUE);
+    g_free(g);
+}
+
+/* A new group, its first route printed as piece o for prefix key. */
+static Group *group_new(GPtrArray *groups, cJSON *o, uint64_t key)
+{
+    char pfx[PFX_STRLEN];
+    Group *g = g_new0(Group, 1);
+    g->tail = piece_tail(o, pfx_format(pfx_from_key(key), pfx));
+    g->keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    g_ptr_array_add(groups, g);
+    return g;
+}
+
+/* Interns every group's prefixes. O(routes). */
+static void groups_intern(GPtrArray *groups, PfxSets *ps)
+{
+    for (guint i = 0; i < groups->len; i++) {
+        Group *g = g_ptr_array_index(groups, i);
+        g->set = sets_intern(ps, g_steal_pointer(&g->keys));
+    }
+}
+
+/* sp's paths (only v->prefix's when given) grouped by (attributes, peer, best): Group*, in order
+ * of first appearance. node_nets's cost plus O(1) expected per path (a 64-slot memo in front of
+ * the hash: a prefix's few paths repeat from prefix to prefix). */
+static GPtrArray *node_groups(const ArSpeaker *sp, const ArRunView *v, GHashTable *paths, GArray **order, PfxSets *ps)
+{
+    g_autoptr(GArray) nets = node_nets(sp, v, order);
+    GPtrArray *groups = g_ptr_array_new_with_free_func(group_free);
+    g_autoptr(GHashTable) by = g_hash_table_new(rib_key_hash, g_direct_equal); /* packed -> Group* */
+    struct {
+        guint64 packed;  /* route_packed; 0 (no attributes) never is one */
+        Group *g;        /* its group */
+    } memo[64] = { { 0, NULL } };
+    for (guint i = 0; i < nets->len; i++) {
+        const KeyNet *kn = &g_array_index(nets, KeyNet, i);
+        /* Each net and its first path are cache misses: fetched 16 and 8 nets ahead. */
+        if (i + 16 < nets->len)
+            __builtin_prefetch(g_array_index(nets, KeyNet, i + 16).net);
+        if (i + 8 < nets->len)
+            __builtin_prefetch(g_array_index(nets, KeyNet, i + 8).net->routes);
+        for (const ArRoute *r = kn->net->routes; r; r = r->next) {
+            gboolean best = r == kn->net->best;
+            guint64 packed = route_packed(r, best);
+            guint slot = (guint)((packed * 0x9E3779B97F4A7C15ull) >> 58);
+            Group *g = memo[slot].g;
+            if (memo[slot].packed != packed) {
+                g = g_hash_table_lookup(by, rib_key_ptr(packed));
+                if (!g) {
+                    g = group_new(groups, route_json(sp, kn->key, r, best, paths), kn->key);
+                    g_hash_table_insert(by, rib_key_ptr(packed), g);
+                }
+                memo[slot].packed = packed;
+                memo[slot].g = g;
+            }
+            g_array_append_val(g->keys, kn->key);
+        }
+    }
+    groups_intern(groups, ps);
+    return groups;
+}
+
+/* What an effective route prints besides its prefix (out_eff_route_json), by identity: equal keys
+ * print equal text (next hops and via are interned, so equal routes mostly have equal keys). */
+typedef struct EffKey {
+    const GArray *next_hops;  /* r->next_hops */
+    const GPtrArray *via;     /* r->via */
+    const ArAsPath *path;     /* r->path */
+    int type;                 /* r->type */
+    int cls;                  /* r->cls */
+} EffKey;
+
+static guint effkey_hash(gconstpointer p)
+{
+    const EffKey *k = p;
+    guint64 h = (guint64)(guintptr)k->next_hops * 31 + (guint64)(guintptr)k->via;
+    h = h * 31 + (guint64)(guintptr)k->path;
+    h = h * 31 + (guint64)k->type * 7 + (guint64)k->cls;
+    return rib_key_hash(rib_key_ptr(h));
+}
+
+static gboolean effkey_equal(gconstpointer a, gconstpointer b)
+{
+    const EffKey *x = a, *y = b;
+    return x->next_hops == y->next_hops && x->via == y->via && x->path == y->path && x->type == y->type && x->cls == y->cls;
+}
+
+/* A shared table's routes grouped (Group*, in order of first appearance). O(1) expected per route:
+ * a run of routes with the same key (the hub's million routes through one gateway) hits the last. */
+static GPtrArray *shared_groups(const ArEffShared *sh, PfxSets *ps)
+{
+    GPtrArray *groups = g_ptr_array_new_with_free_func(group_free);
+    g_autoptr(GHashTable) by = g_hash_table_new_full(effkey_hash, effkey_equal, g_free, NULL); /* EffKey* -> Group* */
+    EffKey last = { 0 };
+    Group *g = NULL;
+    for (guint i = 0; i < sh->routes->len; i++) {
+        const ArEffRoute *r = &g_array_index(sh->routes, ArEffRoute, i);
+        EffKey k = { r->next_hops, r->via, r->path, (int)r->type, (int)r->cls };
+        if (!g || !effkey_equal(&k, &last)) {
+            g = g_hash_table_lookup(by, &k);
+            if (!g) {
+                g = group_new(groups, out_eff_route_json(r), pfx_key(r->prefix));
+                g_hash_table_insert(by, g_memdup2(&k, sizeof k), g);
+            }
+            last = k;
+        }
+        uint64_t key = pfx_key(r->prefix);
+        g_array_append_val(g->keys, key);
+    }
+    groups_intern(groups, ps);
+    return groups;
+}
+
+/* One already printed, unformatted item of the innermost array (parsed back into the tree in DOM mode). */
+static void put_line(ArJsonOut *w, const GString *line)
+{
+    if (out_json_is_stream(w))
+        out_json_put_printed(w, line->str, line->len);
+    else
+        out_json_put(w, NULL, cJSON_ParseWithLength(line->str, line->len));
+}
+
+/* "routeGroups": one line per group, {"prefixSet": N, then the route's members but its prefix}. */
+static void groups_write(ArJsonOut *w, const GPtrArray *groups)
+{
+    out_json_begin(w, "routeGroups", TRUE);
+    g_autoptr(GString) line = g_string_new(NULL);
+    for (guint i = 0; i < groups->len; i++) {
+        const Group *g = g_ptr_array_index(groups, i);
+        if (!g->tail) {
+            out_json_put(w, NULL, NULL); /* fails the stream, naming the part */
+            continue;
+        }
+        g_string_printf(line, "{\"prefixSet\":%u", g->set);
+        g_string_append(line, g->tail);
+        put_line(w, line);
+    }
+    out_json_end(w);
+}
+
+/* "prefixSets": one line per set, ["P", "A.B.C.D/L*N", ...]. O(prefixes). */
+static void sets_write(ArJsonOut *w, const PfxSets *ps)
+{
+    out_json_begin(w, "prefixSets", TRUE);
+    g_autoptr(GString) line = g_string_new(NULL);
+    char buf[PFX_STRLEN];
+    for (guint s = 0; s < ps->sets->len; s++) {
+        const GArray *keys = g_ptr_array_index(ps->sets, s);
+        g_string_assign(line, "[");
+        for (guint i = 0, n; i < keys->len; i += n) {
+            ArPrefix p = pfx_from_key(g_array_index(keys, uint64_t, i));
+            /* The run of prefixes of p's length that follow it block after block. */
+            for (n = 1; p.len > 0 && i + n < keys->len; n++) {
+                ArPrefix q = pfx_from_key(g_array_index(keys, uint64_t, i + n));
+                if (q.len != p.len || (guint64)q.addr != (guint64)p.addr + ((guint64)n << (32 - p.len)))
+                    break;
+            }
+            g_string_append(line, i ? ",\"" : "\"");
+            g_string_append(line, pfx_format(p, buf));
+            if (n > 1)
+                g_string_append_printf(line, "*%u", n);
+            g_string_append_c(line, '"');
+        }
+        g_string_append_c(line, ']');
+        put_line(w, line);
+    }
+    out_json_end(w);
+}
+
+/* The shared tables a kept VNet layers on: used[id] for each of eff_shared_list's. O(tables). */
+static gboolean *shared_used(const ArRun *run, const ArRunView *v, const GPtrArray *shared)
+{
+    gboolean *used = g_new0(gboolean, shared->len + 1);
+    for (guint i = 0; i < run->eff->len; i++) {
+        const ArEffTable *t = g_ptr_array_index(run->eff, i);
+        if (t->shared && out_view_keeps_table(run->net->scn, t, v))
+            used[t->shared->id] = TRUE;
+    }
+    return used;
+}
+
+/* "tables": each shared table a kept VNet layers on, once: its hub, its VNets, its routes (or with
+ * groups, the grouped form: groups[id] its route groups). */
+static void tables_write(ArJsonOut *w, const ArRun *run, const ArRunView *v, GPtrArray *const *groups)
 {
     const ArScenario *scn = run->net->scn;
     g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
-    g_autofree gboolean *used = g_new0(gboolean, shared->len + 1);
-    for (guint i = 0; i < run->eff->len; i++) {
-        const ArEffTable *t = g_ptr_array_index(run->eff, i);
-        if (t->shared && out_view_keeps_table(scn, t, v))
-            used[t->shared->id] = TRUE;
-    }
+    g_autofree gboolean *used = shared_used(run, v, shared);
     out_json_begin(w, "tables", FALSE);
     for (guint i = 0; i < shared->len; i++) {
         const ArEffShared *sh = g_ptr_array_index(shared, i);
@@ -322,9 +581,13 @@ static void tables_write(ArJsonOut *w, const ArRun *run, const ArRunView *v)
         for (guint k = 0; k < sh->members->len; k++)
             cJSON_AddItemToArray(names, cJSON_CreateString(((const ArVnet *)g_ptr_array_index(scn->vnets, g_array_index(sh->members, int, k)))->name));
         out_json_put(w, "vnets", names);
-        out_json_begin(w, "routes", TRUE);
-        eff_routes_write(w, sh->routes, NULL);
-        out_json_end(w);
+        if (groups) {
+            groups_write(w, groups[i]);
+        } else {
+            out_json_begin(w, "routes", TRUE);
+            eff_routes_write(w, sh->routes, NULL);
+            out_json_end(w);
+        }
         out_json_end(w);
     }
     out_json_end(w);
@@ -362,11 +625,12 @@ static void eff_entry_write(ArJsonOut *w, const ArScenario *scn, const ArEffTabl
     out_json_end(w);
 }
 
-void out_run_json_head(const ArRun *run, ArJsonOut *w)
+/* The document's first members, as the given format version. */
+static void run_head(const ArRun *run, ArJsonOut *w, int version)
 {
     const ArSim *sim = run->net->sim;
     const ArScenario *scn = run->net->scn;
-    out_json_put(w, "formatVersion", cJSON_CreateNumber(OUT_RUN_FORMAT_VERSION));
+    out_json_put(w, "formatVersion", cJSON_CreateNumber(version));
     if (scn->name)
         out_json_put(w, "scenario", cJSON_CreateString(scn->name));
     out_json_put(w, "converged", cJSON_CreateBool(run->end == RUN_CONVERGED));
@@ -375,23 +639,72 @@ void out_run_json_head(const ArRun *run, ArJsonOut *w)
     out_json_put(w, "events", cJSON_CreateNumber((double)sim->stats.events));
 }
 
+void out_run_json_head(const ArRun *run, ArJsonOut *w)
+{
+    run_head(run, w, OUT_RUN_FORMAT_VERSION);
+}
+
+gboolean out_run_json_wants_groups(const ArRun *run, const ArRunView *v)
+{
+    if (v && (v->node || v->vnet || v->prefix || v->all))
+        return FALSE;
+    guint64 lines = 0;
+    const GPtrArray *speakers = run->net->sim->speakers;
+    for (guint i = 0; i < speakers->len; i++)
+        lines += ((const ArSpeaker *)g_ptr_array_index(speakers, i))->rib.routes;
+    g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
+    for (guint i = 0; i < shared->len; i++)
+        lines += ((const ArEffShared *)g_ptr_array_index(shared, i))->routes->len;
+    return lines > OUT_JSON_FULL_ROUTES;
+}
+
 void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
 {
     const ArSim *sim = run->net->sim;
     const ArScenario *scn = run->net->scn;
     gboolean expand = v && (v->all || v->vnet || v->prefix);
-    out_run_json_head(run, w);
-    out_json_begin(w, "nodes", FALSE);
+    gboolean grouped = v && v->grouped;
     g_autoptr(GHashTable) paths = out_json_is_stream(w) ? g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free) : NULL;
     g_autoptr(GArray) order = NULL;
+    /* Grouped: every group first, so that the prefix sets come before the nodes naming them;
+     * memory is the distinct sets, and one node's prefix keys at a time. */
+    PfxSets ps = { g_ptr_array_new_with_free_func(keys_free), g_hash_table_new(keys_hash, keys_equal) };
+    g_autoptr(GPtrArray) node_grp = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
+    g_autoptr(GPtrArray) shared_grp = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    for (guint i = 0; grouped && i < sim->speakers->len && !(v->vnet); i++) {
+        const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
+        g_ptr_array_add(node_grp, !v->node || strcmp(v->node, sp->name) == 0 ? node_groups(sp, v, paths, &order, &ps)
+                                                                            : g_ptr_array_new());
+    }
+    if (grouped && !expand) {
+        g_autofree gboolean *used = shared_used(run, v, shared);
+        for (guint i = 0; i < shared->len; i++)
+            g_ptr_array_add(shared_grp, used[i] ? shared_groups(g_ptr_array_index(shared, i), &ps) : g_ptr_array_new());
+    }
+
+    run_head(run, w, grouped ? OUT_RUN_FORMAT_GROUPED : OUT_RUN_FORMAT_VERSION);
+    if (grouped)
+        sets_write(w, &ps);
+    g_hash_table_destroy(ps.index);
+    g_ptr_array_unref(ps.sets);
+    out_json_begin(w, "nodes", FALSE);
     for (guint i = 0; i < sim->speakers->len && !(v && v->vnet); i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
-        if (!v || !v->node || strcmp(v->node, sp->name) == 0)
+        if (v && v->node && strcmp(v->node, sp->name) != 0)
+            continue;
+        if (!grouped) {
             node_write(w, sp, v, paths, &order);
+            continue;
+        }
+        out_json_begin(w, sp->name, FALSE);
+        node_head(w, sp);
+        groups_write(w, g_ptr_array_index(node_grp, i));
+        out_json_end(w);
     }
     out_json_end(w);
     if (!expand)
-        tables_write(w, run, v);
+        tables_write(w, run, v, grouped ? (GPtrArray *const *)shared_grp->pdata : NULL);
     out_json_begin(w, "effectiveRoutes", FALSE);
     for (guint i = 0; i < run->eff->len; i++) {
         const ArEffTable *t = g_ptr_array_index(run->eff, i);
