@@ -221,6 +221,9 @@ guint bgp_out_size(const ArPeer *peer);
 
 /* Originates prefix at sp with attributes a (interned) and RT_* flags; takes effect at once. */
 void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags);
+/* bgp_originate for each of n prefixes, with the same attributes and flags. O(n); the prefix
+ * table is read some 8 prefixes ahead so that a long list does not wait on each lookup. */
+void bgp_originate_list(ArSpeaker *sp, const ArPrefix *p, guint n, const ArAttrs *a, uint16_t flags);
 /* Schedules the session to come up at time t. */
 void bgp_session_up_at(ArSim *sim, ArSession *s, ArTime t);
 /* Takes an established session down now: both ends drop the routes learned over it. */

@@ -17,8 +17,7 @@ const ArAttrs *azure_local_attrs(ArSim *sim, uint32_t next_hop, const GArray *pa
 void azure_originate_all(ArSpeaker *sp, const GArray *prefixes, uint16_t flags)
 {
     const ArAttrs *a = azure_local_attrs(sp->sim, sp->ip, NULL, NULL);
-    for (guint i = 0; i < prefixes->len; i++)
-        bgp_originate(sp, g_array_index(prefixes, ArPrefix, i), a, flags);
+    bgp_originate_list(sp, (const ArPrefix *)(const void *)prefixes->data, prefixes->len, a, flags);
 }
 
 /* Originates every route of a file's table (routesFrom) at sp with next hop next_hop: each

@@ -55,6 +55,16 @@ void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
     rx_rib_update(sp, pfxtab_intern(&sp->sim->pfx, pfx_key(p)), PEER_LOCAL, a, flags, NULL);
 }
 
+void bgp_originate_list(ArSpeaker *sp, const ArPrefix *p, guint n, const ArAttrs *a, uint16_t flags)
+{
+    ArPfxTable *t = &sp->sim->pfx;
+    for (guint i = 0; i < n; i++) {
+        if (i + 8 < n)
+            keymap_prefetch(&t->ids, pfx_key(p[i + 8]));
+        rx_rib_update(sp, pfxtab_intern(t, pfx_key(p[i])), PEER_LOCAL, a, flags, NULL);
+    }
+}
+
 void bgp_withdraw_local(ArSpeaker *sp, ArPrefix p)
 {
     uint32_t id = pfxtab_find(&sp->sim->pfx, pfx_key(p));

@@ -82,8 +82,13 @@ void pfxtab_intern_sorted(ArPfxTable *t, GArray *keys)
 {
     g_array_sort(keys, u64_cmp);
     keymap_reserve(&t->ids, t->keys->len + keys->len);
-    for (guint i = 0; i < keys->len; i++)
-        pfxtab_intern(t, g_array_index(keys, uint64_t, i));
+    const uint64_t *k = (const uint64_t *)(const void *)keys->data;
+    for (guint i = 0; i < keys->len; i++) {
+        if (i + 8 < keys->len)
+            keymap_prefetch(&t->ids, k[i + 8]);
+        if (i == 0 || k[i] != k[i - 1])
+            pfxtab_intern(t, k[i]);
+    }
 }
 
 uint32_t pfxtab_find(const ArPfxTable *t, uint64_t key)

@@ -246,6 +246,11 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
         mem[m]->dev = g_array_sized_new(FALSE, FALSE, sizeof(MemberDev), 16);
     TxMemo memo;
     tx_memo_init(&memo, sp);
+    /* The members' values for the last best route (attributes, peer, flags): consecutive ids of a
+     * flush mostly share it (one UPDATE's prefixes), and then share every member's export too,
+     * unless the export reads the prefix (memo off). */
+    const ArAttrs *last_attrs = NULL, *last_gn = NULL; /* last_attrs NULL: now[] holds nothing reusable */
+    uint16_t last_peer = 0, last_flags = 0;
     for (guint i = 0; i < nids; i++) {
         uint32_t id = ids[i];
         if (i + 8 < nids)
@@ -253,7 +258,9 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
         const ArRoute *b = best[i];
         const ArAttrs *gb = idmap_get(&g->out, id), *gn = NULL;
         uint16_t sb = src_get(g, id), sn = b ? b->peer : PEER_LOCAL;
-        if (b) {
+        if (b && memo.on && b->attrs == last_attrs && b->peer == last_peer && b->flags == last_flags) {
+            gn = last_gn; /* now[] holds the members' values already */
+        } else if (b) {
             bool have = false;
             for (guint m = 0; m < k; m++) {
                 if (route_related(sp, b, mem[m])) {
@@ -268,9 +275,14 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
             }
             if (!have)
                 gn = now[0]; /* every member related: any value serves as the reference */
+            last_attrs = b->attrs;
+            last_peer = b->peer;
+            last_flags = b->flags;
+            last_gn = gn;
         } else {
             for (guint m = 0; m < k; m++)
                 now[m] = NULL;
+            last_attrs = NULL;
         }
         for (guint m = 0; m < k; m++) {
             ArPeer *p = mem[m];
