@@ -314,9 +314,12 @@ static void dp_perm_fix_init(DpPermFix *f)
 static void dp_perm_try(DpPermFix *f, ArRoute **pool, size_t k, size_t n)
 {
     if (k == n) {
-        for (size_t i = 0; i < n; i++)
-            f->order[i]->next = i + 1 < n ? f->order[i + 1] : NULL;
-        ArRibNet net = { .routes = f->order[0] };
+        ArRoute arr[DP_PERM_MAX]; /* the paths side by side in this order, as a net holds them */
+        for (size_t i = 0; i < n; i++) {
+            arr[i] = *f->order[i];
+            arr[i].more = (uint32_t)(n - 1 - i);
+        }
+        ArRibNet net = { .routes = arr };
         ArRoute *b = dp_best(f->me, &net);
         g_assert_nonnull(b);
         if (f->winner == PEER_LOCAL)

@@ -445,7 +445,7 @@ static void assert_holds_run(const Page *pg, const char *file)
         ArRibNet *n;
         rib_iter_init(&it, &sp->rib);
         while (rib_iter_next(&it, &k, &n)) {
-            for (const ArRoute *r = n->routes; r; r = r->next)
+            for (const ArRoute *r = n->routes; r; r = rib_route_next(r))
                 paths++;
             if (!n->best)
                 continue;

@@ -19,20 +19,32 @@
 #define RT_VNET 0x1u   /* a VNet's address space, originated by an Azure component for its VNet */
 #define RT_STATIC 0x2u /* a static (non-BGP) VPN site's prefix, originated by the VPN gateway */
 
-/* One path to a prefix. 24 bytes: the prefix is the table key, the attributes are shared. */
+/* One path to a prefix. 16 bytes: the prefix is the table key, the attributes are shared, and the
+ * paths of one prefix sit side by side in one array (ArRibNet.routes), so there is no next
+ * pointer: `more` counts the paths after this one. */
 typedef struct ArRoute {
-    struct ArRoute *next;   /* next path for the same prefix, in ascending peer order */
-    const ArAttrs *attrs;   /* interned, after import policy */
+    union {
+        const ArAttrs *attrs;      /* interned, after import policy */
+        struct ArRoute *free_next; /* on a free list (rib.c): the next free array of its class */
+    };
     uint16_t peer;          /* index of the peer it was learned from, PEER_LOCAL if originated here */
     uint16_t flags;         /* RT_* */
+    uint32_t more;          /* paths after this one in its net's array (0: the last) */
 } ArRoute;
+G_STATIC_ASSERT(sizeof(ArRoute) == 16);
 
 /* All paths to one prefix. The Adj-RIB-In of peer p is the set of routes with peer == p; the
  * Loc-RIB is the set of best pointers: neither is copied. */
 typedef struct ArRibNet {
-    ArRoute *routes;   /* list of paths, ascending peer (locals last) */
-    ArRoute *best;     /* selected path, NULL when none (every path rejected or list empty) */
+    ArRoute *routes;   /* the paths, an array in ascending peer order (locals last); NULL: none */
+    ArRoute *best;     /* selected path (in routes), NULL when none (every path rejected or none) */
 } ArRibNet;
+
+/* The path after r in its net, NULL after the last. O(1). Walk a net's paths with
+ * `for (r = n->routes; r; r = rib_route_next(r))`. */
+static inline ArRoute *rib_route_next(const ArRoute *r) { return r->more ? (ArRoute *)r + 1 : NULL; }
+/* Number of paths of n. O(1). */
+static inline guint rib_paths(const ArRibNet *n) { return n->routes ? n->routes->more + 1 : 0; }
 
 /* A map from 64-bit keys (prefix keys) to pointers: open addressing (Robin Hood, linear probing)
  * over one array of 16-byte slots (key beside value, so a lookup touches one or two cache lines
@@ -141,19 +153,25 @@ typedef struct ArRibPage {
     uint64_t marks[RIB_PAGE_IDS / 64];      /* rib_mark bits */
 } ArRibPage;
 
-/* Routes come from per-table blocks (no per-route malloc header, no per-route free at the end): a
- * stored path costs sizeof(ArRoute) = 24 bytes, a prefix sizeof(ArRibNet) = 16 bytes in its page
- * (indexed by prefix id: no key, no hash, no slot). Freed routes are kept on a free list. A net
- * with no path is empty (routes == NULL) and counts as absent. */
+/* A net's path array has room for the next power of two of its path count (1, 2, 4, ...). Arrays
+ * of up to RIB_CLASS_MAX paths come from per-table blocks, kept on one free list per class when
+ * freed (no per-array malloc header, no per-array free at the end); longer ones (a prefix from
+ * dozens of peers) are allocated alone. A stored path costs sizeof(ArRoute) = 16 bytes (more while
+ * its array has room to spare), a prefix sizeof(ArRibNet) = 16 bytes in its page (indexed by prefix
+ * id: no key, no hash, no slot). A net with no path is empty (routes == NULL) and counts as absent. */
+#define RIB_CLASSES 6u                                 /* block-carved classes: 1, 2, 4, ... 32 paths */
+#define RIB_CLASS_MAX (1u << (RIB_CLASSES - 1))       /* longest block-carved array, in paths */
 typedef struct ArRib {
     const ArPfxTable *pfx; /* the run's prefix ids (ArSim.pfx) */
     ArRibPage **pages;     /* by id >> RIB_PAGE_BITS; NULL pages hold nothing */
     guint n_pages;         /* length of pages */
     guint size;            /* nets holding at least one path */
     uint64_t routes;       /* paths stored, for statistics */
-    ArRoute *free_routes;  /* unused routes, linked through next */
-    GPtrArray *blocks;     /* memory blocks the routes are carved from */
-    guint block_items;     /* items in the next block: doubles from 64 up to 65,536 */
+    ArRoute *free_arrays[RIB_CLASSES]; /* unused arrays of 2^c paths, linked through free_next */
+    ArRoute *bump;         /* the unused rest of the newest block */
+    guint bump_left;       /* routes left at bump */
+    GPtrArray *blocks;     /* memory blocks the arrays are carved from */
+    guint block_items;     /* routes in the next block: doubles from 64 up to 65,536 */
 } ArRib;
 
 void rib_init(ArRib *r, const ArPfxTable *pfx);

@@ -193,12 +193,12 @@ static size_t dp_eliminate(const ArSpeaker *sp, const ArDpRule *rule, ArRoute **
 ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
 {
     ArRoute *r0 = n->routes;
-    if (!memo || !r0 || !r0->next)
+    if (!memo || !r0 || !r0->more)
         return dp_best(sp, n);
     ArRoute *at[DP_MEMO_PATHS];
     uint32_t k = 0;
     bool hit = memo->n != 0;
-    for (ArRoute *r = r0; r; r = r->next) {
+    for (ArRoute *r = r0; r; r = rib_route_next(r)) {
         if (k == DP_MEMO_PATHS)
             return dp_best(sp, n);
         hit = hit && k < memo->n && memo->attrs[k] == r->attrs && memo->peer[k] == r->peer && memo->flags[k] == r->flags;
@@ -223,19 +223,16 @@ ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n)
     /* One or two paths: the pairwise comparison is the set elimination (no third path to break
      * transitivity), and it is the common case. */
     ArRoute *r0 = n->routes;
-    if (!r0 || !r0->next)
+    if (!r0 || !r0->more)
         return r0;
-    ArRoute *r1 = r0->next;
-    if (!r1->next)
-        return dp_compare(sp, r1, r0, NULL) > 0 ? r1 : r0;
-    size_t cnt = 0;
-    for (ArRoute *r = n->routes; r; r = r->next)
-        cnt++;
+    if (r0->more == 1)
+        return dp_compare(sp, r0 + 1, r0, NULL) > 0 ? r0 + 1 : r0;
+    size_t cnt = rib_paths(n);
     ArRoute *stack[DP_STACK_PATHS];
     g_autofree ArRoute **heap = cnt > DP_STACK_PATHS ? g_new(ArRoute *, cnt) : NULL;
     ArRoute **c = heap ? heap : stack;
     size_t k = 0;
-    for (ArRoute *r = n->routes; r; r = r->next)
+    for (ArRoute *r = n->routes; r; r = rib_route_next(r))
         c[k++] = r;
     for (size_t i = 0; i < dp_rule_count && k > 1; i++)
         k = dp_eliminate(sp, &dp_rules[i], c, k);

@@ -1,4 +1,4 @@
-/* rib.c - per-speaker routing table: prefix -> list of paths and the best one. */
+/* rib.c - per-speaker routing table: prefix -> array of paths and the best one. */
 #include "arsim/rib.h"
 
 #include <stddef.h>
@@ -14,34 +14,69 @@ guint rib_key_hash(gconstpointer p)
     return (guint)k;
 }
 
-/* Largest block: 65,536 routes of 24 bytes (1.5 MiB). */
+/* Largest block: 65,536 routes of 16 bytes (1 MiB). */
 #define RIB_BLOCK_MAX 65536u
 
-/* Carves a new block into routes, pushed on the free list (linked through ArRoute.next). */
-static ArRoute *rib_block(ArRib *r)
+/* Room for n paths: the next power of two. */
+static inline guint cap_for(guint n)
 {
-    guint n = r->block_items;
-    r->block_items = MIN(n * 2, RIB_BLOCK_MAX);
-    ArRoute *b = g_new(ArRoute, n);
-    g_ptr_array_add(r->blocks, b);
+    g_assert(n > 0);
+    return n <= 1 ? 1u : 1u << (32 - __builtin_clz(n - 1));
+}
+
+/* Class of a capacity (a power of two): log2. */
+static inline guint class_of(guint cap) { return (guint)__builtin_ctz(cap); }
+
+/* An array of cap routes (a power of two): from its class's free list, else carved from the
+ * newest block, else from a new block; past RIB_CLASS_MAX, allocated alone. O(1) amortised. */
+static ArRoute *arr_alloc(ArRib *r, guint cap)
+{
+    if (cap > RIB_CLASS_MAX)
+        return g_new(ArRoute, cap);
+    guint c = class_of(cap);
+    ArRoute *a = r->free_arrays[c];
+    if (a) {
+        r->free_arrays[c] = a->free_next;
+        return a;
+    }
+    if (r->bump_left < cap) {
+        /* The rest of the block goes to the smaller classes' free lists (no waste). */
+        while (r->bump_left) {
+            guint k = 1u << (31 - __builtin_clz(r->bump_left));
+            ArRoute *f = r->bump;
+            f->free_next = r->free_arrays[class_of(k)];
+            r->free_arrays[class_of(k)] = f;
+            r->bump += k;
+            r->bump_left -= k;
+        }
+        guint n = r->block_items;
+        r->block_items = MIN(n * 2, RIB_BLOCK_MAX);
+        r->bump = g_new(ArRoute, n);
+        r->bump_left = n;
+        g_ptr_array_add(r->blocks, r->bump);
+    }
+    a = r->bump;
+    r->bump += cap;
+    r->bump_left -= cap;
+    return a;
+}
+
+static void arr_free(ArRib *r, ArRoute *a, guint cap)
+{
+    if (cap > RIB_CLASS_MAX) {
+        g_free(a);
+        return;
+    }
+    guint c = class_of(cap);
+    a->free_next = r->free_arrays[c];
+    r->free_arrays[c] = a;
+}
+
+/* Sets each path's count of paths after it. O(n). */
+static inline void arr_number(ArRoute *a, guint n)
+{
     for (guint i = 0; i < n; i++)
-        b[i].next = i + 1 < n ? &b[i + 1] : NULL;
-    return b;
-}
-
-static ArRoute *route_alloc(ArRib *r)
-{
-    if (!r->free_routes)
-        r->free_routes = rib_block(r);
-    ArRoute *rt = r->free_routes;
-    r->free_routes = rt->next;
-    return rt;
-}
-
-static void route_release(ArRib *r, ArRoute *rt)
-{
-    rt->next = r->free_routes;
-    r->free_routes = rt;
+        a[i].more = n - 1 - i;
 }
 
 /* ---- prefix ids ----------------------------------------------------------------------------- */
@@ -146,8 +181,13 @@ void rib_init(ArRib *r, const ArPfxTable *pfx)
 
 void rib_clear(ArRib *r)
 {
-    for (guint i = 0; i < r->n_pages; i++)
-        g_free(r->pages[i]);
+    for (guint i = 0; i < r->n_pages; i++) {
+        ArRibPage *page = r->pages[i];
+        for (guint k = 0; page && k < RIB_PAGE_IDS; k++) /* arrays allocated alone */
+            if (rib_paths(&page->nets[k]) > RIB_CLASS_MAX)
+                g_free(page->nets[k].routes);
+        g_free(page);
+    }
     g_free(r->pages);
     if (r->blocks)
         g_ptr_array_free(r->blocks, TRUE);
@@ -191,7 +231,7 @@ void rib_unmark(ArRib *r, uint32_t id)
 
 ArRoute *rib_route_from(ArRibNet *n, uint16_t peer)
 {
-    for (ArRoute *r = n->routes; r; r = r->next)
+    for (ArRoute *r = n->routes; r; r = rib_route_next(r))
         if (r->peer == peer)
             return r;
     return NULL;
@@ -199,43 +239,69 @@ ArRoute *rib_route_from(ArRibNet *n, uint16_t peer)
 
 ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags)
 {
-    ArRoute **pp = &n->routes;
-    while (*pp && (*pp)->peer < peer)
-        pp = &(*pp)->next;
-    if (*pp && (*pp)->peer == peer) {
-        (*pp)->attrs = a;
-        (*pp)->flags = flags;
-        return *pp;
+    guint cnt = rib_paths(n), i = 0;
+    ArRoute *old = n->routes;
+    while (i < cnt && old[i].peer < peer)
+        i++;
+    if (i < cnt && old[i].peer == peer) {
+        old[i].attrs = a;
+        old[i].flags = flags;
+        return &old[i];
     }
-    if (!n->routes)
+    ptrdiff_t b = n->best ? n->best - old : -1;
+    ArRoute *arr = old;
+    if (!cnt || cap_for(cnt + 1) != cap_for(cnt)) {
+        /* Moves to an array of the next class: the paths before i, then after it. */
+        arr = arr_alloc(rib, cap_for(cnt + 1));
+        if (cnt) {
+            memcpy(arr, old, i * sizeof(ArRoute));
+            memcpy(arr + i + 1, old + i, (cnt - i) * sizeof(ArRoute));
+            arr_free(rib, old, cap_for(cnt));
+        }
+    } else {
+        memmove(arr + i + 1, arr + i, (cnt - i) * sizeof(ArRoute));
+    }
+    arr[i] = (ArRoute){ .attrs = a, .peer = peer, .flags = flags };
+    arr_number(arr, cnt + 1);
+    n->routes = arr;
+    n->best = b < 0 ? NULL : &arr[b < (ptrdiff_t)i ? b : b + 1]; /* the best follows its path */
+    if (!cnt)
         rib->size++;
-    ArRoute *r = route_alloc(rib);
-    r->attrs = a;
-    r->peer = peer;
-    r->flags = flags;
-    r->next = *pp;
-    *pp = r;
     rib->routes++;
-    return r;
+    return &arr[i];
 }
 
 gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
 {
-    for (ArRoute **pp = &n->routes; *pp; pp = &(*pp)->next) {
-        if ((*pp)->peer == peer) {
-            ArRoute *r = *pp;
-            *pp = r->next;
-            if (n->best == r)
-                n->best = NULL;
-            route_release(rib, r);
-            g_assert(rib->routes > 0 && rib->size > 0);
-            rib->routes--;
-            if (!n->routes)
-                rib->size--;
-            return TRUE;
-        }
+    guint cnt = rib_paths(n), i = 0;
+    ArRoute *old = n->routes;
+    while (i < cnt && old[i].peer != peer)
+        i++;
+    if (i == cnt)
+        return FALSE;
+    ptrdiff_t b = n->best ? n->best - old : -1;
+    g_assert(rib->routes > 0 && rib->size > 0);
+    rib->routes--;
+    if (cnt == 1) {
+        arr_free(rib, old, 1);
+        n->routes = n->best = NULL;
+        rib->size--;
+        return TRUE;
     }
-    return FALSE;
+    ArRoute *arr = old;
+    if (cap_for(cnt - 1) != cap_for(cnt)) {
+        arr = arr_alloc(rib, cap_for(cnt - 1));
+        memcpy(arr, old, i * sizeof(ArRoute));
+        memcpy(arr + i, old + i + 1, (cnt - 1 - i) * sizeof(ArRoute));
+        arr_free(rib, old, cap_for(cnt));
+    } else {
+        memmove(arr + i, arr + i + 1, (cnt - 1 - i) * sizeof(ArRoute));
+    }
+    arr_number(arr, cnt - 1);
+    n->routes = arr;
+    /* The best follows its path; NULL when it was the one removed (the caller decides again). */
+    n->best = b < 0 || b == (ptrdiff_t)i ? NULL : &arr[b < (ptrdiff_t)i ? b : b - 1];
+    return TRUE;
 }
 
 void rib_check(const ArRib *r)
@@ -248,8 +314,8 @@ void rib_check(const ArRib *r)
             const ArRibNet *n = &page->nets[i];
             g_assert((n->routes == NULL) == (n->best == NULL));
             bool best_found = false;
-            for (const ArRoute *rt = n->routes; rt; rt = rt->next) {
-                g_assert(!rt->next || rt->peer < rt->next->peer);
+            for (const ArRoute *rt = n->routes; rt; rt = rib_route_next(rt)) {
+                g_assert(!rib_route_next(rt) || rt->peer < rib_route_next(rt)->peer);
                 best_found |= rt == n->best;
                 routes++;
             }

@@ -252,7 +252,7 @@ static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GH
     }
     for (guint i = 0; i < nets->len; i++) {
         const KeyNet *kn = &g_array_index(nets, KeyNet, i);
-        for (const ArRoute *r = kn->net->routes; r; r = r->next) {
+        for (const ArRoute *r = kn->net->routes; r; r = rib_route_next(r)) {
             if (!rt.tails) {
                 out_json_put(w, NULL, route_json(sp, kn->key, r, r == kn->net->best, paths));
                 continue;
@@ -421,7 +421,7 @@ static GPtrArray *node_groups(const ArSpeaker *sp, const ArRunView *v, GHashTabl
             __builtin_prefetch(g_array_index(nets, KeyNet, i + 16).net);
         if (i + 8 < nets->len)
             __builtin_prefetch(g_array_index(nets, KeyNet, i + 8).net->routes);
-        for (const ArRoute *r = kn->net->routes; r; r = r->next) {
+        for (const ArRoute *r = kn->net->routes; r; r = rib_route_next(r)) {
             gboolean best = r == kn->net->best;
             guint64 packed = route_packed(r, best);
             guint slot = (guint)((packed * 0x9E3779B97F4A7C15ull) >> 58);

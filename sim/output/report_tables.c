@@ -64,7 +64,7 @@ static cJSON *report_route_row(const ArSpeaker *sp, const char *text, const char
 static bool report_same_paths(const ArRibNet *a, const ArRibNet *b)
 {
     const ArRoute *x = a->routes, *y = b->routes;
-    for (; x && y; x = x->next, y = y->next)
+    for (; x && y; x = rib_route_next(x), y = rib_route_next(y))
         if (x->attrs != y->attrs || x->peer != y->peer || (x == a->best) != (y == b->best))
             return false;
     return !x && !y;
@@ -101,7 +101,7 @@ static cJSON *report_node(const ArSpeaker *sp)
     guint paths = 0;
     for (guint i = 0; i < keys->len; i++) {
         nets[i] = rib_find(&sp->rib, g_array_index(keys, uint64_t, i));
-        for (const ArRoute *r = nets[i]->routes; r; r = r->next)
+        for (const ArRoute *r = nets[i]->routes; r; r = rib_route_next(r))
             paths++;
     }
     g_autoptr(GArray) ranges = g_array_new(FALSE, FALSE, sizeof(ArPfxRange));
@@ -126,7 +126,7 @@ static cJSON *report_node(const ArSpeaker *sp)
         const ArPfxRange *rg = &g_array_index(ranges, ArPfxRange, i);
         const ArRibNet *n = nets[rg->first];
         report_range_text(rg, pfx, text);
-        for (const ArRoute *r = n->routes; r; r = r->next)
+        for (const ArRoute *r = n->routes; r; r = rib_route_next(r))
             cJSON_AddItemToArray(rows, report_route_row(sp, text->str, pfx, r, r == n->best));
     }
     g_string_free(text, TRUE);

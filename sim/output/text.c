@@ -170,7 +170,7 @@ static void node_summary(const ArSpeaker *sp, GString *out)
         if (rib_iter_next(&ahead, &key, &m))
             __builtin_prefetch(m->routes);
         prefixes += n->routes != NULL;
-        for (const ArRoute *r = n->routes; r; r = r->next) {
+        for (const ArRoute *r = n->routes; r; r = rib_route_next(r)) {
             guint slot = r->peer == PEER_LOCAL ? np : r->peer;
             g_assert(slot <= np);
             c[slot].paths++;

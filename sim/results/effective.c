@@ -176,7 +176,7 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
             ArRibNet *n;
             rib_iter_init(&it, &sp->rib);
             while (rib_iter_next(&it, &key, &n))
-                for (ArRoute *rt = n->routes; rt; rt = rt->next) {
+                for (ArRoute *rt = n->routes; rt; rt = rib_route_next(rt)) {
                     ArSpeaker *src = bgp_route_source(sp, rt);
                     if (src && src->kind == NODE_NVA) {
                         Cand c = { key, rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
@@ -211,7 +211,7 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
                     g_array_append_val(cands, c);
                     /* The circuit's other edge routers with an equal path (both links of a
                      * circuit, other circuits): ECMP where no Route Server takes it away (choose). */
-                    for (const ArRoute *o = n->routes; o; o = o->next) {
+                    for (const ArRoute *o = n->routes; o; o = rib_route_next(o)) {
                         const ArSpeaker *os = o == best ? NULL : bgp_route_source(sp, o);
                         if (os && os->kind == NODE_MSEE && o->attrs->weight == best->attrs->weight &&
                             o->attrs->path->len == best->attrs->path->len &&
