@@ -87,6 +87,16 @@ void out_run_json_head(const ArRun *run, ArJsonOut *w);
 /* TRUE when `run --json` with view v would pass OUT_JSON_FULL_ROUTES route lines and selects
  * nothing (no --node, --vnet, --prefix, --all): then it writes the grouped form. O(speakers + tables). */
 gboolean out_run_json_wants_groups(const ArRun *run, const ArRunView *v);
+/* A prefix a node holds and its paths. */
+typedef struct OutKeyNet {
+    uint64_t key;          /* prefix key */
+    const ArRibNet *net;   /* its paths (at least one) */
+} OutKeyNet;
+/* The prefixes of sp (only *prefix when prefix is not NULL) and their paths, ascending (OutKeyNet;
+ * the caller frees the array), walked without a lookup per prefix: O(R log R) to sort sp's R
+ * prefixes, or O(P) for a node holding most of the run's P prefixes, through *order (the run's
+ * prefixes sorted once: made on first use, kept and freed by the caller for the next nodes). */
+GArray *out_node_nets(const ArSpeaker *sp, const ArPrefix *prefix, GArray **order);
 /* One effective route: prefix, source, nextHopType, nextHopIps, nextHop, asPath (BGP routes). */
 cJSON *out_eff_route_json(const ArEffRoute *r);
 /* The key of a shared table in "tables": its hub's name, or OUT_NO_HUB_TABLE. g_free it. */

@@ -106,11 +106,7 @@ static void node_head(ArJsonOut *w, const ArSpeaker *sp)
     out_json_put(w, "sessions", sessions_json(sp));
 }
 
-/* A prefix of a RIB and its paths, for walking a RIB in prefix order without a lookup per prefix. */
-typedef struct KeyNet {
-    uint64_t key;          /* prefix key */
-    const ArRibNet *net;   /* its paths */
-} KeyNet;
+typedef OutKeyNet KeyNet;
 
 static gint keynet_cmp(gconstpointer a, gconstpointer b)
 {
@@ -203,27 +199,30 @@ static const GArray *run_order(const ArSpeaker *sp, GArray **order)
     return *order;
 }
 
-/* The prefixes of sp and their paths in ascending prefix order (only v->prefix when given). O(R log R)
- * to sort its R prefixes, or O(P) for a node holding most of the run's P prefixes (order: the run's
- * prefixes in order, made on first use and kept by the caller). KeyNet, the caller frees it. */
-static GArray *node_nets(const ArSpeaker *sp, const ArRunView *v, GArray **order)
+GArray *out_node_nets(const ArSpeaker *sp, const ArPrefix *prefix, GArray **order)
 {
     GArray *nets = g_array_sized_new(FALSE, FALSE, sizeof(KeyNet), rib_size(&sp->rib));
-    if (v && v->prefix) {
-        KeyNet kn = { pfx_key(*v->prefix), rib_find(&sp->rib, pfx_key(*v->prefix)) };
+    if (prefix) {
+        KeyNet kn = { pfx_key(*prefix), rib_find(&sp->rib, pfx_key(*prefix)) };
         if (kn.net)
             g_array_append_val(nets, kn);
     } else if ((guint64)rib_size(&sp->rib) * 8 >= pfxtab_size(sp->rib.pfx)) {
         const GArray *all = run_order(sp, order);
+        g_array_set_size(nets, rib_size(&sp->rib));
+        KeyNet *out = (KeyNet *)(void *)nets->data;
+        guint n = 0;
         for (guint i = 0; i < all->len; i++) {
             const KeyId *k = &g_array_index(all, KeyId, i);
             /* Ids are not in prefix order: each net is a cache miss, hidden 16 nets ahead. */
             if (i + 16 < all->len)
                 rib_prefetch(&sp->rib, g_array_index(all, KeyId, i + 16).id);
-            KeyNet kn = { k->key, rib_net(&sp->rib, k->id) };
-            if (kn.net && kn.net->routes) /* as rib_iter_next: a net with no path is absent */
-                g_array_append_val(nets, kn);
+            const ArRibNet *net = rib_net(&sp->rib, k->id);
+            if (net && net->routes) { /* as rib_iter_next: a net with no path is absent */
+                g_assert(n < nets->len);
+                out[n++] = (KeyNet){ k->key, net };
+            }
         }
+        g_assert(n == nets->len); /* rib_size counts the nets with a path */
     } else {
         ArRibIter it;
         KeyNet kn;
@@ -238,13 +237,13 @@ static GArray *node_nets(const ArSpeaker *sp, const ArRunView *v, GArray **order
     return nets;
 }
 
-/* One node, one route at a time (only the routes for v->prefix when given): node_nets's cost. */
+/* One node, one route at a time (only the routes for v->prefix when given): out_node_nets's cost. */
 static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GHashTable *paths, GArray **order)
 {
     out_json_begin(w, sp->name, FALSE);
     node_head(w, sp);
     out_json_begin(w, "routes", TRUE);
-    g_autoptr(GArray) nets = node_nets(sp, v, order);
+    g_autoptr(GArray) nets = out_node_nets(sp, v ? v->prefix : NULL, order);
     RouteTails rt = { NULL, NULL };
     if (paths && out_json_is_stream(w)) {
         rt.tails = g_hash_table_new_full(rib_key_hash, g_direct_equal, NULL, tails_free);
@@ -403,11 +402,11 @@ static void groups_intern(GPtrArray *groups, PfxSets *ps)
 }
 
 /* sp's paths (only v->prefix's when given) grouped by (attributes, peer, best): Group*, in order
- * of first appearance. node_nets's cost plus O(1) expected per path (a 64-slot memo in front of
+ * of first appearance. out_node_nets's cost plus O(1) expected per path (a 64-slot memo in front of
  * the hash: a prefix's few paths repeat from prefix to prefix). */
 static GPtrArray *node_groups(const ArSpeaker *sp, const ArRunView *v, GHashTable *paths, GArray **order, PfxSets *ps)
 {
-    g_autoptr(GArray) nets = node_nets(sp, v, order);
+    g_autoptr(GArray) nets = out_node_nets(sp, v ? v->prefix : NULL, order);
     GPtrArray *groups = g_ptr_array_new_with_free_func(group_free);
     g_autoptr(GHashTable) by = g_hash_table_new(rib_key_hash, g_direct_equal); /* packed -> Group* */
     struct {
