@@ -230,7 +230,7 @@ static gboolean holds(const ArRun *run, const char *node, ArPrefix p)
     const ArSpeaker *sp = bgp_speaker_find(run->net->sim, node);
     g_assert_nonnull(sp);
     const ArRibNet *n = rib_find(&sp->rib, pfx_key(p));
-    return n && n->best;
+    return n && rib_best(n);
 }
 
 static void test_converges(void)

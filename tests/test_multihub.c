@@ -37,7 +37,7 @@ static const ArRoute *best(const ArRun *run, const char *node, const char *prefi
     ArPrefix p;
     pfx_parse(prefix, &p);
     const ArRibNet *n = rib_find(&sp->rib, pfx_key(p));
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 /* Walks a packet and returns the verdict line and the hops, joined. */

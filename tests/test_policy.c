@@ -37,7 +37,7 @@ static const ArRoute *best(const Case *c, const char *node, const char *prefix)
     ArPrefix p;
     g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
     const ArRibNet *n = rib_find(&sp->rib, pfx_key(p));
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 static char *path_at(const Case *c, const char *node, const char *prefix)

@@ -445,17 +445,17 @@ static void assert_holds_run(const Page *pg, const char *file)
         ArRibNet *n;
         rib_iter_init(&it, &sp->rib);
         while (rib_iter_next(&it, &k, &n)) {
-            for (const ArRoute *r = n->routes; r; r = rib_route_next(r))
+            for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r))
                 paths++;
-            if (!n->best)
+            if (!rib_best(n))
                 continue;
             g_autofree char *key = g_strconcat(sp->name, "\x1f", pfx_format(pfx_from_key(k), pfx), NULL);
             const Row *row = g_hash_table_lookup(best, key);
             if (!row)
                 g_error("%s: no best row for %s %s", file, sp->name, pfx);
-            g_autofree char *as = attr_path_to_string(n->best->attrs->path);
+            g_autofree char *as = attr_path_to_string(rib_best(n)->attrs->path);
             g_assert_nonnull(strstr(row->text->str, as));
-            g_assert_nonnull(strstr(row->text->str, ip_format(n->best->attrs->next_hop, ip)));
+            g_assert_nonnull(strstr(row->text->str, ip_format(rib_best(n)->attrs->next_hop, ip)));
         }
     }
     for (guint v = 0; v < run->eff->len; v++) {

@@ -45,7 +45,7 @@ static const ArRoute *best(const Case *c, const char *name, const char *prefix)
     ArPrefix p;
     g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
     ArRibNet *n = rib_find(&node(c, name)->rib, pfx_key(p));
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 static char *best_path(const Case *c, const char *name, const char *prefix)

@@ -38,7 +38,7 @@ static gboolean node_has(const ArRun *run, const char *name, const char *prefix)
     ArPrefix p;
     g_assert_cmpint(pfx_parse(prefix, &p), ==, PFX_OK);
     const ArRibNet *n = rib_find(&bgp_speaker_find(run->net->sim, name)->rib, pfx_key(p));
-    return n && n->best;
+    return n && rib_best(n);
 }
 
 static const ArEpoch *epoch(const ArRun *run, guint i)

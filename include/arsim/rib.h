@@ -8,6 +8,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define PEER_LOCAL UINT16_MAX /* ArRoute.peer of a locally originated route */
@@ -33,18 +34,55 @@ typedef struct ArRoute {
 } ArRoute;
 G_STATIC_ASSERT(sizeof(ArRoute) == 16);
 
-/* All paths to one prefix. The Adj-RIB-In of peer p is the set of routes with peer == p; the
- * Loc-RIB is the set of best pointers: neither is copied. */
+/* All paths to one prefix, 16 bytes: the only path inline (most prefixes of most tables have one,
+ * which then costs nothing beyond the net), or two and more side by side in an array with the
+ * best one's position. The Adj-RIB-In of peer p is the set of routes with peer == p; the Loc-RIB is
+ * the set of best paths: neither is copied. Read it through rib_first, rib_best and rib_paths. */
+#define RIB_MANY UINT16_MAX   /* ArRibNet.many.tag: the net holds an array (no RT_* flag set is all ones) */
 typedef struct ArRibNet {
-    ArRoute *routes;   /* the paths, an array in ascending peer order (locals last); NULL: none */
-    ArRoute *best;     /* selected path (in routes), NULL when none (every path rejected or none) */
+    union {
+        ArRoute one;            /* none (one.attrs NULL) or exactly one path, held here */
+        struct {
+            ArRoute *arr;       /* two or more paths, ascending peer (locals last) */
+            uint16_t best;      /* position of the best path in arr (with the local path, 65,536 paths at
+                                 * most: positions fit); stale after rib_remove_route until set again */
+            uint16_t tag;       /* RIB_MANY; lies over one.flags */
+            uint32_t n;         /* paths in arr, at least 2 */
+        } many;
+    };
 } ArRibNet;
+G_STATIC_ASSERT(sizeof(ArRibNet) == 16);
+G_STATIC_ASSERT(offsetof(ArRibNet, many.tag) == offsetof(ArRibNet, one.flags));
 
 /* The path after r in its net, NULL after the last. O(1). Walk a net's paths with
- * `for (r = n->routes; r; r = rib_route_next(r))`. */
+ * `for (r = rib_first(n); r; r = rib_route_next(r))`. */
 static inline ArRoute *rib_route_next(const ArRoute *r) { return r->more ? (ArRoute *)r + 1 : NULL; }
+/* The first path of n (lowest peer), NULL when it has none. O(1). */
+static inline ArRoute *rib_first(const ArRibNet *n)
+{
+    if (n->many.tag == RIB_MANY)
+        return n->many.arr;
+    return n->one.attrs ? (ArRoute *)&n->one : NULL;
+}
 /* Number of paths of n. O(1). */
-static inline guint rib_paths(const ArRibNet *n) { return n->routes ? n->routes->more + 1 : 0; }
+static inline guint rib_paths(const ArRibNet *n) { return n->many.tag == RIB_MANY ? n->many.n : n->one.attrs != NULL; }
+/* The selected path of n, NULL when it has none. O(1). */
+static inline ArRoute *rib_best(const ArRibNet *n)
+{
+    if (n->many.tag == RIB_MANY)
+        return n->many.arr + n->many.best;
+    return n->one.attrs ? (ArRoute *)&n->one : NULL;
+}
+/* Records b (one of n's paths, or NULL when n has none) as n's best. O(1). */
+static inline void rib_set_best(ArRibNet *n, const ArRoute *b)
+{
+    if (n->many.tag == RIB_MANY) {
+        g_assert(b && b >= n->many.arr && b < n->many.arr + n->many.n);
+        n->many.best = (uint16_t)(b - n->many.arr);
+    } else {
+        g_assert(b == rib_first(n)); /* one path is its own best; none has none */
+    }
+}
 
 /* A map from 64-bit keys (prefix keys) to pointers: open addressing (Robin Hood, linear probing)
  * over one array of 16-byte slots (key beside value, so a lookup touches one or two cache lines
@@ -194,8 +232,10 @@ ArRibNet *rib_get(ArRib *r, uint32_t id);
 ArRoute *rib_route_from(ArRibNet *n, uint16_t peer);
 /* Adds or replaces the path from peer; returns the route. O(paths). */
 ArRoute *rib_set_route(ArRib *r, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags);
-/* Removes the path from peer; returns TRUE if there was one. The best pointer must be
- * recomputed by the caller. O(paths). */
+/* Removes the path from peer; returns TRUE if there was one. The caller chooses the best path
+ * again (rib_set_best): until then, if the removed path was the best, rib_best returns a stand-in.
+ * Pointers to the net's paths are invalid after this and after rib_set_route (the paths move
+ * between the net and arrays). O(paths). */
 gboolean rib_remove_route(ArRib *r, ArRibNet *n, uint16_t peer);
 
 /* Starts loading prefix id's net, for batch loops (some 8 ids ahead). Changes nothing. */
@@ -219,8 +259,9 @@ static inline bool rib_marked(const ArRib *r, uint32_t id)
 void rib_unmark(ArRib *r, uint32_t id);
 
 /* Checks the table's invariants, aborting on the first broken one: size nets hold a path and
- * routes paths in all (the sums over the nets), each net's paths in strictly ascending peer order,
- * its best one of them, NULL only when it has none. O(table): tests and debug builds. */
+ * routes paths in all (the sums over the nets), each net's paths numbered (`more`) and in strictly
+ * ascending peer order, its best one of them, NULL only when it has none. O(table): tests and
+ * debug builds. */
 void rib_check(const ArRib *r);
 
 /* Number of prefixes holding at least one path. O(1). */

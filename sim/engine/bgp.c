@@ -235,7 +235,7 @@ void bgp_check(const ArSim *sim)
         uint64_t key;
         ArRibNet *n;
         while (rib_iter_next(&it, &key, &n))
-            for (const ArRoute *r = n->routes; r; r = rib_route_next(r))
+            for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r))
                 learned[r->peer == PEER_LOCAL ? sp->peers->len : r->peer]++;
         for (guint k = 0; k < sp->peers->len; k++) {
             const ArPeer *peer = bgp_peer(sp, (uint16_t)k);

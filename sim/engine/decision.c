@@ -192,7 +192,7 @@ static size_t dp_eliminate(const ArSpeaker *sp, const ArDpRule *rule, ArRoute **
 
 ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
 {
-    ArRoute *r0 = n->routes;
+    ArRoute *r0 = rib_first(n);
     if (!memo || !r0 || !r0->more)
         return dp_best(sp, n);
     ArRoute *at[DP_MEMO_PATHS];
@@ -222,7 +222,7 @@ ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n)
 {
     /* One or two paths: the pairwise comparison is the set elimination (no third path to break
      * transitivity), and it is the common case. */
-    ArRoute *r0 = n->routes;
+    ArRoute *r0 = rib_first(n);
     if (!r0 || !r0->more)
         return r0;
     if (r0->more == 1)
@@ -232,7 +232,7 @@ ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n)
     g_autofree ArRoute **heap = cnt > DP_STACK_PATHS ? g_new(ArRoute *, cnt) : NULL;
     ArRoute **c = heap ? heap : stack;
     size_t k = 0;
-    for (ArRoute *r = n->routes; r; r = rib_route_next(r))
+    for (ArRoute *r = rib_first(n); r; r = rib_route_next(r))
         c[k++] = r;
     for (size_t i = 0; i < dp_rule_count && k > 1; i++)
         k = dp_eliminate(sp, &dp_rules[i], c, k);

@@ -21,10 +21,11 @@ void rx_mark_dirty(ArSpeaker *sp, uint32_t id)
 void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags, ArDpMemo *memo)
 {
     ArRibNet *n = a ? rib_get(&sp->rib, id) : rib_net(&sp->rib, id);
-    if (!n || (!a && !n->routes))
+    if (!n || (!a && !rib_first(n)))
         return;
-    uint16_t old_peer = n->best ? n->best->peer : PEER_LOCAL;
-    const ArAttrs *old_attrs = n->best ? n->best->attrs : NULL;
+    const ArRoute *ob = rib_best(n);
+    uint16_t old_peer = ob ? ob->peer : PEER_LOCAL;
+    const ArAttrs *old_attrs = ob ? ob->attrs : NULL;
     ArPeer *p = peer == PEER_LOCAL ? NULL : bgp_peer(sp, peer);
     if (a) {
         uint64_t before = sp->rib.routes;
@@ -37,10 +38,11 @@ void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, 
     } else {
         return;
     }
-    n->best = dp_best_memo(sp, n, memo);
-    g_assert((n->best == NULL) == (n->routes == NULL));
-    const ArAttrs *new_attrs = n->best ? n->best->attrs : NULL;
-    uint16_t new_peer = n->best ? n->best->peer : PEER_LOCAL;
+    const ArRoute *nb = dp_best_memo(sp, n, memo);
+    g_assert((nb == NULL) == (rib_first(n) == NULL));
+    rib_set_best(n, nb);
+    const ArAttrs *new_attrs = nb ? nb->attrs : NULL;
+    uint16_t new_peer = nb ? nb->peer : PEER_LOCAL;
     if (new_attrs != old_attrs || new_peer != old_peer) {
         rx_mark_dirty(sp, id);
         if (sp->sim->watch) {
@@ -78,7 +80,7 @@ void bgp_refresh(ArSpeaker *sp)
     for (guint i = 0; i < ids->len; i++) {
         uint32_t id = g_array_index(ids, uint32_t, i);
         ArRibNet *n = rib_net(&sp->rib, id);
-        n->best = dp_best(sp, n);
+        rib_set_best(n, dp_best(sp, n));
         rx_mark_dirty(sp, id); /* exports are compared with Adj-RIB-Out: only changes go out */
     }
 }

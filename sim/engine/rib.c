@@ -185,7 +185,7 @@ void rib_clear(ArRib *r)
         ArRibPage *page = r->pages[i];
         for (guint k = 0; page && k < RIB_PAGE_IDS; k++) /* arrays allocated alone */
             if (rib_paths(&page->nets[k]) > RIB_CLASS_MAX)
-                g_free(page->nets[k].routes);
+                g_free(page->nets[k].many.arr);
         g_free(page);
     }
     g_free(r->pages);
@@ -198,7 +198,7 @@ ArRibNet *rib_find(const ArRib *r, uint64_t key)
 {
     uint32_t id = pfxtab_find(r->pfx, key);
     ArRibNet *n = id == PFX_NONE ? NULL : rib_net(r, id);
-    return n && n->routes ? n : NULL;
+    return n && rib_paths(n) ? n : NULL;
 }
 
 ArRibNet *rib_get(ArRib *r, uint32_t id)
@@ -231,7 +231,7 @@ void rib_unmark(ArRib *r, uint32_t id)
 
 ArRoute *rib_route_from(ArRibNet *n, uint16_t peer)
 {
-    for (ArRoute *r = n->routes; r; r = rib_route_next(r))
+    for (ArRoute *r = rib_first(n); r; r = rib_route_next(r))
         if (r->peer == peer)
             return r;
     return NULL;
@@ -239,8 +239,9 @@ ArRoute *rib_route_from(ArRibNet *n, uint16_t peer)
 
 ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags)
 {
+    g_assert(a && flags != RIB_MANY);
     guint cnt = rib_paths(n), i = 0;
-    ArRoute *old = n->routes;
+    ArRoute *old = rib_first(n);
     while (i < cnt && old[i].peer < peer)
         i++;
     if (i < cnt && old[i].peer == peer) {
@@ -248,44 +249,58 @@ ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a,
         old[i].flags = flags;
         return &old[i];
     }
-    ptrdiff_t b = n->best ? n->best - old : -1;
-    ArRoute *arr = old;
-    if (!cnt || cap_for(cnt + 1) != cap_for(cnt)) {
+    rib->routes++;
+    if (!cnt) {
+        rib->size++;
+        n->one = (ArRoute){ .attrs = a, .peer = peer, .flags = flags };
+        return &n->one;
+    }
+    ArRoute *b = rib_best(n);
+    ptrdiff_t bi = b ? b - old : -1;
+    ArRoute *arr = cnt > 1 ? n->many.arr : NULL;
+    if (cnt == 1 || cap_for(cnt + 1) != cap_for(cnt)) {
         /* Moves to an array of the next class: the paths before i, then after it. */
         arr = arr_alloc(rib, cap_for(cnt + 1));
-        if (cnt) {
-            memcpy(arr, old, i * sizeof(ArRoute));
-            memcpy(arr + i + 1, old + i, (cnt - i) * sizeof(ArRoute));
+        memcpy(arr, old, i * sizeof(ArRoute));
+        memcpy(arr + i + 1, old + i, (cnt - i) * sizeof(ArRoute));
+        if (cnt > 1)
             arr_free(rib, old, cap_for(cnt));
-        }
     } else {
         memmove(arr + i + 1, arr + i, (cnt - i) * sizeof(ArRoute));
     }
     arr[i] = (ArRoute){ .attrs = a, .peer = peer, .flags = flags };
     arr_number(arr, cnt + 1);
-    n->routes = arr;
-    n->best = b < 0 ? NULL : &arr[b < (ptrdiff_t)i ? b : b + 1]; /* the best follows its path */
-    if (!cnt)
-        rib->size++;
-    rib->routes++;
+    n->many.arr = arr;
+    n->many.n = cnt + 1;
+    n->many.tag = RIB_MANY;
+    /* The best follows its path. */
+    n->many.best = (uint16_t)(bi < 0 ? (ptrdiff_t)i : bi < (ptrdiff_t)i ? bi : bi + 1);
     return &arr[i];
 }
 
 gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
 {
     guint cnt = rib_paths(n), i = 0;
-    ArRoute *old = n->routes;
+    ArRoute *old = rib_first(n);
     while (i < cnt && old[i].peer != peer)
         i++;
     if (i == cnt)
         return FALSE;
-    ptrdiff_t b = n->best ? n->best - old : -1;
     g_assert(rib->routes > 0 && rib->size > 0);
     rib->routes--;
     if (cnt == 1) {
-        arr_free(rib, old, 1);
-        n->routes = n->best = NULL;
+        n->one = (ArRoute){ 0 };
         rib->size--;
+        return TRUE;
+    }
+    ArRoute *b = rib_best(n);
+    ptrdiff_t bi = b ? b - old : -1;
+    if (cnt == 2) {
+        /* The other path goes inline; it is the best from now on (the only one). */
+        ArRoute keep = old[1 - i];
+        arr_free(rib, old, 2);
+        n->one = keep;
+        n->one.more = 0;
         return TRUE;
     }
     ArRoute *arr = old;
@@ -298,9 +313,11 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
         memmove(arr + i, arr + i + 1, (cnt - 1 - i) * sizeof(ArRoute));
     }
     arr_number(arr, cnt - 1);
-    n->routes = arr;
-    /* The best follows its path; NULL when it was the one removed (the caller decides again). */
-    n->best = b < 0 || b == (ptrdiff_t)i ? NULL : &arr[b < (ptrdiff_t)i ? b : b - 1];
+    n->many.arr = arr;
+    n->many.n = cnt - 1;
+    /* The best follows its path; when it was the one removed, the first path stands in until the
+     * caller decides again (rib_remove_route's contract). */
+    n->many.best = (uint16_t)(bi < 0 || bi == (ptrdiff_t)i ? 0 : bi < (ptrdiff_t)i ? bi : bi - 1);
     return TRUE;
 }
 
@@ -312,15 +329,17 @@ void rib_check(const ArRib *r)
         const ArRibPage *page = r->pages[pg];
         for (guint i = 0; page && i < RIB_PAGE_IDS; i++) {
             const ArRibNet *n = &page->nets[i];
-            g_assert((n->routes == NULL) == (n->best == NULL));
+            g_assert((rib_first(n) == NULL) == (rib_best(n) == NULL));
             bool best_found = false;
-            for (const ArRoute *rt = n->routes; rt; rt = rib_route_next(rt)) {
+            guint left = rib_paths(n);
+            for (const ArRoute *rt = rib_first(n); rt; rt = rib_route_next(rt)) {
+                g_assert(left > 0 && rt->more == --left); /* each path counts those after it */
                 g_assert(!rib_route_next(rt) || rt->peer < rib_route_next(rt)->peer);
-                best_found |= rt == n->best;
+                best_found |= rt == rib_best(n);
                 routes++;
             }
-            g_assert(!n->routes || best_found);
-            nets += n->routes != NULL;
+            g_assert(!rib_first(n) || best_found);
+            nets += rib_first(n) != NULL;
         }
     }
     g_assert_cmpuint(nets, ==, r->size);
@@ -341,7 +360,7 @@ gboolean rib_iter_next(ArRibIter *it, uint64_t *key, ArRibNet **net)
         }
         ArRibNet *n = &pg->nets[it->id & (RIB_PAGE_IDS - 1)];
         uint32_t id = it->id++;
-        if (n->routes) {
+        if (rib_first(n)) {
             *key = pfxtab_key(r->pfx, id);
             *net = n;
             return TRUE;

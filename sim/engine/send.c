@@ -153,7 +153,7 @@ bool tx_peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *con
             if (i + 8 < nids)
                 rib_prefetch(&sp->rib, ids[i + 8]);
             ArRibNet *net = rib_net(&sp->rib, id);
-            b = net ? net->best : NULL;
+            b = net ? rib_best(net) : NULL;
         }
         const ArAttrs *now = b ? tx_export_memo(&memo, sp, peer, id, b) : NULL;
         const ArAttrs *before = idmap_get(&peer->out, id);
@@ -242,7 +242,7 @@ void tx_on_flush(ArEvent *ev, void *ctx)
         if (i + 8 < nk)
             rib_prefetch(&sp->rib, kv[i + 8]);
         ArRibNet *n = rib_net(&sp->rib, kv[i]);
-        best[i] = n ? n->best : NULL;
+        best[i] = n ? rib_best(n) : NULL;
     }
     /* Update groups compute first; then every peer is sent its UPDATEs in peer order. With an
      * MRAI, peers are held apart from each other: the groups are left. */

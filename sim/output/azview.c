@@ -89,7 +89,7 @@ cJSON *out_az_gateway_routes_json(const ArRun *run, const char *gw, GError **err
         g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
         for (guint k = 0; k < keys->len; k++) {
             uint64_t key = g_array_index(keys, uint64_t, k);
-            for (const ArRoute *r = rib_find(&sp->rib, key)->routes; r; r = rib_route_next(r)) {
+            for (const ArRoute *r = rib_first(rib_find(&sp->rib, key)); r; r = rib_route_next(r)) {
                 bool local = r->peer == PEER_LOCAL;
                 const ArPeer *p = local ? NULL : bgp_peer(sp, r->peer);
                 g_autofree char *path = attr_path_to_string(r->attrs->path);

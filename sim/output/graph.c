@@ -202,8 +202,8 @@ static NodeDiff node_diff(const ArSpeaker *before, const ArSpeaker *after)
     while (i < ka->len || j < kb->len) {
         uint64_t x = i < ka->len ? g_array_index(ka, uint64_t, i) : UINT64_MAX;
         uint64_t y = j < kb->len ? g_array_index(kb, uint64_t, j) : UINT64_MAX;
-        const ArRoute *rx = x <= y && i < ka->len ? rib_find(&before->rib, x)->best : NULL;
-        const ArRoute *ry = y <= x && j < kb->len ? rib_find(&after->rib, y)->best : NULL;
+        const ArRoute *rx = x <= y && i < ka->len ? rib_best(rib_find(&before->rib, x)) : NULL;
+        const ArRoute *ry = y <= x && j < kb->len ? rib_best(rib_find(&after->rib, y)) : NULL;
         if (rx && ry)
             d.changed += !same_best(before, rx, after, ry);
         else if (rx)
@@ -231,7 +231,7 @@ typedef struct Builder {
 static const ArRoute *best_for(const ArSpeaker *sp, uint64_t key)
 {
     const ArRibNet *n = rib_find(&sp->rib, key);
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 static void speaker_node(Builder *b, Agraph_t *where, const ArSpeaker *sp)

@@ -76,7 +76,7 @@ static cJSON *route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r, gb
 
 cJSON *out_route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r)
 {
-    return route_json(sp, key, r, r == rib_find(&sp->rib, key)->best, NULL);
+    return route_json(sp, key, r, r == rib_best(rib_find(&sp->rib, key)), NULL);
 }
 
 static cJSON *sessions_json(const ArSpeaker *sp)
@@ -217,7 +217,7 @@ GArray *out_node_nets(const ArSpeaker *sp, const ArPrefix *prefix, GArray **orde
             if (i + 16 < all->len)
                 rib_prefetch(&sp->rib, g_array_index(all, KeyId, i + 16).id);
             const ArRibNet *net = rib_net(&sp->rib, k->id);
-            if (net && net->routes) { /* as rib_iter_next: a net with no path is absent */
+            if (net && rib_first(net)) { /* as rib_iter_next: a net with no path is absent */
                 g_assert(n < nets->len);
                 out[n++] = (KeyNet){ k->key, net };
             }
@@ -251,12 +251,12 @@ static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GH
     }
     for (guint i = 0; i < nets->len; i++) {
         const KeyNet *kn = &g_array_index(nets, KeyNet, i);
-        for (const ArRoute *r = kn->net->routes; r; r = rib_route_next(r)) {
+        for (const ArRoute *r = rib_first(kn->net); r; r = rib_route_next(r)) {
             if (!rt.tails) {
-                out_json_put(w, NULL, route_json(sp, kn->key, r, r == kn->net->best, paths));
+                out_json_put(w, NULL, route_json(sp, kn->key, r, r == rib_best(kn->net), paths));
                 continue;
             }
-            const GString *line = route_line(sp, kn->key, r, r == kn->net->best, paths, &rt);
+            const GString *line = route_line(sp, kn->key, r, r == rib_best(kn->net), paths, &rt);
             if (line)
                 out_json_put_printed(w, line->str, line->len);
             else
@@ -419,9 +419,9 @@ static GPtrArray *node_groups(const ArSpeaker *sp, const ArRunView *v, GHashTabl
         if (i + 16 < nets->len)
             __builtin_prefetch(g_array_index(nets, KeyNet, i + 16).net);
         if (i + 8 < nets->len)
-            __builtin_prefetch(g_array_index(nets, KeyNet, i + 8).net->routes);
-        for (const ArRoute *r = kn->net->routes; r; r = rib_route_next(r)) {
-            gboolean best = r == kn->net->best;
+            __builtin_prefetch(rib_first(g_array_index(nets, KeyNet, i + 8).net));
+        for (const ArRoute *r = rib_first(kn->net); r; r = rib_route_next(r)) {
+            gboolean best = r == rib_best(kn->net);
             guint64 packed = route_packed(r, best);
             guint slot = (guint)((packed * 0x9E3779B97F4A7C15ull) >> 58);
             Group *g = memo[slot].g;

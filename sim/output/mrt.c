@@ -87,7 +87,7 @@ GByteArray *out_mrt_node(const ArSpeaker *sp)
     uint32_t seq = 0;
     for (guint i = 0; i < keys->len; i++) {
         uint64_t key = g_array_index(keys, uint64_t, i);
-        const ArRoute *best = rib_find(&sp->rib, key)->best;
+        const ArRoute *best = rib_best(rib_find(&sp->rib, key));
         if (best)
             mrt_put_rib_ipv4(b, 0, seq++, pfx_from_key(key), best->peer == PEER_LOCAL ? (uint16_t)np : best->peer,
                              best->attrs);

@@ -63,9 +63,9 @@ static cJSON *report_route_row(const ArSpeaker *sp, const char *text, const char
  * from the same peers, in the same order, the same one best. */
 static bool report_same_paths(const ArRibNet *a, const ArRibNet *b)
 {
-    const ArRoute *x = a->routes, *y = b->routes;
+    const ArRoute *x = rib_first(a), *y = rib_first(b);
     for (; x && y; x = rib_route_next(x), y = rib_route_next(y))
-        if (x->attrs != y->attrs || x->peer != y->peer || (x == a->best) != (y == b->best))
+        if (x->attrs != y->attrs || x->peer != y->peer || (x == rib_best(a)) != (y == rib_best(b)))
             return false;
     return !x && !y;
 }
@@ -107,7 +107,7 @@ static cJSON *report_node(const ArSpeaker *sp, GArray **order)
             for (; j < nets->len; j++) {
                 /* Each net's paths are a cache miss: fetched 8 nets ahead. */
                 if (j + 8 < nets->len)
-                    __builtin_prefetch(kn[j + 8].net->routes);
+                    __builtin_prefetch(rib_first(kn[j + 8].net));
                 if (!report_same_paths(kn[i].net, kn[j].net))
                     break;
             }
@@ -127,8 +127,8 @@ static cJSON *report_node(const ArSpeaker *sp, GArray **order)
         const ArPfxRange *rg = &g_array_index(ranges, ArPfxRange, i);
         const ArRibNet *n = kn[rg->first].net;
         report_range_text(rg, pfx, text);
-        for (const ArRoute *r = n->routes; r; r = rib_route_next(r))
-            cJSON_AddItemToArray(rows, report_route_row(sp, text->str, pfx, r, r == n->best));
+        for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r))
+            cJSON_AddItemToArray(rows, report_route_row(sp, text->str, pfx, r, r == rib_best(n)));
     }
     g_string_free(text, TRUE);
     return node;

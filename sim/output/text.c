@@ -164,19 +164,19 @@ static void node_summary(const ArSpeaker *sp, GString *out)
     rib_iter_init(&it, &sp->rib);
     rib_iter_init(&ahead, &sp->rib);
     for (guint k = 0; k < SUMMARY_AHEAD && rib_iter_next(&ahead, &key, &n); k++)
-        __builtin_prefetch(n->routes);
+        __builtin_prefetch(rib_first(n));
     while (rib_iter_next(&it, &key, &n)) {
         ArRibNet *m;
         if (rib_iter_next(&ahead, &key, &m))
-            __builtin_prefetch(m->routes);
-        prefixes += n->routes != NULL;
-        for (const ArRoute *r = n->routes; r; r = rib_route_next(r)) {
+            __builtin_prefetch(rib_first(m));
+        prefixes += rib_first(n) != NULL;
+        for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r)) {
             guint slot = r->peer == PEER_LOCAL ? np : r->peer;
             g_assert(slot <= np);
             c[slot].paths++;
-            c[slot].best += r == n->best;
+            c[slot].best += r == rib_best(n);
             paths++;
-            best += r == n->best;
+            best += r == rib_best(n);
         }
     }
     if (!paths) {

@@ -54,10 +54,10 @@ static const ArRoute *cmp_other_best(const ArSpeaker *other, uint32_t id, uint64
     const ArRib *rib = &other->rib;
     if (id < pfxtab_size(rib->pfx) && pfxtab_key(rib->pfx, id) == key) {
         const ArRibNet *n = rib_net(rib, id);
-        return n ? n->best : NULL;
+        return n ? rib_best(n) : NULL;
     }
     const ArRibNet *n = rib_find(rib, key);
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 static gint cmp_diff_order(gconstpointer a, gconstpointer b)
@@ -108,7 +108,7 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
     if (before) {
         rib_iter_init(&it, &before->rib);
         while (rib_iter_next(&it, &key, &net)) {
-            const ArRoute *rb = net->best;
+            const ArRoute *rb = rib_best(net);
             if (!rb)
                 continue;
             const ArRoute *ra = cmp_other_best(after, it.id - 1, key); /* it.id: the id after this net's */
@@ -126,8 +126,8 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
     if (after) {
         rib_iter_init(&it, &after->rib);
         while (rib_iter_next(&it, &key, &net))
-            if (net->best && !cmp_other_best(before, it.id - 1, key))
-                cmp_push(n->diffs, key, CMP_ADDED, NULL, net->best, 0);
+            if (rib_best(net) && !cmp_other_best(before, it.id - 1, key))
+                cmp_push(n->diffs, key, CMP_ADDED, NULL, rib_best(net), 0);
     }
     if (!cmp_sorted(n->diffs))
         g_array_sort(n->diffs, cmp_diff_order); /* keys are distinct within one node */

@@ -176,7 +176,7 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
             ArRibNet *n;
             rib_iter_init(&it, &sp->rib);
             while (rib_iter_next(&it, &key, &n))
-                for (ArRoute *rt = n->routes; rt; rt = rib_route_next(rt)) {
+                for (ArRoute *rt = rib_first(n); rt; rt = rib_route_next(rt)) {
                     ArSpeaker *src = bgp_route_source(sp, rt);
                     if (src && src->kind == NODE_NVA) {
                         Cand c = { key, rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
@@ -196,7 +196,7 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
             ArRibNet *n;
             rib_iter_init(&it, &sp->rib);
             while (rib_iter_next(&it, &key, &n)) {
-                const ArRoute *best = n->best;
+                const ArRoute *best = rib_best(n);
                 if (!best)
                     continue;
                 ArSpeaker *src = bgp_route_source(sp, best);
@@ -211,7 +211,7 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
                     g_array_append_val(cands, c);
                     /* The circuit's other edge routers with an equal path (both links of a
                      * circuit, other circuits): ECMP where no Route Server takes it away (choose). */
-                    for (const ArRoute *o = n->routes; o; o = rib_route_next(o)) {
+                    for (const ArRoute *o = rib_first(n); o; o = rib_route_next(o)) {
                         const ArSpeaker *os = o == best ? NULL : bgp_route_source(sp, o);
                         if (os && os->kind == NODE_MSEE && o->attrs->weight == best->attrs->weight &&
                             o->attrs->path->len == best->attrs->path->len &&
@@ -299,8 +299,8 @@ static bool rs_prefers_er(const ArSpeaker *const rs[2], uint64_t key)
 {
     for (int k = 0; k < 2; k++) {
         const ArRibNet *n = rs[k] ? rib_find(&rs[k]->rib, key) : NULL;
-        if (n && n->best) {
-            const ArSpeaker *src = bgp_route_source(rs[k], n->best);
+        if (n && rib_best(n)) {
+            const ArSpeaker *src = bgp_route_source(rs[k], rib_best(n));
             return src && src->kind == NODE_ER_GATEWAY;
         }
     }

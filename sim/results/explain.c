@@ -4,7 +4,7 @@
 static const ArRoute *best_for(const ArSpeaker *sp, uint64_t key)
 {
     const ArRibNet *n = rib_find(&sp->rib, key);
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 /* The receiver's reason for refusing what the sender advertised. */
@@ -47,7 +47,7 @@ static void explain_direction(const ArRun *run, ArSession *s, int side, uint64_t
         e.why = import_reason(to, in_peer, key, sent);
     } else {
         e.state = PROP_SENT;
-        e.to_best = n->best == r;
+        e.to_best = rib_best(n) == r;
     }
     g_array_append_val(out, e);
 }

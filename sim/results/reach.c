@@ -50,8 +50,8 @@ static ArFib *reach_speaker_fib(const ArSpeaker *sp)
     for (guint i = 0; i < keys->len; i++) {
         uint64_t key = g_array_index(keys, uint64_t, i);
         const ArRibNet *n = rib_find(&sp->rib, key);
-        if (n && n->best)
-            fib_insert(f, pfx_from_key(key), n->best);
+        if (n && rib_best(n))
+            fib_insert(f, pfx_from_key(key), rib_best(n));
     }
     return f;
 }
@@ -102,7 +102,7 @@ static gconstpointer reach_probe(uint64_t lens, uint32_t dst, gconstpointer (*fo
 static gconstpointer reach_sp_exact(gconstpointer sp, ArPrefix p)
 {
     const ArRibNet *n = rib_find(&((const ArSpeaker *)sp)->rib, pfx_key(p));
-    return n ? n->best : NULL;
+    return n ? rib_best(n) : NULL;
 }
 
 /* The speaker's best route for the longest prefix holding dst, NULL if none; *matched gets that

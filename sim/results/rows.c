@@ -15,14 +15,14 @@ const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r) { return ro
 /* The rows of one prefix's paths. */
 static void net_rows(const ArSpeaker *sp, uint64_t key, const ArRibNet *net, ArRouteRowFn fn, void *user)
 {
-    for (const ArRoute *r = net->routes; r; r = rib_route_next(r)) {
+    for (const ArRoute *r = rib_first(net); r; r = rib_route_next(r)) {
         const ArRouteRow row = {
             .node = sp,
             .prefix = pfx_from_key(key),
             .route = r,
             .from = bgp_route_source(sp, r),
             .origin = rows_route_origin(sp, r),
-            .best = r == net->best,
+            .best = r == rib_best(net),
         };
         fn(&row, user);
     }

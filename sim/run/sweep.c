@@ -224,7 +224,7 @@ static void plan_best_keys(ArSweep *s)
         ArRibNet *n;
         rib_iter_init(&it, &sp->rib);
         while (rib_iter_next(&it, &key, &n))
-            if (n->best)
+            if (rib_best(n))
                 g_array_append_val(keys, key);
         g_ptr_array_add(s->best_keys, keys);
     }
@@ -406,7 +406,7 @@ static void case_losses(CaseRun *c)
         guint lost = 0;
         for (guint k = 0; k < keys->len; k++) {
             const ArRibNet *n = rib_find(&sp->rib, g_array_index(keys, uint64_t, k));
-            lost += !n || !n->best;
+            lost += !n || !rib_best(n);
         }
         if (lost) {
             ArSweepLoss l = { g_strdup(sp->name), lost };
@@ -429,12 +429,12 @@ static bool case_recovered(const CaseRun *c)
         ArRibNet *n;
         rib_iter_init(&it, &sp->rib);
         while (rib_iter_next(&it, &key, &n))
-            have += n->best != NULL;
+            have += rib_best(n) != NULL;
         if (have != keys->len)
             return false;
         for (guint k = 0; k < keys->len; k++) {
             const ArRibNet *b = rib_find(&sp->rib, g_array_index(keys, uint64_t, k));
-            if (!b || !b->best)
+            if (!b || !rib_best(b))
                 return false;
         }
     }

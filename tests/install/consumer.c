@@ -38,11 +38,11 @@ int main(int argc, char **argv)
         return 2;
     }
     const ArRibNet *n = rib_find(&sp->rib, pfx_key(p));
-    if (!n || !n->best) {
+    if (!n || !rib_best(n)) {
         printf("%s has no route to %s\n", argv[2], argv[3]);
         return 1;
     }
-    g_autofree char *path = attr_path_to_string(n->best->attrs->path);
+    g_autofree char *path = attr_path_to_string(rib_best(n)->attrs->path);
     printf("arsim %s: %s %s %s\n", cli_version(), argv[2], argv[3], path);
     return 0;
 }
