@@ -233,6 +233,39 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
     }
 }
 
+/* Most sorted runs merged instead of radix-sorted (cand_sort). */
+#define EFF_MERGE_RUNS 16u
+
+/* Stable merge of the sorted runs of a (runs: each run's start, then n), pairwise, a pass per
+ * doubling: O(n log runs). */
+static void cand_merge_runs(Cand *a, guint n, GArray *runs)
+{
+    g_autofree Cand *tmp = g_new(Cand, n);
+    Cand *src = a, *dst = tmp;
+    while (runs->len > 2) {
+        const guint *r = (const guint *)(const void *)runs->data;
+        guint nr = runs->len - 1, w = 0;
+        for (guint k = 0; k < nr; k += 2) {
+            guint lo = r[k], mid = k + 1 < nr ? r[k + 1] : r[nr], hi = k + 1 < nr ? r[k + 2] : r[nr];
+            guint i = lo, j = mid, o = lo;
+            while (i < mid && j < hi)
+                dst[o++] = src[j].key < src[i].key ? src[j++] : src[i++]; /* ties: the earlier run */
+            while (i < mid)
+                dst[o++] = src[i++];
+            while (j < hi)
+                dst[o++] = src[j++];
+            g_array_index(runs, guint, w++) = lo;
+        }
+        g_array_index(runs, guint, w++) = n;
+        g_array_set_size(runs, w);
+        Cand *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != a)
+        memcpy(a, src, n * sizeof(Cand));
+}
+
 /* Stable sort of candidates by prefix key: LSD radix sort on the key's 40 bits (16 + 16 + 8),
  * O(n); insertion sort below 256 entries. Equal keys keep their collection order. */
 static void cand_sort(GArray *cands)
@@ -247,6 +280,19 @@ static void cand_sort(GArray *cands)
                 a[j] = a[j - 1];
             a[j] = c;
         }
+        return;
+    }
+    /* The candidates come table by table, each in prefix order when the run's ids are (rib.h):
+     * a few sorted runs merge in one or two passes, cheaper than the radix sort's three. */
+    g_autoptr(GArray) runs = g_array_new(FALSE, FALSE, sizeof(guint)); /* start of each run, then n */
+    for (guint i = 0; i < n && runs->len <= EFF_MERGE_RUNS; i++)
+        if (i == 0 || a[i].key < a[i - 1].key)
+            g_array_append_val(runs, i);
+    if (runs->len == 1)
+        return;
+    if (runs->len <= EFF_MERGE_RUNS) {
+        g_array_append_val(runs, n);
+        cand_merge_runs(a, n, runs);
         return;
     }
     Cand *tmp = g_new(Cand, n), *src = a, *dst = tmp;
