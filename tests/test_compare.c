@@ -402,6 +402,156 @@ static void test_cmd_compare_json_summarised(void)
     cJSON_Delete(all);
 }
 
+/* The prefix keys of set n of a grouped document, expanded ("A.B.C.D/L*N": N consecutive). */
+static GArray *grouped_set(const cJSON *doc, int n)
+{
+    const cJSON *set = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "prefixSets"), n), *it;
+    g_assert_true(cJSON_IsArray(set));
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    cJSON_ArrayForEach(it, set)
+    {
+        g_auto(GStrv) parts = g_strsplit(it->valuestring, "*", 2);
+        ArPrefix p;
+        g_assert_cmpint(pfx_parse(parts[0], &p), ==, PFX_OK);
+        guint64 count = parts[1] ? g_ascii_strtoull(parts[1], NULL, 10) : 1;
+        g_assert_true(!parts[1] || (count >= 2 && p.len > 0));
+        for (guint64 i = 0; i < count; i++) {
+            uint64_t key = pfx_key((ArPrefix){ (uint32_t)(p.addr + (i << (32 - p.len))), p.len });
+            g_array_append_val(out, key);
+        }
+    }
+    return out;
+}
+
+/* A copy of object o with "prefix": p first, then o's members but "prefixSet". */
+static cJSON *with_prefix(const cJSON *o, const char *p)
+{
+    cJSON *r = cJSON_CreateObject(), *m;
+    cJSON_AddStringToObject(r, "prefix", p);
+    cJSON_ArrayForEach(m, o)
+    {
+        if (strcmp(m->string, "prefixSet") != 0)
+            cJSON_AddItemToObject(r, m->string, cJSON_Duplicate(m, TRUE));
+    }
+    return r;
+}
+
+static gint line_cmp(gconstpointer a, gconstpointer b)
+{
+    const uint64_t x = *(const uint64_t *)*(char *const *)a, y = *(const uint64_t *)*(char *const *)b;
+    return (x > y) - (x < y);
+}
+
+/* Grouped list groups of doc, expanded in prefix order, is summarised list want line for line. A
+ * changed entry's "before" and "after" get the prefix back too. Returns the entries. */
+static guint check_groups(const cJSON *doc, const cJSON *groups, const cJSON *want)
+{
+    g_autoptr(GPtrArray) got = g_ptr_array_new_with_free_func(g_free); /* key (8 bytes), then the line */
+    const cJSON *g;
+    cJSON_ArrayForEach(g, groups)
+    {
+        g_autoptr(GArray) keys = grouped_set(doc, cJSON_GetObjectItem(g, "prefixSet")->valueint);
+        for (guint k = 0; k < keys->len; k++) {
+            char p[PFX_STRLEN];
+            uint64_t key = g_array_index(keys, uint64_t, k);
+            pfx_format(pfx_from_key(key), p);
+            cJSON *e = with_prefix(g, p);
+            for (const char *const *side = (const char *const[]){ "before", "after", NULL }; *side; side++) {
+                const cJSON *r = cJSON_GetObjectItem(g, *side);
+                if (r)
+                    cJSON_ReplaceItemInObjectCaseSensitive(e, *side, with_prefix(r, p));
+            }
+            g_autofree char *line = cJSON_PrintUnformatted(e);
+            cJSON_Delete(e);
+            char *item = g_malloc(sizeof key + strlen(line) + 1);
+            memcpy(item, &key, sizeof key);
+            strcpy(item + sizeof key, line);
+            g_ptr_array_add(got, item);
+        }
+    }
+    g_ptr_array_sort(got, line_cmp);
+    g_assert_cmpint(cJSON_GetArraySize(want), ==, (int)got->len);
+    guint i = 0;
+    const cJSON *w;
+    cJSON_ArrayForEach(w, want)
+    {
+        g_autofree char *line = cJSON_PrintUnformatted(w);
+        g_assert_cmpstr((char *)g_ptr_array_index(got, i) + sizeof(uint64_t), ==, line);
+        i++;
+    }
+    return got->len;
+}
+
+/* compare --json's grouped form (version 3, forced) holds exactly the summarised form's
+ * differences: every node's and VNet's added, removed and changed groups, expanded from the prefix
+ * sets in prefix order, print the summarised lists line for line; the rest is the same. */
+static void test_compare_json_grouped(void)
+{
+    ArGenParams p;
+    gen_params_default(&p);
+    p.spokes = 4;
+    p.nvas = 2;
+    p.routes_per_nva = 30;
+    p.er_prefixes = 50;
+    const char *const less[] = { "sites.branch1.addressPrefixes=[\"99.0.0.0/24\"]", NULL };
+    const char *const b2b[] = { "routeServers.ars.allowBranchToBranchTraffic=true", NULL };
+    struct {
+        const char *a, *b;             /* scenarios (NULL: the generated one) */
+        const char *const *sets;       /* --set for b */
+    } cases[] = {
+        { "seed-er-vpn.json", "seed-er-vpn.json", b2b },
+        { "create-route-server.json", "seed-er-vpn.json", NULL },
+        { NULL, NULL, less },
+    };
+    guint kinds[3] = { 0 };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        g_autoptr(ArScenario) sa = cases[i].a ? test_load_scenario(cases[i].a, NULL) : test_load_generated(&p, NULL);
+        g_autoptr(ArScenario) sb = cases[i].b ? test_load_scenario(cases[i].b, cases[i].sets) : test_load_generated(&p, cases[i].sets);
+        g_autoptr(ArRun) ra = run_scenario(sa, NULL);
+        g_autoptr(ArRun) rb = run_scenario(sb, NULL);
+        g_autoptr(ArCompare) cmp = cmp_runs(ra, rb, NULL);
+        cJSON *sum = out_compare_json(cmp, FALSE);
+        ArJsonOut *w = out_json_dom();
+        out_json_begin(w, NULL, FALSE);
+        out_compare_json_write_form(cmp, OUT_CMP_GROUPED, w);
+        out_json_end(w);
+        cJSON *doc = out_json_dom_finish(w);
+        g_assert_cmpint(cJSON_GetObjectItem(sum, "formatVersion")->valueint, ==, OUT_COMPARE_FORMAT_VERSION);
+        g_assert_cmpint(cJSON_GetObjectItem(doc, "formatVersion")->valueint, ==, OUT_COMPARE_FORMAT_GROUPED);
+        const cJSON *m;
+        cJSON_ArrayForEach(m, doc)
+        {
+            if (strcmp(m->string, "formatVersion") && strcmp(m->string, "prefixSets") && strcmp(m->string, "diff") &&
+                strcmp(m->string, "effectiveRoutes"))
+                g_assert_true(cJSON_Compare(m, cJSON_GetObjectItem(sum, m->string), TRUE));
+        }
+        static const char *const lists[] = { "added", "removed", "changed" };
+        for (const char *const *part = (const char *const[]){ "diff", "effectiveRoutes", NULL }; *part; part++) {
+            const cJSON *want = cJSON_GetObjectItem(sum, *part), *n;
+            g_assert_cmpint(cJSON_GetArraySize(want), ==, cJSON_GetArraySize(cJSON_GetObjectItem(doc, *part)));
+            cJSON_ArrayForEach(n, want)
+            {
+                const cJSON *gn = cJSON_GetObjectItem(cJSON_GetObjectItem(doc, *part), n->string);
+                g_assert_nonnull(gn);
+                if (cJSON_GetObjectItem(n, "sameAs")) {
+                    g_assert_true(cJSON_Compare(n, gn, TRUE));
+                    continue;
+                }
+                for (guint k = 0; k < G_N_ELEMENTS(lists); k++) {
+                    g_autofree char *name = g_strconcat(lists[k], "Groups", NULL);
+                    kinds[k] += check_groups(doc, cJSON_GetObjectItem(gn, name), cJSON_GetObjectItem(n, lists[k]));
+                }
+            }
+        }
+        cJSON_Delete(doc);
+        cJSON_Delete(sum);
+    }
+    /* every kind of entry was expanded */
+    g_assert_cmpuint(kinds[0], >, 0);
+    g_assert_cmpuint(kinds[1], >, 0);
+    g_assert_cmpuint(kinds[2], >, 0);
+}
+
 static void test_cmd_trace(void)
 {
     g_autofree char *path = test_scenario_path("seed-er-sdwan.json");
@@ -512,6 +662,7 @@ int main(int argc, char **argv)
     g_test_add_func("/compare/cmd-json-and-output", test_cmd_compare_json_and_output);
     g_test_add_func("/compare/cmd-json-streamed", test_cmd_compare_json_streamed);
     g_test_add_func("/compare/cmd-json-summarised", test_cmd_compare_json_summarised);
+    g_test_add_func("/compare/json-grouped", test_compare_json_grouped);
     g_test_add_func("/compare/cmd-trace", test_cmd_trace);
     g_test_add_func("/compare/grouped", test_grouped);
     return g_test_run();

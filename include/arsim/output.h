@@ -97,6 +97,31 @@ typedef struct OutKeyNet {
  * prefixes, or O(P) for a node holding most of the run's P prefixes, through *order (the run's
  * prefixes sorted once: made on first use, kept and freed by the caller for the next nodes). */
 GArray *out_node_nets(const ArSpeaker *sp, const ArPrefix *prefix, GArray **order);
+/* Grouped documents (run --json version 3, compare --json version 3): items equal but for their
+ * prefix written once, naming a set of prefixes written once in "prefixSets". OutSets holds one
+ * document's sets; an OutGrouper gathers one list of items into groups (by a key the caller makes:
+ * equal keys must mean equal items but for the prefix), added in ascending prefix order. */
+typedef struct OutSets OutSets;
+typedef struct OutGrouper OutGrouper;
+typedef struct OutGroupKey {
+    guint n;          /* values used */
+    guint64 v[8];     /* what identifies the item besides its prefix */
+} OutGroupKey;
+/* The item's JSON object, its first member "prefix" (the prefix given with it). */
+typedef cJSON *(*OutPieceFn)(const void *ctx);
+OutSets *out_sets_new(void);
+void out_sets_free(OutSets *s);
+/* "prefixSets": every set, one a line (docs/output-format.md). O(prefixes). */
+void out_sets_write(ArJsonOut *w, const OutSets *s);
+OutGrouper *out_grouper_new(void);
+/* Adds the item with key k and prefix key prefix; piece(ctx) is called for the first item of each
+ * group only. O(1) expected (the last key is checked first). */
+void out_grouper_add(OutGrouper *g, const OutGroupKey *k, uint64_t prefix, OutPieceFn piece, const void *ctx);
+/* Ends g (freed): its groups, each with its prefix set interned in s, in order of first appearance
+ * (opaque; g_ptr_array_unref frees them). O(items). */
+GPtrArray *out_grouper_finish(OutGrouper *g, OutSets *s);
+/* The groups as array name: one line each, {"prefixSet": N, then the item's members but "prefix"}. */
+void out_groups_write(ArJsonOut *w, const char *name, const GPtrArray *groups);
 /* One effective route: prefix, source, nextHopType, nextHopIps, nextHop, asPath (BGP routes). */
 cJSON *out_eff_route_json(const ArEffRoute *r);
 /* The key of a shared table in "tables": its hub's name, or OUT_NO_HUB_TABLE. g_free it. */
@@ -115,7 +140,16 @@ cJSON *out_run_json(const ArRun *run, const char *node_filter);
  * full (--full), "before" and "after" are whole run documents and every VNet is written out.
  * out_compare_json builds the same document as one cJSON tree (the caller owns it). */
 #define OUT_COMPARE_FORMAT_VERSION 2
+#define OUT_COMPARE_FORMAT_GROUPED 3 /* the grouped form: differences grouped by prefix set */
+typedef enum OutCmpForm {
+    OUT_CMP_SUMMARY,  /* version 2: each run's head, every difference on a line */
+    OUT_CMP_FULL,     /* --full: both whole run documents, every VNet in full */
+    OUT_CMP_GROUPED,  /* version 3: each run's head, differences grouped by prefix set */
+} OutCmpForm;
+/* Writes the summarised form, or past OUT_JSON_FULL_ROUTES differences when streaming the grouped
+ * form (with full, the full form). */
 void out_compare_json_write(const ArCompare *c, gboolean full, ArJsonOut *w);
+void out_compare_json_write_form(const ArCompare *c, OutCmpForm form, ArJsonOut *w);
 cJSON *out_compare_json(const ArCompare *c, gboolean full);
 /* `arsim compare` as text: summary line, best routes per node, effective routes per VNet (grouped
  * into covering ranges past CMP_FULL_MAX differences), reachability grids. */

@@ -501,10 +501,9 @@ static void put_line(ArJsonOut *w, const GString *line)
         out_json_put(w, NULL, cJSON_ParseWithLength(line->str, line->len));
 }
 
-/* "routeGroups": one line per group, {"prefixSet": N, then the route's members but its prefix}. */
-static void groups_write(ArJsonOut *w, const GPtrArray *groups)
+void out_groups_write(ArJsonOut *w, const char *name, const GPtrArray *groups)
 {
-    out_json_begin(w, "routeGroups", TRUE);
+    out_json_begin(w, name, TRUE);
     g_autoptr(GString) line = g_string_new(NULL);
     for (guint i = 0; i < groups->len; i++) {
         const Group *g = g_ptr_array_index(groups, i);
@@ -548,6 +547,88 @@ static void sets_write(ArJsonOut *w, const PfxSets *ps)
     out_json_end(w);
 }
 
+/* ---- Groups of other documents (compare --json's grouped form, output.h) -------------------- */
+
+struct OutSets {
+    PfxSets ps;  /* the document's prefix sets */
+};
+
+OutSets *out_sets_new(void)
+{
+    OutSets *s = g_new0(OutSets, 1);
+    s->ps.sets = g_ptr_array_new_with_free_func(keys_free);
+    s->ps.index = g_hash_table_new(keys_hash, keys_equal);
+    return s;
+}
+
+void out_sets_free(OutSets *s)
+{
+    if (!s)
+        return;
+    g_hash_table_destroy(s->ps.index);
+    g_ptr_array_unref(s->ps.sets);
+    g_free(s);
+}
+
+void out_sets_write(ArJsonOut *w, const OutSets *s)
+{
+    sets_write(w, &s->ps);
+}
+
+struct OutGrouper {
+    GPtrArray *groups;   /* Group*, in order of first appearance */
+    GHashTable *by;      /* OutGroupKey* (owned) -> Group* */
+    OutGroupKey last;    /* the key of the last item added */
+    Group *last_group;   /* its group; NULL before the first */
+};
+
+static guint gkey_hash(gconstpointer p)
+{
+    const OutGroupKey *k = p;
+    guint64 h = k->n;
+    for (guint i = 0; i < k->n; i++)
+        h = (h ^ k->v[i]) * 0xff51afd7ed558ccdull, h ^= h >> 32;
+    return (guint)h;
+}
+
+static gboolean gkey_equal(gconstpointer a, gconstpointer b)
+{
+    const OutGroupKey *x = a, *y = b;
+    return x->n == y->n && memcmp(x->v, y->v, x->n * sizeof x->v[0]) == 0;
+}
+
+OutGrouper *out_grouper_new(void)
+{
+    OutGrouper *g = g_new0(OutGrouper, 1);
+    g->groups = g_ptr_array_new_with_free_func(group_free);
+    g->by = g_hash_table_new_full(gkey_hash, gkey_equal, g_free, NULL);
+    return g;
+}
+
+void out_grouper_add(OutGrouper *g, const OutGroupKey *k, uint64_t prefix, OutPieceFn piece, const void *ctx)
+{
+    g_assert(k->n <= G_N_ELEMENTS(k->v));
+    if (!g->last_group || !gkey_equal(k, &g->last)) {
+        Group *grp = g_hash_table_lookup(g->by, k);
+        if (!grp) {
+            grp = group_new(g->groups, piece(ctx), prefix);
+            g_hash_table_insert(g->by, g_memdup2(k, sizeof *k), grp);
+        }
+        g->last = *k;
+        g->last_group = grp;
+    }
+    g_array_append_val(g->last_group->keys, prefix);
+}
+
+GPtrArray *out_grouper_finish(OutGrouper *g, OutSets *s)
+{
+    GPtrArray *groups = g->groups;
+    groups_intern(groups, &s->ps);
+    g_hash_table_destroy(g->by);
+    g_free(g);
+    return groups;
+}
+
 /* The shared tables a kept VNet layers on: used[id] for each of eff_shared_list's. O(tables). */
 static gboolean *shared_used(const ArRun *run, const ArRunView *v, const GPtrArray *shared)
 {
@@ -581,7 +662,7 @@ static void tables_write(ArJsonOut *w, const ArRun *run, const ArRunView *v, GPt
             cJSON_AddItemToArray(names, cJSON_CreateString(((const ArVnet *)g_ptr_array_index(scn->vnets, g_array_index(sh->members, int, k)))->name));
         out_json_put(w, "vnets", names);
         if (groups) {
-            groups_write(w, groups[i]);
+            out_groups_write(w, "routeGroups", groups[i]);
         } else {
             out_json_begin(w, "routes", TRUE);
             eff_routes_write(w, sh->routes, NULL);
@@ -698,7 +779,7 @@ void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
         }
         out_json_begin(w, sp->name, FALSE);
         node_head(w, sp);
-        groups_write(w, g_ptr_array_index(node_grp, i));
+        out_groups_write(w, "routeGroups", g_ptr_array_index(node_grp, i));
         out_json_end(w);
     }
     out_json_end(w);
