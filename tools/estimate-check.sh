@@ -50,7 +50,7 @@ trap 'rm -rf -- "$tmp"' EXIT
 
 B3_ARGS=(--spokes 1 --nvas 8 --routes-per-nva 10 --circuit-sku Premium --branch-to-branch --lift-limits)
 B2_ARGS=(--spokes 500 --nvas 8 --routes-per-nva 1000 --er-prefixes 10000 --circuit-sku Premium --vpn-sites 4
-    --prefixes-per-site 100 --branch-to-branch)
+    --prefixes-per-site 100 --branch-to-branch --lift-limits)
 SPOKES_ARGS=(--spokes 2000 --nvas 4 --routes-per-nva 100 --er-prefixes 2000 --circuit-sku Premium --branch-to-branch
     --lift-limits)
 
