@@ -24,6 +24,22 @@ typedef struct ArMsg {
     uint32_t ids[];        /* prefix ids (ArSim.pfx): 4 bytes a prefix, no hashing on delivery */
 } ArMsg;
 
+/* One message of a plan: attrs (NULL: withdrawals) and its prefixes, plan ids [from, from + n). */
+typedef struct TxPlanMsg {
+    const ArAttrs *attrs;  /* the message's attribute set, NULL for withdrawals */
+    uint32_t from;         /* its first prefix in TxPlan.ids */
+    uint32_t n;            /* its prefix count */
+    bool first;            /* first message of its batch (one delivery time per batch) */
+} TxPlanMsg;
+/* A list of changes as UPDATE messages, ready to send to any peer whose session has the same
+ * iBGP/eBGP kind (the split depends on it): update-group members with no difference of their own
+ * share one (ug_send), so the sort and the split are done once per group, not per member. */
+typedef struct TxPlan {
+    uint32_t *ids;         /* the prefix ids, withdrawals first, then grouped by attribute set */
+    GArray *msgs;          /* TxPlanMsg, in sending order */
+    bool ibgp;             /* the session kind the split was made for */
+} TxPlan;
+
 /* Update groups, as FRR's update-groups and BIRD's export tables: the peers of one speaker whose
  * exports agree (same kind of remote, same local address, same iBGP/eBGP; the contract is on
  * ArPolicy.export) form a group. At a flush the group computes each prefix's export once, with one
@@ -49,6 +65,8 @@ struct ArUpdGroup {
     const ArSpeaker *only; /* ... and, when the speaker has route maps, the one remote speaker */
     GArray *chg;           /* scratch of one flush: the changes of the group's value (GroupChg), in
                               batch order; NULL between flushes */
+    TxPlan plan;           /* scratch of one flush: chg as messages, built by the first member with no
+                              difference of its own and sent to every such member; msgs NULL until then */
 };
 
 /* Event handlers, set on the events by the constructors (bgp.c). */
@@ -74,6 +92,12 @@ G_GNUC_INTERNAL ArMsg *tx_msg_new(ArSession *s, uint8_t to, const ArAttrs *a, ui
 /* Sends peer the changes (ids[i], now[i]), i < n (now NULL: a withdrawal), grouped by attribute
  * set. FALSE when n is 0 (nothing sent). */
 G_GNUC_INTERNAL bool tx_send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const ArAttrs *const *now, guint n);
+/* Builds the plan of changes (ids[i], now[i]), i < n, as tx_send_changes sends them. O(n). */
+G_GNUC_INTERNAL void tx_plan_build(ArSim *sim, TxPlan *plan, bool ibgp, const uint32_t *ids, const ArAttrs *const *now,
+                                   guint n);
+/* Queues the plan's messages to peer. TRUE when something was sent. O(prefixes) copies. */
+G_GNUC_INTERNAL bool tx_plan_send(ArSim *sim, ArPeer *peer, const TxPlan *plan);
+G_GNUC_INTERNAL void tx_plan_clear(TxPlan *plan);
 /* Brings a detached peer's Adj-RIB-Out up to date for the given prefix ids and sends the
  * difference. best, when not NULL, holds each id's best route. TRUE when something was sent. */
 G_GNUC_INTERNAL bool tx_peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *const *best, guint nids);

@@ -43,24 +43,27 @@ static ArTime send_msg(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, c
     return t;
 }
 
-/* One batch (withdrawals when a is NULL, else one attribute set) as as many UPDATEs of at most
- * 4,096 bytes as it needs (msgsize.c), written back to back: they arrive together, in order. */
-static void send_batch(ArSim *sim, ArSession *s, uint8_t to, const ArAttrs *a, const uint32_t *ids, uint32_t n)
+/* The batch (withdrawals when a is NULL, else one attribute set) at ids[0 .. n) as messages of at
+ * most 4,096 bytes (msgsize.c), appended to plan->msgs; the batch's first message is marked: the
+ * messages of one batch are written back to back and arrive together, in order. */
+static void plan_batch(ArSim *sim, TxPlan *plan, const ArAttrs *a, uint32_t from, uint32_t n)
 {
-    ArTime at = 0;
-    for (uint32_t k; n; ids += k, n -= k) {
-        k = msgsize_fit(&sim->pfx, a, s->ibgp, ids, n);
-        at = send_msg(sim, s, to, a, a ? NULL : ids, a ? 0 : k, a ? ids : NULL, a ? k : 0, at);
+    const uint32_t *ids = plan->ids + from;
+    bool first = true;
+    for (uint32_t k; n; ids += k, from += k, n -= k, first = false) {
+        k = msgsize_fit(&sim->pfx, a, plan->ibgp, ids, n);
+        TxPlanMsg m = { a, from, k, first };
+        g_array_append_val(plan->msgs, m);
     }
 }
 
-/* Sends peer the changes (ids[i], now[i]), i < n (now NULL: a withdrawal): the withdrawals, then
- * each distinct attribute set in order of first appearance, each a batch (send_batch) listing its
- * prefixes in the given order. O(n), one hash per change of attribute set past the first 8. */
-bool tx_send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const ArAttrs *const *now, guint n)
+void tx_plan_build(ArSim *sim, TxPlan *plan, bool ibgp, const uint32_t *ids, const ArAttrs *const *now, guint n)
 {
+    plan->ibgp = ibgp;
+    plan->ids = g_new(uint32_t, MAX(n, 1));
+    plan->msgs = g_array_new(FALSE, FALSE, sizeof(TxPlanMsg));
     if (!n)
-        return false;
+        return;
     g_autofree uint32_t *slot = g_new(uint32_t, n);
     g_autoptr(GPtrArray) uniq = g_ptr_array_new();  /* distinct sets, first-seen order */
     g_autoptr(GHashTable) index = NULL;             /* set -> slot + 1, past 8 distinct sets */
@@ -109,24 +112,60 @@ bool tx_send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const ArAttr
     start[0] = nwd;
     for (guint k = 1; k <= uniq->len; k++)
         start[k] += start[k - 1];
-    g_autofree uint32_t *sorted = g_new(uint32_t, n);
     guint w = 0;
     for (guint i = 0; i < n; i++) {
         if (slot[i] == UINT32_MAX)
-            sorted[w++] = ids[i];
+            plan->ids[w++] = ids[i];
         else
-            sorted[start[slot[i]]++] = ids[i];
+            plan->ids[start[slot[i]]++] = ids[i];
     }
-    ArSession *s = peer->session;
-    uint8_t to = (uint8_t)(1 - peer->side);
     if (nwd)
-        send_batch(sim, s, to, NULL, sorted, nwd);
+        plan_batch(sim, plan, NULL, 0, nwd);
     for (guint k = 0, from = nwd; k < uniq->len; k++) {
         /* after the scatter, start[k] is the end of slot k */
-        send_batch(sim, s, to, g_ptr_array_index(uniq, k), sorted + from, start[k] - from);
+        plan_batch(sim, plan, g_ptr_array_index(uniq, k), from, start[k] - from);
         from = start[k];
     }
-    return true;
+}
+
+void tx_plan_clear(TxPlan *plan)
+{
+    g_free(plan->ids);
+    if (plan->msgs)
+        g_array_free(plan->msgs, TRUE);
+    *plan = (TxPlan){ 0 };
+}
+
+bool tx_plan_send(ArSim *sim, ArPeer *peer, const TxPlan *plan)
+{
+    ArSession *s = peer->session;
+    g_assert(s->ibgp == plan->ibgp); /* the message split depends on it */
+    uint8_t to = (uint8_t)(1 - peer->side);
+    ArTime at = 0;
+    for (guint i = 0; i < plan->msgs->len; i++) {
+        const TxPlanMsg *m = &g_array_index(plan->msgs, TxPlanMsg, i);
+        const uint32_t *ids = plan->ids + m->from;
+        if (m->first)
+            at = 0; /* a new batch: its delivery time is drawn again */
+        at = send_msg(sim, s, to, m->attrs, m->attrs ? NULL : ids, m->attrs ? 0 : m->n, m->attrs ? ids : NULL,
+                      m->attrs ? m->n : 0, at);
+    }
+    return plan->msgs->len > 0;
+}
+
+/* Sends peer the changes (ids[i], now[i]), i < n (now NULL: a withdrawal): the withdrawals, then
+ * each distinct attribute set in order of first appearance, each a batch listing its prefixes in
+ * the given order (tx_plan_build, then tx_plan_send). O(n), one hash per change of attribute set
+ * past the first 8. */
+bool tx_send_changes(ArSim *sim, ArPeer *peer, const uint32_t *ids, const ArAttrs *const *now, guint n)
+{
+    if (!n)
+        return false;
+    TxPlan plan;
+    tx_plan_build(sim, &plan, peer->session->ibgp, ids, now, n);
+    bool sent = tx_plan_send(sim, peer, &plan);
+    tx_plan_clear(&plan);
+    return sent;
 }
 
 /* Brings a detached peer's Adj-RIB-Out up to date for the given prefix ids and sends the

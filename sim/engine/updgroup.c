@@ -52,6 +52,9 @@ void ug_free(gpointer p)
     idmap_clear(&g->out);
     src_clear(g);
     g_ptr_array_free(g->members, TRUE);
+    if (g->chg)
+        g_array_free(g->chg, TRUE);
+    tx_plan_clear(&g->plan);
     g_free(g);
 }
 
@@ -317,10 +320,28 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
  * differs. O(changes + its differences). */
 bool ug_send(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids)
 {
-    const ArUpdGroup *g = peer->group;
+    ArUpdGroup *g = peer->group;
     const GroupChg *gc = (const GroupChg *)(const void *)g->chg->data;
     const MemberDev *dv = (const MemberDev *)(const void *)peer->dev->data;
     guint ng = g->chg->len, nd = peer->dev->len;
+    if (nd == 0) {
+        /* No difference of its own: the group's changes as the group's one plan of messages. */
+        g_array_free(peer->dev, TRUE);
+        peer->dev = NULL;
+        if (!ng)
+            return false;
+        if (!g->plan.msgs || g->plan.ibgp != peer->session->ibgp) {
+            tx_plan_clear(&g->plan);
+            g_autofree uint32_t *gid = g_new(uint32_t, ng);
+            g_autofree const ArAttrs **gnow = g_new(const ArAttrs *, ng);
+            for (guint a = 0; a < ng; a++) {
+                gid[a] = ids[gc[a].i];
+                gnow[a] = gc[a].now;
+            }
+            tx_plan_build(sp->sim, &g->plan, peer->session->ibgp, gid, gnow, ng);
+        }
+        return tx_plan_send(sp->sim, peer, &g->plan);
+    }
     g_autofree uint32_t *cid = g_new(uint32_t, MAX(ng + nd, 1));
     g_autofree const ArAttrs **cnow = g_new(const ArAttrs *, MAX(ng + nd, 1));
     guint n = 0;
@@ -349,4 +370,5 @@ void ug_flush_done(ArUpdGroup *g)
     if (g->chg)
         g_array_free(g->chg, TRUE);
     g->chg = NULL;
+    tx_plan_clear(&g->plan);
 }
