@@ -38,7 +38,7 @@ char *cmp_attr_names(unsigned attrs, const char *sep)
 
 static void cmp_push(GArray *diffs, uint64_t key, ArCmpKind kind, const void *before, const void *after, unsigned attrs)
 {
-    ArCmpDiff d = { key, kind, before, after, attrs };
+    ArCmpDiff d = { .key = key, .before = before, .after = after, .kind = kind, .attrs = attrs };
     g_array_append_val(diffs, d);
 }
 
