@@ -233,6 +233,25 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
     }
 }
 
+/* At most as many candidates as collect() finds in hub's tables: every path of its Route Server
+ * and gateway instances (each path gives one candidate at most). Reserving that much up front
+ * spares the candidate array its growth by doubling (copies and page faults): untouched room costs
+ * no memory. O(instances). */
+static guint collect_bound(const ArNet *net, int hub)
+{
+    const ArScenario *scn = net->scn;
+    uint64_t n = 0;
+    for (guint r = 0; r < scn->route_servers->len; r++)
+        for (int k = 0; k < 2; k++)
+            if (net->rs_cfg[r].vnet == hub && net->rs[r][k])
+                n += net->rs[r][k]->rib.routes;
+    for (guint g = 0; g < scn->gateways->len; g++)
+        for (int k = 0; k < 2; k++)
+            if (((const ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet == hub && net->gw[g][k])
+                n += net->gw[g][k]->rib.routes;
+    return (guint)MIN(n, (uint64_t)G_MAXUINT / 2);
+}
+
 /* Most sorted runs merged instead of radix-sorted (cand_sort). */
 #define EFF_MERGE_RUNS 16u
 
@@ -426,15 +445,18 @@ static void choose(const Cand *c, guint n, ArHubPref pref, const ArSpeaker *cons
  * one per prefix. O(R) for R candidates. */
 static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
 {
-    g_autoptr(GArray) cands = g_array_new(FALSE, FALSE, sizeof(Cand));
+    g_autoptr(GArray) cands = g_array_sized_new(FALSE, FALSE, sizeof(Cand), collect_bound(net, hub));
     ArHubPref pref;
     const ArSpeaker *rs[2];
     collect(net, hub, cands, &pref, rs);
     cand_sort(cands);
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
+    const Cand *c = (const Cand *)(const void *)cands->data;
+    guint distinct = 0;
+    for (guint i = 0; i < cands->len; i++)
+        distinct += i == 0 || c[i].key != c[i - 1].key;
+    GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), distinct);
     g_autoptr(GArray) nh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     g_autoptr(GPtrArray) via = g_ptr_array_new();
-    const Cand *c = (const Cand *)(const void *)cands->data;
     for (guint i = 0, j; i < cands->len; i = j) {
         for (j = i + 1; j < cands->len && c[j].key == c[i].key; j++)
             ;
