@@ -105,6 +105,14 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
     ArRibIter it;
     uint64_t key;
     ArRibNet *net;
+    /* The last pair of best routes compared: prefix after prefix, a node's best routes come from a
+     * few attribute sets and peers, so the comparison (AS paths by content, peers by name) is
+     * mostly the last one's. */
+    struct {
+        const ArAttrs *b, *a;  /* the two routes' attributes; NULL before the first */
+        uint16_t pb, pa;       /* their peers */
+        unsigned d;            /* cmp_route_attrs of the pair */
+    } last = { NULL, NULL, 0, 0, 0 };
     if (before) {
         rib_iter_init(&it, &before->rib);
         while (rib_iter_next(&it, &key, &net)) {
@@ -116,7 +124,14 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
                 cmp_push(n->diffs, key, CMP_REMOVED, rb, NULL, 0);
                 continue;
             }
-            unsigned d = cmp_route_attrs(before, rb, after, ra);
+            if (rb->attrs != last.b || ra->attrs != last.a || rb->peer != last.pb || ra->peer != last.pa) {
+                last.b = rb->attrs;
+                last.a = ra->attrs;
+                last.pb = rb->peer;
+                last.pa = ra->peer;
+                last.d = cmp_route_attrs(before, rb, after, ra);
+            }
+            unsigned d = last.d;
             if (d)
                 cmp_push(n->diffs, key, CMP_CHANGED, rb, ra, d);
             else
