@@ -151,15 +151,23 @@ view_rows() {
     cmd_row "$1 report" "$tmp/report.html" report "$2" -o "$tmp/report.html"
 }
 
-# The run document checked with python3's json module. Up to 1 GiB as one document; past that
-# (B5 1M: 5 GB, more than json.load can hold in 8 GB) piecewise in one pass: each route line (one
-# object a line, as written) parsed alone, every other line together as one document with the routes
-# left out (still valid JSON: the arrays just become empty), and the commas between route lines.
+# The run document checked with python3's json module: format version 2 (every route a line) or,
+# past 1,000,000 route lines, version 3 (routes grouped, prefix sets; docs/output-format.md), whose
+# groups must name prefix sets the document holds. Up to 1 GiB as one document; past that (a
+# version 2 document of B5 1M written with --full: 5 GB, more than json.load can hold in 8 GB)
+# piecewise in one pass: each route line (one object a line, as written) parsed alone, every other
+# line together as one document with the routes left out (still valid JSON: the arrays just become
+# empty), and the commas between route lines.
 json_check='
 import json, os, sys
 path = sys.argv[1]
 if os.path.getsize(path) <= 1 << 30:
-    assert json.load(open(path))["formatVersion"] == 2
+    doc = json.load(open(path))
+    assert doc["formatVersion"] in (2, 3), doc["formatVersion"]
+    if doc["formatVersion"] == 3:
+        sets = doc["prefixSets"]
+        groups = [g for n in doc["nodes"].values() for g in n["routeGroups"]]
+        assert groups and all(0 <= g["prefixSet"] < len(sets) for g in groups)
     sys.exit(0)
 skeleton, prev = [], None
 for line in open(path):
