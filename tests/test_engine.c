@@ -827,6 +827,75 @@ static void check_chain(int what)
 
 static void test_bgp_check(void) { check_chain(0); }
 
+/* A net's paths under random changes: up to 80 peers and the local path on 8 prefixes, so that
+ * nets move between the inline path, arrays of every size class and arrays allocated alone (past
+ * 32 paths), and back. After each change: the paths are the reference's, in ascending peer order,
+ * counted right; the best path set before stays the best unless it was the one removed; the table's
+ * invariants hold (rib_check). */
+static void test_rib_paths(void)
+{
+    enum { NETS = 8, PEERS = 81 }; /* peer PEERS - 1 stands for PEER_LOCAL */
+    static ArAttrs sets[3];        /* distinct addresses: the table never reads them */
+    ArPfxTable pfx;
+    pfxtab_init(&pfx);
+    for (uint64_t k = 0; k < NETS; k++)
+        pfxtab_intern(&pfx, k + 1);
+    ArRib rib;
+    rib_init(&rib, &pfx);
+    const ArAttrs *ref[NETS][PEERS] = { { 0 } };
+    g_autoptr(GRand) rng = g_rand_new_with_seed(13);
+    guint most = 0;
+    for (int step = 0; step < 20000; step++) {
+        uint32_t id = (uint32_t)g_rand_int_range(rng, 0, NETS);
+        int pi = g_rand_int_range(rng, 0, PEERS);
+        uint16_t peer = pi == PEERS - 1 ? PEER_LOCAL : (uint16_t)pi;
+        ArRibNet *n = rib_get(&rib, id);
+        const ArRoute *b = rib_best(n);
+        uint16_t best_peer = b ? b->peer : PEER_LOCAL;
+        /* Grow more often than shrink for the first half, then the other way round. */
+        bool add = g_rand_int_range(rng, 0, 100) < (step < 10000 ? 70 : 30);
+        if (add) {
+            const ArAttrs *a = &sets[g_rand_int_range(rng, 0, 3)];
+            ArRoute *r = rib_set_route(&rib, n, peer, a, 0);
+            g_assert_true(r->attrs == a && r->peer == peer);
+            ref[id][pi] = a;
+        } else {
+            g_assert_cmpint(rib_remove_route(&rib, n, peer), ==, ref[id][pi] != NULL);
+            ref[id][pi] = NULL;
+        }
+        /* The reference, walked in peer order (the local path last), against the net. */
+        guint count = 0;
+        const ArRoute *r = rib_first(n);
+        for (int p = 0; p < PEERS; p++) {
+            if (!ref[id][p])
+                continue;
+            count++;
+            g_assert_nonnull(r);
+            g_assert_cmpuint(r->peer, ==, p == PEERS - 1 ? PEER_LOCAL : (uint16_t)p);
+            g_assert_true(r->attrs == ref[id][p]);
+            r = rib_route_next(r);
+        }
+        g_assert_null(r);
+        g_assert_cmpuint(rib_paths(n), ==, count);
+        most = MAX(most, count);
+        /* The best follows its path; a new decision where it went (the first path stands in). */
+        if (b && (add || best_peer != peer))
+            g_assert_cmpuint(rib_best(n)->peer, ==, best_peer);
+        if (count) {
+            guint pick = (guint)g_rand_int_range(rng, 0, (gint32)count);
+            const ArRoute *x = rib_first(n);
+            while (pick--)
+                x = rib_route_next(x);
+            rib_set_best(n, x);
+            g_assert_true(rib_best(n) == x);
+        }
+        rib_check(&rib);
+    }
+    g_assert_cmpuint(most, >, RIB_CLASS_MAX); /* some net had an array allocated alone */
+    rib_clear(&rib);
+    pfxtab_clear(&pfx);
+}
+
 /* Each broken invariant aborts bgp_check (run in a subprocess). */
 static void test_bgp_check_broken(gconstpointer what)
 {
@@ -862,7 +931,8 @@ int main(int argc, char **argv)
     g_test_add_func("/bgp/check", test_bgp_check);
     g_test_add_data_func("/bgp/check/broken-path-count", GINT_TO_POINTER(1), test_bgp_check_broken);
     g_test_add_data_func("/bgp/check/broken-net-count", GINT_TO_POINTER(2), test_bgp_check_broken);
-    g_test_add_data_func("/bgp/check/best-not-in-list", GINT_TO_POINTER(3), test_bgp_check_broken);
+    g_test_add_data_func("/bgp/check/broken-path-numbering", GINT_TO_POINTER(3), test_bgp_check_broken);
+    g_test_add_func("/rib/paths", test_rib_paths);
     g_test_add_data_func("/bgp/check/broken-peer-count", GINT_TO_POINTER(4), test_bgp_check_broken);
     return g_test_run();
 }
