@@ -402,27 +402,6 @@ static void test_cmd_compare_json_summarised(void)
     cJSON_Delete(all);
 }
 
-/* The prefix keys of set n of a grouped document, expanded ("A.B.C.D/L*N": N consecutive). */
-static GArray *grouped_set(const cJSON *doc, int n)
-{
-    const cJSON *set = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "prefixSets"), n), *it;
-    g_assert_true(cJSON_IsArray(set));
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    cJSON_ArrayForEach(it, set)
-    {
-        g_auto(GStrv) parts = g_strsplit(it->valuestring, "*", 2);
-        ArPrefix p;
-        g_assert_cmpint(pfx_parse(parts[0], &p), ==, PFX_OK);
-        guint64 count = parts[1] ? g_ascii_strtoull(parts[1], NULL, 10) : 1;
-        g_assert_true(!parts[1] || (count >= 2 && p.len > 0));
-        for (guint64 i = 0; i < count; i++) {
-            uint64_t key = pfx_key((ArPrefix){ (uint32_t)(p.addr + (i << (32 - p.len))), p.len });
-            g_array_append_val(out, key);
-        }
-    }
-    return out;
-}
-
 /* A copy of object o with "prefix": p first, then o's members but "prefixSet". */
 static cJSON *with_prefix(const cJSON *o, const char *p)
 {
@@ -450,7 +429,7 @@ static guint check_groups(const cJSON *doc, const cJSON *groups, const cJSON *wa
     const cJSON *g;
     cJSON_ArrayForEach(g, groups)
     {
-        g_autoptr(GArray) keys = grouped_set(doc, cJSON_GetObjectItem(g, "prefixSet")->valueint);
+        g_autoptr(GArray) keys = test_prefix_set(doc, cJSON_GetObjectItem(g, "prefixSet")->valueint);
         for (guint k = 0; k < keys->len; k++) {
             char p[PFX_STRLEN];
             uint64_t key = g_array_index(keys, uint64_t, k);

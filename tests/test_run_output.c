@@ -90,29 +90,6 @@ static void test_stream_and_groups(void)
     g_rmdir(dir);
 }
 
-/* The prefixes of set n of a grouped document, expanded as docs/output-format.md says: each item a
- * prefix, or "A.B.C.D/L*N" for N consecutive prefixes of length L from A.B.C.D. Keys, in order. */
-static GArray *set_keys(const cJSON *doc, int n)
-{
-    const cJSON *set = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "prefixSets"), n), *it;
-    g_assert_true(cJSON_IsArray(set));
-    GArray *out = g_array_new(FALSE, FALSE, sizeof(uint64_t));
-    cJSON_ArrayForEach(it, set)
-    {
-        g_auto(GStrv) parts = g_strsplit(it->valuestring, "*", 2);
-        ArPrefix p;
-        g_assert_cmpint(pfx_parse(parts[0], &p), ==, PFX_OK);
-        guint64 count = parts[1] ? g_ascii_strtoull(parts[1], NULL, 10) : 1;
-        g_assert_true(!parts[1] || (count >= 2 && p.len > 0));
-        for (guint64 i = 0; i < count; i++) {
-            uint64_t key = pfx_key((ArPrefix){ (uint32_t)(p.addr + (i << (32 - p.len))), p.len });
-            g_assert_true(out->len == 0 || key > g_array_index(out, uint64_t, out->len - 1)); /* ascending */
-            g_array_append_val(out, key);
-        }
-    }
-    return out;
-}
-
 /* A route of an expanded group: where it sorts, and its line as the full form prints it. */
 typedef struct Expanded {
     uint64_t key;  /* its prefix */
@@ -162,7 +139,7 @@ static void check_expands(const cJSON *doc, const cJSON *groups, const cJSON *se
                 if (strcmp(nh, nh_order[i]) == 0)
                     rank = i;
         }
-        g_autoptr(GArray) keys = set_keys(doc, cJSON_GetObjectItem(g, "prefixSet")->valueint);
+        g_autoptr(GArray) keys = test_prefix_set(doc, cJSON_GetObjectItem(g, "prefixSet")->valueint);
         g_assert_cmpuint(keys->len, >, 0);
         for (guint k = 0; k < keys->len; k++) {
             char buf[PFX_STRLEN];

@@ -91,3 +91,25 @@ void test_b2_params(ArGenParams *p)
     p->branch_to_branch = true;
     p->lift_limits = true; /* branch-to-branch passes 8,400 routes to the gateways: past Azure's 1,000 */
 }
+
+GArray *test_prefix_set(const cJSON *doc, int n)
+{
+    const cJSON *set = cJSON_GetArrayItem(cJSON_GetObjectItem(doc, "prefixSets"), n), *it;
+    g_assert_true(cJSON_IsArray(set));
+    GArray *out = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    cJSON_ArrayForEach(it, set)
+    {
+        g_assert_true(cJSON_IsString(it));
+        g_auto(GStrv) parts = g_strsplit(it->valuestring, "*", 2);
+        ArPrefix p;
+        g_assert_cmpint(pfx_parse(parts[0], &p), ==, PFX_OK);
+        guint64 count = parts[1] ? g_ascii_strtoull(parts[1], NULL, 10) : 1;
+        g_assert_true(!parts[1] || (count >= 2 && p.len > 0));
+        for (guint64 i = 0; i < count; i++) {
+            uint64_t key = pfx_key((ArPrefix){ (uint32_t)(p.addr + (i << (32 - p.len))), p.len });
+            g_assert_true(out->len == 0 || key > g_array_index(out, uint64_t, out->len - 1)); /* ascending */
+            g_array_append_val(out, key);
+        }
+    }
+    return out;
+}

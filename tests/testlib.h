@@ -6,6 +6,8 @@
 #include "arsim/loader.h"
 #include "arsim/run.h"
 
+#include <cjson/cJSON.h>
+
 /* scenarios/NAME under the source root (ARSIM_SOURCE_ROOT). g_free it. */
 char *test_scenario_path(const char *name);
 
@@ -31,6 +33,12 @@ typedef struct TestRun {
 /* Runs arsim (ARSIM_BIN) from the source root with the arguments up to NULL. */
 TestRun test_arsim(const char *first, ...) G_GNUC_NULL_TERMINATED;
 void test_run_clear(TestRun *r);
+
+/* The prefix keys of set n of a grouped JSON document (format version 3), expanded as
+ * docs/output-format.md says: each item a prefix, or "A.B.C.D/L*N" for N consecutive prefixes of
+ * length L from A.B.C.D; in the set's order, which must be ascending. Fails the test when the set
+ * is malformed. */
+GArray *test_prefix_set(const cJSON *doc, int n);
 
 /* The B2 scenario's parameters (Azure's maximum, as tools/bench.sh generates it). */
 void test_b2_params(ArGenParams *p);
