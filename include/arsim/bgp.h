@@ -221,8 +221,9 @@ guint bgp_out_size(const ArPeer *peer);
 
 /* Originates prefix at sp with attributes a (interned) and RT_* flags; takes effect at once. */
 void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags);
-/* bgp_originate for each of n prefixes, with the same attributes and flags. O(n); the prefix
- * table is read some 8 prefixes ahead so that a long list does not wait on each lookup. */
+/* bgp_originate for each of n prefixes (any order), with the same attributes and flags, applied
+ * in prefix order. O(n): ids found by one walk of the prefix table when its ids are in prefix
+ * order (pfxtab_ids_sorted), the RIB written in sequence. */
 void bgp_originate_list(ArSpeaker *sp, const ArPrefix *p, guint n, const ArAttrs *a, uint16_t flags);
 /* Schedules the session to come up at time t. */
 void bgp_session_up_at(ArSim *sim, ArSession *s, ArTime t);

@@ -127,6 +127,7 @@ gboolean keymap_next(const ArKeyMap *m, guint *pos, uint64_t *key, gpointer *val
 typedef struct ArPfxTable {
     ArKeyMap ids;      /* prefix key -> id + 1 (values must not be NULL) */
     GArray *keys;      /* uint64_t prefix key of each id */
+    bool ordered;      /* every id's key is greater than the previous id's: ids are in prefix order */
 } ArPfxTable;
 
 void pfxtab_init(ArPfxTable *t);
@@ -142,6 +143,10 @@ uint32_t pfxtab_intern(ArPfxTable *t, uint64_t key);
 void pfxtab_intern_sorted(ArPfxTable *t, GArray *keys);
 /* The prefix's id, PFX_NONE when no speaker of the run ever held it. O(1) expected. */
 uint32_t pfxtab_find(const ArPfxTable *t, uint64_t key);
+/* The ids of n prefix keys sorted ascending (duplicates allowed), each given one if it has none,
+ * into ids[]. While the table's ids are in prefix order (ordered), found by walking the table's
+ * keys alongside, in sequence, without hashing; otherwise one hash each. O(n + table). */
+void pfxtab_ids_sorted(ArPfxTable *t, const uint64_t *keys, size_t n, uint32_t *ids);
 /* The prefix key of an id. O(1). */
 static inline uint64_t pfxtab_key(const ArPfxTable *t, uint32_t id)
 {

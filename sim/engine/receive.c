@@ -59,12 +59,16 @@ void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
 
 void bgp_originate_list(ArSpeaker *sp, const ArPrefix *p, guint n, const ArAttrs *a, uint16_t flags)
 {
-    ArPfxTable *t = &sp->sim->pfx;
-    for (guint i = 0; i < n; i++) {
-        if (i + 8 < n)
-            keymap_prefetch(&t->ids, pfx_key(p[i + 8]));
-        rx_rib_update(sp, pfxtab_intern(t, pfx_key(p[i])), PEER_LOCAL, a, flags, NULL);
-    }
+    /* In prefix order: the ids come from one walk of the prefix table, and the RIB is written in
+     * sequence (a scenario lists its prefixes in any order). */
+    g_autofree uint64_t *keys = g_new(uint64_t, MAX(n, 1));
+    g_autofree uint32_t *ids = g_new(uint32_t, MAX(n, 1));
+    for (guint i = 0; i < n; i++)
+        keys[i] = pfx_key(p[i]);
+    pfx_keys_sort(keys, n);
+    pfxtab_ids_sorted(&sp->sim->pfx, keys, n, ids);
+    for (guint i = 0; i < n; i++)
+        rx_rib_update(sp, ids[i], PEER_LOCAL, a, flags, NULL);
 }
 
 void bgp_withdraw_local(ArSpeaker *sp, ArPrefix p)

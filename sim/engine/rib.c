@@ -85,6 +85,7 @@ void pfxtab_init(ArPfxTable *t)
 {
     keymap_init(&t->ids);
     t->keys = g_array_new(FALSE, FALSE, sizeof(uint64_t));
+    t->ordered = true;
 }
 
 void pfxtab_clear(ArPfxTable *t)
@@ -102,20 +103,16 @@ uint32_t pfxtab_intern(ArPfxTable *t, uint64_t key)
         return (uint32_t)(GPOINTER_TO_SIZE(v) - 1);
     g_assert(t->keys->len < PFX_NONE - 1);
     uint32_t id = t->keys->len;
+    if (id && key < g_array_index(t->keys, uint64_t, id - 1))
+        t->ordered = false;
     g_array_append_val(t->keys, key);
     keymap_insert(&t->ids, key, GSIZE_TO_POINTER((gsize)id + 1));
     return id;
 }
 
-static gint u64_cmp(gconstpointer a, gconstpointer b)
-{
-    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-    return (x > y) - (x < y);
-}
-
 void pfxtab_intern_sorted(ArPfxTable *t, GArray *keys)
 {
-    g_array_sort(keys, u64_cmp);
+    pfx_keys_sort((uint64_t *)(void *)keys->data, keys->len);
     keymap_reserve(&t->ids, t->keys->len + keys->len);
     const uint64_t *k = (const uint64_t *)(const void *)keys->data;
     for (guint i = 0; i < keys->len; i++) {
@@ -123,6 +120,26 @@ void pfxtab_intern_sorted(ArPfxTable *t, GArray *keys)
             keymap_prefetch(&t->ids, k[i + 8]);
         if (i == 0 || k[i] != k[i - 1])
             pfxtab_intern(t, k[i]);
+    }
+}
+
+void pfxtab_ids_sorted(ArPfxTable *t, const uint64_t *keys, size_t n, uint32_t *ids)
+{
+    size_t j = 0;
+    for (size_t i = 0; i < n; i++) {
+        g_assert(i == 0 || keys[i - 1] <= keys[i]);
+        if (t->ordered) {
+            const uint64_t *tk = (const uint64_t *)(const void *)t->keys->data;
+            while (j < t->keys->len && tk[j] < keys[i])
+                j++;
+            if (j < t->keys->len && tk[j] == keys[i]) {
+                ids[i] = (uint32_t)j;
+                continue;
+            }
+        } else if (i + 8 < n) {
+            keymap_prefetch(&t->ids, keys[i + 8]);
+        }
+        ids[i] = pfxtab_intern(t, keys[i]); /* new (the table may no longer be ordered), or hashed */
     }
 }
 

@@ -173,3 +173,36 @@ void pfx_ranges(const void *items, gsize stride, guint n, guint lo, guint hi, GA
         after = pfx_item(items, stride, hi);
     pfx_ranges_in(items, stride, lo, hi, lo > 0 ? &before : NULL, hi < n ? &after : NULL, out);
 }
+
+void pfx_keys_sort(uint64_t *keys, size_t n)
+{
+    if (n < 2)
+        return;
+    uint64_t *tmp = g_new(uint64_t, n), *src = keys, *dst = tmp;
+    size_t *count = g_new(size_t, 65536);
+    static const unsigned shifts[] = { 0, 16, 32 };
+    for (unsigned pass = 0; pass < G_N_ELEMENTS(shifts); pass++) {
+        unsigned sh = shifts[pass];
+        uint64_t mask = sh == 32 ? 0xffu : 0xffffu;
+        memset(count, 0, (mask + 1) * sizeof(size_t));
+        for (size_t i = 0; i < n; i++)
+            count[(src[i] >> sh) & mask]++;
+        if (count[(src[0] >> sh) & mask] == n)
+            continue; /* every key has this digit */
+        size_t sum = 0;
+        for (uint64_t d = 0; d <= mask; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            dst[count[(src[i] >> sh) & mask]++] = src[i];
+        uint64_t *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != keys)
+        memcpy(keys, src, n * sizeof(uint64_t));
+    g_free(count);
+    g_free(tmp);
+}
