@@ -2,6 +2,7 @@
 #include "arsim/prefix.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Reads one decimal number of at most max from *sp; advances *sp. No sign, no leading '+'. */
@@ -174,10 +175,23 @@ void pfx_ranges(const void *items, gsize stride, guint n, guint lo, guint hi, GA
     pfx_ranges_in(items, stride, lo, hi, lo > 0 ? &before : NULL, hi < n ? &after : NULL, out);
 }
 
+/* Below this many keys, a comparison sort: each radix pass clears a 65,536-entry table. */
+#define PFX_RADIX_MIN 16384u
+
+static int key_cmp(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return (x > y) - (x < y);
+}
+
 void pfx_keys_sort(uint64_t *keys, size_t n)
 {
     if (n < 2)
         return;
+    if (n < PFX_RADIX_MIN) { /* the radix passes' counting tables would cost more than the keys */
+        qsort(keys, n, sizeof(uint64_t), key_cmp);
+        return;
+    }
     uint64_t *tmp = g_new(uint64_t, n), *src = keys, *dst = tmp;
     size_t *count = g_new(size_t, 65536);
     static const unsigned shifts[] = { 0, 16, 32 };
