@@ -278,6 +278,59 @@ static void test_circuit_links(void)
     cJSON_Delete(doc);
 }
 
+/* Effective routes have two walks over the hub's tables: in step by prefix id while ids are in
+ * prefix order (every run the build makes), and collect-then-sort otherwise (a prefix that arrived
+ * later, as from a live peer). On every shipped scenario both give the same tables. */
+static void assert_same_eff(const GPtrArray *x, const GPtrArray *y)
+{
+    g_assert_cmpuint(x->len, ==, y->len);
+    for (guint t = 0; t < x->len; t++) {
+        ArEffIter a, b;
+        eff_iter_init(&a, g_ptr_array_index(x, t));
+        eff_iter_init(&b, g_ptr_array_index(y, t));
+        for (;;) {
+            const ArEffRoute *r = eff_iter_next(&a), *q = eff_iter_next(&b);
+            g_assert_true((r == NULL) == (q == NULL));
+            if (!r)
+                break;
+            g_assert_cmpuint(pfx_key(r->prefix), ==, pfx_key(q->prefix));
+            g_assert_cmpint(r->type, ==, q->type);
+            g_assert_cmpint(r->cls, ==, q->cls);
+            g_assert_true(r->path == q->path); /* interned */
+            g_assert_cmpint(r->peer_vnet, ==, q->peer_vnet);
+            g_assert_cmpuint(r->next_hops->len, ==, q->next_hops->len);
+            g_assert_cmpuint(r->via->len, ==, q->via->len);
+            for (guint k = 0; k < r->next_hops->len; k++)
+                g_assert_cmpuint(g_array_index(r->next_hops, uint32_t, k), ==, g_array_index(q->next_hops, uint32_t, k));
+            for (guint k = 0; k < r->via->len; k++)
+                g_assert_true(g_ptr_array_index(r->via, k) == g_ptr_array_index(q->via, k));
+        }
+    }
+}
+
+static void test_effective_both_walks(void)
+{
+    g_autofree char *dir = test_scenario_path("");
+    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
+    g_assert_nonnull(d);
+    guint checked = 0;
+    for (const char *f; (f = g_dir_read_name(d));) {
+        if (!g_str_has_suffix(f, ".json"))
+            continue;
+        g_autoptr(ArScenario) scn = test_load_scenario(f, NULL);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        ArPfxTable *pfx = &run->net->sim->pfx;
+        g_assert_true(pfx->ordered); /* the build gives ids in prefix order */
+        g_autoptr(GPtrArray) in_step = eff_compute(run->net);
+        pfx->ordered = false;
+        g_autoptr(GPtrArray) sorted = eff_compute(run->net);
+        pfx->ordered = true;
+        assert_same_eff(in_step, sorted);
+        checked++;
+    }
+    g_assert_cmpuint(checked, >=, 17);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
@@ -290,5 +343,6 @@ int main(int argc, char **argv)
     g_test_add_func("/seed-same-prefix/vpngateway", test_same_prefix_vpngateway);
     g_test_add_func("/er-gateway-maintenance/instances", test_gateway_maintenance);
     g_test_add_func("/er-circuit-links/links", test_circuit_links);
+    g_test_add_func("/effective/both-walks", test_effective_both_walks);
     return g_test_run();
 }

@@ -152,11 +152,17 @@ static ArEffRoute system_route(EffPool *pool, ArPrefix p, ArNextHopType type, in
                          .next_hops = g_ptr_array_index(pool->nh, 0), .via = g_ptr_array_index(pool->via, 0) };
 }
 
-/* Collects what the hub's injectors offer: the Route Server's NVA-learned paths (both instances),
- * the ExpressRoute gateway's circuit routes, the VPN gateway's site routes. O(R). For one prefix,
- * candidates come in speaker order, then path order. rs receives the hub's Route Server instances
- * (NULL, NULL without one): their decision settles ties the preference leaves open (choose). */
-static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, const ArSpeaker *rs_out[2])
+/* One table collect() reads: a Route Server instance (gw NULL: its NVA-learned paths) or a gateway
+ * instance (its circuit or site routes). */
+typedef struct CandSource {
+    const ArSpeaker *sp;   /* the instance */
+    const ArGateway *gw;   /* its gateway, NULL for a Route Server instance */
+} CandSource;
+
+/* The hub's injectors in collection order (Route Server instances, then gateway instances), its
+ * routing preference, and its Route Server instances in rs_out (NULL, NULL without one): their
+ * decision settles ties the preference leaves open (choose). Returns whether it has one. */
+static bool cand_sources(const ArNet *net, int hub, GArray *src, ArHubPref *pref, const ArSpeaker *rs_out[2])
 {
     rs_out[0] = rs_out[1] = NULL;
     const ArScenario *scn = net->scn;
@@ -169,20 +175,9 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
         *pref = rs->hub_pref;
         has_rs = true;
         for (int k = 0; k < 2; k++) {
-            ArSpeaker *sp = net->rs[r][k];
-            rs_out[k] = sp;
-            ArRibIter it;
-            uint64_t key;
-            ArRibNet *n;
-            rib_iter_init(&it, &sp->rib);
-            while (rib_iter_next(&it, &key, &n))
-                for (ArRoute *rt = rib_first(n); rt; rt = rib_route_next(rt)) {
-                    ArSpeaker *src = bgp_route_source(sp, rt);
-                    if (src && src->kind == NODE_NVA) {
-                        Cand c = { key, rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
-                        g_array_append_val(cands, c);
-                    }
-                }
+            rs_out[k] = net->rs[r][k];
+            CandSource c = { net->rs[r][k], NULL };
+            g_array_append_val(src, c);
         }
     }
     for (guint g = 0; g < scn->gateways->len; g++) {
@@ -190,65 +185,83 @@ static void collect(const ArNet *net, int hub, GArray *cands, ArHubPref *pref, c
         if (gw->vnet != hub)
             continue;
         for (int k = 0; k < 2 && net->gw[g][k]; k++) {
-            ArSpeaker *sp = net->gw[g][k];
-            ArRibIter it;
-            uint64_t key;
-            ArRibNet *n;
-            rib_iter_init(&it, &sp->rib);
-            while (rib_iter_next(&it, &key, &n)) {
-                const ArRoute *best = rib_best(n);
-                if (!best)
-                    continue;
-                ArSpeaker *src = bgp_route_source(sp, best);
-                Cand c = { key, best->attrs->path, sp, 0, CLASS_SYSTEM };
-                /* Transit prevention: another hub's Route Server tagged it; this hub's Route Server
-                 * drops it and its VMs do not get it (FAQ). */
-                if (has_rs && attr_comms_has(best->attrs->comms, COMM_ARS_TRANSIT))
-                    continue;
-                if (gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE) {
-                    c.cls = CLASS_EXPRESSROUTE;
-                    c.next_hop = best->attrs->next_hop;
-                    g_array_append_val(cands, c);
-                    /* The circuit's other edge routers with an equal path (both links of a
-                     * circuit, other circuits): ECMP where no Route Server takes it away (choose). */
-                    for (const ArRoute *o = rib_first(n); o; o = rib_route_next(o)) {
-                        const ArSpeaker *os = o == best ? NULL : bgp_route_source(sp, o);
-                        if (os && os->kind == NODE_MSEE && o->attrs->weight == best->attrs->weight &&
-                            o->attrs->path->len == best->attrs->path->len &&
-                            (!has_rs || !attr_comms_has(o->attrs->comms, COMM_ARS_TRANSIT))) {
-                            Cand e = { key, o->attrs->path, sp, o->attrs->next_hop, CLASS_EXPRESSROUTE };
-                            g_array_append_val(cands, e);
-                        }
-                    }
-                    continue;
-                } else if (gw->type == GW_VPN && ((src && src->kind == NODE_SITE) || (!src && (best->flags & RT_STATIC)))) {
-                    c.cls = CLASS_VPN;
-                    c.next_hop = sp->ip;
-                } else {
-                    continue;
-                }
-                g_array_append_val(cands, c);
+            CandSource c = { net->gw[g][k], gw };
+            g_array_append_val(src, c);
+        }
+    }
+    return has_rs;
+}
+
+/* What source c offers for prefix key (net n, with a path), appended to cands: a Route Server
+ * instance's NVA-learned paths, a gateway instance's circuit route (and the circuit's other edge
+ * routers with an equal path) or site route. In path order. */
+static void cand_net(const CandSource *c, bool has_rs, uint64_t key, const ArRibNet *n, GArray *cands)
+{
+    const ArSpeaker *sp = c->sp;
+    if (!c->gw) {
+        for (const ArRoute *rt = rib_first(n); rt; rt = rib_route_next(rt)) {
+            ArSpeaker *src = bgp_route_source(sp, rt);
+            if (src && src->kind == NODE_NVA) {
+                Cand x = { key, rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
+                g_array_append_val(cands, x);
             }
         }
+        return;
+    }
+    const ArRoute *best = rib_best(n);
+    if (!best)
+        return;
+    ArSpeaker *src = bgp_route_source(sp, best);
+    Cand x = { key, best->attrs->path, sp, 0, CLASS_SYSTEM };
+    /* Transit prevention: another hub's Route Server tagged it; this hub's Route Server drops it and
+     * its VMs do not get it (FAQ). */
+    if (has_rs && attr_comms_has(best->attrs->comms, COMM_ARS_TRANSIT))
+        return;
+    if (c->gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE) {
+        x.cls = CLASS_EXPRESSROUTE;
+        x.next_hop = best->attrs->next_hop;
+        g_array_append_val(cands, x);
+        /* The circuit's other edge routers with an equal path (both links of a circuit, other
+         * circuits): ECMP where no Route Server takes it away (choose). */
+        for (const ArRoute *o = rib_first(n); o; o = rib_route_next(o)) {
+            const ArSpeaker *os = o == best ? NULL : bgp_route_source(sp, o);
+            if (os && os->kind == NODE_MSEE && o->attrs->weight == best->attrs->weight &&
+                o->attrs->path->len == best->attrs->path->len &&
+                (!has_rs || !attr_comms_has(o->attrs->comms, COMM_ARS_TRANSIT))) {
+                Cand e = { key, o->attrs->path, sp, o->attrs->next_hop, CLASS_EXPRESSROUTE };
+                g_array_append_val(cands, e);
+            }
+        }
+    } else if (c->gw->type == GW_VPN && ((src && src->kind == NODE_SITE) || (!src && (best->flags & RT_STATIC)))) {
+        x.cls = CLASS_VPN;
+        x.next_hop = sp->ip;
+        g_array_append_val(cands, x);
     }
 }
 
-/* At most as many candidates as collect() finds in hub's tables: every path of its Route Server
- * and gateway instances (each path gives one candidate at most). Reserving that much up front
- * spares the candidate array its growth by doubling (copies and page faults): untouched room costs
- * no memory. O(instances). */
-static guint collect_bound(const ArNet *net, int hub)
+/* Collects what the hub's injectors offer (cand_sources, cand_net), table by table. O(R). For one
+ * prefix, candidates come in source order, then path order. */
+static void collect(const GArray *src, bool has_rs, GArray *cands)
 {
-    const ArScenario *scn = net->scn;
+    for (guint i = 0; i < src->len; i++) {
+        const CandSource *c = &g_array_index(src, CandSource, i);
+        ArRibIter it;
+        uint64_t key;
+        ArRibNet *n;
+        rib_iter_init(&it, &c->sp->rib);
+        while (rib_iter_next(&it, &key, &n))
+            cand_net(c, has_rs, key, n, cands);
+    }
+}
+
+/* At most as many candidates as collect() finds in the sources' tables: every path (each path
+ * gives one candidate at most). Reserving that much up front spares the candidate array its growth
+ * by doubling (copies and page faults): untouched room costs no memory. O(sources). */
+static guint collect_bound(const GArray *src)
+{
     uint64_t n = 0;
-    for (guint r = 0; r < scn->route_servers->len; r++)
-        for (int k = 0; k < 2; k++)
-            if (net->rs_cfg[r].vnet == hub && net->rs[r][k])
-                n += net->rs[r][k]->rib.routes;
-    for (guint g = 0; g < scn->gateways->len; g++)
-        for (int k = 0; k < 2; k++)
-            if (((const ArGateway *)g_ptr_array_index(scn->gateways, g))->vnet == hub && net->gw[g][k])
-                n += net->gw[g][k]->rib.routes;
+    for (guint i = 0; i < src->len; i++)
+        n += g_array_index(src, CandSource, i).sp->rib.routes;
     return (guint)MIN(n, (uint64_t)G_MAXUINT / 2);
 }
 
@@ -445,18 +458,53 @@ static void choose(const Cand *c, guint n, ArHubPref pref, const ArSpeaker *cons
  * one per prefix. O(R) for R candidates. */
 static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
 {
-    g_autoptr(GArray) cands = g_array_sized_new(FALSE, FALSE, sizeof(Cand), collect_bound(net, hub));
+    g_autoptr(GArray) src = g_array_new(FALSE, FALSE, sizeof(CandSource));
     ArHubPref pref;
     const ArSpeaker *rs[2];
-    collect(net, hub, cands, &pref, rs);
+    bool has_rs = cand_sources(net, hub, src, &pref, rs);
+    g_autoptr(GArray) nh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    g_autoptr(GPtrArray) via = g_ptr_array_new();
+    const ArPfxTable *pfx = &net->sim->pfx;
+    if (pfx->ordered) {
+        /* Prefix ids in prefix order: every source's table walked in step, id by id, each
+         * prefix's candidates chosen from at once: no candidate array, no sort. Pages of ids no
+         * source holds are skipped. O(ids of touched pages x sources). */
+        GArray *out = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
+        g_autoptr(GArray) cur = g_array_new(FALSE, FALSE, sizeof(Cand));
+        guint ids = pfxtab_size(pfx);
+        for (guint page = 0; page << RIB_PAGE_BITS < ids; page++) {
+            bool any = false;
+            for (guint k = 0; k < src->len && !any; k++)
+                any = rib_net(&g_array_index(src, CandSource, k).sp->rib, page << RIB_PAGE_BITS) != NULL;
+            if (!any)
+                continue;
+            guint end = MIN(ids, (page + 1) << RIB_PAGE_BITS);
+            for (guint id = page << RIB_PAGE_BITS; id < end; id++) {
+                g_array_set_size(cur, 0);
+                uint64_t key = pfxtab_key(pfx, id);
+                for (guint k = 0; k < src->len; k++) {
+                    const CandSource *c = &g_array_index(src, CandSource, k);
+                    const ArRibNet *n = rib_net(&c->sp->rib, id);
+                    if (n && rib_first(n))
+                        cand_net(c, has_rs, key, n, cur);
+                }
+                if (!cur->len)
+                    continue;
+                ArEffRoute r = { .prefix = pfx_from_key(key), .type = NH_GATEWAY, .peer_vnet = AR_NO_INDEX };
+                choose((const Cand *)(const void *)cur->data, cur->len, pref, rs, pool, nh, via, &r);
+                g_array_append_val(out, r);
+            }
+        }
+        return out;
+    }
+    g_autoptr(GArray) cands = g_array_sized_new(FALSE, FALSE, sizeof(Cand), collect_bound(src));
+    collect(src, has_rs, cands);
     cand_sort(cands);
     const Cand *c = (const Cand *)(const void *)cands->data;
     guint distinct = 0;
     for (guint i = 0; i < cands->len; i++)
         distinct += i == 0 || c[i].key != c[i - 1].key;
     GArray *out = g_array_sized_new(FALSE, FALSE, sizeof(ArEffRoute), distinct);
-    g_autoptr(GArray) nh = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    g_autoptr(GPtrArray) via = g_ptr_array_new();
     for (guint i = 0, j; i < cands->len; i = j) {
         for (j = i + 1; j < cands->len && c[j].key == c[i].key; j++)
             ;
