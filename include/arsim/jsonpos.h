@@ -12,6 +12,10 @@
 typedef struct JPosIndex JPosIndex;
 
 JPosIndex *jpos_index_new(const char *text, size_t len, const cJSON *root);
+/* The same index, built only when first asked (jpos_offset, jpos_line_col): a file without errors
+ * costs a copy of its text, not a hash entry per node. The tree must stay as parsed until then
+ * (no --set overrides) and alive. */
+JPosIndex *jpos_index_lazy(const char *text, size_t len, const cJSON *root);
 void jpos_index_free(JPosIndex *ix);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC(JPosIndex, jpos_index_free)
 

@@ -93,7 +93,7 @@ AzFile *azi_open_file(AzCtx *c, const char *path, const char *expect)
     GString *text = load_read(path, LOAD_DEFAULT_MAX_BYTES, c->diags);
     if (!text)
         return f;
-    f->root = load_parse_text(path, text->str, text->len, LOAD_DEFAULT_MAX_BYTES, expect, &f->ix, c->diags);
+    f->root = load_parse_text(path, text->str, text->len, LOAD_DEFAULT_MAX_BYTES, expect, FALSE, &f->ix, c->diags);
     g_string_free(text, TRUE);
     return f;
 }

@@ -8,6 +8,8 @@ struct JPosIndex {
     GHashTable *key_at;   /* const cJSON* -> offset + 1 of its key in the parent object */
     GArray *line_starts;  /* size_t: offset of the first byte of each line, ascending */
     size_t len;           /* text length, to clamp offsets past the end */
+    char *text;           /* jpos_index_lazy: a copy of the text, until the first question; else NULL */
+    const cJSON *root;    /* jpos_index_lazy: the tree to scan then */
 };
 
 /* The scanner walks text that cJSON accepted, so every check below only guards against a tree that
@@ -103,9 +105,9 @@ static void scan_value(Scan *s, const cJSON *node)
     }
 }
 
-JPosIndex *jpos_index_new(const char *text, size_t len, const cJSON *root)
+/* Records every node's offsets and every line's start. O(text length). */
+static void index_build(JPosIndex *ix, const char *text, size_t len, const cJSON *root)
 {
-    JPosIndex *ix = g_new0(JPosIndex, 1);
     ix->value_at = g_hash_table_new(g_direct_hash, g_direct_equal);
     ix->key_at = g_hash_table_new(g_direct_hash, g_direct_equal);
     ix->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
@@ -122,16 +124,47 @@ JPosIndex *jpos_index_new(const char *text, size_t len, const cJSON *root)
         s.i = 3;
     if (root)
         scan_value(&s, root);
+}
+
+JPosIndex *jpos_index_new(const char *text, size_t len, const cJSON *root)
+{
+    JPosIndex *ix = g_new0(JPosIndex, 1);
+    index_build(ix, text, len, root);
     return ix;
+}
+
+JPosIndex *jpos_index_lazy(const char *text, size_t len, const cJSON *root)
+{
+    JPosIndex *ix = g_new0(JPosIndex, 1);
+    ix->text = g_memdup2(text, len + 1);
+    ix->len = len;
+    ix->root = root;
+    return ix;
+}
+
+/* A lazy index answers its first question by scanning (the tree must be as parsed). The index is
+ * logically unchanged: it knew the answers all along. */
+static const JPosIndex *index_ready(const JPosIndex *cix)
+{
+    if (cix && cix->text) {
+        JPosIndex *ix = (JPosIndex *)cix;
+        index_build(ix, ix->text, ix->len, ix->root);
+        g_clear_pointer(&ix->text, g_free);
+        ix->root = NULL;
+    }
+    return cix;
 }
 
 void jpos_index_free(JPosIndex *ix)
 {
     if (!ix)
         return;
-    g_hash_table_destroy(ix->value_at);
-    g_hash_table_destroy(ix->key_at);
-    g_array_free(ix->line_starts, TRUE);
+    if (ix->value_at) {
+        g_hash_table_destroy(ix->value_at);
+        g_hash_table_destroy(ix->key_at);
+        g_array_free(ix->line_starts, TRUE);
+    }
+    g_free(ix->text);
     g_free(ix);
 }
 
@@ -139,6 +172,7 @@ long jpos_offset(const JPosIndex *ix, const cJSON *node, gboolean key)
 {
     if (!ix || !node)
         return -1;
+    ix = index_ready(ix);
     gpointer v = g_hash_table_lookup(key ? ix->key_at : ix->value_at, node);
     return v ? (long)GPOINTER_TO_SIZE(v) - 1 : -1;
 }
@@ -149,6 +183,7 @@ void jpos_line_col(const JPosIndex *ix, long offset, int *line, int *col)
         *line = *col = 0;
         return;
     }
+    ix = index_ready(ix);
     size_t off = (size_t)offset > ix->len ? ix->len : (size_t)offset;
     const size_t *st = (const size_t *)(void *)ix->line_starts->data;
     /* Last line start <= off; line_starts[0] == 0 so lo always qualifies. */

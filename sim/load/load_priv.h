@@ -29,10 +29,11 @@ ArScenario *load_validate(const char *file, const cJSON *root, const JPosIndex *
 GString *load_read(const char *path, size_t max, ArDiagList *diags);
 
 /* Checks text is JSON (size, NUL bytes, UTF-8, syntax, with the hints of scenario files) and parses
- * it; *ix receives the position index of the tree. NULL (diagnostic added, "expected EXPECT" for
- * an empty text) when it is not. O(len). */
+ * it; *ix receives the position index of the tree, with lazy_index one built when first asked
+ * (the tree must then stay as parsed until the last question: no --set overrides). NULL
+ * (diagnostic added, "expected EXPECT" for an empty text) when it is not. O(len). */
 cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t max, const char *expect,
-                       JPosIndex **ix, ArDiagList *diags);
+                       gboolean lazy_index, JPosIndex **ix, ArDiagList *diags);
 
 /* "known: ..." lists in messages: at most LOAD_KNOWN_MAX names (the rest counted), each escaped and
  * cut after LOAD_KNOWN_NAME_BYTES bytes, so that bad names cannot make a line of megabytes or pass

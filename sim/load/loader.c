@@ -166,7 +166,7 @@ static void syntax_error(const char *name, const char *text, size_t len, size_t 
 }
 
 cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t max, const char *expect,
-                       JPosIndex **ix, ArDiagList *diags)
+                       gboolean lazy_index, JPosIndex **ix, ArDiagList *diags)
 {
     *ix = NULL;
     if (!text)
@@ -220,7 +220,9 @@ cJSON *load_parse_text(const char *name, const char *text, size_t len, size_t ma
         syntax_error(name, buf, len, stop ? (size_t)(stop - buf) : 0, diags);
         return NULL;
     }
-    *ix = jpos_index_new(buf, len, root);
+    /* Positions are read only to report: indexed when first needed, unless --set overrides will
+     * change the tree before the validator reads it (then now, against the tree as parsed). */
+    *ix = lazy_index ? jpos_index_lazy(buf, len, root) : jpos_index_new(buf, len, root);
     return root;
 }
 
@@ -229,7 +231,8 @@ static ArScenario *load_text_unsorted(const char *name, const char *text, size_t
 {
     int errors_before = diags->errors;
     g_autoptr(JPosIndex) ix = NULL;
-    cJSON *root = load_parse_text(name, text, len, max_bytes(opts), "a JSON object with \"vnets\"", &ix, diags);
+    cJSON *root = load_parse_text(name, text, len, max_bytes(opts), "a JSON object with \"vnets\"",
+                                  !(opts && opts->sets), &ix, diags);
     if (!root)
         return NULL;
     if (!cJSON_IsObject(root)) {
@@ -327,7 +330,7 @@ cJSON *load_json_file(const char *path, const char *expect, JPosIndex **ix, ArDi
     GString *buf = load_read(path, LOAD_DEFAULT_MAX_BYTES, diags);
     if (!buf)
         return NULL;
-    cJSON *root = load_parse_text(path, buf->str, buf->len, LOAD_DEFAULT_MAX_BYTES, expect, ix, diags);
+    cJSON *root = load_parse_text(path, buf->str, buf->len, LOAD_DEFAULT_MAX_BYTES, expect, FALSE, ix, diags);
     g_string_free(buf, TRUE);
     return root;
 }
