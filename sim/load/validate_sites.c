@@ -153,6 +153,52 @@ static void do_connection(Ctx *c, const cJSON *el, const char *ptr, int site, Ar
     g_array_append_val(st->connections, cn);
 }
 
+/* A site's addressPrefixes into st->prefixes, each reported where it is not a prefix or repeats
+ * an earlier one (at that one's index). A list without repeats, the rule, is told by sorting its
+ * keys (pfx_keys_sort, O(n)); only a list with one is checked item by item in a hash table (seen,
+ * emptied first), for the messages. */
+static void site_prefixes(Ctx *c, const cJSON *list, const char *base, GHashTable *seen, ArSite *st)
+{
+    g_autoptr(GArray) items = g_array_new(FALSE, FALSE, sizeof(ArPrefix));
+    g_autoptr(GArray) at = g_array_new(FALSE, FALSE, sizeof(int));           /* each one's index */
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();                            /* each one's node */
+    int j = 0;
+    for (const cJSON *it = list->child; it; it = it->next, j++) {
+        ArPrefix p;
+        if (!vd_get_prefix_at(c, it, base, j, &p))
+            continue;
+        g_array_append_val(items, p);
+        g_array_append_val(at, j);
+        g_ptr_array_add(nodes, (gpointer)it);
+    }
+    g_autofree uint64_t *keys = g_new(uint64_t, MAX(items->len, 1));
+    for (guint i = 0; i < items->len; i++)
+        keys[i] = pfx_key(g_array_index(items, ArPrefix, i));
+    pfx_keys_sort(keys, items->len);
+    bool repeats = false;
+    for (guint i = 1; i < items->len && !repeats; i++)
+        repeats = keys[i] == keys[i - 1];
+    if (!repeats) {
+        g_array_append_vals(st->prefixes, items->data, items->len);
+        return;
+    }
+    g_hash_table_remove_all(seen);
+    for (guint i = 0; i < items->len; i++) {
+        ArPrefix p = g_array_index(items, ArPrefix, i);
+        int k = g_array_index(at, int, i);
+        gpointer key = rib_key_ptr(pfx_key(p));
+        guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key)); /* its index + 1 */
+        char b[PFX_STRLEN];
+        if (first) {
+            ERR(c, g_ptr_array_index(nodes, i), PI(c, base, k), "%s is already listed at %s", pfx_format(p, b),
+                PI(c, base, (int)first - 1));
+            continue;
+        }
+        g_hash_table_insert(seen, key, GUINT_TO_POINTER((guint)k + 1));
+        g_array_append_val(st->prefixes, p);
+    }
+}
+
 void vd_sites(Ctx *c, const cJSON *arr)
 {
     g_autoptr(GHashTable) seen = g_hash_table_new(rib_key_hash, g_direct_equal); /* prefix key packed in the pointer */
@@ -172,25 +218,8 @@ void vd_sites(Ctx *c, const cJSON *arr)
             vd_get_wide_asn(c, sr.f[ST_ASN], PK(c, ptr, "asn"), FALSE, &st->asn);
         if (sr.f[ST_IP])
             vd_get_ip(c, sr.f[ST_IP], PK(c, ptr, "bgpPeeringAddress"), &st->ip);
-        if (sr.f[ST_PREFIXES]) {
-            g_hash_table_remove_all(seen);
-            const char *base = PK(c, ptr, "addressPrefixes");
-            int j = 0;
-            for (const cJSON *it = sr.f[ST_PREFIXES]->child; it; it = it->next, j++) {
-                ArPrefix p;
-                if (!vd_get_prefix_at(c, it, base, j, &p))
-                    continue;
-                gpointer key = rib_key_ptr(pfx_key(p));
-                guint first = GPOINTER_TO_UINT(g_hash_table_lookup(seen, key)); /* its index + 1 */
-                char b[PFX_STRLEN];
-                if (first) {
-                    ERR(c, it, PI(c, base, j), "%s is already listed at %s", pfx_format(p, b), PI(c, base, (int)first - 1));
-                    continue;
-                }
-                g_hash_table_insert(seen, key, GUINT_TO_POINTER((guint)j + 1));
-                g_array_append_val(st->prefixes, p);
-            }
-        }
+        if (sr.f[ST_PREFIXES])
+            site_prefixes(c, sr.f[ST_PREFIXES], PK(c, ptr, "addressPrefixes"), seen, st);
         if (sr.f[ST_CONNS]) {
             const char *base = PK(c, ptr, "connections");
             int j = 0;
