@@ -43,6 +43,9 @@ typedef struct ArPeer {
                                 group's count */
     GArray *dev;             /* scratch of one flush while attached: where it differs from the group;
                                 NULL between flushes */
+    guint skips;             /* scratch of one flush: the group's announcements this member, their
+                                route's source, is not sent and had nothing before (split horizon),
+                                kept out of dev: ug_send tells them by the group's source peer */
     ArTime next_send;        /* MRAI: no UPDATE to this peer before this time */
     GArray *held;            /* MRAI: prefix ids (uint32_t) waiting for next_send, NULL when none */
     GHashTable *held_set;    /* the same ids + 1, for de-duplication */

@@ -245,8 +245,10 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
     g->chg = g_array_sized_new(FALSE, FALSE, sizeof(GroupChg), nids);
     GroupChg *chg = (GroupChg *)(void *)g->chg->data;
     guint nchg = 0;
-    for (guint m = 0; m < k; m++)
+    for (guint m = 0; m < k; m++) {
         mem[m]->dev = g_array_sized_new(FALSE, FALSE, sizeof(MemberDev), 16);
+        mem[m]->skips = 0;
+    }
     TxMemo memo;
     tx_memo_init(&memo, sp);
     /* The members' values for the last best route (attributes, peer, flags): consecutive ids of a
@@ -295,9 +297,15 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
             const ArAttrs *before = ov ? ov_unbox(ov) : gb && sb == p->index ? NULL : gb;
             const ArAttrs *dflt = gn && sn == p->index ? NULL : gn; /* its value without an override */
             if (before != gb || now[m] != gn) {
-                if (ndev[m] == p->dev->len)
-                    g_array_set_size(p->dev, MAX(16u, 2 * ndev[m]));
-                g_array_index(p->dev, MemberDev, ndev[m]++) = (MemberDev){ i, before, now[m] };
+                if (!ov && sn == p->index && !now[m] && !before && gn) {
+                    /* The route came from this member: the group announces it to the others, this
+                     * one had nothing and gets nothing. ug_send skips it by the source peer. */
+                    p->skips++;
+                } else {
+                    if (ndev[m] == p->dev->len)
+                        g_array_set_size(p->dev, MAX(16u, 2 * ndev[m]));
+                    g_array_index(p->dev, MemberDev, ndev[m]++) = (MemberDev){ i, before, now[m] };
+                }
             }
             if (ov || now[m] != dflt)
                 idmap_set(&p->out, id, now[m] == dflt ? NULL : (gpointer)ov_box(now[m]));
@@ -324,7 +332,7 @@ bool ug_send(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids)
     const GroupChg *gc = (const GroupChg *)(const void *)g->chg->data;
     const MemberDev *dv = (const MemberDev *)(const void *)peer->dev->data;
     guint ng = g->chg->len, nd = peer->dev->len;
-    if (nd == 0) {
+    if (nd == 0 && peer->skips == 0) {
         /* No difference of its own: the group's changes as the group's one plan of messages. */
         g_array_free(peer->dev, TRUE);
         peer->dev = NULL;
@@ -355,8 +363,13 @@ bool ug_send(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids)
                 a++;
             d++;
         } else {
-            cid[n] = ids[gc[a].i];
-            cnow[n++] = gc[a].now;
+            /* An announcement of a route that came from this member, which had nothing: skipped
+             * (ug_sync's split horizon, counted in skips). Without a dev entry, the member's source
+             * and a non-NULL group value say exactly that. */
+            if (!(peer->skips && gc[a].now && src_get(g, ids[gc[a].i]) == peer->index)) {
+                cid[n] = ids[gc[a].i];
+                cnow[n++] = gc[a].now;
+            }
             a++;
         }
     }
