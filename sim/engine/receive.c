@@ -150,11 +150,14 @@ void rx_on_deliver(ArEvent *ev, void *ctx)
             if (m->n_withdraw + i + 8 < nids)
                 rib_prefetch(&sp->rib, m->ids[m->n_withdraw + i + 8]);
             uint32_t id = m->ids[m->n_withdraw + i];
-            uint64_t key = pfxtab_key(&sim->pfx, id);
-            bool ok = a && (!sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why));
+            bool ok = a != NULL;
             const ArAttrs *pa = a;
-            if (ok && sp->policy->import_prefix)
-                ok = (pa = sp->policy->import_prefix(sp, peer, key, a, &why)) != NULL;
+            if (ok && (sp->policy->accept || sp->policy->import_prefix)) { /* policies that read the prefix */
+                uint64_t key = pfxtab_key(&sim->pfx, id);
+                ok = !sp->policy->accept || sp->policy->accept(sp, peer, pfx_from_key(key), &why);
+                if (ok && sp->policy->import_prefix)
+                    ok = (pa = sp->policy->import_prefix(sp, peer, key, a, &why)) != NULL;
+            }
             if (!ok)
                 sp->rejected++;
             /* A rejected announcement withdraws what the peer sent before (RFC 4271 9.1.1). */
