@@ -51,7 +51,8 @@ static void run_json(const ArRunOutput *o, ArOutStream *s)
     out_json_free(w);
 }
 
-/* CSV: node routes and effective routes as one table (out_run_csv); --stats on the notes stream. */
+/* CSV: node routes, effective routes and reachability pairs as one table (out_run_csv); --stats
+ * on the notes stream. */
 static void run_csv(const ArRunOutput *o, ArOutStream *s)
 {
     out_run_csv(o->run, o->view, s);
@@ -62,7 +63,7 @@ static void run_csv(const ArRunOutput *o, ArOutStream *s)
 static const ArRunFormat run_formats[] = {
     { "text", NULL, run_text, peering_text },
     { "json", "Print one JSON document (with the timeline)", run_json, out_json_print },
-    { "csv", "Print node routes and effective routes as one CSV table", run_csv, out_peering_routes_csv },
+    { "csv", "Print node routes, effective routes and reachability as one CSV table", run_csv, out_peering_routes_csv },
 };
 
 const ArRunFormat *out_run_formats(guint *n)
