@@ -170,6 +170,34 @@ static gint u64_order(gconstpointer a, gconstpointer b, gpointer unused)
     return (x > y) - (x < y);
 }
 
+/* pfx_sort_by_key on records (a key, then its original position): sorted by key, records of
+ * equal keys in their original order (stable), below and above the insertion threshold. */
+typedef struct KeyRec {
+    uint64_t key;  /* prefix key, first as pfx_sort_by_key requires */
+    uint32_t seq;  /* original position */
+    uint32_t pad;  /* a record wider than its key */
+} KeyRec;
+
+static void test_sort_by_key(void)
+{
+    g_autoptr(GRand) rng = g_rand_new_with_seed(11);
+    static const size_t sizes[] = { 0, 1, 255, 256, 5000, 70000 };
+    for (size_t k = 0; k < G_N_ELEMENTS(sizes); k++) {
+        size_t n = sizes[k];
+        g_autofree KeyRec *r = g_new0(KeyRec, MAX(n, 1));
+        for (size_t i = 0; i < n; i++) {
+            ArPrefix p = { 0x0A000000u | (g_rand_int(rng) & 0x3f00u), 24 }; /* 64 keys: many repeats */
+            r[i] = (KeyRec){ pfx_key(p), (uint32_t)i, 0 };
+        }
+        pfx_sort_by_key(r, n, sizeof(KeyRec));
+        for (size_t i = 1; i < n; i++) {
+            g_assert_cmpuint(r[i - 1].key, <=, r[i].key);
+            if (r[i - 1].key == r[i].key)
+                g_assert_cmpuint(r[i - 1].seq, <, r[i].seq); /* stable */
+        }
+    }
+}
+
 static void test_keys_sort(void)
 {
     g_autoptr(GRand) rng = g_rand_new_with_seed(7);
@@ -202,6 +230,7 @@ int main(int argc, char **argv)
     g_test_add_func("/prefix/parse-bad", test_parse_bad);
     g_test_add_func("/prefix/ip", test_ip);
     g_test_add_func("/prefix/keys-sort", test_keys_sort);
+    g_test_add_func("/prefix/sort-by-key", test_sort_by_key);
     g_test_add_func("/prefix/within", test_within);
     g_test_add_func("/prefix/key-order", test_key_order);
     g_test_add_func("/prefix/ranges", test_ranges);

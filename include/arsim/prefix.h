@@ -45,6 +45,10 @@ static inline ArPrefix pfx_from_key(uint64_t k) { return (ArPrefix){ (uint32_t)(
  * scratch array of n; a digit every key shares costs no pass. Faster than a comparison sort from
  * a few thousand keys on (a million: about 15 ms). */
 void pfx_keys_sort(uint64_t *keys, size_t n);
+/* Stable sort of n records of size bytes (at least 8) whose first 8 bytes are a prefix key, by
+ * that key ascending: insertion below 256 records, else pfx_keys_sort's radix passes moving whole
+ * records. O(n). Records of equal keys keep their order. */
+void pfx_sort_by_key(void *items, size_t n, size_t size);
 
 /* True when inner lies within outer (equal, or longer and inside). */
 static inline bool pfx_within(ArPrefix inner, ArPrefix outer)

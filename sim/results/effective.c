@@ -298,62 +298,27 @@ static void cand_merge_runs(Cand *a, guint n, GArray *runs)
         memcpy(a, src, n * sizeof(Cand));
 }
 
-/* Stable sort of candidates by prefix key: LSD radix sort on the key's 40 bits (16 + 16 + 8),
- * O(n); insertion sort below 256 entries. Equal keys keep their collection order. */
+/* Stable sort of candidates by prefix key: a few sorted runs merged, else pfx_sort_by_key (radix on
+ * the key's 40 bits, insertion below 256 entries). O(n). Equal keys keep their collection order. */
 static void cand_sort(GArray *cands)
 {
     Cand *a = (Cand *)(void *)cands->data;
     guint n = cands->len;
-    if (n < 256) {
-        for (guint i = 1; i < n; i++) {
-            Cand c = a[i];
-            guint j = i;
-            for (; j > 0 && a[j - 1].key > c.key; j--)
-                a[j] = a[j - 1];
-            a[j] = c;
-        }
-        return;
-    }
     /* The candidates come table by table, each in prefix order when the run's ids are (rib.h):
      * a few sorted runs merge in one or two passes, cheaper than the radix sort's three. */
     g_autoptr(GArray) runs = g_array_new(FALSE, FALSE, sizeof(guint)); /* start of each run, then n */
     for (guint i = 0; i < n && runs->len <= EFF_MERGE_RUNS; i++)
         if (i == 0 || a[i].key < a[i - 1].key)
             g_array_append_val(runs, i);
-    if (runs->len == 1)
+    if (runs->len <= 1)
         return;
     if (runs->len <= EFF_MERGE_RUNS) {
         g_array_append_val(runs, n);
         cand_merge_runs(a, n, runs);
         return;
     }
-    Cand *tmp = g_new(Cand, n), *src = a, *dst = tmp;
-    guint *count = g_new(guint, 65536);
-    static const unsigned shifts[] = { 0, 16, 32 };
-    for (unsigned pass = 0; pass < G_N_ELEMENTS(shifts); pass++) {
-        unsigned sh = shifts[pass];
-        uint64_t mask = sh == 32 ? 0xffu : 0xffffu;
-        memset(count, 0, 65536 * sizeof(guint));
-        for (guint i = 0; i < n; i++)
-            count[(src[i].key >> sh) & mask]++;
-        if (count[(src[0].key >> sh) & mask] == n)
-            continue; /* every key has this digit: the pass would not move anything */
-        guint sum = 0;
-        for (guint d = 0; d <= mask; d++) {
-            guint c = count[d];
-            count[d] = sum;
-            sum += c;
-        }
-        for (guint i = 0; i < n; i++)
-            dst[count[(src[i].key >> sh) & mask]++] = src[i];
-        Cand *t = src;
-        src = dst;
-        dst = t;
-    }
-    if (src != a)
-        memcpy(a, src, n * sizeof(Cand));
-    g_free(count);
-    g_free(tmp);
+    G_STATIC_ASSERT(offsetof(Cand, key) == 0); /* pfx_sort_by_key reads the key first */
+    pfx_sort_by_key(a, n, sizeof(Cand));
 }
 
 /* Rank of a class under the preference: lower wins; equal ranks compete on AS-path length (HRP).

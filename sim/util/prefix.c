@@ -177,11 +177,55 @@ void pfx_ranges(const void *items, gsize stride, guint n, guint lo, guint hi, GA
 
 /* Below this many keys, a comparison sort: each radix pass clears a 65,536-entry table. */
 #define PFX_RADIX_MIN 16384u
+/* Below this many records, pfx_sort_by_key sorts by insertion (a stable sort without tables). */
+#define PFX_INSERTION_MAX 256u
 
 static int key_cmp(const void *a, const void *b)
 {
     uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
     return (x > y) - (x < y);
+}
+
+/* The key of record i: its first 8 bytes. */
+static inline uint64_t rec_key(const unsigned char *items, size_t i, size_t size)
+{
+    uint64_t k;
+    memcpy(&k, items + i * size, sizeof k);
+    return k;
+}
+
+/* LSD radix sort of n >= 2 records of size bytes by the prefix key in their first 8 bytes: 16 + 16
+ * + 8 bits, stable, a digit every key shares costs no pass. O(n) with a scratch copy. Inlined with
+ * a constant size where it can be. */
+static inline void radix_by_key(unsigned char *items, size_t n, size_t size)
+{
+    unsigned char *tmp = g_malloc(n * size), *src = items, *dst = tmp;
+    size_t *count = g_new(size_t, 65536);
+    static const unsigned shifts[] = { 0, 16, 32 };
+    for (unsigned pass = 0; pass < G_N_ELEMENTS(shifts); pass++) {
+        unsigned sh = shifts[pass];
+        uint64_t mask = sh == 32 ? 0xffu : 0xffffu;
+        memset(count, 0, (mask + 1) * sizeof(size_t));
+        for (size_t i = 0; i < n; i++)
+            count[(rec_key(src, i, size) >> sh) & mask]++;
+        if (count[(rec_key(src, 0, size) >> sh) & mask] == n)
+            continue; /* every key has this digit */
+        size_t sum = 0;
+        for (uint64_t d = 0; d <= mask; d++) {
+            size_t c = count[d];
+            count[d] = sum;
+            sum += c;
+        }
+        for (size_t i = 0; i < n; i++)
+            memcpy(dst + count[(rec_key(src, i, size) >> sh) & mask]++ * size, src + i * size, size);
+        unsigned char *t = src;
+        src = dst;
+        dst = t;
+    }
+    if (src != items)
+        memcpy(items, src, n * size);
+    g_free(count);
+    g_free(tmp);
 }
 
 void pfx_keys_sort(uint64_t *keys, size_t n)
@@ -192,31 +236,27 @@ void pfx_keys_sort(uint64_t *keys, size_t n)
         qsort(keys, n, sizeof(uint64_t), key_cmp);
         return;
     }
-    uint64_t *tmp = g_new(uint64_t, n), *src = keys, *dst = tmp;
-    size_t *count = g_new(size_t, 65536);
-    static const unsigned shifts[] = { 0, 16, 32 };
-    for (unsigned pass = 0; pass < G_N_ELEMENTS(shifts); pass++) {
-        unsigned sh = shifts[pass];
-        uint64_t mask = sh == 32 ? 0xffu : 0xffffu;
-        memset(count, 0, (mask + 1) * sizeof(size_t));
-        for (size_t i = 0; i < n; i++)
-            count[(src[i] >> sh) & mask]++;
-        if (count[(src[0] >> sh) & mask] == n)
-            continue; /* every key has this digit */
-        size_t sum = 0;
-        for (uint64_t d = 0; d <= mask; d++) {
-            size_t c = count[d];
-            count[d] = sum;
-            sum += c;
+    radix_by_key((unsigned char *)keys, n, sizeof(uint64_t));
+}
+
+void pfx_sort_by_key(void *items, size_t n, size_t size)
+{
+    g_assert(size >= sizeof(uint64_t));
+    unsigned char *a = items;
+    if (n < PFX_INSERTION_MAX) { /* few records: insertion sort, stable, no tables */
+        g_autofree unsigned char *r = g_malloc(size);
+        for (size_t i = 1; i < n; i++) {
+            uint64_t k = rec_key(a, i, size);
+            size_t j = i;
+            while (j > 0 && rec_key(a, j - 1, size) > k)
+                j--;
+            if (j < i) {
+                memcpy(r, a + i * size, size);
+                memmove(a + (j + 1) * size, a + j * size, (i - j) * size);
+                memcpy(a + j * size, r, size);
+            }
         }
-        for (size_t i = 0; i < n; i++)
-            dst[count[(src[i] >> sh) & mask]++] = src[i];
-        uint64_t *t = src;
-        src = dst;
-        dst = t;
+        return;
     }
-    if (src != keys)
-        memcpy(keys, src, n * sizeof(uint64_t));
-    g_free(count);
-    g_free(tmp);
+    radix_by_key(a, n, size);
 }
