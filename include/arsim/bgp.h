@@ -101,8 +101,11 @@ struct ArSpeaker {
     GPtrArray *peers;         /* ArPeer*, index = ArPeer.index */
     GPtrArray *groups;        /* ArUpdGroup*, its peers' update groups, in order of creation */
     ArRib rib;                /* Adj-RIBs-In and Loc-RIB */
-    GArray *dirty;            /* prefix ids (uint32_t) whose best path changed since the last flush, in
-                                 order; de-duplicated by the RIB's mark bits (rib_mark) */
+    uint32_t *dirty;          /* prefix ids whose best path changed since the last flush, in order;
+                                 de-duplicated by the RIB's mark bits (rib_mark), so never longer than
+                                 the prefix table. NULL until the first mark after a flush */
+    guint n_dirty;            /* length of dirty */
+    guint dirty_cap;          /* room in dirty */
     ArEvent flush_ev;         /* pending flush of dirty prefixes to the peers */
     uint64_t rejected;        /* prefixes refused by import policy, for statistics */
     bool down;                /* failed (or not deployed): receives, sends and originates nothing */
@@ -200,6 +203,9 @@ struct ArSim {
     GHashTable *by_name;      /* name -> ArSpeaker* */
     uint64_t pending;         /* routing events scheduled (messages, flushes, session ups and downs) */
     ArSimStats stats;         /* counters */
+    uint32_t *spare_dirty;    /* the last flushed dirty list, its pages mapped: the next speaker that
+                                 needs one takes it (receive.c), NULL when none */
+    guint spare_dirty_cap;    /* its room */
     GRand *rng;               /* jitter, seeded from cfg.seed; NULL when cfg.jitter is 0 */
     GArray *log;              /* ArLogEntry, in time order */
     ArTraceFn trace;          /* optional hook told about every message and timer */

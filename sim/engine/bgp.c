@@ -29,7 +29,7 @@ static void speaker_free(gpointer p)
     }
     g_ptr_array_free(sp->peers, TRUE);
     rib_clear(&sp->rib);
-    g_array_free(sp->dirty, TRUE);
+    g_free(sp->dirty);
     if (sp->filter)
         g_array_free(sp->filter, TRUE);
     g_free(sp->name);
@@ -102,6 +102,7 @@ void bgp_sim_free(ArSim *sim)
     g_ptr_array_free(sim->speakers, TRUE);
     attr_cache_free(sim->attrs);
     pfxtab_clear(&sim->pfx);
+    g_free(sim->spare_dirty);
     g_free(sim);
 }
 
@@ -118,7 +119,6 @@ ArSpeaker *bgp_speaker_new(ArSim *sim, const char *name, ArNodeKind kind, uint32
     sp->peers = g_ptr_array_new();
     sp->groups = g_ptr_array_new_with_free_func(ug_free);
     rib_init(&sp->rib, &sim->pfx);
-    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     evq_event_init(&sp->flush_ev, tx_on_flush);
     sp->sim = sim;
     sp->id = sim->speakers->len;
@@ -247,8 +247,9 @@ void bgp_check(const ArSim *sim)
                          g_ptr_array_index(peer->group->members, peer->group_pos) == peer);
             }
         }
-        for (guint k = 0; k < sp->dirty->len; k++)
-            g_assert(rib_marked(&sp->rib, g_array_index(sp->dirty, uint32_t, k)));
+        g_assert(sp->n_dirty <= sp->dirty_cap);
+        for (guint k = 0; k < sp->n_dirty; k++)
+            g_assert(rib_marked(&sp->rib, sp->dirty[k]));
     }
 }
 

@@ -84,6 +84,9 @@ G_GNUC_INTERNAL void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, co
                                    ArDpMemo *memo);
 /* Queues prefix id for the speaker's next flush (once). O(1). */
 G_GNUC_INTERNAL void rx_mark_dirty(ArSpeaker *sp, uint32_t id);
+/* Hands back a flushed dirty list of room cap: kept as the run's spare when it is the biggest,
+ * else freed. */
+G_GNUC_INTERNAL void rx_dirty_release(ArSim *sim, uint32_t *ids, guint cap);
 
 /* ---- send.c ---- */
 /* A message on session s to end `to` with room for nwd withdrawn then nann announced prefix ids

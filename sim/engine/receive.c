@@ -5,11 +5,45 @@
 
 #include "arsim/decision.h"
 
+/* Room for more dirty ids. A list never outgrows the prefix table (one mark per id), so it is
+ * given that much room at once: its untouched pages cost nothing, and it is never copied while it
+ * grows (it only grows again when the table does, in live mode). The last flushed list is taken
+ * when it is big enough: its pages are mapped already. O(1), or O(list) on a regrowth. */
+static G_GNUC_NO_INLINE void dirty_grow(ArSpeaker *sp)
+{
+    ArSim *sim = sp->sim;
+    guint want = MAX(MAX(pfxtab_size(&sim->pfx), 2 * sp->dirty_cap), 64u);
+    if (!sp->dirty && sim->spare_dirty && sim->spare_dirty_cap >= want) {
+        sp->dirty = sim->spare_dirty;
+        sp->dirty_cap = sim->spare_dirty_cap;
+        sim->spare_dirty = NULL;
+        sim->spare_dirty_cap = 0;
+        return;
+    }
+    sp->dirty = g_renew(uint32_t, sp->dirty, want);
+    sp->dirty_cap = want;
+}
+
+void rx_dirty_release(ArSim *sim, uint32_t *ids, guint cap)
+{
+    if (!ids)
+        return;
+    if (sim->spare_dirty_cap >= cap) {
+        g_free(ids);
+        return;
+    }
+    g_free(sim->spare_dirty);
+    sim->spare_dirty = ids;
+    sim->spare_dirty_cap = cap;
+}
+
 void rx_mark_dirty(ArSpeaker *sp, uint32_t id)
 {
     if (!rib_mark(&sp->rib, id))
         return;
-    g_array_append_val(sp->dirty, id);
+    if (G_UNLIKELY(sp->n_dirty == sp->dirty_cap))
+        dirty_grow(sp);
+    sp->dirty[sp->n_dirty++] = id;
     if (!evq_scheduled(&sp->flush_ev)) {
         evq_push(&sp->sim->q, &sp->flush_ev, sp->sim->now + sp->sim->cfg.proc_delay);
         sp->sim->pending++;

@@ -258,17 +258,9 @@ void tx_on_mrai(ArEvent *ev, void *ctx)
         peer->next_send = sim->now + tx_speaker_mrai(sp);
 }
 
-void tx_on_flush(ArEvent *ev, void *ctx)
+/* Sends the speaker's peers what changed at the nk prefix ids kv. */
+static void flush_ids(ArSim *sim, ArSpeaker *sp, const uint32_t *kv, guint nk)
 {
-    ArSim *sim = ctx;
-    ArSpeaker *sp = CONTAINER_OF(ev, ArSpeaker, flush_ev);
-    sim->pending--;
-    sim->stats.last_change = sim->now;
-    /* Take the dirty list: exports below never dirty this speaker again. */
-    g_autoptr(GArray) ids = sp->dirty;
-    sp->dirty = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-    const uint32_t *kv = (const uint32_t *)(const void *)ids->data;
-    guint nk = ids->len;
     for (guint i = 0; i < nk; i++)
         rib_unmark(&sp->rib, kv[i]);
     if (sp->down)
@@ -302,5 +294,20 @@ void tx_on_flush(ArEvent *ev, void *ctx)
     }
     for (guint i = 0; i < sp->groups->len; i++)
         ug_flush_done(g_ptr_array_index(sp->groups, i));
+}
+
+void tx_on_flush(ArEvent *ev, void *ctx)
+{
+    ArSim *sim = ctx;
+    ArSpeaker *sp = CONTAINER_OF(ev, ArSpeaker, flush_ev);
+    sim->pending--;
+    sim->stats.last_change = sim->now;
+    /* Take the dirty list: exports below never dirty this speaker again. */
+    uint32_t *kv = sp->dirty;
+    guint nk = sp->n_dirty, cap = sp->dirty_cap;
+    sp->dirty = NULL;
+    sp->n_dirty = sp->dirty_cap = 0;
+    flush_ids(sim, sp, kv, nk);
+    rx_dirty_release(sim, kv, cap);
 }
 
