@@ -1,5 +1,6 @@
 /* bench.c - B1-B3, B5: loads a scenario (a file, or one generated from size parameters) and runs it
  * to convergence N times; prints the median wall time, what the run did and what it cost. */
+#include "arsim/cli.h"
 #include "arsim/generate.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
@@ -8,7 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 /* What one benchmark row reports. */
 typedef struct BenchRow {
@@ -82,38 +85,94 @@ static ArScenario *bench_load(const ArLoadOptions *opts, const char *file, const
     return scn;
 }
 
+/* What one timed run measured, sent from its process to the parent. */
+typedef struct BenchSample {
+    double wall, load, run, cpu, eff; /* seconds, as BenchRow's */
+    bool converged;                   /* the run converged */
+    guint sessions_down;              /* as BenchRow's */
+    ArRunStats st;                    /* its counters and peak RSS */
+} BenchSample;
+
+/* One timed load and run, in this process. */
+static void bench_once(BenchSample *s, const ArLoadOptions *opts, const char *file, const char *text, size_t len)
+{
+    bool reset = bench_reset_peak();
+    double t0 = bench_now();
+    g_autoptr(ArScenario) scn = bench_load(opts, file, text, len);
+    double t1 = bench_now(), c1 = bench_cpu();
+    g_autoptr(ArRun) r = run_scenario(scn, NULL);
+    double t2 = bench_now();
+    s->cpu = bench_cpu() - c1;
+    /* Counters and this run's peak memory first: the extra eff_compute below allocates. */
+    out_stats_collect(r, &s->st);
+    uint64_t peak = reset ? bench_peak_kib() : 0;
+    if (peak)
+        s->st.peak_rss_kib = peak;
+    s->converged = r->end == RUN_CONVERGED;
+    s->sessions_down = 0;
+    for (guint k = 0; k < r->net->sim->sessions->len; k++) {
+        const ArSession *ss = g_ptr_array_index(r->net->sim->sessions, k);
+        s->sessions_down += ss->state != SESS_ESTABLISHED;
+    }
+    GPtrArray *tables = eff_compute(r->net);
+    s->eff = bench_now() - t2;
+    g_ptr_array_free(tables, TRUE);
+    s->wall = t2 - t0;
+    s->load = t1 - t0;
+    s->run = t2 - t1;
+}
+
+/* One timed run in a process of its own, as `arsim run` has: a fresh heap (what earlier runs
+ * freed would spare this one its page faults), the executable's settings (cli_process_setup),
+ * and a peak RSS that is this run's alone. */
+static void bench_once_forked(BenchSample *s, const ArLoadOptions *opts, const char *file, const char *text, size_t len)
+{
+    int fd[2];
+    if (pipe(fd) != 0) {
+        perror("bench: pipe");
+        exit(2);
+    }
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("bench: fork");
+        exit(2);
+    }
+    if (pid == 0) {
+        close(fd[0]);
+        cli_process_setup();
+        BenchSample c = { 0 };
+        bench_once(&c, opts, file, text, len);
+        _exit(write(fd[1], &c, sizeof c) == (ssize_t)sizeof c ? 0 : 2);
+    }
+    close(fd[1]);
+    ssize_t got = read(fd[0], s, sizeof *s);
+    close(fd[0]);
+    int status = 0;
+    if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0 || got != (ssize_t)sizeof *s) {
+        fprintf(stderr, "bench: a timed run failed (status %d)\n", status);
+        exit(WIFEXITED(status) && WEXITSTATUS(status) ? WEXITSTATUS(status) : 2);
+    }
+}
+
 static void bench_measure(BenchRow *row, const ArLoadOptions *opts, const char *file, const char *text, size_t len)
 {
     int n = row->repeats;
     double *wall = g_new(double, (gsize)n), *load = g_new(double, (gsize)n), *run = g_new(double, (gsize)n);
     double *eff = g_new(double, (gsize)n), *cpu = g_new(double, (gsize)n);
     for (int i = 0; i < n; i++) {
-        bool reset = bench_reset_peak();
-        double t0 = bench_now();
-        g_autoptr(ArScenario) scn = bench_load(opts, file, text, len);
-        double t1 = bench_now(), c1 = bench_cpu();
-        g_autoptr(ArRun) r = run_scenario(scn, NULL);
-        double t2 = bench_now();
-        cpu[i] = bench_cpu() - c1;
-        /* Counters and this run's peak memory first: the extra eff_compute below allocates. */
+        BenchSample s;
+        bench_once_forked(&s, opts, file, text, len);
         if (i == n - 1) {
-            out_stats_collect(r, &row->st);
-            uint64_t peak = reset ? bench_peak_kib() : 0;
-            if (peak)
-                row->st.peak_rss_kib = peak;
-            row->converged = r->end == RUN_CONVERGED;
-            row->sessions_down = 0;
-            for (guint k = 0; k < r->net->sim->sessions->len; k++) {
-                const ArSession *s = g_ptr_array_index(r->net->sim->sessions, k);
-                row->sessions_down += s->state != SESS_ESTABLISHED;
-            }
+            row->st = s.st;
+            row->converged = s.converged;
+            row->sessions_down = s.sessions_down;
         }
-        GPtrArray *tables = eff_compute(r->net);
-        eff[i] = bench_now() - t2;
-        g_ptr_array_free(tables, TRUE);
-        wall[i] = t2 - t0;
-        load[i] = t1 - t0;
-        run[i] = t2 - t1;
+        wall[i] = s.wall;
+        load[i] = s.load;
+        run[i] = s.run;
+        eff[i] = s.eff;
+        cpu[i] = s.cpu;
     }
     row->wall = bench_median(wall, n);
     row->load = bench_median(load, n);

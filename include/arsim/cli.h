@@ -16,6 +16,14 @@
  * options and runs it on stdout and stderr. Returns the exit status. */
 int cli_main(int argc, char **argv);
 
+/* Process-wide settings for one command, before cli_main: the allocator (glibc) keeps what is
+ * freed for reuse instead of handing it back to the kernel. A run frees and allocates scratch in
+ * every flush (megabytes at 1M prefixes); handed back, each page is faulted in and zeroed again:
+ * about 80,000 more page faults, some 10 % of a 1M-prefix run. A command ends with its process,
+ * which is when the memory goes back. Call it only from a process that runs one command (the
+ * arsim executable, one timed run of tools/bench), never from a long-lived host. */
+void cli_process_setup(void);
+
 /* Arguments of `arsim run`. */
 typedef struct ArRunArgs {
     const char *file;          /* scenario file */

@@ -3,7 +3,22 @@
 #include "arsim/loader.h"
 #include "arsim/output.h"
 
+#include <limits.h>
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
+void cli_process_setup(void)
+{
+#ifdef __GLIBC__
+    /* Every block from the heap (a block of its own mapping goes back at its free), and the heap
+     * never trimmed. A block a thread's arena cannot hold still gets a mapping: glibc falls back
+     * to mmap whatever M_MMAP_MAX says. */
+    mallopt(M_MMAP_MAX, 0);
+    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+#endif
+}
 
 ArScenario *cli_load_keep(const char *file, char **sets, ScnEstimateFor what, ArDiagList *diags, FILE *err)
 {

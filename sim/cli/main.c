@@ -8,6 +8,7 @@
 int main(int argc, char **argv)
 {
     setlocale(LC_ALL, "");
+    cli_process_setup();
     int status = cli_main(argc, argv);
     /* Output that never arrived (a full disk, a closed pipe) is a failure, whatever the command
      * concluded: a script must not read a truncated table as the answer. */
