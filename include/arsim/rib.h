@@ -179,6 +179,28 @@ static inline gpointer idmap_get(const ArIdMap *m, uint32_t id)
 }
 /* Sets id's value; NULL removes it. O(1) (a page allocated on first write). */
 void idmap_set(ArIdMap *m, uint32_t id, gpointer value);
+/* The page holding id's value, NULL when none was ever written: a loop over ids that mostly stay
+ * in one page looks it up once per page, not once per id. O(1). */
+static inline gpointer *idmap_page(const ArIdMap *m, uint32_t id)
+{
+    guint pg = id >> RIB_PAGE_BITS;
+    return pg < m->n_pages ? m->pages[pg] : NULL;
+}
+/* idmap_set through *page, id's page as idmap_page returned it (kept up to date: a first write
+ * allocates the page). O(1). */
+static inline void idmap_page_set(ArIdMap *m, gpointer **page, uint32_t id, gpointer value)
+{
+    if (!*page) {
+        if (!value)
+            return;
+        idmap_set(m, id, value);
+        *page = m->pages[id >> RIB_PAGE_BITS];
+        return;
+    }
+    gpointer *slot = &(*page)[id & (RIB_PAGE_IDS - 1)];
+    m->len += (value != NULL) - (*slot != NULL);
+    *slot = value;
+}
 /* Starts loading id's slot (batch loops, some 8 ids ahead). Changes nothing. */
 static inline void idmap_prefetch(const ArIdMap *m, uint32_t id)
 {

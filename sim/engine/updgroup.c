@@ -238,15 +238,17 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
     ArPeer **mem = (ArPeer **)g->members->pdata;
     g_autofree const ArAttrs **now = g_new(const ArAttrs *, k);
     g_autofree guint *ndev = g_new0(guint, k);
-    /* Room for a change at every id: the loop below writes without growing. The members'
-     * differences are few (their own routes): their lists grow by doubling. All are freed once
-     * the flush has sent them. */
+    g_autofree gpointer **mpage = g_new(gpointer *, k); /* each member's override page of the current page */
+    /* Room for a change at every id, for the group and for each member: the loop below writes
+     * without growing or copying. A member's differences are mostly few (its own routes), and
+     * the pages of room it never writes are never touched. All are freed once the flush has sent
+     * them. */
     g_assert(!g->chg);
     g->chg = g_array_sized_new(FALSE, FALSE, sizeof(GroupChg), nids);
     GroupChg *chg = (GroupChg *)(void *)g->chg->data;
     guint nchg = 0;
     for (guint m = 0; m < k; m++) {
-        mem[m]->dev = g_array_sized_new(FALSE, FALSE, sizeof(MemberDev), 16);
+        mem[m]->dev = g_array_sized_new(FALSE, FALSE, sizeof(MemberDev), nids);
         mem[m]->skips = 0;
     }
     TxMemo memo;
@@ -256,13 +258,25 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
      * unless the export reads the prefix (memo off). */
     const ArAttrs *last_attrs = NULL, *last_gn = NULL; /* last_attrs NULL: now[] holds nothing reusable */
     uint16_t last_peer = 0, last_flags = 0;
+    /* The maps' pages of the current page of ids, looked up when an id leaves it: a flush's ids
+     * mostly come in runs of one page (arrival order, which is prefix order). */
+    guint cur_pg = G_MAXUINT;
+    gpointer *gpage = NULL;
+    uint16_t *spage = NULL;
     for (guint i = 0; i < nids; i++) {
-        uint32_t id = ids[i];
-        if (i + 8 < nids)
-            idmap_prefetch(&g->out, ids[i + 8]);
+        uint32_t id = ids[i], off = id & (RIB_PAGE_IDS - 1);
+        if (id >> RIB_PAGE_BITS != cur_pg) {
+            cur_pg = id >> RIB_PAGE_BITS;
+            gpage = idmap_page(&g->out, id);
+            spage = cur_pg < g->n_src ? g->src[cur_pg] : NULL;
+            for (guint m = 0; m < k; m++)
+                mpage[m] = idmap_page(&mem[m]->out, id);
+        }
+        if (i + 8 < nids && gpage && ids[i + 8] >> RIB_PAGE_BITS == cur_pg)
+            __builtin_prefetch(&gpage[ids[i + 8] & (RIB_PAGE_IDS - 1)]);
         const ArRoute *b = best[i];
-        const ArAttrs *gb = idmap_get(&g->out, id), *gn = NULL;
-        uint16_t sb = src_get(g, id), sn = b ? b->peer : PEER_LOCAL;
+        const ArAttrs *gb = gpage ? gpage[off] : NULL, *gn = NULL;
+        uint16_t sb = spage ? spage[off] : PEER_LOCAL, sn = b ? b->peer : PEER_LOCAL;
         if (b && memo.on && b->attrs == last_attrs && b->peer == last_peer && b->flags == last_flags) {
             gn = last_gn; /* now[] holds the members' values already */
         } else if (b) {
@@ -291,7 +305,7 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
         }
         for (guint m = 0; m < k; m++) {
             ArPeer *p = mem[m];
-            const ArAttrs *ov = idmap_get(&p->out, id);
+            const ArAttrs *ov = mpage[m] ? mpage[m][off] : NULL;
             if (!ov && now[m] == gn && p->index != sb && p->index != sn)
                 continue; /* follows the group, before and now */
             const ArAttrs *before = ov ? ov_unbox(ov) : gb && sb == p->index ? NULL : gb;
@@ -302,22 +316,27 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
                      * one had nothing and gets nothing. ug_send skips it by the source peer. */
                     p->skips++;
                 } else {
-                    if (ndev[m] == p->dev->len)
-                        g_array_set_size(p->dev, MAX(16u, 2 * ndev[m]));
-                    g_array_index(p->dev, MemberDev, ndev[m]++) = (MemberDev){ i, before, now[m] };
+                    g_assert(ndev[m] < nids);
+                    ((MemberDev *)(void *)p->dev->data)[ndev[m]++] = (MemberDev){ i, before, now[m] };
                 }
             }
             if (ov || now[m] != dflt)
-                idmap_set(&p->out, id, now[m] == dflt ? NULL : (gpointer)ov_box(now[m]));
+                idmap_page_set(&p->out, &mpage[m], id, now[m] == dflt ? NULL : (gpointer)ov_box(now[m]));
             /* out_len of a member: its size less the group's. */
             p->out_len += ((now[m] != NULL) - (gn != NULL)) - ((before != NULL) - (gb != NULL));
         }
         if (gn != gb) {
             chg[nchg++] = (GroupChg){ i, gn };
-            idmap_set(&g->out, id, (gpointer)gn);
+            idmap_page_set(&g->out, &gpage, id, (gpointer)gn);
         }
-        if (sn != sb)
-            src_set(g, id, sn);
+        if (sn != sb) {
+            if (spage) {
+                spage[off] = sn;
+            } else {
+                src_set(g, id, sn);
+                spage = g->src[cur_pg];
+            }
+        }
     }
     g_array_set_size(g->chg, nchg);
     for (guint m = 0; m < k; m++)
