@@ -217,6 +217,7 @@ typedef struct ArRibPage {
     ArRibNet nets[RIB_PAGE_IDS];            /* nets[i]: prefix id (page << RIB_PAGE_BITS) + i */
     uint64_t marks[RIB_PAGE_IDS / 64];      /* rib_mark bits */
 } ArRibPage;
+G_STATIC_ASSERT(offsetof(ArRibPage, nets) == 0); /* rib_mark_net finds the page from a net */
 
 /* A net's path array has room for the next power of two of its path count (1, 2, 4, ...). Arrays
  * of up to RIB_CLASS_MAX paths come from per-table blocks, kept on one free list per class when
@@ -275,6 +276,16 @@ static inline void rib_prefetch(const ArRib *r, uint32_t id)
 
 /* Mark bit of prefix id (the speaker's dirty set): sets it, TRUE if it was clear. O(1). */
 gboolean rib_mark(ArRib *r, uint32_t id);
+/* rib_mark for net n, prefix id's, at hand: no lookup (the mark sits in n's page). O(1). */
+static inline bool rib_mark_net(ArRibNet *n, uint32_t id)
+{
+    ArRibPage *page = (ArRibPage *)(void *)(n - (id & (RIB_PAGE_IDS - 1)));
+    uint64_t *w = &page->marks[(id & (RIB_PAGE_IDS - 1)) / 64], bit = 1ull << (id % 64);
+    if (*w & bit)
+        return false;
+    *w |= bit;
+    return true;
+}
 /* Whether prefix id is marked. O(1). */
 static inline bool rib_marked(const ArRib *r, uint32_t id)
 {
@@ -284,6 +295,12 @@ static inline bool rib_marked(const ArRib *r, uint32_t id)
 }
 /* Clears the mark of prefix id. O(1). */
 void rib_unmark(ArRib *r, uint32_t id);
+/* rib_unmark for net n, prefix id's, at hand. O(1). */
+static inline void rib_unmark_net(ArRibNet *n, uint32_t id)
+{
+    ArRibPage *page = (ArRibPage *)(void *)(n - (id & (RIB_PAGE_IDS - 1)));
+    page->marks[(id & (RIB_PAGE_IDS - 1)) / 64] &= ~(1ull << (id % 64));
+}
 
 /* Checks the table's invariants, aborting on the first broken one: size nets hold a path and
  * routes paths in all (the sums over the nets), each net's paths numbered (`more`) and in strictly

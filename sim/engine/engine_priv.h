@@ -82,8 +82,6 @@ G_GNUC_INTERNAL void sess_on_down(ArEvent *ev, void *ctx);    /* session.c: a sc
  * best path changed. O(paths x rules), O(paths) on a memo hit. */
 G_GNUC_INTERNAL void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags,
                                    ArDpMemo *memo);
-/* Queues prefix id for the speaker's next flush (once). O(1). */
-G_GNUC_INTERNAL void rx_mark_dirty(ArSpeaker *sp, uint32_t id);
 /* Hands back a flushed dirty list of room cap: kept as the run's spare when it is the biggest,
  * else freed. */
 G_GNUC_INTERNAL void rx_dirty_release(ArSim *sim, uint32_t *ids, guint cap);

@@ -37,9 +37,10 @@ void rx_dirty_release(ArSim *sim, uint32_t *ids, guint cap)
     sim->spare_dirty_cap = cap;
 }
 
-void rx_mark_dirty(ArSpeaker *sp, uint32_t id)
+/* Queues prefix id (its net n) for the speaker's next flush, once. O(1). */
+static inline void mark_dirty(ArSpeaker *sp, ArRibNet *n, uint32_t id)
 {
-    if (!rib_mark(&sp->rib, id))
+    if (!rib_mark_net(n, id))
         return;
     if (G_UNLIKELY(sp->n_dirty == sp->dirty_cap))
         dirty_grow(sp);
@@ -50,9 +51,8 @@ void rx_mark_dirty(ArSpeaker *sp, uint32_t id)
     }
 }
 
-/* Sets (a != NULL) or removes the path from peer for key, reruns the decision process and marks
- * the prefix dirty when the best path changed. O(paths x rules). */
-void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags, ArDpMemo *memo)
+/* rx_rib_update, inlined into the loops of a delivery. */
+static inline void rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags, ArDpMemo *memo)
 {
     ArRibNet *n = a ? rib_get(&sp->rib, id) : rib_net(&sp->rib, id);
     if (!n || (!a && !rib_first(n)))
@@ -78,12 +78,17 @@ void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, 
     const ArAttrs *new_attrs = nb ? nb->attrs : NULL;
     uint16_t new_peer = nb ? nb->peer : PEER_LOCAL;
     if (new_attrs != old_attrs || new_peer != old_peer) {
-        rx_mark_dirty(sp, id);
+        mark_dirty(sp, n, id);
         if (sp->sim->watch) {
             gpointer wk = GSIZE_TO_POINTER(((guint64)sp->id << 40) | pfxtab_key(&sp->sim->pfx, id));
             g_hash_table_insert(sp->sim->watch, wk, GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(sp->sim->watch, wk)) + 1));
         }
     }
+}
+
+void rx_rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags, ArDpMemo *memo)
+{
+    rib_update(sp, id, peer, a, flags, memo);
 }
 
 void bgp_originate(ArSpeaker *sp, ArPrefix p, const ArAttrs *a, uint16_t flags)
@@ -119,7 +124,7 @@ void bgp_refresh(ArSpeaker *sp)
         uint32_t id = g_array_index(ids, uint32_t, i);
         ArRibNet *n = rib_net(&sp->rib, id);
         rib_set_best(n, dp_best(sp, n));
-        rx_mark_dirty(sp, id); /* exports are compared with Adj-RIB-Out: only changes go out */
+        mark_dirty(sp, n, id); /* exports are compared with Adj-RIB-Out: only changes go out */
     }
 }
 
@@ -177,7 +182,7 @@ void rx_on_deliver(ArEvent *ev, void *ctx)
     for (uint32_t i = 0; i < m->n_withdraw; i++) {
         if (i + 8 < nids)
             rib_prefetch(&sp->rib, m->ids[i + 8]);
-        rx_rib_update(sp, m->ids[i], peer->index, NULL, 0, &memo);
+        rib_update(sp, m->ids[i], peer->index, NULL, 0, &memo);
     }
     if (m->n_announce) {
         for (uint32_t i = 0; i < m->n_announce; i++) {
@@ -195,7 +200,7 @@ void rx_on_deliver(ArEvent *ev, void *ctx)
             if (!ok)
                 sp->rejected++;
             /* A rejected announcement withdraws what the peer sent before (RFC 4271 9.1.1). */
-            rx_rib_update(sp, id, peer->index, ok ? pa : NULL, 0, &memo);
+            rib_update(sp, id, peer->index, ok ? pa : NULL, 0, &memo);
         }
     }
     g_free(m);

@@ -228,16 +228,7 @@ ArRibNet *rib_get(ArRib *r, uint32_t id)
     return &r->pages[pg]->nets[id & (RIB_PAGE_IDS - 1)];
 }
 
-gboolean rib_mark(ArRib *r, uint32_t id)
-{
-    rib_get(r, id);
-    uint64_t *w = &r->pages[id >> RIB_PAGE_BITS]->marks[(id & (RIB_PAGE_IDS - 1)) / 64];
-    uint64_t bit = 1ull << (id % 64);
-    if (*w & bit)
-        return FALSE;
-    *w |= bit;
-    return TRUE;
-}
+gboolean rib_mark(ArRib *r, uint32_t id) { return rib_mark_net(rib_get(r, id), id); }
 
 void rib_unmark(ArRib *r, uint32_t id)
 {

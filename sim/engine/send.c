@@ -261,19 +261,23 @@ void tx_on_mrai(ArEvent *ev, void *ctx)
 /* Sends the speaker's peers what changed at the nk prefix ids kv. */
 static void flush_ids(ArSim *sim, ArSpeaker *sp, const uint32_t *kv, guint nk)
 {
-    for (guint i = 0; i < nk; i++)
-        rib_unmark(&sp->rib, kv[i]);
-    if (sp->down)
+    if (sp->down) {
+        for (guint i = 0; i < nk; i++)
+            rib_unmark(&sp->rib, kv[i]);
         return;
+    }
     if (sim->trace)
         sim->trace(sim->trace_user, &(ArTraceRec){ .kind = TR_FLUSH, .time = sim->now, .from = sp });
-    /* Each id's best route, looked up once for all peers (exports never change this RIB). */
+    /* Each id's best route, looked up once for all peers (exports never change this RIB), and its
+     * mark cleared in the same pass. */
     g_autofree ArRoute **best = g_new(ArRoute *, MAX(nk, 1));
     for (guint i = 0; i < nk; i++) {
         if (i + 8 < nk)
             rib_prefetch(&sp->rib, kv[i + 8]);
         ArRibNet *n = rib_net(&sp->rib, kv[i]);
-        best[i] = n ? rib_best(n) : NULL;
+        g_assert(n); /* a marked id has its page */
+        rib_unmark_net(n, kv[i]);
+        best[i] = rib_best(n);
     }
     /* Update groups compute first; then every peer is sent its UPDATEs in peer order. With an
      * MRAI, peers are held apart from each other: the groups are left. */
