@@ -196,9 +196,15 @@ static inline uint64_t rec_key(const unsigned char *items, size_t i, size_t size
 
 /* LSD radix sort of n >= 2 records of size bytes by the prefix key in their first 8 bytes: 16 + 16
  * + 8 bits, stable, a digit every key shares costs no pass. O(n) with a scratch copy. Inlined with
- * a constant size where it can be. */
+ * a constant size where it can be. Records already in order (a list written in prefix order, as
+ * generated ones are, sorted again by the next stage) cost one read. */
 static inline void radix_by_key(unsigned char *items, size_t n, size_t size)
 {
+    size_t in_order = 1;
+    while (in_order < n && rec_key(items, in_order - 1, size) <= rec_key(items, in_order, size))
+        in_order++;
+    if (in_order == n)
+        return;
     unsigned char *tmp = g_malloc(n * size), *src = items, *dst = tmp;
     size_t *count = g_new(size_t, 65536);
     static const unsigned shifts[] = { 0, 16, 32 };
