@@ -266,13 +266,17 @@ ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a,
     ArRoute *b = rib_best(n);
     ptrdiff_t bi = b ? b - old : -1;
     ArRoute *arr = cnt > 1 ? n->many.arr : NULL;
-    if (cnt == 1 || cap_for(cnt + 1) != cap_for(cnt)) {
+    if (cnt == 1) {
+        /* The inline path and the new one into an array of two (the commonest move: a second
+         * peer's path). */
+        arr = arr_alloc(rib, 2);
+        arr[1 - i] = n->one;
+    } else if (cap_for(cnt + 1) != cap_for(cnt)) {
         /* Moves to an array of the next class: the paths before i, then after it. */
         arr = arr_alloc(rib, cap_for(cnt + 1));
         memcpy(arr, old, i * sizeof(ArRoute));
         memcpy(arr + i + 1, old + i, (cnt - i) * sizeof(ArRoute));
-        if (cnt > 1)
-            arr_free(rib, old, cap_for(cnt));
+        arr_free(rib, old, cap_for(cnt));
     } else {
         memmove(arr + i + 1, arr + i, (cnt - i) * sizeof(ArRoute));
     }

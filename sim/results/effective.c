@@ -437,10 +437,14 @@ static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
         GArray *out = g_array_new(FALSE, FALSE, sizeof(ArEffRoute));
         g_autoptr(GArray) cur = g_array_new(FALSE, FALSE, sizeof(Cand));
         guint ids = pfxtab_size(pfx);
+        /* Each source's nets of the current page (NULL: it holds none there), looked up once a page. */
+        g_autofree const ArRibNet **pnets = g_new(const ArRibNet *, MAX(src->len, 1));
         for (guint page = 0; page << RIB_PAGE_BITS < ids; page++) {
             bool any = false;
-            for (guint k = 0; k < src->len && !any; k++)
-                any = rib_net(&g_array_index(src, CandSource, k).sp->rib, page << RIB_PAGE_BITS) != NULL;
+            for (guint k = 0; k < src->len; k++) {
+                pnets[k] = rib_net(&g_array_index(src, CandSource, k).sp->rib, page << RIB_PAGE_BITS);
+                any |= pnets[k] != NULL;
+            }
             if (!any)
                 continue;
             guint end = MIN(ids, (page + 1) << RIB_PAGE_BITS);
@@ -448,10 +452,9 @@ static GArray *hub_routes(const ArNet *net, int hub, EffPool *pool)
                 g_array_set_size(cur, 0);
                 uint64_t key = pfxtab_key(pfx, id);
                 for (guint k = 0; k < src->len; k++) {
-                    const CandSource *c = &g_array_index(src, CandSource, k);
-                    const ArRibNet *n = rib_net(&c->sp->rib, id);
+                    const ArRibNet *n = pnets[k] ? pnets[k] + (id & (RIB_PAGE_IDS - 1)) : NULL;
                     if (n && rib_first(n))
-                        cand_net(c, has_rs, key, n, cur);
+                        cand_net(&g_array_index(src, CandSource, k), has_rs, key, n, cur);
                 }
                 if (!cur->len)
                     continue;
