@@ -14,7 +14,8 @@
 
 /* What `arsim run` shows, in text and in JSON. */
 typedef struct ArRunView {
-    const char *node;       /* --node NAME: only this speaker, VNet or VNET/SUBNET; NULL: all */
+    const char *node;       /* --node NAME: only this speaker (or every instance of this Route Server,
+                             * gateway or circuit: rows_node_speakers), VNet or VNET/SUBNET; NULL: all */
     const char *vnet;       /* --vnet NAME: only this VNet's (or VNET/SUBNET's) effective routes, in full */
     const ArPrefix *prefix; /* --prefix P: only the routes for exactly P, in every node and VNet; NULL: all */
     gboolean all;           /* --all: every table in full (text), every VNet expanded (JSON), whatever the size */
@@ -315,7 +316,8 @@ char *out_target(const char *path, gboolean *special);
  * PEER_INDEX_TABLE (its peers, then itself for its own routes) and one RIB_IPV4_UNICAST record per
  * prefix with the best path, in prefix order. O(n log n) in its table. */
 GByteArray *out_mrt_node(const ArSpeaker *sp);
-/* Writes DIR/NAME.mrt for every speaker (or only node, when not NULL), each through a temporary
+/* Writes DIR/NAME.mrt for every speaker (or only node's, when not NULL: the speaker of that name or
+ * every instance of that Route Server, gateway or circuit, rows_node_speakers), each through a temporary
  * file and a rename; a generated name's '/' makes a folder (DIR/ars/0.mrt). Refuses to write over
  * any of inputs (the scenario and the route files it read; out_check_files). */
 gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const ArFileArg *inputs, guint n_inputs,

@@ -50,9 +50,19 @@ const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r);
 /* Every path of node sp (only those for exactly *prefix when prefix is not NULL): prefixes
  * ascending, each prefix's paths in RIB order. O(R log R) to sort sp's R prefixes. */
 void rows_node_routes(const ArSpeaker *sp, const ArPrefix *prefix, ArRouteRowFn fn, void *user);
-/* The same for every node of the run, in the engine's speaker order (only the node named node
- * when node is not NULL). */
+/* The same for every node of the run, in the engine's speaker order (only the speakers node names
+ * when node is not NULL: rows_node_speakers). */
 void rows_routes(const ArRun *run, const char *node, const ArPrefix *prefix, ArRouteRowFn fn, void *user);
+
+/* The speakers a node name (`run --node NAME`) stands for, as the scenario's events name them
+ * (azure_resolve): the speaker of that name, else every instance of the Route Server, gateway or
+ * ExpressRoute circuit of that name ("ars" -> ars/0, ars/1; "msee/dc" -> msee/dc/primary,
+ * msee/dc/secondary), in the engine's speaker order. Empty when it names no speaker (a VNet, a
+ * subnet, a mistake); NULL when node is NULL (every speaker). O(1) expected. */
+GPtrArray *rows_node_speakers(const ArRun *run, const char *node);
+/* Whether keep (rows_node_speakers) holds sp; a NULL keep holds every speaker. O(1): keep holds
+ * at most two. */
+bool rows_keeps_speaker(const GPtrArray *keep, const ArSpeaker *sp);
 
 /* Every route of table t (only those for exactly *prefix when prefix is not NULL), ascending.
  * O(1) amortised per route (ArEffIter: no copy). */

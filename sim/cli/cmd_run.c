@@ -3,6 +3,7 @@
 #include "cli_priv.h"
 #include "arsim/loader.h"
 #include "arsim/output.h"
+#include "arsim/rows.h"
 #include "arsim/timefmt.h"
 
 #include <string.h>
@@ -81,8 +82,109 @@ static gboolean finish_observers(const ArRunArgs *a, const ArRun *run, Observers
     return ok;
 }
 
-/* --node names a speaker, a VNet or a subnet table, --learned-routes/--advertised-routes an NVA;
- * FALSE (message printed) when not. */
+/* Levenshtein distance between a and b, or G_MAXUINT when either is longer than 64 bytes. */
+static guint edit_distance(const char *a, const char *b)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return G_MAXUINT;
+    guint row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (guint)j;
+    for (size_t i = 1; i <= la; i++) {
+        guint diag = row[0];
+        row[0] = (guint)i;
+        for (size_t j = 1; j <= lb; j++) {
+            guint up = row[j];
+            guint sub = diag + (g_ascii_tolower(a[i - 1]) != g_ascii_tolower(b[j - 1]));
+            row[j] = MIN(sub, MIN(up, row[j - 1]) + 1);
+            diag = up;
+        }
+    }
+    return row[lb];
+}
+
+/* Whether a name the user typed is close to cand: the same but for case, one the start of the
+ * other, or a typo or two away. */
+static gboolean close_name(const char *typed, const char *cand)
+{
+    size_t lt = strlen(typed);
+    if (lt >= 2 && (g_ascii_strncasecmp(typed, cand, lt) == 0 || g_str_has_prefix(typed, cand)))
+        return TRUE;
+    return edit_distance(typed, cand) <= (lt >= 5 ? 2u : 1u);
+}
+
+/* Appends names (at most 12 of them, then how many more) to s, comma-separated. */
+static void append_names(GString *s, const GPtrArray *names)
+{
+    for (guint i = 0; i < names->len && i < 12; i++)
+        g_string_append_printf(s, "%s%s", i ? ", " : "", (const char *)g_ptr_array_index(names, i));
+    if (names->len > 12)
+        g_string_append_printf(s, ", ... (%u more)", names->len - 12);
+}
+
+/* The name --node takes for sp's component: a Route Server's or a gateway's scenario name (which
+ * stands for its instances), a circuit's "msee/SITE" (its two links), else sp's own name. */
+static const char *component_name(const ArSpeaker *sp)
+{
+    switch (sp->kind) {
+    case NODE_ROUTE_SERVER:
+        return ((const ArRouteServer *)sp->resource)->name;
+    case NODE_ER_GATEWAY:
+    case NODE_VPN_GATEWAY:
+        return ((const ArGateway *)sp->resource)->name;
+    default:
+        return sp->name;
+    }
+}
+
+/* --node names nothing: say so with the close names, then the names it takes. */
+static void node_unknown(const char *node, const ArScenario *scn, const ArRun *run, FILE *err)
+{
+    const GPtrArray *speakers = run->net->sim->speakers;
+    g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();               /* components, in run order */
+    g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func(g_free); /* VNET, VNET/SUBNET */
+    g_autoptr(GPtrArray) close = g_ptr_array_new();
+    for (guint i = 0; i < speakers->len; i++) {
+        const ArSpeaker *sp = g_ptr_array_index(speakers, i);
+        g_autofree char *name = g_strdup(component_name(sp));
+        if (sp->kind == NODE_MSEE) /* msee/SITE[/CIRCUIT]/LINK: the circuit names both links */
+            *strrchr(name, '/') = '\0';
+        if (!g_hash_table_contains(seen, name)) {
+            g_ptr_array_add(nodes, name);
+            g_hash_table_add(seen, g_steal_pointer(&name));
+        }
+    }
+    for (guint i = 0; i < run->eff->len; i++)
+        g_ptr_array_add(tables, eff_table_name(scn, g_ptr_array_index(run->eff, i)));
+    const GPtrArray *lists[] = { nodes, tables };
+    for (guint l = 0; l < G_N_ELEMENTS(lists); l++)
+        for (guint i = 0; i < lists[l]->len && close->len < 5; i++)
+            if (close_name(node, g_ptr_array_index(lists[l], i)))
+                g_ptr_array_add(close, g_ptr_array_index(lists[l], i));
+    for (guint i = 0; i < speakers->len && close->len < 5; i++) { /* instances: "ars/2" -> ars/0 */
+        const ArSpeaker *sp = g_ptr_array_index(speakers, i);
+        if (strcmp(sp->name, component_name(sp)) != 0 && close_name(node, sp->name))
+            g_ptr_array_add(close, sp->name);
+    }
+    g_autoptr(GString) s = g_string_new(NULL);
+    g_string_append_printf(s, "arsim: --node: no node, VNet or subnet named \"%s\"", node);
+    if (close->len) {
+        g_string_append(s, "; did you mean ");
+        append_names(s, close);
+        g_string_append(s, "?");
+    }
+    g_string_append(s, "\n  nodes: ");
+    append_names(s, nodes);
+    g_string_append(s, " (a Route Server's, a gateway's or a circuit's name shows all its instances, or name "
+                       "one: ars/0, msee/SITE/primary)\n  VNets and subnets with a route table: ");
+    append_names(s, tables);
+    fprintf(err, "%s\n", s->str);
+}
+
+/* --node names a speaker, the instances of a Route Server, gateway or circuit, a VNet or a subnet
+ * table, --learned-routes/--advertised-routes an NVA; FALSE (message printed) when not. */
 static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const ArRun *run, FILE *err)
 {
     const char *nva = a->learned ? a->learned : a->advertised;
@@ -103,15 +205,17 @@ static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const Ar
             }
         }
     }
-    if (!a->node || bgp_speaker_find(run->net->sim, a->node))
+    if (!a->node)
+        return TRUE;
+    g_autoptr(GPtrArray) speakers = rows_node_speakers(run, a->node);
+    if (speakers->len)
         return TRUE;
     for (guint i = 0; i < run->eff->len; i++) {
         g_autofree char *tn = eff_table_name(scn, g_ptr_array_index(run->eff, i));
         if (strcmp(tn, a->node) == 0)
             return TRUE;
     }
-    fprintf(err, "arsim: no node, VNet or subnet named \"%s\" (node names: scenario names, plus \"ars/0\"-style "
-                 "instances and \"msee/SITE\" circuits; subnets with a route table: VNET/SUBNET)\n", a->node);
+    node_unknown(a->node, scn, run, err);
     return FALSE;
 }
 
@@ -119,7 +223,8 @@ static gboolean node_name_ok(const ArRunArgs *a, const ArScenario *scn, const Ar
  * file it read. FALSE (message printed) on failure. */
 static gboolean write_mrt(const ArRunArgs *a, const ArScenario *scn, const ArRun *run, FILE *err)
 {
-    if (a->node && !bgp_speaker_find(run->net->sim, a->node)) {
+    g_autoptr(GPtrArray) speakers = rows_node_speakers(run, a->node);
+    if (speakers && !speakers->len) {
         fprintf(err, "arsim: --mrt-out writes BGP speakers' tables; \"%s\" is a VNet or subnet\n", a->node);
         return FALSE;
     }
@@ -239,7 +344,9 @@ static int run_main(const CliCommand *cmd, int argc, char **argv)
     const GOptionEntry entries[] = {
         { "stats", 0, 0, G_OPTION_ARG_NONE, &stats,
           "Also report events, messages, routes stored, interned sets, peak memory (stderr, or \"stats\" in --json)", NULL },
-        { "node", 0, 0, G_OPTION_ARG_STRING, &node, "Only this node (e.g. sdwan, ars/0, msee/onprem2) or VNet", "NAME" },
+        { "node", 0, 0, G_OPTION_ARG_STRING, &node,
+          "Only this node (sdwan, ars/0) or VNet; a Route Server's, gateway's or circuit's name (ars, ergw, msee/SITE) "
+          "shows each of its instances", "NAME" },
         { "vnet", 0, 0, G_OPTION_ARG_STRING, &vnet,
           "Only this VNet's (or VNET/SUBNET's) effective routes, in full (JSON: expanded)", "NAME" },
         cli_flag(&c, CLI_PREFIX, "Only the routes for exactly this prefix, in every node and VNet (JSON: expanded)", NULL),
@@ -328,8 +435,9 @@ const CliCommand cli_cmd_run = {
         "table; docs/output-format.md); --all expands every VNet. Past 1,000,000 route lines --json\n"
         "groups each node's routes by prefix set, each set written once (format version 3); --full\n"
         "lists every route instead, --grouped groups at any size.\n"
-        "Generated nodes: Route Server instances NAME/0 and NAME/1, active-active VPN gateway\n"
-        "instances NAME/0 and NAME/1, ExpressRoute circuits msee/SITE.\n"
+        "Generated nodes: Route Server, ExpressRoute gateway and active-active VPN gateway instances\n"
+        "NAME/0 and NAME/1, a circuit's links msee/SITE/primary and msee/SITE/secondary. --node NAME\n"
+        "names one of them, or the component (NAME, msee/SITE) for all its instances in run order.\n"
         "Scenarios with \"events\" (docs/scenario-format.md) run in simulated time: --timeline tells\n"
         "what each event set off and when routing settled, e.g.\n"
         "  arsim run scenarios/nva-silent-failure.json --timeline\n"

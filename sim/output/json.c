@@ -752,10 +752,10 @@ void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
     g_autoptr(GPtrArray) node_grp = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
     g_autoptr(GPtrArray) shared = eff_shared_list(run->eff);
     g_autoptr(GPtrArray) shared_grp = g_ptr_array_new_with_free_func((GDestroyNotify)g_ptr_array_unref);
+    g_autoptr(GPtrArray) keep = rows_node_speakers(run, v ? v->node : NULL); /* --node's speakers */
     for (guint i = 0; grouped && i < sim->speakers->len && !(v->vnet); i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
-        g_ptr_array_add(node_grp, !v->node || strcmp(v->node, sp->name) == 0 ? node_groups(sp, v, paths, &order, &ps)
-                                                                            : g_ptr_array_new());
+        g_ptr_array_add(node_grp, rows_keeps_speaker(keep, sp) ? node_groups(sp, v, paths, &order, &ps) : g_ptr_array_new());
     }
     if (grouped && !expand) {
         g_autofree gboolean *used = shared_used(run, v, shared);
@@ -771,7 +771,7 @@ void out_run_json_write(const ArRun *run, const ArRunView *v, ArJsonOut *w)
     out_json_begin(w, "nodes", FALSE);
     for (guint i = 0; i < sim->speakers->len && !(v && v->vnet); i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
-        if (v && v->node && strcmp(v->node, sp->name) != 0)
+        if (!rows_keeps_speaker(keep, sp))
             continue;
         if (!grouped) {
             node_write(w, sp, v, paths, &order);

@@ -2,6 +2,7 @@
 #include "arsim/bgpmsg.h"
 #include "arsim/mrt.h"
 #include "arsim/output.h"
+#include "arsim/rows.h"
 
 #include <errno.h>
 #include <string.h>
@@ -103,9 +104,10 @@ gboolean out_mrt_dir(const ArRun *run, const char *dir, const char *node, const 
         g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "the folder given to --mrt-out is empty");
         return FALSE;
     }
+    g_autoptr(GPtrArray) keep = rows_node_speakers(run, node);
     for (guint i = 0; i < sim->speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
-        if (node && strcmp(node, sp->name) != 0)
+        if (!rows_keeps_speaker(keep, sp))
             continue;
         /* Generated names hold '/' (ars/0, msee/site): a folder, which no scenario name can be. */
         g_autofree char *path = g_strdup_printf("%s/%s.mrt", dir, sp->name);

@@ -333,9 +333,10 @@ void out_run_text(const ArRun *run, const ArRunView *v, GString *out, ArOutStrea
         }
         g_string_append(out, "Routes per node ('>' marks the best path)\n\n");
     }
+    g_autoptr(GPtrArray) keep = rows_node_speakers(run, node); /* --node's speakers */
     for (guint i = 0; i < sim->speakers->len && !vnet; i++) {
         const ArSpeaker *sp = g_ptr_array_index(sim->speakers, i);
-        if (!node || strcmp(node, sp->name) == 0) {
+        if (rows_keeps_speaker(keep, sp)) {
             node_text(sp, p, out, sink);
             drain(sink, out);
         }

@@ -1,8 +1,6 @@
 /* rows.c - a run's results as flat rows: node routes, effective routes, reachability pairs. */
 #include "arsim/rows.h"
 
-#include <string.h>
-
 const char *rows_peer_origin(const ArSpeaker *sp, uint16_t peer)
 {
     if (peer == PEER_LOCAL)
@@ -46,12 +44,27 @@ void rows_node_routes(const ArSpeaker *sp, const ArPrefix *prefix, ArRouteRowFn 
     }
 }
 
+GPtrArray *rows_node_speakers(const ArRun *run, const char *node)
+{
+    if (!node)
+        return NULL;
+    GPtrArray *keep = g_ptr_array_new();
+    azure_resolve(run->net, node, keep);
+    return keep;
+}
+
+bool rows_keeps_speaker(const GPtrArray *keep, const ArSpeaker *sp)
+{
+    return !keep || g_ptr_array_find((GPtrArray *)keep, sp, NULL);
+}
+
 void rows_routes(const ArRun *run, const char *node, const ArPrefix *prefix, ArRouteRowFn fn, void *user)
 {
     const GPtrArray *speakers = run->net->sim->speakers;
+    g_autoptr(GPtrArray) keep = rows_node_speakers(run, node);
     for (guint i = 0; i < speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(speakers, i);
-        if (!node || strcmp(node, sp->name) == 0)
+        if (rows_keeps_speaker(keep, sp))
             rows_node_routes(sp, prefix, fn, user);
     }
 }
