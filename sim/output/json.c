@@ -824,11 +824,17 @@ gboolean out_peering_check(const ArRun *run, const char *nva, GError **error)
 {
     const ArSpeaker *nsp = bgp_speaker_find(run->net->sim, nva);
     if (!nsp || nsp->kind != NODE_NVA) {
-        /* Route Server peers are NVAs (and bgpPeers): what Azure's peering commands list. */
-        if (nsp) {
-            const char *kind = bgp_kind_name(nsp->kind);
-            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s is %s %s, not an NVA: Route Server peerings are NVAs "
-                        "(use --node %s for its routes)", nva, strchr("aeiou", kind[0]) ? "an" : "a", kind, nva);
+        /* Route Server peers are NVAs (and bgpPeers): what Azure's peering commands list. A Route
+         * Server's, gateway's or circuit's name (its instances) is told apart from a mistake. */
+        g_autoptr(GPtrArray) named = rows_node_speakers(run, nva);
+        if (named->len) {
+            const ArSpeaker *first = g_ptr_array_index(named, 0);
+            const char *kind = bgp_kind_name(first->kind);
+            g_autofree char *insts = named->len > 1 ? g_strdup_printf(" (instances %s and %s)", first->name,
+                                                                      ((const ArSpeaker *)g_ptr_array_index(named, 1))->name)
+                                                    : g_strdup("");
+            g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "%s is %s %s%s, not an NVA: Route Server peerings are NVAs "
+                        "(use --node %s for its routes)", nva, strchr("aeiou", kind[0]) ? "an" : "a", kind, insts, nva);
         } else
             g_set_error(error, AR_ERROR, AR_ERROR_USAGE, "no NVA named \"%s\" in the scenario", nva);
         return FALSE;
