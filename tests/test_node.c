@@ -222,6 +222,12 @@ static void test_unknown(void)
     g_assert_null(strstr(c.err, "did you mean"));
     g_assert_nonnull(strstr(c.err, "nodes: ars, ergw"));
     captured_clear(&c);
+    g_autofree char *shared = test_scenario_path("shared-circuit.json");
+    const ArRunArgs sc = { .file = shared, .node = "ars" }; /* Route Servers ars1 and ars2 */
+    c = run_args(&sc);
+    g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
+    g_assert_nonnull(strstr(c.err, "did you mean ars1, ars2?"));
+    captured_clear(&c);
     c = run_seed(NULL, "hub");
     g_assert_cmpint(c.status, ==, EXIT_OK);
     g_assert_true(g_str_has_prefix(c.out, "Effective routes of VMs in VNet hub"));

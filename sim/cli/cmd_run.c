@@ -143,9 +143,9 @@ static void node_unknown(const char *node, const ArScenario *scn, const ArRun *r
 {
     const GPtrArray *speakers = run->net->sim->speakers;
     g_autoptr(GHashTable) seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
-    g_autoptr(GPtrArray) nodes = g_ptr_array_new();               /* components, in run order */
+    g_autoptr(GPtrArray) nodes = g_ptr_array_new();                       /* components, in run order (seen's) */
     g_autoptr(GPtrArray) tables = g_ptr_array_new_with_free_func(g_free); /* VNET, VNET/SUBNET */
-    g_autoptr(GPtrArray) close = g_ptr_array_new();
+    g_autoptr(GPtrArray) close = g_ptr_array_new();                       /* close names (nodes', tables', speakers') */
     for (guint i = 0; i < speakers->len; i++) {
         const ArSpeaker *sp = g_ptr_array_index(speakers, i);
         g_autofree char *name = g_strdup(component_name(sp));
@@ -163,7 +163,7 @@ static void node_unknown(const char *node, const ArScenario *scn, const ArRun *r
         for (guint i = 0; i < lists[l]->len && close->len < 5; i++)
             if (close_name(node, g_ptr_array_index(lists[l], i)))
                 g_ptr_array_add(close, g_ptr_array_index(lists[l], i));
-    for (guint i = 0; i < speakers->len && close->len < 5; i++) { /* instances: "ars/2" -> ars/0 */
+    for (guint i = 0; strchr(node, '/') && i < speakers->len && close->len < 5; i++) { /* "ars/2" -> ars/0 */
         const ArSpeaker *sp = g_ptr_array_index(speakers, i);
         if (strcmp(sp->name, component_name(sp)) != 0 && close_name(node, sp->name))
             g_ptr_array_add(close, sp->name);
@@ -177,8 +177,8 @@ static void node_unknown(const char *node, const ArScenario *scn, const ArRun *r
     }
     g_string_append(s, "\n  nodes: ");
     append_names(s, nodes);
-    g_string_append(s, " (a Route Server's, a gateway's or a circuit's name shows all its instances, or name "
-                       "one: ars/0, msee/SITE/primary)\n  VNets and subnets with a route table: ");
+    g_string_append(s, " (a Route Server's, a gateway's or a circuit's name shows all its instances; "
+                       "NAME/0, msee/SITE/primary name one)\n  VNets and subnets with a route table: ");
     append_names(s, tables);
     fprintf(err, "%s\n", s->str);
 }
