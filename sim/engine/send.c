@@ -104,6 +104,13 @@ void tx_plan_build(ArSim *sim, TxPlan *plan, bool ibgp, const uint32_t *ids, con
         }
         slot[i] = last_slot;
     }
+    if (nwd == n || (nwd == 0 && uniq->len == 1)) {
+        /* Withdrawals only, or one attribute set (a flush of one UPDATE's prefixes, the common
+         * case): the list is its own order. */
+        memcpy(plan->ids, ids, n * sizeof(uint32_t));
+        plan_batch(sim, plan, nwd ? NULL : g_ptr_array_index(uniq, 0), 0, n);
+        return;
+    }
     /* Counting sort by slot, stable: withdrawals first, then each set's prefixes. */
     g_autofree uint32_t *start = g_new0(uint32_t, uniq->len + 1);
     for (guint i = 0; i < n; i++)
