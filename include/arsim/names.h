@@ -70,4 +70,9 @@ char *names_choices(const char *const *words, guint n);
  * Caller frees. O(total length). */
 char *names_ranges(const char *const *names, guint n, guint max_runs);
 
+/* Levenshtein distance between a and b (fold_case: letters compared without case), for "did you
+ * mean" hints; G_MAXUINT when either is longer than 64 bytes: names are short, and a long one is
+ * no typo of one. O(len a x len b). */
+guint names_edit_distance(const char *a, const char *b, gboolean fold_case);
+
 #endif

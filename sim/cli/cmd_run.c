@@ -2,6 +2,7 @@
  * peering view, the timeline), with the trace, chart and MRT side outputs. */
 #include "cli_priv.h"
 #include "arsim/loader.h"
+#include "arsim/names.h"
 #include "arsim/output.h"
 #include "arsim/rows.h"
 #include "arsim/timefmt.h"
@@ -82,28 +83,6 @@ static gboolean finish_observers(const ArRunArgs *a, const ArRun *run, Observers
     return ok;
 }
 
-/* Levenshtein distance between a and b, or G_MAXUINT when either is longer than 64 bytes. */
-static guint edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    if (la > 64 || lb > 64)
-        return G_MAXUINT;
-    guint row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (guint)j;
-    for (size_t i = 1; i <= la; i++) {
-        guint diag = row[0];
-        row[0] = (guint)i;
-        for (size_t j = 1; j <= lb; j++) {
-            guint up = row[j];
-            guint sub = diag + (g_ascii_tolower(a[i - 1]) != g_ascii_tolower(b[j - 1]));
-            row[j] = MIN(sub, MIN(up, row[j - 1]) + 1);
-            diag = up;
-        }
-    }
-    return row[lb];
-}
-
 /* Whether a name the user typed is close to cand: the same but for case, one the start of the
  * other, or a typo or two away. */
 static gboolean close_name(const char *typed, const char *cand)
@@ -111,7 +90,7 @@ static gboolean close_name(const char *typed, const char *cand)
     size_t lt = strlen(typed);
     if (lt >= 2 && (g_ascii_strncasecmp(typed, cand, lt) == 0 || g_str_has_prefix(typed, cand)))
         return TRUE;
-    return edit_distance(typed, cand) <= (lt >= 5 ? 2u : 1u);
+    return names_edit_distance(typed, cand, TRUE) <= (lt >= 5 ? 2u : 1u);
 }
 
 /* Appends names (at most 12 of them, then how many more) to s, comma-separated. */

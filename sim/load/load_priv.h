@@ -57,7 +57,4 @@ long load_nul_escape(const char *text, size_t len);
 /* "a string", "an array", ... for "expected X, got Y" messages. */
 const char *load_type_name(const cJSON *v);
 
-/* Levenshtein distance, giving up (returning a large value) for strings longer than 64 bytes. */
-guint load_edit_distance(const char *a, const char *b);
-
 #endif

@@ -61,27 +61,3 @@ const char *load_type_name(const cJSON *v)
         return "an object";
     return "an invalid value";
 }
-
-guint load_edit_distance(const char *a, const char *b)
-{
-    size_t la = strlen(a), lb = strlen(b);
-    /* Keys are short; a long unknown key is no typo of one, and O(la * lb) must stay small. */
-    if (la > 64 || lb > 64)
-        return G_MAXUINT;
-    guint row[65];
-    for (size_t j = 0; j <= lb; j++)
-        row[j] = (guint)j;
-    for (size_t i = 1; i <= la; i++) {
-        guint diag = row[0];
-        row[0] = (guint)i;
-        for (size_t j = 1; j <= lb; j++) {
-            guint up = row[j];
-            guint best = diag + (a[i - 1] != b[j - 1]);
-            best = MIN(best, up + 1);
-            best = MIN(best, row[j - 1] + 1);
-            row[j] = best;
-            diag = up;
-        }
-    }
-    return row[lb];
-}

@@ -1,5 +1,7 @@
 /* validate_base.c - the validator's shared ground: messages with positions, the generic object check, names. */
 #include "validator.h"
+#include "arsim/names.h"
+
 #include <string.h>
 
 const char *const vd_section_key[K_N] = { "vnets", "routeServers", "gateways", "nvas", "sites" };
@@ -137,7 +139,7 @@ static const char *suggest_key(const char *key, const ArFmtKey *spec, size_t n)
     for (size_t i = 0; i < n; i++) {
         const char *cand = spec[i].key;
         size_t cl = strlen(cand);
-        guint d = g_ascii_strcasecmp(key, cand) == 0 ? 0 : load_edit_distance(key, cand);
+        guint d = g_ascii_strcasecmp(key, cand) == 0 ? 0 : names_edit_distance(key, cand, FALSE);
         if (d > 2 && kl >= 4 && cl >= 4 &&
             (g_ascii_strncasecmp(key, cand, MIN(kl, cl)) == 0))
             d = 3; /* accepted, but ranked after close typos */

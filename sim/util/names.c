@@ -59,3 +59,25 @@ char *names_ranges(const char *const *names, guint n, guint max_runs)
     }
     return g_string_free(s, FALSE);
 }
+
+guint names_edit_distance(const char *a, const char *b, gboolean fold_case)
+{
+    size_t la = strlen(a), lb = strlen(b);
+    if (la > 64 || lb > 64)
+        return G_MAXUINT;
+    guint row[65];
+    for (size_t j = 0; j <= lb; j++)
+        row[j] = (guint)j;
+    for (size_t i = 1; i <= la; i++) {
+        guint diag = row[0];
+        row[0] = (guint)i;
+        for (size_t j = 1; j <= lb; j++) {
+            guint up = row[j];
+            char x = a[i - 1], y = b[j - 1];
+            guint sub = diag + (fold_case ? g_ascii_tolower(x) != g_ascii_tolower(y) : x != y);
+            row[j] = MIN(sub, MIN(up, row[j - 1]) + 1);
+            diag = up;
+        }
+    }
+    return row[lb];
+}
