@@ -2,6 +2,8 @@
  * 2 (3 for a run that does not settle), never an out-of-memory kill, a crash or a hang: huge files
  * (regular and piped), deep nesting, binary garbage, empty files, directories, devices, and the
  * simulation's event cap. The analysis behind these limits is in docs/testing.md. */
+#include "testlib.h"
+
 #include "arsim/generate.h"
 #include "arsim/loader.h"
 #include "arsim/run.h"
@@ -91,17 +93,6 @@ static char *temp_dir(void)
     return dir;
 }
 
-static void remove_dir(const char *dir)
-{
-    g_autoptr(GDir) d = g_dir_open(dir, 0, NULL);
-    const char *f;
-    while (d && (f = g_dir_read_name(d))) {
-        g_autofree char *p = g_build_filename(dir, f, NULL);
-        g_remove(p);
-    }
-    g_rmdir(dir);
-}
-
 static void write_file(const char *path, const char *data, gssize len)
 {
     g_autoptr(GError) e = NULL;
@@ -140,7 +131,7 @@ static void test_file_100mb(void)
     r = arsim("graph", path, "-o", "x.svg");
     assert_cli_error(&r, "file is larger than the limit");
     result_clear(&r);
-    remove_dir(dir);
+    test_remove_tree(dir);
 }
 
 /* A stream of 10^8 prefixes (about 1.6 GB of JSON) through a pipe: arsim stops reading at the limit,
@@ -274,7 +265,7 @@ static void test_nesting_10000(void)
     Result r = arsim("run", path);
     assert_cli_error(&r, "nested deeper than cJSON's limit of 1000 levels");
     result_clear(&r);
-    remove_dir(dir);
+    test_remove_tree(dir);
 }
 
 /* ---- garbage, empty, not a file ---------------------------------------------------------- */
@@ -326,7 +317,7 @@ static void test_binary_garbage(void)
     g_assert_cmpuint(strlen(r.err), <, 512);
     g_assert_true(strstr(r.err, "NUL byte") || strstr(r.err, "invalid UTF-8"));
     result_clear(&r);
-    remove_dir(dir);
+    test_remove_tree(dir);
 }
 
 /* 4 MiB strings: a key, a name, a value, a number. Every message stays short: keys and
@@ -393,7 +384,7 @@ static void test_empty_and_directory(void)
     g_assert_nonnull(strstr(r.err, "Is a directory"));
     g_assert_nonnull(strstr(r.err, "empty file"));
     result_clear(&r);
-    remove_dir(dir);
+    test_remove_tree(dir);
 }
 
 /* ---- time -------------------------------------------------------------------------------- */
@@ -482,7 +473,7 @@ static void test_crash_regressions(void)
             g_assert_cmpint(r.status, ==, want);
             result_clear(&r);
         }
-        remove_dir(tmp);
+        test_remove_tree(tmp);
     }
     g_assert_cmpuint(n, ==, G_N_ELEMENTS(crash_cases));
 }
@@ -658,7 +649,7 @@ static void test_peers_per_speaker(void)
                 assert_cli_error(&r, "arsim holds at most 65535 per speaker");
                 result_clear(&r);
             }
-            remove_dir(dir);
+            test_remove_tree(dir);
         }
     }
 }
@@ -721,7 +712,7 @@ static void test_trace_cap_and_signals(void)
             g_printerr("left behind after signal %d: %s\n", sigs[k], after);
         g_assert_null(after);
     }
-    remove_dir(dir);
+    test_remove_tree(dir);
 }
 
 /* The message of the first error in d. */
@@ -819,7 +810,7 @@ static void test_control_characters(void)
     assert_cli_error(&r, "valid: branch1, hub, spoke1, spoke2, spoke3, spoke4, spoke5, spoke6, spoke7, spoke8, spoke9, "
                          "spoke10, ... (10 more)\n");
     result_clear(&r);
-    remove_dir(dir);
+    test_remove_tree(dir);
 }
 
 int main(int argc, char **argv)

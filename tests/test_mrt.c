@@ -1,5 +1,7 @@
 /* test_mrt.c - MRT TABLE_DUMP_V2 and bgpdump text in (routesFrom) and out (--mrt-out): byte vectors,
  * truncated and malformed files, bgpdump reading what arsim writes, round trips through a run. */
+#include "testlib.h"
+
 #include "arsim/cli.h"
 #include "arsim/generate.h"
 #include "arsim/loader.h"
@@ -621,27 +623,10 @@ static void test_text(void)
 
 /* ---- through the command line ----------------------------------------------------------------- */
 
-/* Runs a cmd_* function with its output and errors captured. */
-typedef struct Captured {
-    int status;  /* exit status */
-    char *out;   /* standard output */
-    char *err;   /* standard error */
-} Captured;
-
-static Captured run_args(const ArRunArgs *a)
+/* `arsim validate FILE` in this process, what it printed captured. */
+static TestRun validate(const char *file)
 {
-    Captured c = { 0 };
-    size_t no, ne;
-    FILE *out = open_memstream(&c.out, &no), *err = open_memstream(&c.err, &ne);
-    c.status = cmd_run(a, out, err);
-    fclose(out);
-    fclose(err);
-    return c;
-}
-
-static Captured validate(const char *file)
-{
-    Captured c = { 0 };
+    TestRun c = { 0 };
     size_t no, ne;
     FILE *out = open_memstream(&c.out, &no), *err = open_memstream(&c.err, &ne);
     char *files[] = { (char *)file, NULL };
@@ -649,12 +634,6 @@ static Captured validate(const char *file)
     fclose(out);
     fclose(err);
     return c;
-}
-
-static void captured_clear(Captured *c)
-{
-    g_free(c->out);
-    g_free(c->err);
 }
 
 static char *source_path(const char *rel)
@@ -705,7 +684,7 @@ static guint compare_with_bgpdump(const char *name)
     g_autofree char *rel = g_strdup_printf("scenarios/%s", name);
     g_autofree char *scn = source_path(rel);
     ArRunArgs a = { .file = scn, .format = "json", .seed = 1, .mrt_out = dir };
-    Captured c = run_args(&a);
+    TestRun c = test_cmd_run(&a);
     g_assert_cmpint(c.status, ==, EXIT_OK);
     cJSON *doc = cJSON_Parse(c.out);
     g_assert_nonnull(doc);
@@ -741,7 +720,7 @@ static guint compare_with_bgpdump(const char *name)
         g_assert_true(got[k] == NULL || !*got[k]);
     }
     cJSON_Delete(doc);
-    captured_clear(&c);
+    test_run_clear(&c);
     return lines;
 }
 
@@ -779,7 +758,7 @@ static void test_generated_roundtrip(void)
     g_autofree char *mrt_dir = g_build_filename(dir, "out", NULL);
     /* At time 0 the site's Loc-RIB holds its own routes only: nothing learned yet. */
     ArRunArgs a = { .file = a_file, .format = "json", .seed = 1, .mrt_out = mrt_dir, .node = "onprem-er", .until = "0" };
-    Captured ca = run_args(&a);
+    TestRun ca = test_cmd_run(&a);
     g_assert_cmpint(ca.status, ==, EXIT_OK);
     cJSON *ra = cJSON_Parse(ca.out);
     const char *site_ip = cJSON_GetObjectItem(cJSON_GetObjectItem(cJSON_GetObjectItem(ra, "nodes"), "onprem-er"), "ip")->valuestring;
@@ -799,12 +778,12 @@ static void test_generated_roundtrip(void)
     g_assert_true(g_file_set_contents(b_file, text_b, -1, NULL));
 
     ArRunArgs b = { .file = b_file, .format = "json", .seed = 1 };
-    Captured cb = run_args(&b);
+    TestRun cb = test_cmd_run(&b);
     g_assert_cmpint(cb.status, ==, EXIT_OK);
     a.node = NULL;
     a.mrt_out = NULL;
     a.until = NULL;
-    Captured cfull = run_args(&a);
+    TestRun cfull = test_cmd_run(&a);
     cJSON *full = cJSON_Parse(cfull.out), *rb = cJSON_Parse(cb.out);
     cJSON *na = cJSON_GetObjectItem(full, "nodes"), *nb = cJSON_GetObjectItem(rb, "nodes");
     g_assert_cmpint(cJSON_GetArraySize(na), ==, cJSON_GetArraySize(nb));
@@ -827,28 +806,28 @@ static void test_generated_roundtrip(void)
     g_assert_cmpuint(routes, >, 2500);
     /* The input route file is never written over. */
     ArRunArgs over = { .file = b_file, .seed = 1, .mrt_out = mrt_dir, .node = "onprem-er" };
-    Captured co = run_args(&over);
+    TestRun co = test_cmd_run(&over);
     g_assert_cmpint(co.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(co.err, "refusing to write over the input routesFrom "));
-    captured_clear(&co);
+    test_run_clear(&co);
     over.mrt_out = "";
-    co = run_args(&over);
+    co = test_cmd_run(&over);
     g_assert_cmpint(co.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(co.err, "the folder given to --mrt-out is empty"));
-    captured_clear(&co);
+    test_run_clear(&co);
     over.mrt_out = mrt_dir;
     over.node = "hub";
-    co = run_args(&over);
+    co = test_cmd_run(&over);
     g_assert_cmpint(co.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(co.err, "--mrt-out writes BGP speakers' tables; \"hub\" is a VNet or subnet"));
-    captured_clear(&co);
+    test_run_clear(&co);
     cJSON_Delete(full);
     cJSON_Delete(rb);
     cJSON_Delete(ra);
     cJSON_Delete(doc);
-    captured_clear(&ca);
-    captured_clear(&cb);
-    captured_clear(&cfull);
+    test_run_clear(&ca);
+    test_run_clear(&cb);
+    test_run_clear(&cfull);
 }
 
 /* A scenario whose site "dc" reads routesFrom %s (a JSON object). */
@@ -885,24 +864,24 @@ static void test_scenario_errors(void)
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         g_autofree char *text = g_strdup_printf(SCENARIO_TMPL, cases[i].from);
         g_assert_true(g_file_set_contents(s_file, text, -1, NULL));
-        Captured c = validate(s_file);
+        TestRun c = validate(s_file);
         g_auto(GStrv) parts = g_strsplit(cases[i].want, "DIR", -1);
         g_autofree char *want = g_strjoinv(dir, parts);
         if (c.status != cases[i].status || !strstr(c.err, want))
             g_error("case %zu: status %d, expected %d with \"%s\" in:\n%s", i, c.status, cases[i].status, want, c.err);
-        captured_clear(&c);
+        test_run_clear(&c);
     }
     /* The good file's routes reach the gateway, with the site's ASN once in front. */
     g_autofree char *text = g_strdup_printf(SCENARIO_TMPL, "{\"mrt\": \"good.mrt\", \"peer\": \"192.0.2.2\"}");
     g_assert_true(g_file_set_contents(s_file, text, -1, NULL));
     ArRunArgs a = { .file = s_file, .seed = 1, .node = "ergw/0" };
-    Captured c = run_args(&a);
+    TestRun c = test_cmd_run(&a);
     g_assert_cmpint(c.status, ==, EXIT_OK);
     g_assert_nonnull(strstr(c.out, "10.0.0.0/8 "));
     g_assert_nonnull(strstr(c.out, "12076-4200000001-65003\n"));
     g_assert_nonnull(strstr(c.out, "12076-4200000001-64512-64513\n"));
     g_assert_nonnull(strstr(c.out, "12076-4200000001-4200000002-"));
-    captured_clear(&c);
+    test_run_clear(&c);
 }
 
 int main(int argc, char **argv)

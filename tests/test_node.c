@@ -6,36 +6,12 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-/* What one in-process cmd_run printed. */
-typedef struct Captured {
-    int status;  /* exit status */
-    char *out;   /* standard output */
-    char *err;   /* standard error */
-} Captured;
-
-static Captured run_args(const ArRunArgs *a)
-{
-    Captured c = { 0 };
-    size_t no, ne;
-    FILE *out = open_memstream(&c.out, &no), *err = open_memstream(&c.err, &ne);
-    c.status = cmd_run(a, out, err);
-    fclose(out);
-    fclose(err);
-    return c;
-}
-
-static void captured_clear(Captured *c)
-{
-    g_free(c->out);
-    g_free(c->err);
-}
-
 /* `arsim run scenarios/seed-er-sdwan.json [--FORMAT] [--node NODE]`. */
-static Captured run_seed(const char *format, const char *node)
+static TestRun run_seed(const char *format, const char *node)
 {
     g_autofree char *file = test_scenario_path("seed-er-sdwan.json");
     const ArRunArgs a = { .file = file, .format = format, .node = node };
-    return run_args(&a);
+    return test_cmd_run(&a);
 }
 
 /* The components of seed-er-sdwan with two instances, and their instances in run order. */
@@ -49,12 +25,12 @@ static const char *const components[][3] = {
  * prints those two sections one after the other; an instance's name still shows it alone. */
 static void test_text(void)
 {
-    Captured full = run_seed(NULL, NULL);
+    TestRun full = run_seed(NULL, NULL);
     g_assert_cmpint(full.status, ==, EXIT_OK);
     for (guint i = 0; i < G_N_ELEMENTS(components); i++) {
-        Captured c = run_seed(NULL, components[i][0]);
-        Captured a = run_seed(NULL, components[i][1]);
-        Captured b = run_seed(NULL, components[i][2]);
+        TestRun c = run_seed(NULL, components[i][0]);
+        TestRun a = run_seed(NULL, components[i][1]);
+        TestRun b = run_seed(NULL, components[i][2]);
         g_assert_cmpint(c.status, ==, EXIT_OK);
         g_assert_cmpint(a.status, ==, EXIT_OK);
         g_assert_cmpint(b.status, ==, EXIT_OK);
@@ -66,18 +42,18 @@ static void test_text(void)
         g_assert_cmpstr(c.out, ==, joined);
         g_assert_nonnull(strstr(full.out, joined));
         g_assert_cmpstr(c.err, ==, "");
-        captured_clear(&c);
-        captured_clear(&a);
-        captured_clear(&b);
+        test_run_clear(&c);
+        test_run_clear(&a);
+        test_run_clear(&b);
     }
-    captured_clear(&full);
+    test_run_clear(&full);
 }
 
 /* JSON (version 2 and grouped): "nodes" holds both instances, in run order, each as the whole run
  * writes it; no VNet is named ergw, so no effective routes. */
 static void test_json(void)
 {
-    Captured full = run_seed("json", NULL), c = run_seed("json", "ergw");
+    TestRun full = run_seed("json", NULL), c = run_seed("json", "ergw");
     g_assert_cmpint(c.status, ==, EXIT_OK);
     cJSON *f = cJSON_Parse(full.out), *d = cJSON_Parse(c.out);
     g_assert_nonnull(f);
@@ -95,12 +71,12 @@ static void test_json(void)
     g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItem(d, "effectiveRoutes")), ==, 0);
     cJSON_Delete(d);
     cJSON_Delete(f);
-    captured_clear(&c);
-    captured_clear(&full);
+    test_run_clear(&c);
+    test_run_clear(&full);
 
     g_autofree char *file = test_scenario_path("seed-er-sdwan.json");
     const ArRunArgs g = { .file = file, .format = "json", .node = "ars", .grouped = TRUE };
-    c = run_args(&g);
+    c = test_cmd_run(&g);
     g_assert_cmpint(c.status, ==, EXIT_OK);
     d = cJSON_Parse(c.out);
     nodes = cJSON_GetObjectItem(d, "nodes");
@@ -109,14 +85,14 @@ static void test_json(void)
     g_assert_cmpstr(cJSON_GetArrayItem(nodes, 1)->string, ==, "ars/1");
     g_assert_cmpint(cJSON_GetArraySize(cJSON_GetObjectItem(cJSON_GetArrayItem(nodes, 1), "routeGroups")), >, 0);
     cJSON_Delete(d);
-    captured_clear(&c);
+    test_run_clear(&c);
 }
 
 /* CSV: the header, then exactly the whole run's route rows of ergw/0 and ergw/1, in its order
  * (no reachability rows: a selection). */
 static void test_csv(void)
 {
-    Captured full = run_seed("csv", NULL), c = run_seed("csv", "ergw");
+    TestRun full = run_seed("csv", NULL), c = run_seed("csv", "ergw");
     g_assert_cmpint(c.status, ==, EXIT_OK);
     g_auto(GStrv) fl = g_strsplit(full.out, "\n", -1);
     g_autoptr(GString) want = g_string_new(fl[0]);
@@ -129,8 +105,8 @@ static void test_csv(void)
         }
     g_assert_cmpuint(rows, >=, 4);
     g_assert_cmpstr(c.out, ==, want->str);
-    captured_clear(&c);
-    captured_clear(&full);
+    test_run_clear(&c);
+    test_run_clear(&full);
 }
 
 static gint cmp_str(gconstpointer a, gconstpointer b)
@@ -157,19 +133,6 @@ static void list_files(const char *dir, const char *rel, GPtrArray *out)
         g_ptr_array_sort(out, cmp_str);
 }
 
-static void remove_tree(const char *path)
-{
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
-        const char *name;
-        while (d && (name = g_dir_read_name(d))) {
-            g_autofree char *p = g_build_filename(path, name, NULL);
-            remove_tree(p);
-        }
-    }
-    g_remove(path);
-}
-
 /* --mrt-out with --node ergw: DIR/ergw/0.mrt and DIR/ergw/1.mrt, the same bytes as a whole run's,
  * and nothing else. */
 static void test_mrt(void)
@@ -178,7 +141,7 @@ static void test_mrt(void)
     g_autofree char *all_dir = g_build_filename(tmp, "all", NULL), *one_dir = g_build_filename(tmp, "ergw", NULL);
     g_autofree char *file = test_scenario_path("seed-er-sdwan.json");
     const ArRunArgs all = { .file = file, .mrt_out = all_dir }, one = { .file = file, .mrt_out = one_dir, .node = "ergw" };
-    Captured ca = run_args(&all), co = run_args(&one);
+    TestRun ca = test_cmd_run(&all), co = test_cmd_run(&one);
     g_assert_cmpint(ca.status, ==, EXIT_OK);
     g_assert_cmpint(co.status, ==, EXIT_OK);
     g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func(g_free);
@@ -196,42 +159,42 @@ static void test_mrt(void)
         g_assert_cmpmem(a, la, o, lo);
         g_assert_cmpuint(lo, >, 0);
     }
-    captured_clear(&ca);
-    captured_clear(&co);
-    remove_tree(tmp);
+    test_run_clear(&ca);
+    test_run_clear(&co);
+    test_remove_tree(tmp);
 }
 
 /* A name that is no node, component, VNet or subnet: exit 2 and nothing printed, the close names
  * and the names --node takes on stderr. A VNet's name still selects its effective routes. */
 static void test_unknown(void)
 {
-    Captured c = run_seed(NULL, "ergx");
+    TestRun c = run_seed(NULL, "ergx");
     g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
     g_assert_cmpstr(c.out, ==, "");
     g_assert_nonnull(strstr(c.err, "no node, VNet or subnet named \"ergx\"; did you mean ergw?"));
     g_assert_nonnull(strstr(c.err, "nodes: ars, ergw, sdwan, onprem1, onprem2, msee/onprem2 ("));
     g_assert_nonnull(strstr(c.err, "VNets and subnets with a route table: hub, spoke1"));
-    captured_clear(&c);
+    test_run_clear(&c);
     c = run_seed(NULL, "ars/2");
     g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(c.err, "did you mean ars, ars/0, ars/1?"));
-    captured_clear(&c);
+    test_run_clear(&c);
     c = run_seed("json", "nothing-like-it");
     g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
     g_assert_cmpstr(c.out, ==, "");
     g_assert_null(strstr(c.err, "did you mean"));
     g_assert_nonnull(strstr(c.err, "nodes: ars, ergw"));
-    captured_clear(&c);
+    test_run_clear(&c);
     g_autofree char *shared = test_scenario_path("shared-circuit.json");
     const ArRunArgs sc = { .file = shared, .node = "ars" }; /* Route Servers ars1 and ars2 */
-    c = run_args(&sc);
+    c = test_cmd_run(&sc);
     g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(c.err, "did you mean ars1, ars2?"));
-    captured_clear(&c);
+    test_run_clear(&c);
     c = run_seed(NULL, "hub");
     g_assert_cmpint(c.status, ==, EXIT_OK);
     g_assert_true(g_str_has_prefix(c.out, "Effective routes of VMs in VNet hub"));
-    captured_clear(&c);
+    test_run_clear(&c);
 }
 
 /* --learned-routes takes one NVA: a component's name is told apart from a mistake, naming its
@@ -240,17 +203,17 @@ static void test_single_speaker(void)
 {
     g_autofree char *file = test_scenario_path("seed-er-sdwan.json");
     ArRunArgs a = { .file = file, .learned = "ergw" };
-    Captured c = run_args(&a);
+    TestRun c = test_cmd_run(&a);
     g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(c.err, "ergw is an expressRouteGateway (instances ergw/0 and ergw/1), not an NVA: "
                                    "Route Server peerings are NVAs (use --node ergw for its routes)"));
-    captured_clear(&c);
+    test_run_clear(&c);
     a.learned = NULL;
     a.advertised = "ars";
-    c = run_args(&a);
+    c = test_cmd_run(&a);
     g_assert_cmpint(c.status, ==, EXIT_BAD_INPUT);
     g_assert_nonnull(strstr(c.err, "ars is a routeServer (instances ars/0 and ars/1), not an NVA"));
-    captured_clear(&c);
+    test_run_clear(&c);
 }
 
 int main(int argc, char **argv)

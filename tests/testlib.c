@@ -1,6 +1,7 @@
 /* testlib.c - scenario helpers shared by the test programs. */
 #include "testlib.h"
 
+#include <glib/gstdio.h>
 #include <string.h>
 #include <sys/wait.h>
 
@@ -70,6 +71,29 @@ TestRun test_arsim(const char *first, ...)
     g_assert_true(WIFEXITED(wait));
     r.status = WEXITSTATUS(wait);
     return r;
+}
+
+TestRun test_cmd_run(const ArRunArgs *a)
+{
+    TestRun r = { 0 };
+    size_t no, ne;
+    FILE *out = open_memstream(&r.out, &no), *err = open_memstream(&r.err, &ne);
+    r.status = cmd_run(a, out, err);
+    fclose(out);
+    fclose(err);
+    return r;
+}
+
+void test_remove_tree(const char *path)
+{
+    if (g_file_test(path, G_FILE_TEST_IS_DIR) && !g_file_test(path, G_FILE_TEST_IS_SYMLINK)) {
+        g_autoptr(GDir) d = g_dir_open(path, 0, NULL);
+        for (const char *name; d && (name = g_dir_read_name(d));) {
+            g_autofree char *p = g_build_filename(path, name, NULL);
+            test_remove_tree(p);
+        }
+    }
+    g_remove(path);
 }
 
 void test_run_clear(TestRun *r)

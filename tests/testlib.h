@@ -2,6 +2,7 @@
 #ifndef ARSIM_TESTLIB_H
 #define ARSIM_TESTLIB_H
 
+#include "arsim/cli.h"
 #include "arsim/generate.h"
 #include "arsim/loader.h"
 #include "arsim/run.h"
@@ -32,7 +33,12 @@ typedef struct TestRun {
 
 /* Runs arsim (ARSIM_BIN) from the source root with the arguments up to NULL. */
 TestRun test_arsim(const char *first, ...) G_GNUC_NULL_TERMINATED;
+/* `arsim run` in this process (cmd_run) with a's arguments, what it printed captured. */
+TestRun test_cmd_run(const ArRunArgs *a);
 void test_run_clear(TestRun *r);
+
+/* Removes path: a file, or a folder with everything in it. */
+void test_remove_tree(const char *path);
 
 /* The prefix keys of set n of a grouped JSON document (format version 3), expanded as
  * docs/output-format.md says: each item a prefix, or "A.B.C.D/L*N" for N consecutive prefixes of
