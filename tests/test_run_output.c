@@ -535,11 +535,77 @@ static void test_csv_rows(void)
     g_rmdir(dir);
 }
 
+/* `run --json` past OUT_JSON_FULL_ROUTES route lines writes the grouped form by itself (format
+ * version 3), and the full one below it, or for a selection (--node), or when told (--grouped on a
+ * small run). The B5 network with 40,000 circuit prefixes holds some 1.4M paths. */
+static void test_grouped_automatic(void)
+{
+    g_autofree char *dir = g_dir_make_tmp("arsim-auto-XXXXXX", NULL);
+    const guint sizes[] = { 2000, 40000 };
+    for (guint k = 0; k < G_N_ELEMENTS(sizes); k++) {
+        ArGenParams p;
+        gen_params_default(&p);
+        p.spokes = 1;
+        p.nvas = 8;
+        p.routes_per_nva = 10;
+        p.sku = GEN_SKU_PREMIUM;
+        p.branch_to_branch = true;
+        p.lift_limits = true;
+        p.er_prefixes = sizes[k];
+        g_autoptr(GError) ge = NULL;
+        cJSON *gen = gen_scenario(&p, &ge);
+        g_assert_no_error(ge);
+        g_autofree char *text = cJSON_PrintUnformatted(gen);
+        cJSON_Delete(gen);
+        g_autofree char *file = g_build_filename(dir, "b5.json", NULL);
+        g_assert_true(g_file_set_contents(file, text, -1, NULL));
+        bool big = sizes[k] > 10000;
+
+        /* The premise: the small run stays under the line count, the big one passes it. */
+        g_autoptr(ArScenario) scn = test_load_generated(&p, NULL);
+        g_autoptr(ArRun) run = run_scenario(scn, NULL);
+        ArRunStats st;
+        out_stats_collect(run, &st);
+        g_assert_true(big ? st.routes > OUT_JSON_FULL_ROUTES : st.routes < OUT_JSON_FULL_ROUTES / 2);
+        g_assert_true(out_run_json_wants_groups(run, NULL) == big);
+        g_assert_false(out_run_json_wants_groups(run, &(ArRunView){ .node = "nva1" }));
+
+        struct {
+            const char *node;  /* --node */
+            gboolean grouped;  /* --grouped */
+            int version;       /* formatVersion expected */
+        } cases[] = {
+            { NULL, FALSE, big ? OUT_RUN_FORMAT_GROUPED : OUT_RUN_FORMAT_VERSION },
+            { "nva1", FALSE, OUT_RUN_FORMAT_VERSION },
+            { NULL, TRUE, OUT_RUN_FORMAT_GROUPED },
+        };
+        for (guint c = 0; c < G_N_ELEMENTS(cases); c++) {
+            const ArRunArgs a = { .file = file, .format = "json", .node = cases[c].node, .grouped = cases[c].grouped };
+            g_auto(TestRun) r = test_cmd_run(&a);
+            g_assert_cmpint(r.status, ==, 0);
+            cJSON *doc = cJSON_Parse(r.out);
+            g_assert_nonnull(doc);
+            g_assert_cmpint(cJSON_GetObjectItem(doc, "formatVersion")->valueint, ==, cases[c].version);
+            const cJSON *nodes = cJSON_GetObjectItem(doc, "nodes");
+            g_assert_cmpint(cJSON_GetArraySize(nodes), ==, cases[c].node ? 1 : (int)run->net->sim->speakers->len);
+            const cJSON *n = cJSON_GetObjectItem(nodes, "nva1");
+            g_assert_nonnull(n);
+            bool grouped = cases[c].version == OUT_RUN_FORMAT_GROUPED;
+            g_assert_true((cJSON_GetObjectItem(n, "routeGroups") != NULL) == grouped);
+            g_assert_true((cJSON_GetObjectItem(n, "routes") != NULL) == !grouped);
+            cJSON_Delete(doc);
+        }
+        g_remove(file);
+    }
+    g_rmdir(dir);
+}
+
 int main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/output/stream-and-groups", test_stream_and_groups);
     g_test_add_func("/output/grouped-form", test_grouped_form);
+    g_test_add_func("/output/grouped-automatic", test_grouped_automatic);
     g_test_add_func("/output/stream-failures", test_stream_failures);
     g_test_add_func("/output/alloc-failures", test_alloc_failures);
     g_test_add_func("/output/text-summary", test_text_summary);

@@ -36,6 +36,7 @@ TestRun test_arsim(const char *first, ...) G_GNUC_NULL_TERMINATED;
 /* `arsim run` in this process (cmd_run) with a's arguments, what it printed captured. */
 TestRun test_cmd_run(const ArRunArgs *a);
 void test_run_clear(TestRun *r);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC(TestRun, test_run_clear)
 
 /* Removes path: a file, or a folder with everything in it. */
 void test_remove_tree(const char *path);
