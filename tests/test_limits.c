@@ -570,6 +570,12 @@ static void test_memory_estimate_per_command(void)
         g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_REPORT_COMPARE), >, scn_estimate_bytes(s, SCN_EST_REPORT));
         g_assert_cmpuint(scn_estimate_bytes(s, SCN_EST_REPORT_COMPARE), >, scn_estimate_bytes(s, SCN_EST_COMPARE));
     }
+    /* run --csv builds the reach matrix for its reachability rows: (2,000 spokes + hub + sites)^2
+     * cells of 4 bytes more than run. */
+    g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_RUN_CSV) - scn_estimate_bytes(spokes, SCN_EST_RUN), >=,
+                     2001u * 2001u * 4u);
+    g_assert_cmpuint(scn_estimate_bytes(small, SCN_EST_RUN_CSV), >, scn_estimate_bytes(small, SCN_EST_RUN));
+    g_assert_cmpstr(scn_estimate_name(SCN_EST_RUN_CSV), ==, "run --csv");
     /* 2,000 spokes: the reach matrix of a compare ((VNets + sites)^2 cells, two of them) outgrows the run. */
     g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_COMPARE), >, 2 * scn_estimate_bytes(spokes, SCN_EST_RUN));
     /* A cap between run's and report's estimates: run loads, report is refused. */
@@ -582,6 +588,39 @@ static void test_memory_estimate_per_command(void)
     g_assert_nonnull(as_run);
     g_assert_null(as_report);
     g_assert_cmpstr(scn_estimate_name(SCN_EST_REPORT), ==, "report");
+
+    /* `run --csv` is held to its own estimate: with a cap between run's and run --csv's, run loads
+     * the file and run --csv refuses it, naming itself. */
+    uint64_t csv_mid = (scn_estimate_bytes(spokes, SCN_EST_RUN) + scn_estimate_bytes(spokes, SCN_EST_RUN_CSV)) / 2 >> 20;
+    g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_RUN) >> 20, <, csv_mid);
+    g_assert_cmpuint(scn_estimate_bytes(spokes, SCN_EST_RUN_CSV) >> 20, >, csv_mid + 1);
+    g_autofree char *csv_cap = g_strdup_printf("%" G_GUINT64_FORMAT, csv_mid);
+    g_autoptr(ArScenario) csv_as_run = gen_load(2000, 1000, SCN_EST_RUN, csv_cap);
+    g_assert_nonnull(csv_as_run);
+    ArGenParams gp;
+    gen_params_default(&gp);
+    gp.spokes = 2000;
+    gp.er_prefixes = 1000;
+    gp.nvas = 4;
+    gp.sku = GEN_SKU_PREMIUM;
+    gp.lift_limits = TRUE;
+    g_autoptr(GError) ge = NULL;
+    cJSON *doc = gen_scenario(&gp, &ge);
+    g_assert_no_error(ge);
+    cJSON_AddNumberToObject(cJSON_GetObjectItem(doc, "settings") ? cJSON_GetObjectItem(doc, "settings")
+                                                                 : cJSON_AddObjectToObject(doc, "settings"),
+                            "maxMemoryMiB", (double)csv_mid);
+    g_autofree char *text = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    g_autofree char *dir = temp_dir();
+    g_autofree char *file = g_build_filename(dir, "spokes.json", NULL);
+    g_assert_true(g_file_set_contents(file, text, -1, NULL));
+    const ArRunArgs csv = { .file = file, .format = "csv" };
+    g_auto(TestRun) r = test_cmd_run(&csv);
+    g_assert_cmpint(r.status, ==, 2);
+    g_assert_nonnull(strstr(r.err, "for `arsim run --csv`"));
+    g_assert_cmpstr(r.out, ==, "");
+    test_remove_tree(dir);
 }
 
 /* n NVAs in one /8 hub: with rs, all peer with one Route Server (liftLimits set); without, all are

@@ -323,6 +323,7 @@ char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k);
  * in ArLoadOptions.estimate_for). */
 typedef enum ScnEstimateFor {
     SCN_EST_RUN = 0,       /* one run, outputs streamed: run (text and --json), check, live, validate */
+    SCN_EST_RUN_CSV,       /* one run and the reach matrix its reachability rows come from: run --csv */
     SCN_EST_GRAPH,         /* one run and its Graphviz diagram: graph */
     SCN_EST_TRACE,         /* one run and the forwarding tables of one walk: trace */
     SCN_EST_REPORT,        /* one run, the reach matrix, forwarding tables, the page's data: report */

@@ -243,7 +243,9 @@ int cmd_run(const ArRunArgs *a, FILE *out, FILE *err)
     ArPrefix prefix;
     if (a->prefix && !cli_parse_prefix("run", a->prefix, &prefix, err))
         return EXIT_BAD_INPUT;
-    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, SCN_EST_RUN, err);
+    /* The CSV's reachability rows come from the reach matrix, (VNets + sites)^2 cells. */
+    bool csv = a->format && strcmp(a->format, "csv") == 0;
+    g_autoptr(ArScenario) scn = cli_load(a->file, a->sets, csv ? SCN_EST_RUN_CSV : SCN_EST_RUN, err);
     if (!scn)
         return EXIT_BAD_INPUT;
     Observers obs = { 0 };

@@ -322,6 +322,7 @@ static const struct {
     bool diagram;         /* a Graphviz diagram is laid out */
 } est_cmd[SCN_EST_N] = {
     [SCN_EST_RUN] = { "run", 4, 1, 0, 0, false },
+    [SCN_EST_RUN_CSV] = { "run --csv", 4, 1, 1, 0, false },
     [SCN_EST_GRAPH] = { "graph", 4, 1, 0, 0, true },
     [SCN_EST_TRACE] = { "trace", 5, 1, 0, 0, false },
     [SCN_EST_REPORT] = { "report", 8, 1, 1, 1, true },
