@@ -521,21 +521,23 @@ static void test_memory_estimate(void)
     g_string_free(t, TRUE);
 }
 
+/* The estimate tests' network: spokes spokes, er_prefixes circuit prefixes, 4 NVAs. */
+static void gen_params_for(ArGenParams *gp, int spokes, int er_prefixes)
+{
+    gen_params_default(gp);
+    gp->spokes = spokes;
+    gp->er_prefixes = er_prefixes;
+    gp->nvas = 4;
+    gp->sku = GEN_SKU_PREMIUM;
+    gp->lift_limits = TRUE;
+}
+
 /* A generated scenario (arsim generate's shape) loaded for command what; NULL when refused. */
 static ArScenario *gen_load(int spokes, int er_prefixes, ScnEstimateFor what, const char *max_mib)
 {
     ArGenParams gp;
-    gen_params_default(&gp);
-    gp.spokes = spokes;
-    gp.er_prefixes = er_prefixes;
-    gp.nvas = 4;
-    gp.sku = GEN_SKU_PREMIUM;
-    gp.lift_limits = TRUE;
-    g_autoptr(GError) e = NULL;
-    cJSON *doc = gen_scenario(&gp, &e);
-    g_assert_no_error(e);
-    g_autofree char *text = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
+    gen_params_for(&gp, spokes, er_prefixes);
+    g_autofree char *text = test_generated_text(&gp);
     g_autofree char *set = g_strdup_printf("settings.maxMemoryMiB=%s", max_mib);
     const char *sets[] = { set, NULL };
     ArLoadOptions o = { .sets = sets, .estimate_for = what };
@@ -598,24 +600,12 @@ static void test_memory_estimate_per_command(void)
     g_autoptr(ArScenario) csv_as_run = gen_load(2000, 1000, SCN_EST_RUN, csv_cap);
     g_assert_nonnull(csv_as_run);
     ArGenParams gp;
-    gen_params_default(&gp);
-    gp.spokes = 2000;
-    gp.er_prefixes = 1000;
-    gp.nvas = 4;
-    gp.sku = GEN_SKU_PREMIUM;
-    gp.lift_limits = TRUE;
-    g_autoptr(GError) ge = NULL;
-    cJSON *doc = gen_scenario(&gp, &ge);
-    g_assert_no_error(ge);
-    cJSON_AddNumberToObject(cJSON_GetObjectItem(doc, "settings") ? cJSON_GetObjectItem(doc, "settings")
-                                                                 : cJSON_AddObjectToObject(doc, "settings"),
-                            "maxMemoryMiB", (double)csv_mid);
-    g_autofree char *text = cJSON_PrintUnformatted(doc);
-    cJSON_Delete(doc);
+    gen_params_for(&gp, 2000, 1000);
     g_autofree char *dir = temp_dir();
-    g_autofree char *file = g_build_filename(dir, "spokes.json", NULL);
-    g_assert_true(g_file_set_contents(file, text, -1, NULL));
-    const ArRunArgs csv = { .file = file, .format = "csv" };
+    g_autofree char *file = test_write_generated(&gp, dir);
+    g_autofree char *csv_set = g_strdup_printf("settings.maxMemoryMiB=%s", csv_cap);
+    char *csv_sets[] = { csv_set, NULL };
+    const ArRunArgs csv = { .file = file, .format = "csv", .sets = csv_sets };
     g_auto(TestRun) r = test_cmd_run(&csv);
     g_assert_cmpint(r.status, ==, 2);
     g_assert_nonnull(strstr(r.err, "for `arsim run --csv`"));

@@ -552,13 +552,7 @@ static void test_grouped_automatic(void)
         p.branch_to_branch = true;
         p.lift_limits = true;
         p.er_prefixes = sizes[k];
-        g_autoptr(GError) ge = NULL;
-        cJSON *gen = gen_scenario(&p, &ge);
-        g_assert_no_error(ge);
-        g_autofree char *text = cJSON_PrintUnformatted(gen);
-        cJSON_Delete(gen);
-        g_autofree char *file = g_build_filename(dir, "b5.json", NULL);
-        g_assert_true(g_file_set_contents(file, text, -1, NULL));
+        g_autofree char *file = test_write_generated(&p, dir);
         bool big = sizes[k] > 10000;
 
         /* The premise: the small run stays under the line count, the big one passes it. */

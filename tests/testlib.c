@@ -33,17 +33,31 @@ ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagLi
     return load_text("inline.json", json, strlen(json), &opts, d);
 }
 
-ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets)
+char *test_generated_text(const ArGenParams *p)
 {
     g_autoptr(GError) e = NULL;
     cJSON *doc = gen_scenario(p, &e);
     g_assert_no_error(e);
     char *raw = cJSON_PrintUnformatted(doc);
     cJSON_Delete(doc);
+    g_assert_nonnull(raw);
+    return raw; /* cJSON's default allocator is malloc: g_free frees it */
+}
+
+char *test_write_generated(const ArGenParams *p, const char *dir)
+{
+    g_autofree char *text = test_generated_text(p);
+    char *path = g_build_filename(dir, "generated.json", NULL);
+    g_assert_true(g_file_set_contents(path, text, -1, NULL));
+    return path;
+}
+
+ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets)
+{
+    g_autofree char *raw = test_generated_text(p);
     g_autoptr(ArDiagList) diags = diag_list_new();
     ArLoadOptions opts = { .sets = sets };
     ArScenario *scn = load_text("generated.json", raw, strlen(raw), &opts, diags);
-    cJSON_free(raw);
     if (!scn)
         diag_print(diags, stderr);
     g_assert_nonnull(scn);

@@ -23,6 +23,10 @@ ArScenario *test_load_quoted(const char *text, const char *const *sets, ArDiagLi
 /* Loads the scenario `arsim generate` makes from p, with the --set overrides; fails the test when
  * it does not load. */
 ArScenario *test_load_generated(const ArGenParams *p, const char *const *sets);
+/* The text of the scenario `arsim generate` makes from p. g_free it. */
+char *test_generated_text(const ArGenParams *p);
+/* That text written to DIR/generated.json; returns the path. g_free it. */
+char *test_write_generated(const ArGenParams *p, const char *dir);
 
 /* What one run of the arsim executable did. */
 typedef struct TestRun {
