@@ -7,6 +7,9 @@
 #include "arsim/results.h"
 
 #include <glib/gstdio.h>
+#include <malloc.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* A small scenario with every part: spokes, NVAs and their sites, ExpressRoute, VPN sites. */
@@ -419,6 +422,80 @@ static void test_evq_stress(void)
 }
 
 /* ArKeyMap against a GHashTable: inserts, replacements, removals, lookups, iteration. */
+/* The [start, end) of the mapping holding addr, and whether the kernel was told to back it with
+ * huge pages ("hg" among its VmFlags in /proc/self/smaps). FALSE when addr is in no mapping. */
+static gboolean heap_mapping(uintptr_t addr, uintptr_t *start, uintptr_t *end, gboolean *huge)
+{
+    g_autofree char *smaps = NULL;
+    g_assert_true(g_file_get_contents("/proc/self/smaps", &smaps, NULL, NULL));
+    g_auto(GStrv) lines = g_strsplit(smaps, "\n", -1);
+    gboolean in = FALSE;
+    for (guint i = 0; lines[i]; i++) {
+        unsigned long a, b;
+        if (sscanf(lines[i], "%lx-%lx ", &a, &b) == 2 && strchr(lines[i], ' ')) {
+            in = addr >= a && addr < b;
+            if (in) {
+                *start = a;
+                *end = b;
+            }
+        } else if (in && g_str_has_prefix(lines[i], "VmFlags:")) {
+            *huge = strstr(lines[i], " hg") != NULL;
+            return TRUE;
+        }
+    }
+    return FALSE;
+}
+
+/* cli_heap_reserve: in a process that ran cli_process_setup, the next allocations come from a
+ * part of the heap advised for huge pages, at least as long as asked (less the 2 MiB alignment at
+ * both ends); without cli_process_setup (a library host, these tests) it changes nothing. Each
+ * case in a process of its own: the allocator settings are process-wide. */
+static void test_heap_reserve(void)
+{
+#if defined(__SANITIZE_ADDRESS__)
+    g_test_skip("the sanitizer's allocator has no heap to advise");
+    return;
+#endif
+    g_autofree char *thp = NULL;
+    if (!g_file_get_contents("/sys/kernel/mm/transparent_hugepage/enabled", &thp, NULL, NULL) ||
+        strstr(thp, "[never]")) {
+        g_test_skip("no transparent huge pages on this kernel");
+        return;
+    }
+    const size_t want = (size_t)64 << 20, use = (size_t)40 << 20;
+    if (g_test_subprocess()) {
+        gboolean setup = g_strcmp0(g_getenv("ARSIM_TEST_HEAP_SETUP"), "1") == 0;
+        if (setup) {
+            cli_process_setup();
+        } else { /* the same allocator settings, but a host that did not hand its heap over */
+            mallopt(M_MMAP_MAX, 0);
+            mallopt(M_TRIM_THRESHOLD, -1);
+        }
+        cli_heap_reserve(want);
+        void *p = malloc(use);
+        g_assert_nonnull(p);
+        uintptr_t start = 0, end = 0;
+        gboolean huge = FALSE;
+        uintptr_t mid = (uintptr_t)p + use / 2; /* the block's ends may lie in the unaligned margins */
+        g_assert_true(heap_mapping(mid, &start, &end, &huge));
+        if (setup) {
+            g_assert_true(huge);
+            g_assert_cmpuint(end - start, >=, want - ((size_t)4 << 20));
+            g_assert_cmpuint((uintptr_t)p + use - ((size_t)2 << 20), <=, end);
+        } else {
+            g_assert_false(huge);
+        }
+        free(p);
+        return;
+    }
+    for (int setup = 0; setup <= 1; setup++) {
+        g_setenv("ARSIM_TEST_HEAP_SETUP", setup ? "1" : "0", TRUE);
+        g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
+        g_test_trap_assert_passed();
+    }
+    g_unsetenv("ARSIM_TEST_HEAP_SETUP");
+}
+
 static void test_keymap(void)
 {
     ArKeyMap m;
@@ -467,5 +544,6 @@ int main(int argc, char **argv)
     g_test_add_func("/generate/shared-tables", test_shared_tables);
     g_test_add_func("/scale/evq-stress", test_evq_stress);
     g_test_add_func("/scale/keymap", test_keymap);
+    g_test_add_func("/scale/heap-reserve", test_heap_reserve);
     return g_test_run();
 }

@@ -6,6 +6,7 @@
 #include "arsim/output.h"
 #include "arsim/run.h"
 
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,12 +77,16 @@ static uint64_t bench_peak_kib(void)
 static ArScenario *bench_load(const ArLoadOptions *opts, const char *file, const char *text, size_t len)
 {
     g_autoptr(ArDiagList) diags = diag_list_new();
+    GStatBuf st;
+    if (text || g_stat(file, &st) == 0) /* the heap `arsim` prepares (cli_load) */
+        cli_heap_reserve((text ? len : (size_t)st.st_size) * CLI_LOAD_HEAP_PER_BYTE);
     ArScenario *scn = text ? load_text("generated", text, len, opts, diags) : load_file(file, opts, diags);
     if (!scn) {
         diag_print(diags, stderr);
         fprintf(stderr, "bench: %s does not load\n", text ? "the generated scenario" : file);
         exit(2);
     }
+    cli_heap_reserve((size_t)scn_estimate_bytes(scn, opts->estimate_for));
     return scn;
 }
 

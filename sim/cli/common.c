@@ -3,27 +3,63 @@
 #include "arsim/loader.h"
 #include "arsim/output.h"
 
+#include <glib/gstdio.h>
 #include <limits.h>
 #include <string.h>
 #ifdef __GLIBC__
 #include <malloc.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #endif
+
+/* Whether cli_process_setup ran: the heap is this process's alone, never trimmed. */
+static bool heap_owned;
 
 void cli_process_setup(void)
 {
 #ifdef __GLIBC__
     /* Every block from the heap (a block of its own mapping goes back at its free), and the heap
-     * never trimmed. A block a thread's arena cannot hold still gets a mapping: glibc falls back
-     * to mmap whatever M_MMAP_MAX says. */
+     * never trimmed (-1: never, as mallopt(3) documents). A block a thread's arena cannot hold
+     * still gets a mapping: glibc falls back to mmap whatever M_MMAP_MAX says. */
     mallopt(M_MMAP_MAX, 0);
-    mallopt(M_TRIM_THRESHOLD, INT_MAX);
+    mallopt(M_TRIM_THRESHOLD, -1);
+    heap_owned = true;
+#endif
+}
+
+void cli_heap_reserve(size_t bytes)
+{
+#if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
+    const uintptr_t huge = (uintptr_t)2 << 20; /* the x86-64 and arm64 (4 KiB granule) huge page */
+    if (!heap_owned || bytes < huge)
+        return;
+    /* A block of `bytes`, freed at once: the heap grows as needed to hold it (usually at its
+     * end), and it is then free (never trimmed) for the next allocations to be carved from. */
+    void *block = malloc(bytes);
+    uintptr_t p = (uintptr_t)block, end = (uintptr_t)sbrk(0);
+    bool in_heap = block && end != UINTPTR_MAX && p <= end && end - p >= bytes;
+    free(block);
+    if (!in_heap)
+        return; /* not from the heap (a mapping of its own, another allocator) */
+    /* The block's whole range, some of it perhaps free at the heap's end before: advice that
+     * covers pages already in use changes nothing for them. */
+    uintptr_t from = (p + huge - 1) & ~(huge - 1), to = (p + bytes) & ~(huge - 1);
+    if (to > from)
+        (void)madvise((void *)from, to - from, MADV_HUGEPAGE); /* advice: a refusal changes nothing */
+#else
+    (void)bytes;
 #endif
 }
 
 ArScenario *cli_load_keep(const char *file, char **sets, ScnEstimateFor what, ArDiagList *diags, FILE *err)
 {
     ArLoadOptions opts = { .sets = (const char *const *)sets, .estimate_for = what };
+    GStatBuf st;
+    if (g_stat(file, &st) == 0 && st.st_size > 0)
+        cli_heap_reserve((size_t)st.st_size * CLI_LOAD_HEAP_PER_BYTE);
     ArScenario *scn = load_file(file, &opts, diags);
+    if (scn)
+        cli_heap_reserve((size_t)scn_estimate_bytes(scn, what));
     diag_print(diags, err);
     if (!scn && diags->errors == 0)
         fprintf(err, "%s: could not be loaded\n", file);
