@@ -448,8 +448,8 @@ static gboolean heap_mapping(uintptr_t addr, uintptr_t *start, uintptr_t *end, g
 
 /* cli_heap_reserve: in a process that ran cli_process_setup, the next allocations come from a
  * part of the heap advised for huge pages, at least as long as asked (less the 2 MiB alignment at
- * both ends); without cli_process_setup (a library host, these tests) it changes nothing. Each
- * case in a process of its own: the allocator settings are process-wide. */
+ * both ends); without cli_process_setup (a library host, these tests), or with ARSIM_HUGE_PAGES=0,
+ * it changes nothing. Each case in a process of its own: the allocator settings are process-wide. */
 static void test_heap_reserve(void)
 {
 #if defined(__SANITIZE_ADDRESS__)
@@ -464,8 +464,12 @@ static void test_heap_reserve(void)
     }
     const size_t want = (size_t)64 << 20, use = (size_t)40 << 20;
     if (g_test_subprocess()) {
-        gboolean setup = g_strcmp0(g_getenv("ARSIM_TEST_HEAP_SETUP"), "1") == 0;
-        if (setup) {
+        const char *mode = g_getenv("ARSIM_TEST_HEAP_SETUP");
+        gboolean setup = g_strcmp0(mode, "1") == 0;
+        if (g_strcmp0(mode, "off") == 0) { /* the executable's setup, huge pages turned off */
+            g_setenv("ARSIM_HUGE_PAGES", "0", TRUE);
+            cli_process_setup();
+        } else if (setup) {
             cli_process_setup();
         } else { /* the same allocator settings, but a host that did not hand its heap over */
             mallopt(M_MMAP_MAX, 0);
@@ -488,8 +492,8 @@ static void test_heap_reserve(void)
         free(p);
         return;
     }
-    for (int setup = 0; setup <= 1; setup++) {
-        g_setenv("ARSIM_TEST_HEAP_SETUP", setup ? "1" : "0", TRUE);
+    for (int setup = 0; setup <= 2; setup++) {
+        g_setenv("ARSIM_TEST_HEAP_SETUP", setup == 2 ? "off" : setup ? "1" : "0", TRUE);
         g_test_trap_subprocess(NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
         g_test_trap_assert_passed();
     }

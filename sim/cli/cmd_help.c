@@ -43,6 +43,8 @@ static const char *const help_overview =
     "\n"
     "Exit status: 0 success, 1 differences found (compare) or not delivered (trace), 2 bad input\n"
     "or arguments, 3 routing did not settle.\n"
+    "Environment: ARSIM_HUGE_PAGES=0 keeps a large run's memory in 4 KiB pages (the default asks\n"
+    "the kernel for 2 MiB pages: fewer page faults; docs/performance.md).\n"
     "The scenario format is described in docs/scenario-format.md, the JSON outputs in\n"
     "docs/output-format.md, the Azure rules modelled in docs/azure-rules.md.\n";
 

@@ -12,8 +12,9 @@
 #include <unistd.h>
 #endif
 
-/* Whether cli_process_setup ran: the heap is this process's alone, never trimmed. */
-static bool heap_owned;
+/* Whether cli_process_setup ran (the heap is this process's alone, never trimmed) and the
+ * environment leaves huge pages on (ARSIM_HUGE_PAGES is not "0"). */
+static bool heap_huge;
 
 void cli_process_setup(void)
 {
@@ -23,7 +24,7 @@ void cli_process_setup(void)
      * still gets a mapping: glibc falls back to mmap whatever M_MMAP_MAX says. */
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, -1);
-    heap_owned = true;
+    heap_huge = g_strcmp0(g_getenv("ARSIM_HUGE_PAGES"), "0") != 0;
 #endif
 }
 
@@ -31,7 +32,7 @@ void cli_heap_reserve(size_t bytes)
 {
 #if defined(__GLIBC__) && defined(MADV_HUGEPAGE) && !defined(__SANITIZE_ADDRESS__)
     const uintptr_t huge = (uintptr_t)2 << 20; /* the x86-64 and arm64 (4 KiB granule) huge page */
-    if (!heap_owned || bytes < huge)
+    if (!heap_huge || bytes < huge)
         return;
     /* A block of `bytes`, freed at once: the heap grows as needed to hold it (usually at its
      * end), and it is then free (never trimmed) for the next allocations to be carved from. */
