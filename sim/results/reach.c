@@ -46,12 +46,12 @@ static uint32_t reach_rep_addr(const GArray *prefixes)
 static ArFib *reach_speaker_fib(const ArSpeaker *sp)
 {
     ArFib *f = fib_new(NULL);
-    g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
-    for (guint i = 0; i < keys->len; i++) {
-        uint64_t key = g_array_index(keys, uint64_t, i);
-        const ArRibNet *n = rib_find(&sp->rib, key);
+    g_autoptr(GArray) ids = rib_sorted_ids(&sp->rib); /* by id: no hash per route */
+    for (guint i = 0; i < ids->len; i++) {
+        uint32_t id = g_array_index(ids, uint32_t, i);
+        const ArRibNet *n = rib_net(&sp->rib, id);
         if (n && rib_best(n))
-            fib_insert(f, pfx_from_key(key), rib_best(n));
+            fib_insert(f, pfx_from_key(pfxtab_key(sp->rib.pfx, id)), rib_best(n));
     }
     return f;
 }
