@@ -46,6 +46,8 @@ typedef struct ArAttrs {
     uint32_t weight;       /* local to the speaker, never sent: set by import policy */
     uint8_t origin;        /* ArOrigin */
     uint32_t hash;         /* cached hash of all the above, set by attr_intern */
+    uint32_t id;           /* set by attr_intern: the set's number in its cache, from 1 (attr_by_id);
+                            * not part of the set's value (a candidate's is ignored) */
 } ArAttrs;
 
 /* The interning tables of one simulation. Interned objects live until attr_cache_free: their
@@ -62,6 +64,11 @@ guint attr_cache_paths(const ArAttrCache *c);
 const ArAsPath *attr_path(ArAttrCache *c, const uint32_t *asns, uint32_t len);
 const ArComms *attr_comms(ArAttrCache *c, const uint32_t *vals, uint32_t len); /* any order, dups ok */
 const ArAttrs *attr_intern(ArAttrCache *c, const ArAttrs *candidate);
+/* The interned set numbered id (ArAttrs.id), NULL for 0: tables that hold many references to
+ * sets (the Adj-RIB-Out) store the 4-byte number instead of the 8-byte pointer. O(1). */
+const ArAttrs *attr_by_id(const ArAttrCache *c, uint32_t id);
+/* a's number, 0 for NULL. O(1). */
+static inline uint32_t attr_id(const ArAttrs *a) { return a ? a->id : 0; }
 
 /* Derived sets (each result interned). */
 const ArAsPath *attr_path_prepend(ArAttrCache *c, const ArAsPath *p, uint32_t asn);

@@ -32,7 +32,7 @@ typedef struct ArPeer {
     uint32_t import_weight;  /* weight given to routes learned here (local to the speaker) */
     uint32_t route_limit;    /* max routes (learned + in one UPDATE) before the session drops; 0 = none */
     uint32_t routes_in;      /* size of this peer's Adj-RIB-In */
-    ArIdMap out;             /* Adj-RIB-Out. Detached: prefix id -> const ArAttrs* last sent. Attached
+    ArIdMap out;             /* Adj-RIB-Out. Detached: prefix id -> ArAttrs.id last sent. Attached
                                 to an update group: only where this peer was sent something else than
                                 the group's value (updgroup.c's OUT_NONE: nothing); read it with
                                 bgp_out_lookup */

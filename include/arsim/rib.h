@@ -160,10 +160,12 @@ static inline guint pfxtab_size(const ArPfxTable *t) { return t->keys->len; }
 #define RIB_PAGE_BITS 12u
 #define RIB_PAGE_IDS (1u << RIB_PAGE_BITS)
 
-/* A map from prefix id to a non-NULL pointer, paged (above): 8 bytes per id of a touched page.
- * The Adj-RIB-Out (ArPeer.out) is one. */
+/* A map from prefix id to a 32-bit value, 0 for none, paged (above): 4 bytes per id of a
+ * touched page. The Adj-RIB-Out (ArPeer.out, ArUpdGroup.out) is one, holding attribute-set
+ * numbers (ArAttrs.id): half the bytes of a pointer, in the table that has an entry per prefix
+ * per update group. */
 typedef struct ArIdMap {
-    gpointer **pages;  /* pages[id >> RIB_PAGE_BITS][id & (RIB_PAGE_IDS - 1)], NULL pages unused */
+    uint32_t **pages;  /* pages[id >> RIB_PAGE_BITS][id & (RIB_PAGE_IDS - 1)], NULL pages unused */
     guint n_pages;     /* length of pages */
     guint len;         /* ids with a value */
 } ArIdMap;
@@ -171,24 +173,24 @@ typedef struct ArIdMap {
 void idmap_init(ArIdMap *m);
 void idmap_clear(ArIdMap *m); /* frees the pages; the map stays usable */
 static inline guint idmap_size(const ArIdMap *m) { return m->len; }
-/* Value of id, NULL if none. O(1). */
-static inline gpointer idmap_get(const ArIdMap *m, uint32_t id)
+/* Value of id, 0 if none. O(1). */
+static inline uint32_t idmap_get(const ArIdMap *m, uint32_t id)
 {
     guint pg = id >> RIB_PAGE_BITS;
-    return pg < m->n_pages && m->pages[pg] ? m->pages[pg][id & (RIB_PAGE_IDS - 1)] : NULL;
+    return pg < m->n_pages && m->pages[pg] ? m->pages[pg][id & (RIB_PAGE_IDS - 1)] : 0;
 }
-/* Sets id's value; NULL removes it. O(1) (a page allocated on first write). */
-void idmap_set(ArIdMap *m, uint32_t id, gpointer value);
+/* Sets id's value; 0 removes it. O(1) (a page allocated on first write). */
+void idmap_set(ArIdMap *m, uint32_t id, uint32_t value);
 /* The page holding id's value, NULL when none was ever written: a loop over ids that mostly stay
  * in one page looks it up once per page, not once per id. O(1). */
-static inline gpointer *idmap_page(const ArIdMap *m, uint32_t id)
+static inline uint32_t *idmap_page(const ArIdMap *m, uint32_t id)
 {
     guint pg = id >> RIB_PAGE_BITS;
     return pg < m->n_pages ? m->pages[pg] : NULL;
 }
 /* idmap_set through *page, id's page as idmap_page returned it (kept up to date: a first write
  * allocates the page). O(1). */
-static inline void idmap_page_set(ArIdMap *m, gpointer **page, uint32_t id, gpointer value)
+static inline void idmap_page_set(ArIdMap *m, uint32_t **page, uint32_t id, uint32_t value)
 {
     if (!*page) {
         if (!value)
@@ -197,8 +199,8 @@ static inline void idmap_page_set(ArIdMap *m, gpointer **page, uint32_t id, gpoi
         *page = m->pages[id >> RIB_PAGE_BITS];
         return;
     }
-    gpointer *slot = &(*page)[id & (RIB_PAGE_IDS - 1)];
-    m->len += (value != NULL) - (*slot != NULL);
+    uint32_t *slot = &(*page)[id & (RIB_PAGE_IDS - 1)];
+    m->len += (value != 0) - (*slot != 0);
     *slot = value;
 }
 /* Starts loading id's slot (batch loops, some 8 ids ahead). Changes nothing. */

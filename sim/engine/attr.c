@@ -11,6 +11,7 @@ struct ArAttrCache {
     GHashTable *paths;  /* ArAsPath* set, content hash */
     GHashTable *comms;  /* ArComms* set, content hash */
     GHashTable *attrs;  /* ArAttrs* set, content hash */
+    GPtrArray *by_id;   /* ArAttrs* by ArAttrs.id; [0] NULL */
     /* Exports ask for the same few results once per prefix and peer: small direct-mapped memos
      * answer the repeats without hashing a path or probing a table. Interned objects never
      * change, so a pointer identifies its content. */
@@ -65,6 +66,8 @@ ArAttrCache *attr_cache_new(void)
     c->paths = g_hash_table_new_full(path_hash, path_equal, g_free, NULL);
     c->comms = g_hash_table_new_full(comms_hash, comms_equal, g_free, NULL);
     c->attrs = g_hash_table_new_full(attrs_hash, attrs_equal, g_free, NULL);
+    c->by_id = g_ptr_array_new();
+    g_ptr_array_add(c->by_id, NULL);
     return c;
 }
 
@@ -72,6 +75,7 @@ void attr_cache_free(ArAttrCache *c)
 {
     if (!c)
         return;
+    g_ptr_array_free(c->by_id, TRUE);
     g_hash_table_destroy(c->attrs);
     g_hash_table_destroy(c->comms);
     g_hash_table_destroy(c->paths);
@@ -80,6 +84,12 @@ void attr_cache_free(ArAttrCache *c)
 
 guint attr_cache_size(const ArAttrCache *c) { return g_hash_table_size(c->attrs); }
 guint attr_cache_paths(const ArAttrCache *c) { return g_hash_table_size(c->paths); }
+
+const ArAttrs *attr_by_id(const ArAttrCache *c, uint32_t id)
+{
+    g_assert(id < c->by_id->len);
+    return g_ptr_array_index(c->by_id, id);
+}
 
 const ArAsPath *attr_path(ArAttrCache *c, const uint32_t *asns, uint32_t len)
 {
@@ -140,8 +150,11 @@ const ArAttrs *attr_intern(ArAttrCache *c, const ArAttrs *cand)
         return *memo;
     ArAttrs *found = g_hash_table_lookup(c->attrs, &key);
     if (!found) {
+        g_assert(c->by_id->len < UINT32_MAX); /* UINT32_MAX is no set's number (updgroup.c) */
+        key.id = c->by_id->len;
         found = g_memdup2(&key, sizeof key);
         g_hash_table_add(c->attrs, found);
+        g_ptr_array_add(c->by_id, found);
     }
     *memo = found;
     return found;

@@ -52,7 +52,7 @@ typedef struct TxPlan {
  * comes up is sent the whole table on its own, then attached again. Outputs are unchanged: each
  * member is sent exactly the UPDATEs it was sent before update groups. */
 struct ArUpdGroup {
-    ArIdMap out;           /* prefix id -> const ArAttrs*: what an attached member without an override
+    ArIdMap out;           /* prefix id -> ArAttrs.id: what an attached member without an override
                               was last sent, unless the route came from that member (src) */
     uint16_t **src;        /* src[id >> RIB_PAGE_BITS][id & (RIB_PAGE_IDS - 1)]: the peer the best route
                               came from when id was last exported (PEER_LOCAL: none): that member was

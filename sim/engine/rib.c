@@ -173,17 +173,17 @@ void idmap_clear(ArIdMap *m)
     *m = (ArIdMap){ 0 };
 }
 
-void idmap_set(ArIdMap *m, uint32_t id, gpointer value)
+void idmap_set(ArIdMap *m, uint32_t id, uint32_t value)
 {
     guint pg = id >> RIB_PAGE_BITS;
     if (pg >= m->n_pages || !m->pages[pg]) {
         if (!value)
             return;
         pages_grow((gpointer *)&m->pages, &m->n_pages, pg);
-        m->pages[pg] = g_new0(gpointer, RIB_PAGE_IDS);
+        m->pages[pg] = g_new0(uint32_t, RIB_PAGE_IDS);
     }
-    gpointer *slot = &m->pages[pg][id & (RIB_PAGE_IDS - 1)];
-    m->len += (value != NULL) - (*slot != NULL);
+    uint32_t *slot = &m->pages[pg][id & (RIB_PAGE_IDS - 1)];
+    m->len += (value != 0) - (*slot != 0);
     *slot = value;
 }
 

@@ -202,11 +202,11 @@ bool tx_peer_sync(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids, ArRoute *con
             b = net ? rib_best(net) : NULL;
         }
         const ArAttrs *now = b ? tx_export_memo(&memo, sp, peer, id, b) : NULL;
-        const ArAttrs *before = idmap_get(&peer->out, id);
-        if (now == before)
+        uint32_t before = idmap_get(&peer->out, id); /* ArAttrs.id */
+        if (attr_id(now) == before)
             continue;
-        idmap_set(&peer->out, id, (gpointer)now);
-        peer->out_len += (now != NULL) - (before != NULL);
+        idmap_set(&peer->out, id, attr_id(now));
+        peer->out_len += (now != NULL) - (before != 0);
         cid[n] = id;
         cnow[n++] = now;
     }

@@ -40,10 +40,10 @@ static void src_clear(ArUpdGroup *g)
 
 /* What an attached member without an override at id was sent: the group's value, or nothing when
  * the route came from it. O(1). */
-static inline const ArAttrs *group_value(const ArUpdGroup *g, const ArPeer *peer, uint32_t id)
+static inline uint32_t group_value(const ArUpdGroup *g, const ArPeer *peer, uint32_t id)
 {
-    const ArAttrs *gv = idmap_get(&g->out, id);
-    return gv && src_get(g, id) == peer->index ? NULL : gv;
+    uint32_t gv = idmap_get(&g->out, id);
+    return gv && src_get(g, id) == peer->index ? 0 : gv;
 }
 
 void ug_free(gpointer p)
@@ -67,16 +67,15 @@ typedef struct GroupChg {
 /* Where a member's value differs from the group's at one index of a batch. */
 typedef struct MemberDev {
     uint32_t i;            /* index in the batch */
-    const ArAttrs *before; /* what the member was sent before */
+    uint32_t before;       /* what the member was sent before (ArAttrs.id, 0: nothing) */
     const ArAttrs *now;    /* what it is sent now */
 } MemberDev;
 
-/* An override that says "nothing was sent" (the group's value is something). Never dereferenced. */
-static const ArAttrs out_none_tag;
-#define OUT_NONE (&out_none_tag)
+/* An override that says "nothing was sent" (the group's value is something): no set's number. */
+#define OUT_NONE UINT32_MAX
 
-static inline const ArAttrs *ov_box(const ArAttrs *a) { return a ? a : OUT_NONE; }
-static inline const ArAttrs *ov_unbox(const ArAttrs *a) { return a == OUT_NONE ? NULL : a; }
+static inline uint32_t ov_box(uint32_t a) { return a ? a : OUT_NONE; }
+static inline uint32_t ov_unbox(uint32_t a) { return a == OUT_NONE ? 0 : a; }
 
 guint bgp_out_size(const ArPeer *peer)
 {
@@ -84,13 +83,18 @@ guint bgp_out_size(const ArPeer *peer)
     return (guint)(peer->attached ? (int64_t)idmap_size(&peer->group->out) + peer->out_len : peer->out_len);
 }
 
-/* What peer was last sent for id. O(1). */
-const ArAttrs *ug_out_get(const ArPeer *peer, uint32_t id)
+/* The number of what peer was last sent for id (ArAttrs.id), 0 for nothing. O(1). */
+static uint32_t ug_out_id(const ArPeer *peer, uint32_t id)
 {
-    const ArAttrs *v = idmap_get(&peer->out, id);
+    uint32_t v = idmap_get(&peer->out, id);
     if (!peer->attached)
         return v;
     return v ? ov_unbox(v) : group_value(peer->group, peer, id);
+}
+
+const ArAttrs *ug_out_get(const ArPeer *peer, uint32_t id)
+{
+    return attr_by_id(peer->session->sp[peer->side]->sim->attrs, ug_out_id(peer, id));
 }
 
 /* True when route r's export to member p may differ from the group's: it came from p, from p's
@@ -149,9 +153,9 @@ typedef struct DetachCtx {
 static void detach_one(void *ctx, uint32_t id)
 {
     DetachCtx *c = ctx;
-    const ArAttrs *v = ug_out_get(c->peer, id);
+    uint32_t v = ug_out_id(c->peer, id);
     if (v)
-        idmap_set(&c->full, id, (gpointer)v);
+        idmap_set(&c->full, id, v);
 }
 
 /* Takes peer out of its group; keep: write its Adj-RIB-Out out in full (else it is emptied, as at
@@ -188,12 +192,12 @@ void ug_detach(ArPeer *peer, bool keep)
 static void attach_one(void *ctx, uint32_t id)
 {
     ArPeer *peer = ctx;
-    const ArAttrs *own = idmap_get(&peer->out, id), *gv = group_value(peer->group, peer, id);
+    uint32_t own = idmap_get(&peer->out, id), gv = group_value(peer->group, peer, id);
     if (own == gv) {
         if (own)
-            idmap_set(&peer->out, id, NULL);
+            idmap_set(&peer->out, id, 0);
     } else if (!own) {
-        idmap_set(&peer->out, id, (gpointer)OUT_NONE);
+        idmap_set(&peer->out, id, OUT_NONE);
     }
 }
 
@@ -238,7 +242,7 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
     ArPeer **mem = (ArPeer **)g->members->pdata;
     g_autofree const ArAttrs **now = g_new(const ArAttrs *, k);
     g_autofree guint *ndev = g_new0(guint, k);
-    g_autofree gpointer **mpage = g_new(gpointer *, k); /* each member's override page of the current page */
+    g_autofree uint32_t **mpage = g_new(uint32_t *, k); /* each member's override page of the current page */
     /* Room for a change at every id, for the group and for each member: the loop below writes
      * without growing or copying. A member's differences are mostly few (its own routes), and
      * the pages of room it never writes are never touched. All are freed once the flush has sent
@@ -261,7 +265,7 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
     /* The maps' pages of the current page of ids, looked up when an id leaves it: a flush's ids
      * mostly come in runs of one page (arrival order, which is prefix order). */
     guint cur_pg = G_MAXUINT;
-    gpointer *gpage = NULL;
+    uint32_t *gpage = NULL;
     uint16_t *spage = NULL;
     for (guint i = 0; i < nids; i++) {
         uint32_t id = ids[i], off = id & (RIB_PAGE_IDS - 1);
@@ -275,7 +279,8 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
         if (i + 8 < nids && gpage && ids[i + 8] >> RIB_PAGE_BITS == cur_pg)
             __builtin_prefetch(&gpage[ids[i + 8] & (RIB_PAGE_IDS - 1)]);
         const ArRoute *b = best[i];
-        const ArAttrs *gb = gpage ? gpage[off] : NULL, *gn = NULL;
+        uint32_t gb = gpage ? gpage[off] : 0; /* the group's value before (ArAttrs.id) */
+        const ArAttrs *gn = NULL;             /* and now */
         uint16_t sb = spage ? spage[off] : PEER_LOCAL, sn = b ? b->peer : PEER_LOCAL;
         if (b && memo.on && b->attrs == last_attrs && b->peer == last_peer && b->flags == last_flags) {
             gn = last_gn; /* now[] holds the members' values already */
@@ -303,14 +308,15 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
                 now[m] = NULL;
             last_attrs = NULL;
         }
+        uint32_t gn_id = attr_id(gn);
         for (guint m = 0; m < k; m++) {
             ArPeer *p = mem[m];
-            const ArAttrs *ov = mpage[m] ? mpage[m][off] : NULL;
+            uint32_t ov = mpage[m] ? mpage[m][off] : 0;
             if (!ov && now[m] == gn && p->index != sb && p->index != sn)
                 continue; /* follows the group, before and now */
-            const ArAttrs *before = ov ? ov_unbox(ov) : gb && sb == p->index ? NULL : gb;
+            uint32_t before = ov ? ov_unbox(ov) : gb && sb == p->index ? 0 : gb;
             const ArAttrs *dflt = gn && sn == p->index ? NULL : gn; /* its value without an override */
-            if (before != gb || now[m] != gn) {
+            if (before != gb || now[m] != gn) { /* interned: one set, one pointer, one number */
                 if (!ov && sn == p->index && !now[m] && !before && gn) {
                     /* The route came from this member: the group announces it to the others, this
                      * one had nothing and gets nothing. ug_send skips it by the source peer. */
@@ -321,13 +327,13 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
                 }
             }
             if (ov || now[m] != dflt)
-                idmap_page_set(&p->out, &mpage[m], id, now[m] == dflt ? NULL : (gpointer)ov_box(now[m]));
+                idmap_page_set(&p->out, &mpage[m], id, now[m] == dflt ? 0 : ov_box(attr_id(now[m])));
             /* out_len of a member: its size less the group's. */
-            p->out_len += ((now[m] != NULL) - (gn != NULL)) - ((before != NULL) - (gb != NULL));
+            p->out_len += ((now[m] != NULL) - (gn != NULL)) - ((before != 0) - (gb != 0));
         }
-        if (gn != gb) {
+        if (gn_id != gb) {
             chg[nchg++] = (GroupChg){ i, gn };
-            idmap_page_set(&g->out, &gpage, id, (gpointer)gn);
+            idmap_page_set(&g->out, &gpage, id, gn_id);
         }
         if (sn != sb) {
             if (spage) {
@@ -374,7 +380,7 @@ bool ug_send(ArSpeaker *sp, ArPeer *peer, const uint32_t *ids)
     guint n = 0;
     for (guint a = 0, d = 0; a < ng || d < nd;) {
         if (d < nd && (a >= ng || dv[d].i <= gc[a].i)) {
-            if (dv[d].before != dv[d].now) {
+            if (dv[d].before != attr_id(dv[d].now)) {
                 cid[n] = ids[dv[d].i];
                 cnow[n++] = dv[d].now;
             }
