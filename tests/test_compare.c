@@ -64,7 +64,7 @@ static void test_b2b_gains(void)
             const ArCmpDiff *d = &g_array_index(n->diffs, ArCmpDiff, k);
             g_assert_cmpint(d->kind, ==, CMP_ADDED);
             const ArRoute *r = d->after;
-            g_autofree char *path = attr_path_to_string(r->attrs->path);
+            g_autofree char *path = attr_path_to_string(rt_attrs(r)->path);
             g_ptr_array_add(got, g_strdup_printf("%s %s %s", n->name, pfx_format(pfx_from_key(d->key), pfx), path));
             if (g_str_has_prefix(n->name, "ergw/"))
                 g_assert_true(bgp_route_ibgp(n->after, r)); /* from the Route Server, no 65515 */

@@ -194,7 +194,7 @@ static const ArAttrs *mk(ArSim *sim, const uint32_t *path, uint32_t n, uint32_t 
 /* Returns the name of the rule that decides between r1 (from p1) and r2 (from p2). */
 static const char *decide(DpFix *f, const ArAttrs *a1, const ArAttrs *a2, int *winner)
 {
-    ArRoute r1 = { .attrs = a1, .peer = f->s1->peer[0] }, r2 = { .attrs = a2, .peer = f->s2->peer[0] };
+    ArRoute r1 = { .ax = attr_id(a1), .peer = f->s1->peer[0] }, r2 = { .ax = attr_id(a2), .peer = f->s2->peer[0] };
     size_t rule;
     int c = dp_compare(f->me, &r1, &r2, &rule);
     *winner = c > 0 ? 1 : c < 0 ? 2 : 0;
@@ -209,8 +209,8 @@ static void test_dp_rules(void)
     int w;
     /* the speaker's own VNet space beats a learned copy, even one of higher weight */
     {
-        ArRoute own = { .attrs = mk(f.sim, NULL, 0, 100, 0, 32768, 0), .peer = PEER_LOCAL, .flags = RT_VNET };
-        ArRoute copy = { .attrs = mk(f.sim, one, 1, 100, 0, 32769, 0), .peer = f.s1->peer[0] };
+        ArRoute own = { .ax = attr_id(mk(f.sim, NULL, 0, 100, 0, 32768, 0)), .peer = PEER_LOCAL, .flags = RT_VNET };
+        ArRoute copy = { .ax = attr_id(mk(f.sim, one, 1, 100, 0, 32769, 0)), .peer = f.s1->peer[0] };
         size_t rule;
         g_assert_cmpint(dp_compare(f.me, &copy, &own, &rule), <, 0);
         g_assert_cmpstr(dp_rules[rule].name, ==, "VNet address space");
@@ -259,8 +259,8 @@ static void test_dp_hub_preference(void)
     ArSession *se = bgp_session_new(sim, ars, ars->ip, ergw, ergw->ip);
     ArSession *sn = bgp_session_new(sim, ars, ars->ip, nva, nva->ip);
     uint32_t er[] = { 12076, 65020 }, nv[] = { 65001 };
-    ArRoute r_er = { .attrs = mk(sim, er, 2, 100, 0, 32768, 0), .peer = se->peer[0] };
-    ArRoute r_nva = { .attrs = mk(sim, nv, 1, 100, 0, 32768, 0), .peer = sn->peer[0] };
+    ArRoute r_er = { .ax = attr_id(mk(sim, er, 2, 100, 0, 32768, 0)), .peer = se->peer[0] };
+    ArRoute r_nva = { .ax = attr_id(mk(sim, nv, 1, 100, 0, 32768, 0)), .peer = sn->peer[0] };
     size_t rule;
     rs->hub_pref = HUBPREF_EXPRESSROUTE;
     g_assert_cmpint(dp_compare(ars, &r_er, &r_nva, &rule), >, 0);
@@ -315,10 +315,9 @@ static void dp_perm_try(DpPermFix *f, ArRoute **pool, size_t k, size_t n)
 {
     if (k == n) {
         ArRoute arr[DP_PERM_MAX]; /* the paths side by side in this order, as a net holds them */
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++)
             arr[i] = *f->order[i];
-            arr[i].more = (uint32_t)(n - 1 - i);
-        }
+        g_assert_cmpuint(n, >=, 3); /* fewer are held inline, where the pairwise comparison decides */
         ArRibNet net = { .many = { .arr = arr, .best = 0, .tag = RIB_MANY, .n = (uint32_t)n } };
         ArRoute *b = dp_best(f->me, &net);
         g_assert_nonnull(b);
@@ -347,7 +346,7 @@ static int dp_perm_run(DpPermFix *f, const DpCand *c, size_t n)
         uint32_t path[4] = { c[i].nas, 65010, 65011, 65012 };
         g_assert_cmpuint(c[i].len, >=, 1);
         g_assert_cmpuint(c[i].len, <=, 4);
-        f->routes[i] = (ArRoute){ .attrs = mk(f->sim, path, c[i].len, 100, c[i].med, 0, 0), .peer = f->peer[i] };
+        f->routes[i] = (ArRoute){ .ax = attr_id(mk(f->sim, path, c[i].len, 100, c[i].med, 0, 0)), .peer = f->peer[i] };
         pool[i] = &f->routes[i];
     }
     f->winner = PEER_LOCAL;
@@ -435,7 +434,7 @@ static const ArRoute *best_of(ArSpeaker *sp, const char *prefix)
 static char *path_of(ArSpeaker *sp, const char *prefix)
 {
     const ArRoute *r = best_of(sp, prefix);
-    return r ? attr_path_to_string(r->attrs->path) : g_strdup("(none)");
+    return r ? attr_path_to_string(rt_attrs(r)->path) : g_strdup("(none)");
 }
 
 static void originate(ArSpeaker *sp, const char *prefix, const uint32_t *comms, uint32_t ncomms)
@@ -464,7 +463,7 @@ static void test_bgp_prepend_and_next_hop(void)
     chain_up(&ch);
     g_autofree char *pc = path_of(ch.c, "10.100.0.0/16");
     g_assert_cmpstr(pc, ==, "65002-65001");
-    g_assert_cmphex(best_of(ch.c, "10.100.0.0/16")->attrs->next_hop, ==, ch.b->ip);
+    g_assert_cmphex(rt_attrs(best_of(ch.c, "10.100.0.0/16"))->next_hop, ==, ch.b->ip);
     /* Two hops of 10 ms link delay and 1 ms batching each. */
     g_assert_cmpuint(ch.sim->stats.last_change, ==, 22 * AR_MSEC);
     bgp_sim_free(ch.sim);
@@ -817,7 +816,7 @@ static void check_chain(int what)
     switch (what) {
     case 1: ch.b->rib.routes++; break;
     case 2: ch.b->rib.size++; break;
-    case 3: n->one.more = 1; break; /* a one-path net claiming a path after its own */
+    case 3: n->two[0].ax |= RIB_BEST2; break; /* a best mark on a net's first path */
     case 4: bgp_peer(ch.b, ch.ab->peer[1])->routes_in++; break;
     default: break;
     }
@@ -835,7 +834,12 @@ static void test_bgp_check(void) { check_chain(0); }
 static void test_rib_paths(void)
 {
     enum { NETS = 8, PEERS = 81 }; /* peer PEERS - 1 stands for PEER_LOCAL */
-    static ArAttrs sets[3];        /* distinct addresses: the table never reads them */
+    ArAttrCache *cache = attr_cache_new(); /* three distinct interned sets: paths name them by number */
+    const ArAttrs *sets[3];
+    for (uint32_t k = 0; k < 3; k++) {
+        ArAttrs a = { .path = attr_path(cache, NULL, 0), .comms = attr_comms(cache, NULL, 0), .next_hop = k + 1 };
+        sets[k] = attr_intern(cache, &a);
+    }
     ArPfxTable pfx;
     pfxtab_init(&pfx);
     for (uint64_t k = 0; k < NETS; k++)
@@ -855,9 +859,9 @@ static void test_rib_paths(void)
         /* Grow more often than shrink for the first half, then the other way round. */
         bool add = g_rand_int_range(rng, 0, 100) < (step < 10000 ? 70 : 30);
         if (add) {
-            const ArAttrs *a = &sets[g_rand_int_range(rng, 0, 3)];
+            const ArAttrs *a = sets[g_rand_int_range(rng, 0, 3)];
             ArRoute *r = rib_set_route(&rib, n, peer, a, 0);
-            g_assert_true(r->attrs == a && r->peer == peer);
+            g_assert_true(rt_attrs(r) == a && r->peer == peer);
             ref[id][pi] = a;
         } else {
             g_assert_cmpint(rib_remove_route(&rib, n, peer), ==, ref[id][pi] != NULL);
@@ -872,8 +876,8 @@ static void test_rib_paths(void)
             count++;
             g_assert_nonnull(r);
             g_assert_cmpuint(r->peer, ==, p == PEERS - 1 ? PEER_LOCAL : (uint16_t)p);
-            g_assert_true(r->attrs == ref[id][p]);
-            r = rib_route_next(r);
+            g_assert_true(rt_attrs(r) == ref[id][p]);
+            r = rib_route_next(n, r);
         }
         g_assert_null(r);
         g_assert_cmpuint(rib_paths(n), ==, count);
@@ -885,7 +889,7 @@ static void test_rib_paths(void)
             guint pick = (guint)g_rand_int_range(rng, 0, (gint32)count);
             const ArRoute *x = rib_first(n);
             while (pick--)
-                x = rib_route_next(x);
+                x = rib_route_next(n, x);
             rib_set_best(n, x);
             g_assert_true(rib_best(n) == x);
         }
@@ -894,6 +898,7 @@ static void test_rib_paths(void)
     g_assert_cmpuint(most, >, RIB_CLASS_MAX); /* some net had an array allocated alone */
     rib_clear(&rib);
     pfxtab_clear(&pfx);
+    attr_cache_free(cache);
 }
 
 /* Each broken invariant aborts bgp_check (run in a subprocess). */

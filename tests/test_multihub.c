@@ -124,7 +124,7 @@ static void test_multi_region_rewrite(void)
     g_assert_cmpstr(c, ==, "10.2.1.4");
     g_assert_cmpstr(d, ==, "10.2.1.4");
     /* The rewrite: ars1 sees region 2 as coming from 65001 alone. */
-    g_autofree char *path = attr_path_to_string(best(run, "ars1/0", "10.21.0.0/16")->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(best(run, "ars1/0", "10.21.0.0/16"))->path);
     g_assert_cmpstr(path, ==, "65001");
     /* A packet from spoke1 to branch2 crosses both hubs' NVAs. */
     g_autofree char *t = trace(run, "spoke1", "10.102.0.4");
@@ -145,7 +145,7 @@ static void test_multi_region_no_rewrite(void)
     g_assert_cmpstr(a, ==, "(none)");
     g_assert_cmpstr(c, ==, "(none)");
     /* nva1 has it (65002-65515), Route Server dropped it. */
-    g_autofree char *path = attr_path_to_string(best(run, "nva1", "10.21.0.0/16")->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(best(run, "nva1", "10.21.0.0/16"))->path);
     g_assert_cmpstr(path, ==, "65002-65515");
     g_assert_null(best(run, "ars1/0", "10.21.0.0/16"));
     g_assert_cmpuint(bgp_speaker_find(run->net->sim, "ars1/0")->rejected, >, 0);
@@ -166,12 +166,12 @@ static void test_shared_circuit(void)
     g_assert_cmpstr(((ArSpeaker *)g_ptr_array_index(run->net->msee, 0))->name, ==, "msee/dc/primary");
     g_assert_cmpstr(((ArSpeaker *)g_ptr_array_index(run->net->msee, 1))->name, ==, "msee/dc/secondary");
     /* On-premises gets hub1's NVA route, as 12076. */
-    g_autofree char *p = attr_path_to_string(best(run, "dc", "10.50.0.0/16")->attrs->path);
+    g_autofree char *p = attr_path_to_string(rt_attrs(best(run, "dc", "10.50.0.0/16"))->path);
     g_assert_cmpstr(p, ==, "12076");
     /* ergw2 gets it tagged 65517:65517; ars2 drops it; hub2's VMs do not get it. */
     const ArRoute *r = best(run, "ergw2/0", "10.50.0.0/16");
     g_assert_nonnull(r);
-    g_assert_true(attr_comms_has(r->attrs->comms, COMM_ARS_TRANSIT));
+    g_assert_true(attr_comms_has(rt_attrs(r)->comms, COMM_ARS_TRANSIT));
     g_assert_null(best(run, "ars2/0", "10.50.0.0/16"));
     g_autofree char *v = vm_route(run, "hub2", "10.50.0.0/16");
     g_assert_cmpstr(v, ==, "(none)");

@@ -43,7 +43,7 @@ static const ArRoute *best(const Case *c, const char *node, const char *prefix)
 static char *path_at(const Case *c, const char *node, const char *prefix)
 {
     const ArRoute *r = best(c, node, prefix);
-    return r ? attr_path_to_string(r->attrs->path) : g_strdup("(none)");
+    return r ? attr_path_to_string(rt_attrs(r)->path) : g_strdup("(none)");
 }
 
 #define HUB "'vnets':[{'name':'hub','addressPrefixes':['10.1.0.0/16']}],'routeServers':[{'name':'ars','vnet':'hub'}]"
@@ -96,8 +96,8 @@ static void test_next_hop_and_community(void)
     case_run(&c, "{" HUB "," NVA("{'peer':'ars','direction':'export','match':{'prefix':'10.101.0.0/16'},"
                                  "'set':{'nextHop':'10.1.1.100','addCommunities':['65535:65282']}}") "}");
     const ArRoute *r = best(&c, "ars/0", "10.101.0.0/16");
-    g_assert_cmphex(r->attrs->next_hop, ==, 0x0A010164u);
-    g_assert_true(attr_comms_has(r->attrs->comms, COMM_NO_ADVERTISE));
+    g_assert_cmphex(rt_attrs(r)->next_hop, ==, 0x0A010164u);
+    g_assert_true(attr_comms_has(rt_attrs(r)->comms, COMM_NO_ADVERTISE));
     ArPrefix p;
     pfx_parse("10.101.0.0/16", &p);
     const ArEffRoute *e = eff_find(g_ptr_array_index(c.run->eff, 0), p);

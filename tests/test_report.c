@@ -445,7 +445,7 @@ static void assert_holds_run(const Page *pg, const char *file)
         ArRibNet *n;
         rib_iter_init(&it, &sp->rib);
         while (rib_iter_next(&it, &k, &n)) {
-            for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r))
+            for (const ArRoute *r = rib_first(n); r; r = rib_route_next(n, r))
                 paths++;
             if (!rib_best(n))
                 continue;
@@ -453,9 +453,9 @@ static void assert_holds_run(const Page *pg, const char *file)
             const Row *row = g_hash_table_lookup(best, key);
             if (!row)
                 g_error("%s: no best row for %s %s", file, sp->name, pfx);
-            g_autofree char *as = attr_path_to_string(rib_best(n)->attrs->path);
+            g_autofree char *as = attr_path_to_string(rt_attrs(rib_best(n))->path);
             g_assert_nonnull(strstr(row->text->str, as));
-            g_assert_nonnull(strstr(row->text->str, ip_format(rib_best(n)->attrs->next_hop, ip)));
+            g_assert_nonnull(strstr(row->text->str, ip_format(rt_attrs(rib_best(n))->next_hop, ip)));
         }
     }
     for (guint v = 0; v < run->eff->len; v++) {

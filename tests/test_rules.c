@@ -51,7 +51,7 @@ static const ArRoute *best(const Case *c, const char *name, const char *prefix)
 static char *best_path(const Case *c, const char *name, const char *prefix)
 {
     const ArRoute *r = best(c, name, prefix);
-    return r ? attr_path_to_string(r->attrs->path) : g_strdup("(none)");
+    return r ? attr_path_to_string(rt_attrs(r)->path) : g_strdup("(none)");
 }
 
 static const ArSession *session(const Case *c, const char *a, const char *b)
@@ -210,7 +210,7 @@ static void test_transit_community(void)
     for (int k = 0; k < 2; k++) {
         const ArRoute *r = best(&c, k ? "ergw/1" : "ergw/0", "10.100.0.0/16");
         g_assert_nonnull(r);
-        g_assert_true(attr_comms_has(r->attrs->comms, COMM_ARS_TRANSIT));
+        g_assert_true(attr_comms_has(rt_attrs(r)->comms, COMM_ARS_TRANSIT));
     }
     case_free(&c);
 }
@@ -229,7 +229,7 @@ static void test_nva_reflection(void)
     case_run(&c, TWO_NVAS("true"), NULL);
     g_autofree char *p = best_path(&c, "nva1", "10.102.0.0/16");
     g_assert_cmpstr(p, ==, "65515-65002");
-    g_assert_cmphex(best(&c, "nva1", "10.102.0.0/16")->attrs->next_hop, ==, 0x0A010204u);
+    g_assert_cmphex(rt_attrs(best(&c, "nva1", "10.102.0.0/16"))->next_hop, ==, 0x0A010204u);
     /* never echoed back to its origin */
     g_assert_true(best(&c, "nva1", "10.101.0.0/16")->peer == PEER_LOCAL);
     case_free(&c);
@@ -358,7 +358,7 @@ static void test_ergw_weight(void)
     for (int k = 0; k < 2; k++) {
         const char *gw = k ? "ergw/1" : "ergw/0";
         const ArRoute *r = best(&c, gw, "10.50.0.0/16");
-        g_assert_cmpuint(r->attrs->weight, ==, 32769);
+        g_assert_cmpuint(rt_attrs(r)->weight, ==, 32769);
         g_assert_cmpint(bgp_route_source(node(&c, gw), r)->kind, ==, NODE_MSEE);
         /* the iBGP path is there too, just not best */
         ArPrefix p;
@@ -548,17 +548,17 @@ static void test_vnet_communities(void)
              NULL);
     const ArRoute *hub = best(&c, "dc", "10.1.0.0/16");
     g_assert_nonnull(hub);
-    g_assert_cmpuint(hub->attrs->comms->len, ==, 2);
-    g_assert_true(attr_comms_has(hub->attrs->comms, 12076u << 16 | 20001u));
-    g_assert_true(attr_comms_has(hub->attrs->comms, 12076u << 16 | 50004u));
-    g_assert_cmpuint(best(&c, "dc", "10.2.0.0/16")->attrs->comms->len, ==, 0);  /* the spoke has none */
-    g_assert_false(attr_comms_has(best(&c, "dc", "10.100.0.0/16")->attrs->comms, 12076u << 16 | 20001u)); /* an NVA's route */
+    g_assert_cmpuint(rt_attrs(hub)->comms->len, ==, 2);
+    g_assert_true(attr_comms_has(rt_attrs(hub)->comms, 12076u << 16 | 20001u));
+    g_assert_true(attr_comms_has(rt_attrs(hub)->comms, 12076u << 16 | 50004u));
+    g_assert_cmpuint(rt_attrs(best(&c, "dc", "10.2.0.0/16"))->comms->len, ==, 0);  /* the spoke has none */
+    g_assert_false(attr_comms_has(rt_attrs(best(&c, "dc", "10.100.0.0/16"))->comms, 12076u << 16 | 20001u)); /* an NVA's route */
     /* added toward on-premises only, by both links' MSEEs */
-    g_assert_cmpuint(best(&c, "msee/dc/primary", "10.1.0.0/16")->attrs->comms->len, ==, 0);
-    g_assert_cmpuint(best(&c, "msee/dc/secondary", "10.1.0.0/16")->attrs->comms->len, ==, 0);
-    g_assert_cmpuint(best(&c, "nva", "10.1.0.0/16")->attrs->comms->len, ==, 0);
+    g_assert_cmpuint(rt_attrs(best(&c, "msee/dc/primary", "10.1.0.0/16"))->comms->len, ==, 0);
+    g_assert_cmpuint(rt_attrs(best(&c, "msee/dc/secondary", "10.1.0.0/16"))->comms->len, ==, 0);
+    g_assert_cmpuint(rt_attrs(best(&c, "nva", "10.1.0.0/16"))->comms->len, ==, 0);
     /* 65517:65517 toward the gateway and its transit prevention are unchanged (3.4). */
-    g_assert_true(attr_comms_has(best(&c, "ergw/0", "10.100.0.0/16")->attrs->comms, COMM_ARS_TRANSIT));
+    g_assert_true(attr_comms_has(rt_attrs(best(&c, "ergw/0", "10.100.0.0/16"))->comms, COMM_ARS_TRANSIT));
     case_free(&c);
 }
 
@@ -874,7 +874,7 @@ static void test_circuit_link_prefixes(void)
         char ip[PFX_STRLEN];
         const ArRoute *r = best(&c, want[i].msee, i < 2 ? "10.200.0.0/16" : i < 4 ? "10.202.0.0/16" : "10.203.0.0/16");
         g_assert_nonnull(r);
-        g_assert_cmpstr(ip_format(r->attrs->next_hop, ip), ==, want[i].router);
+        g_assert_cmpstr(ip_format(rt_attrs(r)->next_hop, ip), ==, want[i].router);
         /* each edge peers with both gateway instances */
         g_assert_nonnull(session(&c, want[i].msee, "ergw/0"));
         g_assert_nonnull(session(&c, want[i].msee, "ergw/1"));

@@ -46,8 +46,8 @@ typedef struct ArAttrs {
     uint32_t weight;       /* local to the speaker, never sent: set by import policy */
     uint8_t origin;        /* ArOrigin */
     uint32_t hash;         /* cached hash of all the above, set by attr_intern */
-    uint32_t id;           /* set by attr_intern: the set's number in its cache, from 1 (attr_by_id);
-                            * not part of the set's value (a candidate's is ignored) */
+    uint32_t id;           /* set by attr_intern: the set's number, from 1 (attr_at); not part of the
+                            * set's value (a candidate's is ignored) */
 } ArAttrs;
 
 /* The interning tables of one simulation. Interned objects live until attr_cache_free: their
@@ -64,9 +64,15 @@ guint attr_cache_paths(const ArAttrCache *c);
 const ArAsPath *attr_path(ArAttrCache *c, const uint32_t *asns, uint32_t len);
 const ArComms *attr_comms(ArAttrCache *c, const uint32_t *vals, uint32_t len); /* any order, dups ok */
 const ArAttrs *attr_intern(ArAttrCache *c, const ArAttrs *candidate);
-/* The interned set numbered id (ArAttrs.id), NULL for 0: tables that hold many references to
- * sets (the Adj-RIB-Out) store the 4-byte number instead of the 8-byte pointer. O(1). */
-const ArAttrs *attr_by_id(const ArAttrCache *c, uint32_t id);
+/* Every interned set of the process sits in one reserved range of slots, whatever its cache,
+ * so that its number (ArAttrs.id) is enough to find it: a stored path (ArRoute) and the
+ * Adj-RIB-Out hold the 4-byte number instead of an 8-byte pointer, and read the set back with
+ * no table at hand. Slots of a freed cache are reused. Read-only outside attr.c. */
+extern ArAttrs *attr_slab;
+/* Most sets alive at once in the process (attr_intern aborts, naming it, past it). */
+#define ATTR_SLAB_SLOTS (1u << 24)
+/* The interned set numbered id, NULL for 0. O(1). */
+static inline const ArAttrs *attr_at(uint32_t id) { return id ? attr_slab + id : NULL; }
 /* a's number, 0 for NULL. O(1). */
 static inline uint32_t attr_id(const ArAttrs *a) { return a ? a->id : 0; }
 

@@ -20,58 +20,76 @@
 #define RT_VNET 0x1u   /* a VNet's address space, originated by an Azure component for its VNet */
 #define RT_STATIC 0x2u /* a static (non-BGP) VPN site's prefix, originated by the VPN gateway */
 
-/* One path to a prefix. 16 bytes: the prefix is the table key, the attributes are shared, and the
- * paths of one prefix sit side by side in one array (ArRibNet.routes), so there is no next
- * pointer: `more` counts the paths after this one. */
+/* One path to a prefix. 8 bytes: the prefix is the table key, the attributes are an interned
+ * set named by its number (attr_at: no table needed), and the paths of one prefix sit side by
+ * side (two in the net itself, more in one array: ArRibNet), so there is no next pointer. Read
+ * the attributes with rt_attrs. */
 typedef struct ArRoute {
     union {
-        const ArAttrs *attrs;      /* interned, after import policy */
+        struct {
+            uint32_t ax;    /* the set's number (ArAttrs.id); in a net's second inline path the top
+                             * bit (RIB_BEST2) marks that path as the net's best */
+            uint16_t peer;  /* index of the peer it was learned from, PEER_LOCAL if originated here */
+            uint16_t flags; /* RT_* */
+        };
         struct ArRoute *free_next; /* on a free list (rib.c): the next free array of its class */
     };
-    uint16_t peer;          /* index of the peer it was learned from, PEER_LOCAL if originated here */
-    uint16_t flags;         /* RT_* */
-    uint32_t more;          /* paths after this one in its net's array (0: the last) */
 } ArRoute;
-G_STATIC_ASSERT(sizeof(ArRoute) == 16);
+G_STATIC_ASSERT(sizeof(ArRoute) == 8);
+#define RIB_BEST2 0x80000000u          /* ArRoute.ax bit: see above */
+G_STATIC_ASSERT(ATTR_SLAB_SLOTS <= RIB_BEST2);
+/* The path's attributes (interned, after import policy). O(1). */
+static inline const ArAttrs *rt_attrs(const ArRoute *r) { return attr_at(r->ax & ~RIB_BEST2); }
 
-/* All paths to one prefix, 16 bytes: the only path inline (most prefixes of most tables have one,
- * which then costs nothing beyond the net), or two and more side by side in an array with the
- * best one's position. The Adj-RIB-In of peer p is the set of routes with peer == p; the Loc-RIB is
- * the set of best paths: neither is copied. Read it through rib_first, rib_best and rib_paths. */
+/* All paths to one prefix, 16 bytes: none, one or two paths inline (most prefixes of most tables
+ * have one or two: one from each of two instances), or three and more side by side in an array
+ * with the best one's position. The Adj-RIB-In of peer p is the set of routes with peer == p;
+ * the Loc-RIB is the set of best paths: neither is copied. Read it through rib_first,
+ * rib_route_next, rib_best and rib_paths. */
 #define RIB_MANY UINT16_MAX   /* ArRibNet.many.tag: the net holds an array (no RT_* flag set is all ones) */
 typedef struct ArRibNet {
     union {
-        ArRoute one;            /* none (one.attrs NULL) or exactly one path, held here */
+        ArRoute two[2];         /* inline, ascending peer: none (two[0].ax 0), one (two[1].ax 0) or two */
         struct {
-            ArRoute *arr;       /* two or more paths, ascending peer (locals last) */
+            ArRoute *arr;       /* three or more paths, ascending peer (locals last) */
+            uint32_t n;         /* paths in arr, at least 3 */
             uint16_t best;      /* position of the best path in arr (with the local path, 65,536 paths at
                                  * most: positions fit); stale after rib_remove_route until set again */
-            uint16_t tag;       /* RIB_MANY; lies over one.flags */
-            uint32_t n;         /* paths in arr, at least 2 */
+            uint16_t tag;       /* RIB_MANY; lies over two[1].flags */
         } many;
     };
 } ArRibNet;
 G_STATIC_ASSERT(sizeof(ArRibNet) == 16);
-G_STATIC_ASSERT(offsetof(ArRibNet, many.tag) == offsetof(ArRibNet, one.flags));
+G_STATIC_ASSERT(offsetof(ArRibNet, many.tag) == offsetof(ArRibNet, two[1].flags));
 
-/* The path after r in its net, NULL after the last. O(1). Walk a net's paths with
- * `for (r = rib_first(n); r; r = rib_route_next(r))`. */
-static inline ArRoute *rib_route_next(const ArRoute *r) { return r->more ? (ArRoute *)r + 1 : NULL; }
 /* The first path of n (lowest peer), NULL when it has none. O(1). */
 static inline ArRoute *rib_first(const ArRibNet *n)
 {
     if (n->many.tag == RIB_MANY)
         return n->many.arr;
-    return n->one.attrs ? (ArRoute *)&n->one : NULL;
+    return n->two[0].ax ? (ArRoute *)&n->two[0] : NULL;
+}
+/* The path after r in net n, NULL after the last. O(1). Walk a net's paths with
+ * `for (r = rib_first(n); r; r = rib_route_next(n, r))`. */
+static inline ArRoute *rib_route_next(const ArRibNet *n, const ArRoute *r)
+{
+    if (n->many.tag == RIB_MANY)
+        return r + 1 < n->many.arr + n->many.n ? (ArRoute *)r + 1 : NULL;
+    return r == &n->two[0] && n->two[1].ax ? (ArRoute *)&n->two[1] : NULL;
 }
 /* Number of paths of n. O(1). */
-static inline guint rib_paths(const ArRibNet *n) { return n->many.tag == RIB_MANY ? n->many.n : n->one.attrs != NULL; }
+static inline guint rib_paths(const ArRibNet *n)
+{
+    return n->many.tag == RIB_MANY ? n->many.n : (guint)(n->two[0].ax != 0) + (guint)(n->two[1].ax != 0);
+}
 /* The selected path of n, NULL when it has none. O(1). */
 static inline ArRoute *rib_best(const ArRibNet *n)
 {
     if (n->many.tag == RIB_MANY)
         return n->many.arr + n->many.best;
-    return n->one.attrs ? (ArRoute *)&n->one : NULL;
+    if (!n->two[0].ax)
+        return NULL;
+    return (ArRoute *)&n->two[(n->two[1].ax & RIB_BEST2) != 0];
 }
 /* Records b (one of n's paths, or NULL when n has none) as n's best. O(1). */
 static inline void rib_set_best(ArRibNet *n, const ArRoute *b)
@@ -79,6 +97,9 @@ static inline void rib_set_best(ArRibNet *n, const ArRoute *b)
     if (n->many.tag == RIB_MANY) {
         g_assert(b && b >= n->many.arr && b < n->many.arr + n->many.n);
         n->many.best = (uint16_t)(b - n->many.arr);
+    } else if (n->two[1].ax) {
+        g_assert(b == &n->two[0] || b == &n->two[1]);
+        n->two[1].ax = b == &n->two[1] ? n->two[1].ax | RIB_BEST2 : n->two[1].ax & ~RIB_BEST2;
     } else {
         g_assert(b == rib_first(n)); /* one path is its own best; none has none */
     }
@@ -221,12 +242,13 @@ typedef struct ArRibPage {
 } ArRibPage;
 G_STATIC_ASSERT(offsetof(ArRibPage, nets) == 0); /* rib_mark_net finds the page from a net */
 
-/* A net's path array has room for the next power of two of its path count (1, 2, 4, ...). Arrays
- * of up to RIB_CLASS_MAX paths come from per-table blocks, kept on one free list per class when
- * freed (no per-array malloc header, no per-array free at the end); longer ones (a prefix from
- * dozens of peers) are allocated alone. A stored path costs sizeof(ArRoute) = 16 bytes (more while
- * its array has room to spare), a prefix sizeof(ArRibNet) = 16 bytes in its page (indexed by prefix
- * id: no key, no hash, no slot). A net with no path is empty (routes == NULL) and counts as absent. */
+/* A net of three paths or more keeps them in an array with room for the next power of two of its
+ * path count (4, 8, ...). Arrays of up to RIB_CLASS_MAX paths come from per-table blocks, kept on
+ * one free list per class when freed (no per-array malloc header, no per-array free at the end);
+ * longer ones (a prefix from dozens of peers) are allocated alone. A prefix costs
+ * sizeof(ArRibNet) = 16 bytes in its page (indexed by prefix id: no key, no hash, no slot), which
+ * holds its first two paths; a third and later path sizeof(ArRoute) = 8 bytes (more while its array
+ * has room to spare). A net with no path is empty and counts as absent. */
 #define RIB_CLASSES 6u                                 /* block-carved classes: 1, 2, 4, ... 32 paths */
 #define RIB_CLASS_MAX (1u << (RIB_CLASSES - 1))       /* longest block-carved array, in paths */
 typedef struct ArRib {
@@ -305,8 +327,8 @@ static inline void rib_unmark_net(ArRibNet *n, uint32_t id)
 }
 
 /* Checks the table's invariants, aborting on the first broken one: size nets hold a path and
- * routes paths in all (the sums over the nets), each net's paths numbered (`more`) and in strictly
- * ascending peer order, its best one of them, NULL only when it has none. O(table): tests and
+ * routes paths in all (the sums over the nets), each net's paths in strictly ascending peer order
+ * (inline up to two, three or more in an array), its best one of them, NULL only when it has none. O(table): tests and
  * debug builds. */
 void rib_check(const ArRib *r);
 

@@ -72,7 +72,7 @@ static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const A
         *why = "not sent to another instance of the gateway it came from";
         return NULL;
     }
-    if (attr_comms_has(r->attrs->comms, COMM_NO_ADVERTISE)) {
+    if (attr_comms_has(rt_attrs(r)->comms, COMM_NO_ADVERTISE)) {
         *why = "NO_ADVERTISE: injected into VMs, advertised to no peer (INJ)";
         return NULL;
     }
@@ -90,14 +90,14 @@ static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const A
             *why = "branch-to-branch is off: gateway routes are not sent to NVAs (FAQ)";
             return NULL;
         }
-        if (attr_comms_has(r->attrs->comms, COMM_NO_EXPORT)) {
+        if (attr_comms_has(rt_attrs(r)->comms, COMM_NO_EXPORT)) {
             *why = "community NO_EXPORT (RFC 1997)";
             return NULL;
         }
         /* eBGP: 65515 prepended; a reflected route keeps its next hop (LAB). */
-        ArAttrs c = *r->attrs;
-        c.path = attr_path_prepend(sim->attrs, r->attrs->path, sp->asn);
-        c.next_hop = src ? r->attrs->next_hop : to->local_ip;
+        ArAttrs c = *rt_attrs(r);
+        c.path = attr_path_prepend(sim->attrs, rt_attrs(r)->path, sp->asn);
+        c.next_hop = src ? rt_attrs(r)->next_hop : to->local_ip;
         c.weight = 0;
         c.local_pref = AR_LOCAL_PREF_DEFAULT;
         c.med = 0;
@@ -118,7 +118,7 @@ static const ArAttrs *rs_export(ArSpeaker *sp, ArPeer *to, uint64_t key, const A
             *why = "not between two gateways of the same kind";
             return NULL;
         }
-        ArAttrs c = *r->attrs;
+        ArAttrs c = *rt_attrs(r);
         c.weight = 0;
         if (dst->kind == NODE_ER_GATEWAY)
             c.comms = attr_comms_add(sim->attrs, c.comms, COMM_ARS_TRANSIT); /* FAQ, ERVPN */

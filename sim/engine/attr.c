@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 /* Slots of the memo caches below (a power of two). */
 #define ATTR_MEMO 256u
@@ -10,8 +11,7 @@
 struct ArAttrCache {
     GHashTable *paths;  /* ArAsPath* set, content hash */
     GHashTable *comms;  /* ArComms* set, content hash */
-    GHashTable *attrs;  /* ArAttrs* set, content hash */
-    GPtrArray *by_id;   /* ArAttrs* by ArAttrs.id; [0] NULL */
+    GHashTable *attrs;  /* ArAttrs* set (slots of attr_slab), content hash */
     /* Exports ask for the same few results once per prefix and peer: small direct-mapped memos
      * answer the repeats without hashing a path or probing a table. Interned objects never
      * change, so a pointer identifies its content. */
@@ -60,14 +60,61 @@ static gboolean attrs_equal(gconstpointer a, gconstpointer b)
            x->origin == y->origin;
 }
 
+/* ---- the slab of interned sets --------------------------------------------------------------- */
+
+ArAttrs *attr_slab;
+static GMutex slab_lock;       /* guards slab_next and slab_free: caches live on several threads */
+static uint32_t slab_next = 1; /* slots below it have been used (slot 0 never: number 0 is none) */
+static GArray *slab_free;      /* uint32_t slots given back by freed caches, reused first */
+
+/* Reserves the slab's address range once: untouched slots cost no memory (MAP_NORESERVE). */
+static gpointer slab_map(gpointer unused)
+{
+    (void)unused;
+    void *p = mmap(NULL, (size_t)ATTR_SLAB_SLOTS * sizeof(ArAttrs), PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED)
+        g_error("arsim: cannot reserve %zu MiB of address space for attribute sets",
+                (size_t)ATTR_SLAB_SLOTS * sizeof(ArAttrs) >> 20);
+    attr_slab = p;
+    slab_free = g_array_new(FALSE, FALSE, sizeof(uint32_t));
+    return p;
+}
+
+/* A free slot, numbered. O(1). */
+static ArAttrs *slab_take(void)
+{
+    g_mutex_lock(&slab_lock);
+    uint32_t slot;
+    if (slab_free->len) {
+        slot = g_array_index(slab_free, uint32_t, slab_free->len - 1);
+        g_array_set_size(slab_free, slab_free->len - 1);
+    } else {
+        if (slab_next == ATTR_SLAB_SLOTS)
+            g_error("arsim: more than %u distinct attribute sets at once", ATTR_SLAB_SLOTS - 1);
+        slot = slab_next++;
+    }
+    g_mutex_unlock(&slab_lock);
+    return attr_slab + slot;
+}
+
+/* Gives a set's slot back (the cache's table frees its sets with it). O(1). */
+static void slab_release(gpointer p)
+{
+    uint32_t slot = (uint32_t)((ArAttrs *)p - attr_slab);
+    g_mutex_lock(&slab_lock);
+    g_array_append_val(slab_free, slot);
+    g_mutex_unlock(&slab_lock);
+}
+
 ArAttrCache *attr_cache_new(void)
 {
+    static GOnce once = G_ONCE_INIT;
+    g_once(&once, slab_map, NULL);
     ArAttrCache *c = g_new0(ArAttrCache, 1);
     c->paths = g_hash_table_new_full(path_hash, path_equal, g_free, NULL);
     c->comms = g_hash_table_new_full(comms_hash, comms_equal, g_free, NULL);
-    c->attrs = g_hash_table_new_full(attrs_hash, attrs_equal, g_free, NULL);
-    c->by_id = g_ptr_array_new();
-    g_ptr_array_add(c->by_id, NULL);
+    c->attrs = g_hash_table_new_full(attrs_hash, attrs_equal, slab_release, NULL);
     return c;
 }
 
@@ -75,7 +122,6 @@ void attr_cache_free(ArAttrCache *c)
 {
     if (!c)
         return;
-    g_ptr_array_free(c->by_id, TRUE);
     g_hash_table_destroy(c->attrs);
     g_hash_table_destroy(c->comms);
     g_hash_table_destroy(c->paths);
@@ -85,11 +131,6 @@ void attr_cache_free(ArAttrCache *c)
 guint attr_cache_size(const ArAttrCache *c) { return g_hash_table_size(c->attrs); }
 guint attr_cache_paths(const ArAttrCache *c) { return g_hash_table_size(c->paths); }
 
-const ArAttrs *attr_by_id(const ArAttrCache *c, uint32_t id)
-{
-    g_assert(id < c->by_id->len);
-    return g_ptr_array_index(c->by_id, id);
-}
 
 const ArAsPath *attr_path(ArAttrCache *c, const uint32_t *asns, uint32_t len)
 {
@@ -150,11 +191,10 @@ const ArAttrs *attr_intern(ArAttrCache *c, const ArAttrs *cand)
         return *memo;
     ArAttrs *found = g_hash_table_lookup(c->attrs, &key);
     if (!found) {
-        g_assert(c->by_id->len < UINT32_MAX); /* UINT32_MAX is no set's number (updgroup.c) */
-        key.id = c->by_id->len;
-        found = g_memdup2(&key, sizeof key);
+        found = slab_take();
+        key.id = (uint32_t)(found - attr_slab); /* below ATTR_SLAB_SLOTS: never OUT_NONE (updgroup.c) */
+        *found = key;
         g_hash_table_add(c->attrs, found);
-        g_ptr_array_add(c->by_id, found);
     }
     *memo = found;
     return found;

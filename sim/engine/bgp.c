@@ -178,7 +178,7 @@ const ArAttrs *bgp_attrs_with(ArSim *sim, const ArAttrs *a, const ArAsPath *path
 
 const ArAttrs *bgp_export_standard(ArSpeaker *sp, ArPeer *to, uint64_t key, const ArRoute *r, const char **why)
 {
-    const ArAttrs *a = r->attrs;
+    const ArAttrs *a = rt_attrs(r);
     if (r->peer == to->index) {
         *why = "not sent back to the peer it came from";
         return NULL;
@@ -235,7 +235,7 @@ void bgp_check(const ArSim *sim)
         uint64_t key;
         ArRibNet *n;
         while (rib_iter_next(&it, &key, &n))
-            for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r))
+            for (const ArRoute *r = rib_first(n); r; r = rib_route_next(n, r))
                 learned[r->peer == PEER_LOCAL ? sp->peers->len : r->peer]++;
         for (guint k = 0; k < sp->peers->len; k++) {
             const ArPeer *peer = bgp_peer(sp, (uint16_t)k);

@@ -30,13 +30,13 @@ static int dp_vnet_space(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b
 /* Azure / Cisco weight: higher wins. Local to the speaker, set by import. */
 static int dp_weight(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
-    return PREFER_HIGHER(a->attrs->weight, b->attrs->weight);
+    return PREFER_HIGHER(rt_attrs(a)->weight, rt_attrs(b)->weight);
 }
 
 /* RFC 4271 9.1.1: degree of preference = LOCAL_PREF, higher wins. */
 static int dp_local_pref(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
-    return PREFER_HIGHER(a->attrs->local_pref, b->attrs->local_pref);
+    return PREFER_HIGHER(rt_attrs(a)->local_pref, rt_attrs(b)->local_pref);
 }
 
 /* Locally originated over learned (Cisco step 3; RFC 4271 leaves it to local policy). */
@@ -57,20 +57,20 @@ static int dp_policy_rank(const ArSpeaker *sp, const ArRoute *a, const ArRoute *
 /* RFC 4271 9.1.2.2 (a): shorter AS_PATH wins. */
 static int dp_as_path(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
-    return PREFER_LOWER(a->attrs->path->len, b->attrs->path->len);
+    return PREFER_LOWER(rt_attrs(a)->path->len, rt_attrs(b)->path->len);
 }
 
 /* RFC 4271 9.1.2.2 (b): lower ORIGIN wins (IGP < EGP < INCOMPLETE). */
 static int dp_origin(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
-    return PREFER_LOWER(a->attrs->origin, b->attrs->origin);
+    return PREFER_LOWER(rt_attrs(a)->origin, rt_attrs(b)->origin);
 }
 
 /* The neighbouring AS a path was received from (its first ASN; ours for a local path): the group
  * within which MEDs are compared. */
 static uint32_t dp_neighbour_as(const ArSpeaker *sp, const ArRoute *r)
 {
-    const ArAsPath *p = r->attrs->path;
+    const ArAsPath *p = rt_attrs(r)->path;
     return p->len ? p->asns[0] : sp->asn;
 }
 
@@ -80,7 +80,7 @@ static int dp_med(const ArSpeaker *sp, const ArRoute *a, const ArRoute *b)
 {
     if (dp_neighbour_as(sp, a) != dp_neighbour_as(sp, b))
         return 0;
-    return PREFER_LOWER(a->attrs->med, b->attrs->med);
+    return PREFER_LOWER(rt_attrs(a)->med, rt_attrs(b)->med);
 }
 
 /* RFC 4271 9.1.2.2 (d): a path learned over eBGP wins over one learned over iBGP. (Clause (e),
@@ -193,15 +193,15 @@ static size_t dp_eliminate(const ArSpeaker *sp, const ArDpRule *rule, ArRoute **
 ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
 {
     ArRoute *r0 = rib_first(n);
-    if (!memo || !r0 || !r0->more)
+    if (!memo || !r0 || rib_paths(n) < 2)
         return dp_best(sp, n);
     ArRoute *at[DP_MEMO_PATHS];
     uint32_t k = 0;
     bool hit = memo->n != 0;
-    for (ArRoute *r = r0; r; r = rib_route_next(r)) {
+    for (ArRoute *r = r0; r; r = rib_route_next(n, r)) {
         if (k == DP_MEMO_PATHS)
             return dp_best(sp, n);
-        hit = hit && k < memo->n && memo->attrs[k] == r->attrs && memo->peer[k] == r->peer && memo->flags[k] == r->flags;
+        hit = hit && k < memo->n && memo->attrs[k] == rt_attrs(r) && memo->peer[k] == r->peer && memo->flags[k] == r->flags;
         at[k++] = r;
     }
     if (hit && k == memo->n)
@@ -209,7 +209,7 @@ ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
     ArRoute *b = dp_best(sp, n);
     memo->n = k;
     for (uint32_t i = 0; i < k; i++) {
-        memo->attrs[i] = at[i]->attrs;
+        memo->attrs[i] = rt_attrs(at[i]);
         memo->peer[i] = at[i]->peer;
         memo->flags[i] = at[i]->flags;
         if (at[i] == b)
@@ -223,16 +223,16 @@ ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n)
     /* One or two paths: the pairwise comparison is the set elimination (no third path to break
      * transitivity), and it is the common case. */
     ArRoute *r0 = rib_first(n);
-    if (!r0 || !r0->more)
+    if (!r0 || rib_paths(n) < 2)
         return r0;
-    if (r0->more == 1)
+    if (rib_paths(n) == 2)
         return dp_compare(sp, r0 + 1, r0, NULL) > 0 ? r0 + 1 : r0;
     size_t cnt = rib_paths(n);
     ArRoute *stack[DP_STACK_PATHS];
     g_autofree ArRoute **heap = cnt > DP_STACK_PATHS ? g_new(ArRoute *, cnt) : NULL;
     ArRoute **c = heap ? heap : stack;
     size_t k = 0;
-    for (ArRoute *r = rib_first(n); r; r = rib_route_next(r))
+    for (ArRoute *r = rib_first(n); r; r = rib_route_next(n, r))
         c[k++] = r;
     for (size_t i = 0; i < dp_rule_count && k > 1; i++)
         k = dp_eliminate(sp, &dp_rules[i], c, k);

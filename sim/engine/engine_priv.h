@@ -153,12 +153,12 @@ static inline const ArAttrs *tx_export_memo(TxMemo *m, ArSpeaker *sp, ArPeer *pe
         return NULL;
     if (!m->on)
         return tx_export(sp, peer, id, r);
-    guint h = (guint)(((guintptr)r->attrs >> 4) * 0x9E3779B1u + r->peer * 0x85EBCA77u + peer->index * 0xC2B2AE3Du + r->flags);
+    guint h = (guint)(((guintptr)rt_attrs(r) >> 4) * 0x9E3779B1u + r->peer * 0x85EBCA77u + peer->index * 0xC2B2AE3Du + r->flags);
     TxMemoSlot *s = &m->slot[(h >> 16) & (TX_MEMO_SLOTS - 1)];
-    if (s->in == r->attrs && s->from == r->peer && s->flags == r->flags && s->to == peer->index)
+    if (s->in == rt_attrs(r) && s->from == r->peer && s->flags == r->flags && s->to == peer->index)
         return s->out;
     const ArAttrs *out = tx_export(sp, peer, id, r);
-    *s = (TxMemoSlot){ r->attrs, out, r->peer, r->flags, peer->index };
+    *s = (TxMemoSlot){ rt_attrs(r), out, r->peer, r->flags, peer->index };
     return out;
 }
 

@@ -51,15 +51,15 @@ static inline void mark_dirty(ArSpeaker *sp, ArRibNet *n, uint32_t id)
     }
 }
 
-/* rx_rib_update, inlined into the loops of a delivery. */
-static inline void rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags, ArDpMemo *memo)
+/* rx_rib_update, inlined into the loops of a delivery (forced: the compiler stops at its size). */
+G_ALWAYS_INLINE static inline void rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const ArAttrs *a, uint16_t flags, ArDpMemo *memo)
 {
     ArRibNet *n = a ? rib_get(&sp->rib, id) : rib_net(&sp->rib, id);
     if (!n || (!a && !rib_first(n)))
         return;
     const ArRoute *ob = rib_best(n);
     uint16_t old_peer = ob ? ob->peer : PEER_LOCAL;
-    const ArAttrs *old_attrs = ob ? ob->attrs : NULL;
+    const ArAttrs *old_attrs = ob ? rt_attrs(ob) : NULL;
     ArPeer *p = peer == PEER_LOCAL ? NULL : bgp_peer(sp, peer);
     if (a) {
         uint64_t before = sp->rib.routes;
@@ -75,7 +75,7 @@ static inline void rib_update(ArSpeaker *sp, uint32_t id, uint16_t peer, const A
     const ArRoute *nb = dp_best_memo(sp, n, memo);
     g_assert((nb == NULL) == (rib_first(n) == NULL));
     rib_set_best(n, nb);
-    const ArAttrs *new_attrs = nb ? nb->attrs : NULL;
+    const ArAttrs *new_attrs = nb ? rt_attrs(nb) : NULL;
     uint16_t new_peer = nb ? nb->peer : PEER_LOCAL;
     if (new_attrs != old_attrs || new_peer != old_peer) {
         mark_dirty(sp, n, id);

@@ -14,7 +14,7 @@ guint rib_key_hash(gconstpointer p)
     return (guint)k;
 }
 
-/* Largest block: 65,536 routes of 16 bytes (1 MiB). */
+/* Largest block: 65,536 routes of 8 bytes (512 KiB). */
 #define RIB_BLOCK_MAX 65536u
 
 /* Room for n paths: the next power of two. */
@@ -70,13 +70,6 @@ static void arr_free(ArRib *r, ArRoute *a, guint cap)
     guint c = class_of(cap);
     a->free_next = r->free_arrays[c];
     r->free_arrays[c] = a;
-}
-
-/* Sets each path's count of paths after it. O(n). */
-static inline void arr_number(ArRoute *a, guint n)
-{
-    for (guint i = 0; i < n; i++)
-        a[i].more = n - 1 - i;
 }
 
 /* ---- prefix ids ----------------------------------------------------------------------------- */
@@ -239,38 +232,75 @@ void rib_unmark(ArRib *r, uint32_t id)
 
 ArRoute *rib_route_from(ArRibNet *n, uint16_t peer)
 {
-    for (ArRoute *r = rib_first(n); r; r = rib_route_next(r))
+    for (ArRoute *r = rib_first(n); r; r = rib_route_next(n, r))
         if (r->peer == peer)
             return r;
     return NULL;
 }
 
+/* Position of n's best path among its paths, -1 when it has none. O(1). */
+static inline ptrdiff_t best_pos(const ArRibNet *n)
+{
+    ArRoute *b = rib_best(n);
+    return b ? b - rib_first(n) : -1;
+}
+
+/* Writes cnt paths (ascending peer, no RIB_BEST2 bit) into n with the best at position bi (-1:
+ * none): inline up to two, else in arr (an array of cap_for(cnt), already holding them). */
+static inline void net_store(ArRibNet *n, const ArRoute *paths, guint cnt, ArRoute *arr, ptrdiff_t bi)
+{
+    if (cnt <= 2) {
+        ArRoute two[2] = { { .ax = 0 }, { .ax = 0 } };
+        for (guint k = 0; k < cnt; k++)
+            two[k] = paths[k];
+        if (cnt == 2 && bi == 1)
+            two[1].ax |= RIB_BEST2;
+        n->two[0] = two[0];
+        n->two[1] = two[1];
+        return;
+    }
+    n->many.arr = arr;
+    n->many.n = cnt;
+    n->many.tag = RIB_MANY;
+    n->many.best = (uint16_t)(bi < 0 ? 0 : bi);
+}
+
 ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a, uint16_t flags)
 {
-    g_assert(a && flags != RIB_MANY);
+    g_assert(a && a->id && flags != RIB_MANY);
     guint cnt = rib_paths(n), i = 0;
     ArRoute *old = rib_first(n);
     while (i < cnt && old[i].peer < peer)
         i++;
     if (i < cnt && old[i].peer == peer) {
-        old[i].attrs = a;
+        old[i].ax = (old[i].ax & RIB_BEST2) | a->id; /* the best mark stays with the path */
         old[i].flags = flags;
         return &old[i];
     }
     rib->routes++;
+    ArRoute nr = { .ax = a->id, .peer = peer, .flags = flags };
     if (!cnt) {
         rib->size++;
-        n->one = (ArRoute){ .attrs = a, .peer = peer, .flags = flags };
-        return &n->one;
+        n->two[0] = nr;
+        n->two[1] = (ArRoute){ .ax = 0 };
+        return &n->two[0];
     }
-    ArRoute *b = rib_best(n);
-    ptrdiff_t bi = b ? b - old : -1;
-    ArRoute *arr = cnt > 1 ? n->many.arr : NULL;
-    if (cnt == 1) {
-        /* The inline path and the new one into an array of two (the commonest move: a second
-         * peer's path). */
-        arr = arr_alloc(rib, 2);
-        arr[1 - i] = n->one;
+    ptrdiff_t bi = best_pos(n);
+    bi = bi < 0 ? (ptrdiff_t)i : bi < (ptrdiff_t)i ? bi : bi + 1; /* the best follows its path */
+    if (cnt == 1) { /* a second path, inline beside the first (the commonest move) */
+        ArRoute two[2];
+        two[i] = nr;
+        two[1 - i] = n->two[0];
+        net_store(n, two, 2, NULL, bi);
+        return &n->two[i];
+    }
+    ArRoute *arr;
+    if (cnt == 2) { /* out of the net into an array of four */
+        ArRoute two[2] = { n->two[0], n->two[1] };
+        two[1].ax &= ~RIB_BEST2;
+        arr = arr_alloc(rib, cap_for(3));
+        memcpy(arr, two, i * sizeof(ArRoute));
+        memcpy(arr + i + 1, two + i, (2 - i) * sizeof(ArRoute));
     } else if (cap_for(cnt + 1) != cap_for(cnt)) {
         /* Moves to an array of the next class: the paths before i, then after it. */
         arr = arr_alloc(rib, cap_for(cnt + 1));
@@ -278,15 +308,11 @@ ArRoute *rib_set_route(ArRib *rib, ArRibNet *n, uint16_t peer, const ArAttrs *a,
         memcpy(arr + i + 1, old + i, (cnt - i) * sizeof(ArRoute));
         arr_free(rib, old, cap_for(cnt));
     } else {
+        arr = old;
         memmove(arr + i + 1, arr + i, (cnt - i) * sizeof(ArRoute));
     }
-    arr[i] = (ArRoute){ .attrs = a, .peer = peer, .flags = flags };
-    arr_number(arr, cnt + 1);
-    n->many.arr = arr;
-    n->many.n = cnt + 1;
-    n->many.tag = RIB_MANY;
-    /* The best follows its path. */
-    n->many.best = (uint16_t)(bi < 0 ? (ptrdiff_t)i : bi < (ptrdiff_t)i ? bi : bi + 1);
+    arr[i] = nr;
+    net_store(n, arr, cnt + 1, arr, bi);
     return &arr[i];
 }
 
@@ -301,18 +327,24 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
     g_assert(rib->routes > 0 && rib->size > 0);
     rib->routes--;
     if (cnt == 1) {
-        n->one = (ArRoute){ 0 };
+        n->two[0] = (ArRoute){ .ax = 0 };
         rib->size--;
         return TRUE;
     }
-    ArRoute *b = rib_best(n);
-    ptrdiff_t bi = b ? b - old : -1;
-    if (cnt == 2) {
-        /* The other path goes inline; it is the best from now on (the only one). */
-        ArRoute keep = old[1 - i];
-        arr_free(rib, old, 2);
-        n->one = keep;
-        n->one.more = 0;
+    /* The best follows its path; when it was the one removed, the first path stands in until the
+     * caller decides again (rib_remove_route's contract). */
+    ptrdiff_t bi = best_pos(n);
+    bi = bi < 0 || bi == (ptrdiff_t)i ? 0 : bi < (ptrdiff_t)i ? bi : bi - 1;
+    if (cnt <= 3) { /* what is left goes inline */
+        ArRoute left[2] = { { .ax = 0 }, { .ax = 0 } };
+        for (guint k = 0, j = 0; k < cnt; k++)
+            if (k != i) {
+                left[j] = old[k];
+                left[j++].ax &= ~RIB_BEST2;
+            }
+        if (cnt == 3)
+            arr_free(rib, old, cap_for(3));
+        net_store(n, left, cnt - 1, NULL, bi);
         return TRUE;
     }
     ArRoute *arr = old;
@@ -324,12 +356,7 @@ gboolean rib_remove_route(ArRib *rib, ArRibNet *n, uint16_t peer)
     } else {
         memmove(arr + i, arr + i + 1, (cnt - 1 - i) * sizeof(ArRoute));
     }
-    arr_number(arr, cnt - 1);
-    n->many.arr = arr;
-    n->many.n = cnt - 1;
-    /* The best follows its path; when it was the one removed, the first path stands in until the
-     * caller decides again (rib_remove_route's contract). */
-    n->many.best = (uint16_t)(bi < 0 || bi == (ptrdiff_t)i ? 0 : bi < (ptrdiff_t)i ? bi : bi - 1);
+    net_store(n, arr, cnt - 1, arr, bi);
     return TRUE;
 }
 
@@ -344,12 +371,17 @@ void rib_check(const ArRib *r)
             g_assert((rib_first(n) == NULL) == (rib_best(n) == NULL));
             bool best_found = false;
             guint left = rib_paths(n);
-            for (const ArRoute *rt = rib_first(n); rt; rt = rib_route_next(rt)) {
-                g_assert(left > 0 && rt->more == --left); /* each path counts those after it */
-                g_assert(!rib_route_next(rt) || rt->peer < rib_route_next(rt)->peer);
+            g_assert(n->many.tag == RIB_MANY ? left >= 3 : !n->two[1].ax || n->two[0].ax);
+            g_assert(n->many.tag == RIB_MANY || !(n->two[0].ax & RIB_BEST2));
+            for (const ArRoute *rt = rib_first(n); rt; rt = rib_route_next(n, rt)) {
+                g_assert(left-- > 0); /* as many paths as rib_paths counts */
+                g_assert(rt_attrs(rt) && rt_attrs(rt)->id == (rt->ax & ~RIB_BEST2));
+                g_assert(!rib_route_next(n, rt) || rt->peer < rib_route_next(n, rt)->peer);
+                g_assert(n->many.tag != RIB_MANY || !(rt->ax & RIB_BEST2));
                 best_found |= rt == rib_best(n);
                 routes++;
             }
+            g_assert(left == 0);
             g_assert(!rib_first(n) || best_found);
             nets += rib_first(n) != NULL;
         }

@@ -94,7 +94,7 @@ static uint32_t ug_out_id(const ArPeer *peer, uint32_t id)
 
 const ArAttrs *ug_out_get(const ArPeer *peer, uint32_t id)
 {
-    return attr_by_id(peer->session->sp[peer->side]->sim->attrs, ug_out_id(peer, id));
+    return attr_at(ug_out_id(peer, id));
 }
 
 /* True when route r's export to member p may differ from the group's: it came from p, from p's
@@ -282,7 +282,7 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
         uint32_t gb = gpage ? gpage[off] : 0; /* the group's value before (ArAttrs.id) */
         const ArAttrs *gn = NULL;             /* and now */
         uint16_t sb = spage ? spage[off] : PEER_LOCAL, sn = b ? b->peer : PEER_LOCAL;
-        if (b && memo.on && b->attrs == last_attrs && b->peer == last_peer && b->flags == last_flags) {
+        if (b && memo.on && rt_attrs(b) == last_attrs && b->peer == last_peer && b->flags == last_flags) {
             gn = last_gn; /* now[] holds the members' values already */
         } else if (b) {
             bool have = false;
@@ -299,7 +299,7 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
             }
             if (!have)
                 gn = now[0]; /* every member related: any value serves as the reference */
-            last_attrs = b->attrs;
+            last_attrs = rt_attrs(b);
             last_peer = b->peer;
             last_flags = b->flags;
             last_gn = gn;

@@ -299,7 +299,7 @@ char *scn_msee_name(const ArScenario *s, const ArSite *st, guint k)
 #define EST_BASE_BYTES (16u << 20)          /* the process, GLib, cJSON, Graphviz's libraries: 9-10 MiB for `validate` or `run` of a seed scenario */
 #define EST_BYTES_PER_LOADED_PREFIX 320u    /* while loading: the cJSON item (64 + its string), its position index and the file's text (1M prefixes: 284 MiB) */
 #define EST_BYTES_PER_VNET 4096u            /* a VNet in the model and while loading (3,000 spokes: 9 MiB) */
-#define EST_BYTES_PER_SESSION_PATH 32u      /* a prefix crossing a session: the receiver's ArRoute (16; none beyond its net when it is the net's only path), the sender's Adj-RIB-Out slot (ArIdMap, 4), its id in an UPDATE in flight (8), 4 to spare */
+#define EST_BYTES_PER_SESSION_PATH 32u      /* a prefix crossing a session: the receiver's ArRoute (8; none beyond its net for a net's first two paths), the sender's Adj-RIB-Out slot (ArIdMap, 4), its id in an UPDATE in flight (8), 12 to spare */
 #define EST_BYTES_PER_SPEAKER_NET 24u       /* a prefix held by a speaker: its ArRibNet (16) in a RIB page, the dirty bit, page and prefix-table slack */
 #define EST_BYTES_PER_EFFECTIVE 56u         /* an effective route (ArEffRoute, 48) in a shared table, with array slack */
 #define EST_GRAPHVIZ_BYTES (8u << 20)       /* Graphviz's layout and renderer (graph of a seed scenario: 16 MiB against run's 10) */

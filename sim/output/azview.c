@@ -89,19 +89,20 @@ cJSON *out_az_gateway_routes_json(const ArRun *run, const char *gw, GError **err
         g_autoptr(GArray) keys = rib_sorted_keys(&sp->rib);
         for (guint k = 0; k < keys->len; k++) {
             uint64_t key = g_array_index(keys, uint64_t, k);
-            for (const ArRoute *r = rib_first(rib_find(&sp->rib, key)); r; r = rib_route_next(r)) {
+            const ArRibNet *n = rib_find(&sp->rib, key);
+            for (const ArRoute *r = n ? rib_first(n) : NULL; r; r = rib_route_next(n, r)) {
                 bool local = r->peer == PEER_LOCAL;
                 const ArPeer *p = local ? NULL : bgp_peer(sp, r->peer);
-                g_autofree char *path = attr_path_to_string(r->attrs->path);
+                g_autofree char *path = attr_path_to_string(rt_attrs(r)->path);
                 cJSON *o = cJSON_CreateObject();
                 cJSON_AddStringToObject(o, "asPath", path);
                 cJSON_AddItemToObject(o, "localAddress", ip_str(sp->ip));
                 cJSON_AddStringToObject(o, "network", pfx_format(pfx_from_key(key), buf));
                 /* The gateway's own VNet prefixes: origin Network, no next hop (as Azure lists them). */
-                cJSON_AddItemToObject(o, "nextHop", local ? cJSON_CreateString("") : ip_str(r->attrs->next_hop));
+                cJSON_AddItemToObject(o, "nextHop", local ? cJSON_CreateString("") : ip_str(rt_attrs(r)->next_hop));
                 cJSON_AddStringToObject(o, "origin", local ? "Network" : p->session->ibgp ? "IBgp" : "EBgp");
                 cJSON_AddItemToObject(o, "sourcePeer", ip_str(local ? sp->ip : p->remote->ip));
-                cJSON_AddNumberToObject(o, "weight", local ? 32768 : r->attrs->weight);
+                cJSON_AddNumberToObject(o, "weight", local ? 32768 : rt_attrs(r)->weight);
                 cJSON_AddItemToArray(arr, o);
             }
         }

@@ -122,8 +122,8 @@ static cJSON *diff_piece(const void *p)
 static void node_key(const ArCmpDiff *d, OutGroupKey *k)
 {
     const ArRoute *b = d->before, *a = d->after;
-    *k = (OutGroupKey){ 5, { (guint64)d->kind << 32 | d->attrs, (guint64)(guintptr)(b ? b->attrs : NULL),
-                             b ? b->peer : G_MAXUINT64, (guint64)(guintptr)(a ? a->attrs : NULL), a ? a->peer : G_MAXUINT64 } };
+    *k = (OutGroupKey){ 5, { (guint64)d->kind << 32 | d->attrs, (guint64)(guintptr)(b ? rt_attrs(b) : NULL),
+                             b ? b->peer : G_MAXUINT64, (guint64)(guintptr)(a ? rt_attrs(a) : NULL), a ? a->peer : G_MAXUINT64 } };
 }
 
 /* The same for an effective-route difference: next hops, via and AS path are interned (equal

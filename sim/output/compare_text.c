@@ -39,13 +39,13 @@ static void range_text(const ArPfxRange *r, GString *out)
 static void route_text(const ArSpeaker *sp, const ArRoute *r, bool with_nh, GString *out)
 {
     char ip[IP_STRLEN];
-    g_autofree char *path = attr_path_to_string(r->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(r)->path);
     const ArSpeaker *src = bgp_route_source(sp, r);
     g_string_append(out, path[0] ? path : "(local)");
     if (src)
         g_string_append_printf(out, " via %s", src->name);
     if (with_nh)
-        g_string_append_printf(out, " (next hop %s)", ip_format(r->attrs->next_hop, ip));
+        g_string_append_printf(out, " (next hop %s)", ip_format(rt_attrs(r)->next_hop, ip));
 }
 
 /* "VirtualNetworkGateway 10.1.1.4 (sdwan) AS path 65001". */

@@ -88,7 +88,7 @@ static void route_row(const ArRouteRow *row, void *user)
 {
     CsvOut *c = user;
     GString *b = c->buf;
-    const ArAttrs *a = row->route->attrs;
+    const ArAttrs *a = rt_attrs(row->route);
     char pfx[PFX_STRLEN], ip[PFX_STRLEN], num[24];
     field(b, "route", TRUE);
     field(b, row->node->name, FALSE);

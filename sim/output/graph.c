@@ -187,8 +187,8 @@ static bool same_best(const ArSpeaker *a, const ArRoute *ra, const ArSpeaker *b,
     const ArSpeaker *sa = bgp_route_source(a, ra), *sb = bgp_route_source(b, rb);
     if ((sa == NULL) != (sb == NULL) || (sa && strcmp(sa->name, sb->name) != 0))
         return false;
-    const ArAsPath *pa = ra->attrs->path, *pb = rb->attrs->path;
-    return ra->attrs->next_hop == rb->attrs->next_hop && pa->len == pb->len &&
+    const ArAsPath *pa = rt_attrs(ra)->path, *pb = rt_attrs(rb)->path;
+    return rt_attrs(ra)->next_hop == rt_attrs(rb)->next_hop && pa->len == pb->len &&
            memcmp(pa->asns, pb->asns, pa->len * sizeof(uint32_t)) == 0;
 }
 
@@ -264,7 +264,7 @@ static void speaker_node(Builder *b, Agraph_t *where, const ArSpeaker *sp)
             set(n, "fillcolor", "#f6f8fa");
             set(n, "color", "#999999");
         } else {
-            g_autofree char *path = attr_path_to_string(r->attrs->path);
+            g_autofree char *path = attr_path_to_string(rt_attrs(r)->path);
             const ArSpeaker *src = bgp_route_source(sp, r);
             if (src)
                 g_string_append_printf(label, "\\nbest: %s from %s", path, src->name);

@@ -53,22 +53,22 @@ static cJSON *route_json(const ArSpeaker *sp, uint64_t key, const ArRoute *r, gb
     char buf[PFX_STRLEN];
     cJSON *o = cJSON_CreateObject();
     cJSON_AddItemToObjectCS(o, "prefix", cJSON_CreateString(pfx_format(pfx_from_key(key), buf)));
-    cJSON_AddItemToObjectCS(o, "asPath", paths ? cJSON_CreateStringReference(path_text(paths, r->attrs->path))
-                                               : path_json(r->attrs->path));
-    cJSON_AddItemToObjectCS(o, "nextHop", ip_json(r->attrs->next_hop));
+    cJSON_AddItemToObjectCS(o, "asPath", paths ? cJSON_CreateStringReference(path_text(paths, rt_attrs(r)->path))
+                                               : path_json(rt_attrs(r)->path));
+    cJSON_AddItemToObjectCS(o, "nextHop", ip_json(rt_attrs(r)->next_hop));
     const ArSpeaker *src = bgp_route_source(sp, r);
     cJSON *(*str)(const char *) = paths ? cJSON_CreateStringReference : cJSON_CreateString;
     cJSON_AddItemToObjectCS(o, "from", src ? str(src->name) : cJSON_CreateNull());
     cJSON_AddItemToObjectCS(o, "origin", str(rows_route_origin(sp, r)));
     cJSON_AddItemToObjectCS(o, "best", cJSON_CreateBool(best));
     /* Raw digits print the same as a number, but a tree kept for reading needs numbers. */
-    cJSON_AddItemToObjectCS(o, "weight", paths ? int_json(r->attrs->weight) : cJSON_CreateNumber(r->attrs->weight));
+    cJSON_AddItemToObjectCS(o, "weight", paths ? int_json(rt_attrs(r)->weight) : cJSON_CreateNumber(rt_attrs(r)->weight));
     cJSON_AddItemToObjectCS(o, "localPref",
-                            paths ? int_json(r->attrs->local_pref) : cJSON_CreateNumber(r->attrs->local_pref));
+                            paths ? int_json(rt_attrs(r)->local_pref) : cJSON_CreateNumber(rt_attrs(r)->local_pref));
     cJSON *comms = cJSON_CreateArray();
     cJSON_AddItemToObjectCS(o, "communities", comms);
-    for (uint32_t i = 0; i < r->attrs->comms->len; i++) {
-        g_autofree char *c = attr_comm_to_string(r->attrs->comms->vals[i]);
+    for (uint32_t i = 0; i < rt_attrs(r)->comms->len; i++) {
+        g_autofree char *c = attr_comm_to_string(rt_attrs(r)->comms->vals[i]);
         cJSON_AddItemToArray(comms, cJSON_CreateString(c));
     }
     return o;
@@ -132,8 +132,8 @@ static guint64 route_packed(const ArRoute *r, gboolean best)
 {
     /* User-space pointers fit in 47 bits: the peer and the best flag go above them. */
     G_STATIC_ASSERT(sizeof(r->peer) == 2);
-    g_assert(((guint64)(guintptr)r->attrs >> 47) == 0);
-    return (guint64)(guintptr)r->attrs | (guint64)(best != 0) << 47 | (guint64)r->peer << 48;
+    g_assert(((guint64)(guintptr)rt_attrs(r) >> 47) == 0);
+    return (guint64)(guintptr)rt_attrs(r) | (guint64)(best != 0) << 47 | (guint64)r->peer << 48;
 }
 
 /* The unformatted text of a route piece o (freed here) after its first member, "prefix":"pfx":
@@ -251,7 +251,7 @@ static void node_write(ArJsonOut *w, const ArSpeaker *sp, const ArRunView *v, GH
     }
     for (guint i = 0; i < nets->len; i++) {
         const KeyNet *kn = &g_array_index(nets, KeyNet, i);
-        for (const ArRoute *r = rib_first(kn->net); r; r = rib_route_next(r)) {
+        for (const ArRoute *r = rib_first(kn->net); r; r = rib_route_next(kn->net, r)) {
             if (!rt.tails) {
                 out_json_put(w, NULL, route_json(sp, kn->key, r, r == rib_best(kn->net), paths));
                 continue;
@@ -420,7 +420,7 @@ static GPtrArray *node_groups(const ArSpeaker *sp, const ArRunView *v, GHashTabl
             __builtin_prefetch(g_array_index(nets, KeyNet, i + 16).net);
         if (i + 8 < nets->len)
             __builtin_prefetch(rib_first(g_array_index(nets, KeyNet, i + 8).net));
-        for (const ArRoute *r = rib_first(kn->net); r; r = rib_route_next(r)) {
+        for (const ArRoute *r = rib_first(kn->net); r; r = rib_route_next(kn->net, r)) {
             gboolean best = r == rib_best(kn->net);
             guint64 packed = route_packed(r, best);
             guint slot = (guint)((packed * 0x9E3779B97F4A7C15ull) >> 58);
@@ -865,7 +865,7 @@ cJSON *out_peering_routes_json(const ArRun *run, const char *nva, gboolean adver
                 a = bgp_out_lookup(ars, peer, key);
             } else {
                 const ArRoute *r = rib_route_from(rib_find(&ars->rib, key), peer->index);
-                a = r ? r->attrs : NULL;
+                a = r ? rt_attrs(r) : NULL;
             }
             if (a)
                 cJSON_AddItemToArray(arr, az_route_json(ars, peer, key, a, advertised));

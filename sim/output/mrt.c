@@ -91,7 +91,7 @@ GByteArray *out_mrt_node(const ArSpeaker *sp)
         const ArRoute *best = rib_best(rib_find(&sp->rib, key));
         if (best)
             mrt_put_rib_ipv4(b, 0, seq++, pfx_from_key(key), best->peer == PEER_LOCAL ? (uint16_t)np : best->peer,
-                             best->attrs);
+                             rt_attrs(best));
     }
     return b;
 }

@@ -274,12 +274,12 @@ static cJSON *report_reachability(const ArReportInput *in)
 static cJSON *report_route_cell(const ArSpeaker *sp, const ArRoute *r)
 {
     char ip[IP_STRLEN];
-    g_autofree char *path = attr_path_to_string(r->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(r)->path);
     const ArSpeaker *src = bgp_route_source(sp, r);
     cJSON *c = cJSON_CreateArray();
     report_add(c, NULL, path[0] ? path : "(local)");
     report_add(c, NULL, src ? src->name : NULL);
-    report_add(c, NULL, ip_format(r->attrs->next_hop, ip));
+    report_add(c, NULL, ip_format(rt_attrs(r)->next_hop, ip));
     return c;
 }
 

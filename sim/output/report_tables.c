@@ -39,14 +39,14 @@ static cJSON *report_route_row(const ArSpeaker *sp, const char *text, const char
         cJSON_AddItemToArray(row, cJSON_CreateNumber(0));
     else
         report_add(row, NULL, text);
-    report_add(row, NULL, ip_format(r->attrs->next_hop, ip));
+    report_add(row, NULL, ip_format(rt_attrs(r)->next_hop, ip));
     report_add(row, NULL, src ? src->name : NULL);
     report_add(row, NULL, !src ? "local" : bgp_peer(sp, r->peer)->session->ibgp ? "iBGP" : "eBGP");
-    g_autofree char *path = attr_path_to_string(r->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(r)->path);
     report_add(row, NULL, path);
-    cJSON_AddItemToArray(row, cJSON_CreateNumber(r->attrs->local_pref));
-    cJSON_AddItemToArray(row, cJSON_CreateNumber(r->attrs->weight));
-    const ArComms *cs = r->attrs->comms;
+    cJSON_AddItemToArray(row, cJSON_CreateNumber(rt_attrs(r)->local_pref));
+    cJSON_AddItemToArray(row, cJSON_CreateNumber(rt_attrs(r)->weight));
+    const ArComms *cs = rt_attrs(r)->comms;
     GString *comms = g_string_new(NULL);
     for (uint32_t k = 0; k < cs->len; k++) {
         g_autofree char *cm = attr_comm_to_string(cs->vals[k]);
@@ -64,8 +64,8 @@ static cJSON *report_route_row(const ArSpeaker *sp, const char *text, const char
 static bool report_same_paths(const ArRibNet *a, const ArRibNet *b)
 {
     const ArRoute *x = rib_first(a), *y = rib_first(b);
-    for (; x && y; x = rib_route_next(x), y = rib_route_next(y))
-        if (x->attrs != y->attrs || x->peer != y->peer || (x == rib_best(a)) != (y == rib_best(b)))
+    for (; x && y; x = rib_route_next(a, x), y = rib_route_next(b, y))
+        if (rt_attrs(x) != rt_attrs(y) || x->peer != y->peer || (x == rib_best(a)) != (y == rib_best(b)))
             return false;
     return !x && !y;
 }
@@ -127,7 +127,7 @@ static cJSON *report_node(const ArSpeaker *sp, GArray **order)
         const ArPfxRange *rg = &g_array_index(ranges, ArPfxRange, i);
         const ArRibNet *n = kn[rg->first].net;
         report_range_text(rg, pfx, text);
-        for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r))
+        for (const ArRoute *r = rib_first(n); r; r = rib_route_next(n, r))
             cJSON_AddItemToArray(rows, report_route_row(sp, text->str, pfx, r, r == rib_best(n)));
     }
     g_string_free(text, TRUE);

@@ -35,9 +35,9 @@ static void route_line(const ArRouteRow *row, void *user)
     if (t->rows == 0)
         g_string_append_printf(t->out, "    %-18s %-15s %-5s %-18s %s\n", "Network", "Next hop", "Orig", "From",
                                "AS path");
-    g_autofree char *path = attr_path_to_string(row->route->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(row->route)->path);
     g_string_append_printf(t->out, "  %s %-18s %-15s %-5s %-18s %s\n", row->best ? ">" : " ",
-                           pfx_format(row->prefix, pfx), ip_format(row->route->attrs->next_hop, nh), row->origin,
+                           pfx_format(row->prefix, pfx), ip_format(rt_attrs(row->route)->next_hop, nh), row->origin,
                            row->from ? row->from->name : "-", path[0] ? path : "(local)");
     text_row_done(t);
 }
@@ -170,7 +170,7 @@ static void node_summary(const ArSpeaker *sp, GString *out)
         if (rib_iter_next(&ahead, &key, &m))
             __builtin_prefetch(rib_first(m));
         prefixes += rib_first(n) != NULL;
-        for (const ArRoute *r = rib_first(n); r; r = rib_route_next(r)) {
+        for (const ArRoute *r = rib_first(n); r; r = rib_route_next(n, r)) {
             guint slot = r->peer == PEER_LOCAL ? np : r->peer;
             g_assert(slot <= np);
             c[slot].paths++;

@@ -69,9 +69,9 @@ static gint cmp_diff_order(gconstpointer a, gconstpointer b)
 static unsigned cmp_route_attrs(const ArSpeaker *sa, const ArRoute *a, const ArSpeaker *sb, const ArRoute *b)
 {
     unsigned d = 0;
-    if (!cmp_path_eq(a->attrs->path, b->attrs->path))
+    if (!cmp_path_eq(rt_attrs(a)->path, rt_attrs(b)->path))
         d |= CMP_ATTR_AS_PATH;
-    if (a->attrs->next_hop != b->attrs->next_hop)
+    if (rt_attrs(a)->next_hop != rt_attrs(b)->next_hop)
         d |= CMP_ATTR_NEXT_HOP;
     const ArSpeaker *fa = bgp_route_source(sa, a), *fb = bgp_route_source(sb, b);
     if (!cmp_str_eq(fa ? fa->name : NULL, fb ? fb->name : NULL))
@@ -124,9 +124,9 @@ static ArCmpNode *cmp_node(const char *name, const ArSpeaker *before, const ArSp
                 cmp_push(n->diffs, key, CMP_REMOVED, rb, NULL, 0);
                 continue;
             }
-            if (rb->attrs != last.b || ra->attrs != last.a || rb->peer != last.pb || ra->peer != last.pa) {
-                last.b = rb->attrs;
-                last.a = ra->attrs;
+            if (rt_attrs(rb) != last.b || rt_attrs(ra) != last.a || rb->peer != last.pb || ra->peer != last.pa) {
+                last.b = rt_attrs(rb);
+                last.a = rt_attrs(ra);
                 last.pb = rb->peer;
                 last.pa = ra->peer;
                 last.d = cmp_route_attrs(before, rb, after, ra);

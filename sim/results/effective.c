@@ -199,10 +199,10 @@ static void cand_net(const CandSource *c, bool has_rs, uint64_t key, const ArRib
 {
     const ArSpeaker *sp = c->sp;
     if (!c->gw) {
-        for (const ArRoute *rt = rib_first(n); rt; rt = rib_route_next(rt)) {
+        for (const ArRoute *rt = rib_first(n); rt; rt = rib_route_next(n, rt)) {
             ArSpeaker *src = bgp_route_source(sp, rt);
             if (src && src->kind == NODE_NVA) {
-                Cand x = { key, rt->attrs->path, src, rt->attrs->next_hop, CLASS_NVA };
+                Cand x = { key, rt_attrs(rt)->path, src, rt_attrs(rt)->next_hop, CLASS_NVA };
                 g_array_append_val(cands, x);
             }
         }
@@ -212,23 +212,23 @@ static void cand_net(const CandSource *c, bool has_rs, uint64_t key, const ArRib
     if (!best)
         return;
     ArSpeaker *src = bgp_route_source(sp, best);
-    Cand x = { key, best->attrs->path, sp, 0, CLASS_SYSTEM };
+    Cand x = { key, rt_attrs(best)->path, sp, 0, CLASS_SYSTEM };
     /* Transit prevention: another hub's Route Server tagged it; this hub's Route Server drops it and
      * its VMs do not get it (FAQ). */
-    if (has_rs && attr_comms_has(best->attrs->comms, COMM_ARS_TRANSIT))
+    if (has_rs && attr_comms_has(rt_attrs(best)->comms, COMM_ARS_TRANSIT))
         return;
     if (c->gw->type == GW_EXPRESSROUTE && src && src->kind == NODE_MSEE) {
         x.cls = CLASS_EXPRESSROUTE;
-        x.next_hop = best->attrs->next_hop;
+        x.next_hop = rt_attrs(best)->next_hop;
         g_array_append_val(cands, x);
         /* The circuit's other edge routers with an equal path (both links of a circuit, other
          * circuits): ECMP where no Route Server takes it away (choose). */
-        for (const ArRoute *o = rib_first(n); o; o = rib_route_next(o)) {
+        for (const ArRoute *o = rib_first(n); o; o = rib_route_next(n, o)) {
             const ArSpeaker *os = o == best ? NULL : bgp_route_source(sp, o);
-            if (os && os->kind == NODE_MSEE && o->attrs->weight == best->attrs->weight &&
-                o->attrs->path->len == best->attrs->path->len &&
-                (!has_rs || !attr_comms_has(o->attrs->comms, COMM_ARS_TRANSIT))) {
-                Cand e = { key, o->attrs->path, sp, o->attrs->next_hop, CLASS_EXPRESSROUTE };
+            if (os && os->kind == NODE_MSEE && rt_attrs(o)->weight == rt_attrs(best)->weight &&
+                rt_attrs(o)->path->len == rt_attrs(best)->path->len &&
+                (!has_rs || !attr_comms_has(rt_attrs(o)->comms, COMM_ARS_TRANSIT))) {
+                Cand e = { key, rt_attrs(o)->path, sp, rt_attrs(o)->next_hop, CLASS_EXPRESSROUTE };
                 g_array_append_val(cands, e);
             }
         }

@@ -533,8 +533,8 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
     char ip[IP_STRLEN];
     h->matched = true;
     h->has_next_hop = true;
-    h->next_hop = best->attrs->next_hop;
-    h->as_path = attr_path_to_string(best->attrs->path);
+    h->next_hop = rt_attrs(best)->next_hop;
+    h->as_path = attr_path_to_string(rt_attrs(best)->path);
     if (best->peer != PEER_LOCAL) {
         const ArSpeaker *src = bgp_route_source(sp, best);
         h->from = g_strdup(src->name);
@@ -561,9 +561,9 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
     }
     if (sp->kind == NODE_NVA) {
         /* An NVA advertising another node's address as next hop (a route injector) hands over. */
-        const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(best->attrs->next_hop));
+        const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(rt_attrs(best)->next_hop));
         if (owner && owner != sp) {
-            h->note = g_strdup_printf("originated with next hop %s, which is %s", ip_format(best->attrs->next_hop, ip),
+            h->note = g_strdup_printf("originated with next hop %s, which is %s", ip_format(rt_attrs(best)->next_hop, ip),
                                       owner->name);
             return step_to(reach_sp_node(owner));
         }

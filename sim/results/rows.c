@@ -13,7 +13,7 @@ const char *rows_route_origin(const ArSpeaker *sp, const ArRoute *r) { return ro
 /* The rows of one prefix's paths. */
 static void net_rows(const ArSpeaker *sp, uint64_t key, const ArRibNet *net, ArRouteRowFn fn, void *user)
 {
-    for (const ArRoute *r = rib_first(net); r; r = rib_route_next(r)) {
+    for (const ArRoute *r = rib_first(net); r; r = rib_route_next(net, r)) {
         const ArRouteRow row = {
             .node = sp,
             .prefix = pfx_from_key(key),

@@ -42,7 +42,7 @@ int main(int argc, char **argv)
         printf("%s has no route to %s\n", argv[2], argv[3]);
         return 1;
     }
-    g_autofree char *path = attr_path_to_string(rib_best(n)->attrs->path);
+    g_autofree char *path = attr_path_to_string(rt_attrs(rib_best(n))->path);
     printf("arsim %s: %s %s %s\n", cli_version(), argv[2], argv[3], path);
     return 0;
 }
