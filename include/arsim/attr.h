@@ -69,8 +69,12 @@ const ArAttrs *attr_intern(ArAttrCache *c, const ArAttrs *candidate);
  * Adj-RIB-Out hold the 4-byte number instead of an 8-byte pointer, and read the set back with
  * no table at hand. Slots of a freed cache are reused. Read-only outside attr.c. */
 extern ArAttrs *attr_slab;
-/* Most sets alive at once in the process (attr_intern aborts, naming it, past it). */
-#define ATTR_SLAB_SLOTS (1u << 24)
+/* Most sets alive at once in the process: the slab's address range is reserved for this many
+ * (6 GiB of address space, no memory until used), or for fewer when the system refuses that much
+ * (strict overcommit) or sets an address-space limit (an eighth of it at most): halved until it
+ * fits, down to 2^20. An Internet
+ * table through a score of routers makes some millions of sets. */
+#define ATTR_SLAB_SLOTS (1u << 27)
 /* The interned set numbered id, NULL for 0. O(1). */
 static inline const ArAttrs *attr_at(uint32_t id) { return id ? attr_slab + id : NULL; }
 /* a's number, 0 for NULL. O(1). */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 
 /* Slots of the memo caches below (a power of two). */
 #define ATTR_MEMO 256u
@@ -63,6 +64,7 @@ static gboolean attrs_equal(gconstpointer a, gconstpointer b)
 /* ---- the slab of interned sets --------------------------------------------------------------- */
 
 ArAttrs *attr_slab;
+static uint32_t slab_slots;    /* slots reserved (ATTR_SLAB_SLOTS, or fewer: slab_map) */
 static GMutex slab_lock;       /* guards slab_next and slab_free: caches live on several threads */
 static uint32_t slab_next = 1; /* slots below it have been used (slot 0 never: number 0 is none) */
 static GArray *slab_free;      /* uint32_t slots given back by freed caches, reused first */
@@ -71,11 +73,20 @@ static GArray *slab_free;      /* uint32_t slots given back by freed caches, reu
 static gpointer slab_map(gpointer unused)
 {
     (void)unused;
-    void *p = mmap(NULL, (size_t)ATTR_SLAB_SLOTS * sizeof(ArAttrs), PROT_READ | PROT_WRITE,
-                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    void *p = MAP_FAILED;
+    uint32_t most = ATTR_SLAB_SLOTS;
+    struct rlimit as;
+    /* Under an address-space limit, an eighth of it at most: the rest is the run's. */
+    while (getrlimit(RLIMIT_AS, &as) == 0 && as.rlim_cur != RLIM_INFINITY && most > (1u << 20) &&
+           (rlim_t)most * sizeof(ArAttrs) > as.rlim_cur / 8)
+        most /= 2;
+    for (slab_slots = most; p == MAP_FAILED && slab_slots >= (1u << 20); slab_slots /= 2)
+        p = mmap(NULL, (size_t)slab_slots * sizeof(ArAttrs), PROT_READ | PROT_WRITE,
+                 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    slab_slots *= 2; /* the loop halved it once more after the mapping that worked */
     if (p == MAP_FAILED)
         g_error("arsim: cannot reserve %zu MiB of address space for attribute sets",
-                (size_t)ATTR_SLAB_SLOTS * sizeof(ArAttrs) >> 20);
+                ((size_t)1 << 20) * sizeof(ArAttrs) >> 20);
     attr_slab = p;
     slab_free = g_array_new(FALSE, FALSE, sizeof(uint32_t));
     return p;
@@ -90,8 +101,9 @@ static ArAttrs *slab_take(void)
         slot = g_array_index(slab_free, uint32_t, slab_free->len - 1);
         g_array_set_size(slab_free, slab_free->len - 1);
     } else {
-        if (slab_next == ATTR_SLAB_SLOTS)
-            g_error("arsim: more than %u distinct attribute sets at once", ATTR_SLAB_SLOTS - 1);
+        if (slab_next == slab_slots)
+            g_error("arsim: more than %u distinct attribute sets at once (the most this system let arsim "
+                    "reserve room for)", slab_slots - 1);
         slot = slab_next++;
     }
     g_mutex_unlock(&slab_lock);
