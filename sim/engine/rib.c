@@ -430,17 +430,21 @@ static gint keyid_cmp(gconstpointer a, gconstpointer b)
 static GArray *rib_sorted(const ArRib *r)
 {
     GArray *v = g_array_sized_new(FALSE, FALSE, sizeof(KeyId), r->size);
+    g_array_set_size(v, r->size);
+    KeyId *out = (KeyId *)(void *)v->data; /* written in place: no call per net */
     ArRibIter it;
     rib_iter_init(&it, r);
     uint64_t key, prev = 0;
     bool in_order = true;
     ArRibNet *n;
+    guint len = 0;
     while (rib_iter_next(&it, &key, &n)) {
-        KeyId k = { key, it.id - 1 };
-        in_order = in_order && (v->len == 0 || key > prev);
+        g_assert(len < r->size);
+        in_order = in_order && (len == 0 || key > prev);
         prev = key;
-        g_array_append_val(v, k);
+        out[len++] = (KeyId){ key, it.id - 1 };
     }
+    g_assert(len == r->size);
     if (!in_order)
         g_array_sort(v, keyid_cmp);
     return v;
@@ -450,17 +454,36 @@ GArray *rib_sorted_keys(const ArRib *r)
 {
     g_autoptr(GArray) v = rib_sorted(r);
     GArray *keys = g_array_sized_new(FALSE, FALSE, sizeof(uint64_t), v->len);
+    g_array_set_size(keys, v->len);
     for (guint i = 0; i < v->len; i++)
-        g_array_append_val(keys, g_array_index(v, KeyId, i).key);
+        g_array_index(keys, uint64_t, i) = g_array_index(v, KeyId, i).key;
     return keys;
 }
-
 GArray *rib_sorted_ids(const ArRib *r)
 {
+    /* Ids in prefix order (pfxtab_intern_sorted, the common case) need no keys and no sort: one
+     * walk writes them. Otherwise the keys are sorted with their ids. */
+    if (r->pfx->ordered) {
+        GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), r->size);
+        g_array_set_size(ids, r->size);
+        uint32_t *out = (uint32_t *)(void *)ids->data;
+        guint len = 0;
+        ArRibIter it;
+        rib_iter_init(&it, r);
+        uint64_t key;
+        ArRibNet *n;
+        while (rib_iter_next(&it, &key, &n)) {
+            g_assert(len < r->size);
+            out[len++] = it.id - 1;
+        }
+        g_assert(len == r->size);
+        return ids;
+    }
     g_autoptr(GArray) v = rib_sorted(r);
     GArray *ids = g_array_sized_new(FALSE, FALSE, sizeof(uint32_t), v->len);
+    g_array_set_size(ids, v->len);
     for (guint i = 0; i < v->len; i++)
-        g_array_append_val(ids, g_array_index(v, KeyId, i).id);
+        g_array_index(ids, uint32_t, i) = g_array_index(v, KeyId, i).id;
     return ids;
 }
 

@@ -319,12 +319,6 @@ static bool reach_node_eq(ArReachNode a, ArReachNode b)
     return a.is_vnet == b.is_vnet && (a.is_vnet ? a.vnet == b.vnet : a.sp == b.sp);
 }
 
-/* One hashable word per node: speakers by (aligned, even) address, VNets as odd numbers. */
-static gpointer reach_node_key(ArReachNode n)
-{
-    return n.is_vnet ? GSIZE_TO_POINTER(((gsize)n.vnet << 1) | 1u) : (gpointer)n.sp;
-}
-
 static ArReachNode reach_endpoint_node(const ArReach *r, const ArReachEndpoint *ep)
 {
     return ep->is_vnet ? reach_vnet_node(ep->index) : reach_sp_node(r->run->net->site[ep->index]);
@@ -429,19 +423,20 @@ static Step step_to(ArReachNode n) { return (Step){ .go_on = true, .next = n }; 
 
 /* The packet enters Azure's fabric: the VNet whose space holds dst, else the fallback VNet (the
  * hub of the component that took it). */
-static Step reach_enter_vnet(const ArReach *r, uint32_t dst, int fallback, ArReachHop *h)
+static Step reach_enter_vnet(const ArReach *r, uint32_t dst, int fallback, ArReachHop *h, bool text)
 {
     int v = GPOINTER_TO_INT(fib_lookup(r->vnet_space, dst, NULL)) - 1;
     if (v < 0)
         v = fallback;
     if (v < 0) {
-        h->note = g_strdup("the address is in no VNet");
+        if (text)
+            h->note = g_strdup("the address is in no VNet");
         return step_end(REACH_NO_ROUTE);
     }
     return step_to(reach_vnet_node(v));
 }
 
-static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h)
+static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h, bool text)
 {
     const ArEffRoute *e = reach_eff_lookup(r, (guint)v, dst, &h->prefix);
     if (!e)
@@ -449,7 +444,7 @@ static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h
     char ip[IP_STRLEN];
     h->matched = true;
     h->nh_type = eff_nh_type_name(e->type);
-    if (e->path)
+    if (text && e->path)
         h->as_path = attr_path_to_string(e->path);
     switch (e->type) {
     case NH_VNET_LOCAL:
@@ -466,10 +461,12 @@ static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h
         h->next_hop = g_array_index(e->next_hops, uint32_t, 0);
         const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(h->next_hop));
         if (!owner) {
-            h->note = g_strdup_printf("user-defined route to %s, which no node owns", ip_format(h->next_hop, ip));
+            if (text)
+                h->note = g_strdup_printf("user-defined route to %s, which no node owns", ip_format(h->next_hop, ip));
             return step_end(REACH_NO_ROUTE);
         }
-        h->note = g_strdup_printf("user-defined route to %s", owner->name);
+        if (text)
+            h->note = g_strdup_printf("user-defined route to %s", owner->name);
         return step_to(reach_sp_node(owner));
     }
     case NH_GATEWAY:
@@ -480,52 +477,60 @@ static Step reach_step_vnet(const ArReach *r, int v, uint32_t dst, ArReachHop *h
         return step_end(REACH_NO_ROUTE);
     h->has_next_hop = true;
     h->next_hop = g_array_index(e->next_hops, uint32_t, 0);
-    h->ecmp = g_ptr_array_new_with_free_func(g_free);
-    for (guint k = 1; k < n; k++)
-        g_ptr_array_add(h->ecmp, g_strdup_printf("%s (%s)", ip_format(g_array_index(e->next_hops, uint32_t, k), ip),
-                                                 ((const ArSpeaker *)g_ptr_array_index(e->via, k))->name));
+    if (text) {
+        h->ecmp = g_ptr_array_new_with_free_func(g_free);
+        for (guint k = 1; k < n; k++)
+            g_ptr_array_add(h->ecmp, g_strdup_printf("%s (%s)", ip_format(g_array_index(e->next_hops, uint32_t, k), ip),
+                                                     ((const ArSpeaker *)g_ptr_array_index(e->via, k))->name));
+    }
     const ArSpeaker *to = g_ptr_array_index(e->via, 0);
     /* An NVA may advertise another NVA's address as next hop: the packet goes to that address. */
     const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(h->next_hop));
     if (e->cls == CLASS_NVA && owner && owner->kind == NODE_NVA && owner != to) {
-        h->note = g_strdup_printf("injected by %s; next hop %s is %s", to->name, ip_format(h->next_hop, ip), owner->name);
+        if (text)
+            h->note = g_strdup_printf("injected by %s; next hop %s is %s", to->name, ip_format(h->next_hop, ip), owner->name);
         to = owner;
     }
     return step_to(reach_sp_node(to));
 }
 
 /* A route learned from a Route Server: the Route Server is not in the data path. */
-static Step reach_via_route_server(const ArReach *r, const ArSpeaker *rs, uint32_t dst, ArReachHop *h)
+static Step reach_via_route_server(const ArReach *r, const ArSpeaker *rs, uint32_t dst, ArReachHop *h, bool text)
 {
     char ip[IP_STRLEN];
     uint32_t nh = h->next_hop;
     const ArSpeaker *own = g_hash_table_lookup(r->rs_ip, GUINT_TO_POINTER(nh));
     if (own) {
-        h->note = g_strdup_printf("next hop %s is Route Server %s: the VNet fabric delivers", ip_format(nh, ip), own->name);
-        return reach_enter_vnet(r, dst, azure_home_vnet(own), h);
+        if (text)
+            h->note = g_strdup_printf("next hop %s is Route Server %s: the VNet fabric delivers", ip_format(nh, ip), own->name);
+        return reach_enter_vnet(r, dst, azure_home_vnet(own), h, text);
     }
     const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(nh));
     if (!owner) {
-        h->note = g_strdup_printf("learned from Route Server %s; next hop %s belongs to no node", rs->name,
-                                  ip_format(nh, ip));
+        if (text)
+            h->note = g_strdup_printf("learned from Route Server %s; next hop %s belongs to no node", rs->name,
+                                      ip_format(nh, ip));
         return step_end(REACH_NO_ROUTE);
     }
-    h->note = g_strdup_printf("learned from Route Server %s (not in the data path); next hop %s is %s", rs->name,
-                              ip_format(nh, ip), owner->name);
+    if (text)
+        h->note = g_strdup_printf("learned from Route Server %s (not in the data path); next hop %s is %s", rs->name,
+                                  ip_format(nh, ip), owner->name);
     return step_to(reach_sp_node(owner));
 }
 
-static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t dst, ArReachHop *h)
+static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t dst, ArReachHop *h, bool text)
 {
     if (sp->down) { /* failed, deleted or in maintenance: it forwards nothing */
-        h->note = g_strdup_printf("%s is down", sp->name);
+        if (text)
+            h->note = g_strdup_printf("%s is down", sp->name);
         return step_end(REACH_DOWN);
     }
     const ArRoute *best = reach_sp_lookup(r, sp, dst, &h->prefix);
     if (!best && sp->kind == NODE_NVA) {
         /* No BGP route: an NVA (a firewall without BGP, say) hands the packet to the Azure fabric,
          * which forwards it by the effective routes of the NVA's VNet. */
-        h->note = g_strdup("to the Azure fabric (the NVA's VNet's effective routes)");
+        if (text)
+            h->note = g_strdup("to the Azure fabric (the NVA's VNet's effective routes)");
         return step_to(reach_vnet_node(azure_home_vnet(sp)));
     }
     if (!best)
@@ -534,37 +539,44 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
     h->matched = true;
     h->has_next_hop = true;
     h->next_hop = rt_attrs(best)->next_hop;
-    h->as_path = attr_path_to_string(rt_attrs(best)->path);
+    if (text)
+        h->as_path = attr_path_to_string(rt_attrs(best)->path);
     if (best->peer != PEER_LOCAL) {
         const ArSpeaker *src = bgp_route_source(sp, best);
-        h->from = g_strdup(src->name);
+        if (text)
+            h->from = g_strdup(src->name);
         if (src->kind == NODE_ROUTE_SERVER)
-            return reach_via_route_server(r, src, dst, h);
+            return reach_via_route_server(r, src, dst, h, text);
         if (bgp_peer(sp, best->peer)->session->admin_down) { /* a failed session or connection carries nothing */
-            h->note = g_strdup_printf("the link to %s failed", src->name);
+            if (text)
+                h->note = g_strdup_printf("the link to %s failed", src->name);
             return step_end(REACH_DOWN);
         }
         return step_to(reach_sp_node(src));
     }
     if (best->flags & RT_VNET) {
-        h->note = g_strdup("VNet address space: into the VNet fabric");
-        return reach_enter_vnet(r, dst, azure_home_vnet(sp), h);
+        if (text)
+            h->note = g_strdup("VNet address space: into the VNet fabric");
+        return reach_enter_vnet(r, dst, azure_home_vnet(sp), h, text);
     }
     if (best->flags & RT_STATIC) {
         int s = reach_site_of(r, dst);
         if (s < 0) {
-            h->note = g_strdup("static VPN site prefix, but no site holds the address");
+            if (text)
+                h->note = g_strdup("static VPN site prefix, but no site holds the address");
             return step_end(REACH_NO_ROUTE);
         }
-        h->note = g_strdup("static VPN site: over the tunnel");
+        if (text)
+            h->note = g_strdup("static VPN site: over the tunnel");
         return step_to(reach_sp_node(r->run->net->site[s]));
     }
     if (sp->kind == NODE_NVA) {
         /* An NVA advertising another node's address as next hop (a route injector) hands over. */
         const ArSpeaker *owner = g_hash_table_lookup(r->ip_owner, GUINT_TO_POINTER(rt_attrs(best)->next_hop));
         if (owner && owner != sp) {
-            h->note = g_strdup_printf("originated with next hop %s, which is %s", ip_format(rt_attrs(best)->next_hop, ip),
-                                      owner->name);
+            if (text)
+                h->note = g_strdup_printf("originated with next hop %s, which is %s", ip_format(rt_attrs(best)->next_hop, ip),
+                                          owner->name);
             return step_to(reach_sp_node(owner));
         }
     }
@@ -573,49 +585,62 @@ static Step reach_step_speaker(const ArReach *r, const ArSpeaker *sp, uint32_t d
 
 /* ---- walks --------------------------------------------------------------------------------- */
 
-ArTrace *reach_trace(const ArReach *r, ArReachNode start, uint32_t dst)
+/* The walk from start toward dst, hop by hop. With text, each hop's names, notes and AS path are
+ * written (what `arsim trace` prints); without, only the nodes and the verdict (reach_cell: a
+ * matrix or a sweep walks thousands of pairs and reads nothing else). O(hops x (lookup + hops)):
+ * a loop is found by looking back over the hops so far (at most REACH_MAX_HOPS). */
+static ArTrace *reach_walk(const ArReach *r, ArReachNode start, uint32_t dst, bool text)
 {
     ArTrace *t = g_new0(ArTrace, 1);
-    t->from = g_strdup(reach_node_name(r, start));
+    if (text)
+        t->from = g_strdup(reach_node_name(r, start));
     t->to = dst;
     t->hops = g_array_new(FALSE, TRUE, sizeof(ArReachHop));
     g_array_set_clear_func(t->hops, reach_hop_clear);
-    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal); /* node key -> hop index + 1 */
     ArReachNode cur = start;
     for (;;) {
-        guint at = GPOINTER_TO_UINT(g_hash_table_lookup(seen, reach_node_key(cur)));
+        guint at = 0; /* the hop that was at cur before, + 1 */
+        for (guint i = 0; i < t->hops->len && !at; i++)
+            if (reach_node_eq(g_array_index(t->hops, ArReachHop, i).node, cur))
+                at = i + 1;
         if (at) {
-            GString *c = g_string_new(NULL);
-            for (guint i = at - 1; i < t->hops->len; i++)
-                g_string_append_printf(c, "%s-", g_array_index(t->hops, ArReachHop, i).name);
-            g_string_append(c, reach_node_name(r, cur));
-            t->cycle = g_string_free(c, FALSE);
+            if (text) {
+                GString *c = g_string_new(NULL);
+                for (guint i = at - 1; i < t->hops->len; i++)
+                    g_string_append_printf(c, "%s-", g_array_index(t->hops, ArReachHop, i).name);
+                g_string_append(c, reach_node_name(r, cur));
+                t->cycle = g_string_free(c, FALSE);
+                t->at = g_strdup(reach_node_name(r, cur));
+            }
             t->verdict = REACH_LOOP;
-            t->at = g_strdup(reach_node_name(r, cur));
             break;
         }
         if (t->hops->len >= REACH_MAX_HOPS) {
             t->verdict = REACH_HOP_LIMIT;
-            t->at = g_strdup(reach_node_name(r, cur));
+            if (text)
+                t->at = g_strdup(reach_node_name(r, cur));
             break;
         }
-        g_hash_table_insert(seen, reach_node_key(cur), GUINT_TO_POINTER(t->hops->len + 1));
         ArReachHop h = { 0 };
         h.node = cur;
-        h.name = g_strdup(reach_node_name(r, cur));
-        Step s = cur.is_vnet ? reach_step_vnet(r, cur.vnet, dst, &h) : reach_step_speaker(r, cur.sp, dst, &h);
-        if (s.go_on)
+        if (text)
+            h.name = g_strdup(reach_node_name(r, cur));
+        Step s = cur.is_vnet ? reach_step_vnet(r, cur.vnet, dst, &h, text) : reach_step_speaker(r, cur.sp, dst, &h, text);
+        if (s.go_on && text)
             h.next = g_strdup(reach_node_name(r, s.next));
         g_array_append_val(t->hops, h);
         if (!s.go_on) {
             t->verdict = s.verdict;
-            t->at = g_strdup(reach_node_name(r, cur));
+            if (text)
+                t->at = g_strdup(reach_node_name(r, cur));
             break;
         }
         cur = s.next;
     }
     return t;
 }
+
+ArTrace *reach_trace(const ArReach *r, ArReachNode start, uint32_t dst) { return reach_walk(r, start, dst, true); }
 
 void reach_trace_free(ArTrace *t)
 {
@@ -675,8 +700,8 @@ ArReachCell reach_cell(const ArReach *r, guint i, guint j)
     const ArReachEndpoint *a = &g_array_index(r->endpoints, ArReachEndpoint, i);
     const ArReachEndpoint *b = &g_array_index(r->endpoints, ArReachEndpoint, j);
     ArReachNode na = reach_endpoint_node(r, a), nb = reach_endpoint_node(r, b);
-    g_autoptr(ArTrace) fwd = reach_trace(r, na, b->addr);
-    g_autoptr(ArTrace) back = reach_trace(r, nb, a->addr);
+    g_autoptr(ArTrace) fwd = reach_walk(r, na, b->addr, false);
+    g_autoptr(ArTrace) back = reach_walk(r, nb, a->addr, false);
     ArReachCell c = { 0 };
     c.forward = reach_delivered_at(fwd, nb);
     c.back = reach_delivered_at(back, na);
