@@ -100,6 +100,75 @@ static void test_attr_intern(void)
     attr_cache_free(c);
 }
 
+/* n distinct sets interned in c (next hops base .. base + n - 1), their numbers in ids. */
+static void slab_fill(ArAttrCache *c, uint32_t base, guint n, uint32_t *ids)
+{
+    for (guint k = 0; k < n; k++) {
+        ArAttrs x = { .path = attr_path(c, NULL, 0), .comms = attr_comms(c, NULL, 0), .next_hop = base + k };
+        const ArAttrs *a = attr_intern(c, &x);
+        g_assert_cmpuint(a->id, !=, 0);
+        g_assert_true(attr_at(a->id) == a); /* the number finds the set, no table at hand */
+        g_assert_cmpuint(a->next_hop, ==, base + k);
+        ids[k] = a->id;
+    }
+}
+
+static gint cmp_u32(gconstpointer a, gconstpointer b)
+{
+    uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct SlabThread {
+    uint32_t base;   /* first next hop of its sets */
+    uint32_t ids[2000]; /* their numbers */
+} SlabThread;
+
+static gpointer slab_thread(gpointer p)
+{
+    SlabThread *t = p;
+    ArAttrCache *c = attr_cache_new();
+    slab_fill(c, t->base, G_N_ELEMENTS(t->ids), t->ids);
+    return c; /* alive until both threads are done */
+}
+
+/* The slab of interned sets (attr.c): a set's number finds it; a freed cache's slots are the next
+ * ones handed out (the slab does not grow while sets come and go, as in a sweep's thousands of
+ * cases); caches on two threads at once get distinct numbers. */
+static void test_attr_slab(void)
+{
+    enum { N = 500 };
+    uint32_t a[N], b[N];
+    ArAttrCache *c = attr_cache_new();
+    slab_fill(c, 1000, N, a);
+    attr_cache_free(c);
+    c = attr_cache_new();
+    slab_fill(c, 5000, N, b); /* other sets, in the slots the first cache gave back */
+    qsort(a, N, sizeof a[0], cmp_u32);
+    qsort(b, N, sizeof b[0], cmp_u32);
+    g_assert_cmpmem(a, sizeof a, b, sizeof b);
+    for (guint k = 1; k < N; k++)
+        g_assert_cmpuint(a[k - 1], <, a[k]);
+    attr_cache_free(c);
+
+    static SlabThread t[2] = { { .base = 100000 }, { .base = 200000 } };
+    GThread *th[2];
+    ArAttrCache *tc[2];
+    for (guint i = 0; i < 2; i++)
+        th[i] = g_thread_new("slab", slab_thread, &t[i]);
+    for (guint i = 0; i < 2; i++)
+        tc[i] = g_thread_join(th[i]);
+    /* Both caches alive: every number is its own set's, none shared between the threads. */
+    g_autoptr(GHashTable) seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < 2; i++)
+        for (guint k = 0; k < G_N_ELEMENTS(t[i].ids); k++) {
+            g_assert_cmpuint(attr_at(t[i].ids[k])->next_hop, ==, t[i].base + k);
+            g_assert_true(g_hash_table_add(seen, GUINT_TO_POINTER(t[i].ids[k])));
+        }
+    for (guint i = 0; i < 2; i++)
+        attr_cache_free(tc[i]);
+}
+
 /* Events of one time fire first-in first-out whichever way they reach bucket 0: pushed at `last`,
  * spread from a level-0, level-1 or level-2 bucket, past stale (cancelled) entries, or re-filed by
  * a push before `last` (evq.c's check_now_order asserts the order at every refill). A seeded random
@@ -919,6 +988,7 @@ int main(int argc, char **argv)
     g_test_add_func("/evq/cancel", test_evq_cancel);
     g_test_add_func("/evq/fifo-same-time", test_evq_fifo_same_time);
     g_test_add_func("/attr/intern", test_attr_intern);
+    g_test_add_func("/attr/slab", test_attr_slab);
     g_test_add_func("/dp/rules", test_dp_rules);
     g_test_add_func("/dp/hub-preference", test_dp_hub_preference);
     g_test_add_func("/dp/order-independent", test_dp_order_independent);
