@@ -36,7 +36,7 @@ ArRoute *dp_best(const ArSpeaker *sp, const ArRibNet *n);
 typedef struct ArDpMemo {
     uint32_t n;                          /* paths remembered, 0 = nothing */
     uint32_t best;                       /* position of the winner among them */
-    const ArAttrs *attrs[DP_MEMO_PATHS]; /* each path's attributes, */
+    uint32_t attrs[DP_MEMO_PATHS];       /* each path's attribute set (rt_ax), */
     uint16_t peer[DP_MEMO_PATHS];        /* ... peer */
     uint16_t flags[DP_MEMO_PATHS];       /* ... and flags */
 } ArDpMemo;

@@ -38,8 +38,10 @@ typedef struct ArRoute {
 G_STATIC_ASSERT(sizeof(ArRoute) == 8);
 #define RIB_BEST2 0x80000000u          /* ArRoute.ax bit: see above */
 G_STATIC_ASSERT(ATTR_SLAB_SLOTS <= RIB_BEST2);
+/* The number of the path's attribute set: equal numbers, equal sets (interned). O(1). */
+static inline uint32_t rt_ax(const ArRoute *r) { return r->ax & ~RIB_BEST2; }
 /* The path's attributes (interned, after import policy). O(1). */
-static inline const ArAttrs *rt_attrs(const ArRoute *r) { return attr_at(r->ax & ~RIB_BEST2); }
+static inline const ArAttrs *rt_attrs(const ArRoute *r) { return attr_at(rt_ax(r)); }
 
 /* All paths to one prefix, 16 bytes: none, one or two paths inline (most prefixes of most tables
  * have one or two: one from each of two instances), or three and more side by side in an array

@@ -201,7 +201,7 @@ ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
     for (ArRoute *r = r0; r; r = rib_route_next(n, r)) {
         if (k == DP_MEMO_PATHS)
             return dp_best(sp, n);
-        hit = hit && k < memo->n && memo->attrs[k] == rt_attrs(r) && memo->peer[k] == r->peer && memo->flags[k] == r->flags;
+        hit = hit && k < memo->n && memo->attrs[k] == rt_ax(r) && memo->peer[k] == r->peer && memo->flags[k] == r->flags;
         at[k++] = r;
     }
     if (hit && k == memo->n)
@@ -209,7 +209,7 @@ ArRoute *dp_best_memo(const ArSpeaker *sp, const ArRibNet *n, ArDpMemo *memo)
     ArRoute *b = dp_best(sp, n);
     memo->n = k;
     for (uint32_t i = 0; i < k; i++) {
-        memo->attrs[i] = rt_attrs(at[i]);
+        memo->attrs[i] = rt_ax(at[i]);
         memo->peer[i] = at[i]->peer;
         memo->flags[i] = at[i]->flags;
         if (at[i] == b)

@@ -129,8 +129,8 @@ static inline const ArAttrs *tx_export(ArSpeaker *sp, ArPeer *peer, uint32_t id,
  * TX_MEMO_SLOTS slots. */
 #define TX_MEMO_SLOTS 64u
 typedef struct TxMemoSlot {
-    const ArAttrs *in;     /* the route's attributes, NULL for an empty slot */
     const ArAttrs *out;    /* the export's result (NULL: nothing sent) */
+    uint32_t in;           /* the route's attribute set (rt_ax), 0 for an empty slot */
     uint16_t from;         /* the route's peer */
     uint16_t flags;        /* the route's flags */
     uint16_t to;           /* the receiving peer's index */
@@ -153,12 +153,13 @@ static inline const ArAttrs *tx_export_memo(TxMemo *m, ArSpeaker *sp, ArPeer *pe
         return NULL;
     if (!m->on)
         return tx_export(sp, peer, id, r);
-    guint h = (guint)(((guintptr)rt_attrs(r) >> 4) * 0x9E3779B1u + r->peer * 0x85EBCA77u + peer->index * 0xC2B2AE3Du + r->flags);
+    uint32_t ax = rt_ax(r); /* the number: no read of the set itself on a hit */
+    guint h = (guint)(ax * 0x9E3779B1u + r->peer * 0x85EBCA77u + peer->index * 0xC2B2AE3Du + r->flags);
     TxMemoSlot *s = &m->slot[(h >> 16) & (TX_MEMO_SLOTS - 1)];
-    if (s->in == rt_attrs(r) && s->from == r->peer && s->flags == r->flags && s->to == peer->index)
+    if (s->in == ax && s->from == r->peer && s->flags == r->flags && s->to == peer->index)
         return s->out;
     const ArAttrs *out = tx_export(sp, peer, id, r);
-    *s = (TxMemoSlot){ rt_attrs(r), out, r->peer, r->flags, peer->index };
+    *s = (TxMemoSlot){ out, ax, r->peer, r->flags, peer->index };
     return out;
 }
 

@@ -59,7 +59,7 @@ G_ALWAYS_INLINE static inline void rib_update(ArSpeaker *sp, uint32_t id, uint16
         return;
     const ArRoute *ob = rib_best(n);
     uint16_t old_peer = ob ? ob->peer : PEER_LOCAL;
-    const ArAttrs *old_attrs = ob ? rt_attrs(ob) : NULL;
+    uint32_t old_ax = ob ? rt_ax(ob) : 0;
     ArPeer *p = peer == PEER_LOCAL ? NULL : bgp_peer(sp, peer);
     if (a) {
         uint64_t before = sp->rib.routes;
@@ -75,9 +75,9 @@ G_ALWAYS_INLINE static inline void rib_update(ArSpeaker *sp, uint32_t id, uint16
     const ArRoute *nb = dp_best_memo(sp, n, memo);
     g_assert((nb == NULL) == (rib_first(n) == NULL));
     rib_set_best(n, nb);
-    const ArAttrs *new_attrs = nb ? rt_attrs(nb) : NULL;
+    uint32_t new_ax = nb ? rt_ax(nb) : 0;
     uint16_t new_peer = nb ? nb->peer : PEER_LOCAL;
-    if (new_attrs != old_attrs || new_peer != old_peer) {
+    if (new_ax != old_ax || new_peer != old_peer) {
         mark_dirty(sp, n, id);
         if (sp->sim->watch) {
             gpointer wk = GSIZE_TO_POINTER(((guint64)sp->id << 40) | pfxtab_key(&sp->sim->pfx, id));

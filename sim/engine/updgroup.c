@@ -260,7 +260,8 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
     /* The members' values for the last best route (attributes, peer, flags): consecutive ids of a
      * flush mostly share it (one UPDATE's prefixes), and then share every member's export too,
      * unless the export reads the prefix (memo off). */
-    const ArAttrs *last_attrs = NULL, *last_gn = NULL; /* last_attrs NULL: now[] holds nothing reusable */
+    const ArAttrs *last_gn = NULL;
+    uint32_t last_ax = 0; /* the last route's set (rt_ax); 0: now[] holds nothing reusable */
     uint16_t last_peer = 0, last_flags = 0;
     /* The maps' pages of the current page of ids, looked up when an id leaves it: a flush's ids
      * mostly come in runs of one page (arrival order, which is prefix order). */
@@ -282,7 +283,7 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
         uint32_t gb = gpage ? gpage[off] : 0; /* the group's value before (ArAttrs.id) */
         const ArAttrs *gn = NULL;             /* and now */
         uint16_t sb = spage ? spage[off] : PEER_LOCAL, sn = b ? b->peer : PEER_LOCAL;
-        if (b && memo.on && rt_attrs(b) == last_attrs && b->peer == last_peer && b->flags == last_flags) {
+        if (b && memo.on && rt_ax(b) == last_ax && b->peer == last_peer && b->flags == last_flags) {
             gn = last_gn; /* now[] holds the members' values already */
         } else if (b) {
             bool have = false;
@@ -299,14 +300,14 @@ void ug_sync(ArSpeaker *sp, ArUpdGroup *g, const uint32_t *ids, ArRoute *const *
             }
             if (!have)
                 gn = now[0]; /* every member related: any value serves as the reference */
-            last_attrs = rt_attrs(b);
+            last_ax = rt_ax(b);
             last_peer = b->peer;
             last_flags = b->flags;
             last_gn = gn;
         } else {
             for (guint m = 0; m < k; m++)
                 now[m] = NULL;
-            last_attrs = NULL;
+            last_ax = 0;
         }
         uint32_t gn_id = attr_id(gn);
         for (guint m = 0; m < k; m++) {
