@@ -34,8 +34,9 @@ void cli_process_setup(void);
  * fault per 2 MiB instead of per 4 KiB: a 1M-prefix run touches some 1.2 GB, and at a few
  * microseconds a fault on a virtual machine, 4 KiB faults cost it seconds. Nothing happens unless
  * cli_process_setup ran, when the environment has ARSIM_HUGE_PAGES=0 (a kernel whose huge-page
- * faults are dearer than their 512 small ones), when the allocator is not glibc's heap
- * (sanitizers, valgrind), or when the kernel refuses. O(1) system calls. */
+ * faults are dearer than their 512 small ones), under strict overcommit (vm.overcommit_memory 2:
+ * the reservation would be charged in full), when the allocator is not glibc's heap (sanitizers,
+ * valgrind), or when the kernel refuses. O(1) system calls. */
 void cli_heap_reserve(size_t bytes);
 
 /* Arguments of `arsim run`. */

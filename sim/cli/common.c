@@ -12,9 +12,18 @@
 #include <unistd.h>
 #endif
 
-/* Whether cli_process_setup ran (the heap is this process's alone, never trimmed) and the
- * environment leaves huge pages on (ARSIM_HUGE_PAGES is not "0"). */
+/* Whether cli_process_setup ran (the heap is this process's alone, never trimmed), the
+ * environment leaves huge pages on (ARSIM_HUGE_PAGES is not "0") and the kernel overcommits. */
 static bool heap_huge;
+
+/* Whether the kernel counts every reserved byte against a fixed limit (vm.overcommit_memory 2):
+ * there, a reservation larger than the run's real need would take memory other processes may
+ * ask for, so none is made. */
+static bool strict_overcommit(void)
+{
+    g_autofree char *mode = NULL;
+    return g_file_get_contents("/proc/sys/vm/overcommit_memory", &mode, NULL, NULL) && mode[0] == '2';
+}
 
 void cli_process_setup(void)
 {
@@ -24,7 +33,7 @@ void cli_process_setup(void)
      * still gets a mapping: glibc falls back to mmap whatever M_MMAP_MAX says. */
     mallopt(M_MMAP_MAX, 0);
     mallopt(M_TRIM_THRESHOLD, -1);
-    heap_huge = g_strcmp0(g_getenv("ARSIM_HUGE_PAGES"), "0") != 0;
+    heap_huge = g_strcmp0(g_getenv("ARSIM_HUGE_PAGES"), "0") != 0 && !strict_overcommit();
 #endif
 }
 
