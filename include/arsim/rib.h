@@ -251,7 +251,7 @@ G_STATIC_ASSERT(offsetof(ArRibPage, nets) == 0); /* rib_mark_net finds the page 
  * sizeof(ArRibNet) = 16 bytes in its page (indexed by prefix id: no key, no hash, no slot), which
  * holds its first two paths; a third and later path sizeof(ArRoute) = 8 bytes (more while its array
  * has room to spare). A net with no path is empty and counts as absent. */
-#define RIB_CLASSES 6u                                 /* block-carved classes: 1, 2, 4, ... 32 paths */
+#define RIB_CLASSES 6u                                 /* block-carved classes 2^0 .. 2^5 paths; since two paths live in the net, arrays start at 4 */
 #define RIB_CLASS_MAX (1u << (RIB_CLASSES - 1))       /* longest block-carved array, in paths */
 typedef struct ArRib {
     const ArPfxTable *pfx; /* the run's prefix ids (ArSim.pfx) */
